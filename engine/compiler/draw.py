@@ -1,0 +1,85 @@
+"""Drawing helpers every section uses: wrapped text blocks, framed boxes, connectors.
+
+Each helper appends shapes to `out` and returns the height it used, so a caller can measure a
+block by drawing it into a scratch list first.
+"""
+from __future__ import annotations
+
+from engine.compiler.geometry import Circle, Line, Rect, Shape, Text, bends_horizontally
+from engine.compiler.resolve import Slot
+from engine.compiler.style import Style
+from engine.compiler.text import wrap
+
+
+def text_block(out: list[Shape], x: float, y: float, w: float, slot: Slot | None, size: float,
+               fill: str, style: Style, *, bold: bool = False, anchor: str = "start",
+               max_lines: int | None = None, role: str = "", placeholder_fill: str | None = None) -> float:
+    """Wrapped text in a column of width `w` starting at top `y`; returns its height."""
+    if slot is None or not slot.text:
+        return 0.0
+    lines = wrap(slot.text, w, size, bold, max_lines)
+    lh = style.line_height(size)
+    tx = {"start": x, "middle": x + w / 2, "end": x + w}[anchor]
+    colour = (placeholder_fill or style.palette.accents["red"]) if slot.missing else fill
+    baseline = y + (lh - size) / 2 + size * 0.8
+    for i, line in enumerate(lines):
+        out.append(Text(tx, baseline + i * lh, line, size, colour, bold, anchor,
+                        placeholder=slot.missing, role=role))
+    return lh * len(lines)
+
+
+def box(out: list[Shape], x: float, y: float, w: float, h: float, style: Style, accent: str, *,
+        fill: str | None = None, stroke: str | None = None, dash: bool = False,
+        rail: bool = True, role: str = "card") -> None:
+    """A framed box in the scene's frame style, with its rail strip on the emphasis side."""
+    p = style.palette
+    if style.frame == "card":
+        out.append(Rect(x, y, w, h, fill or p.surface, stroke or p.stroke, 1.2, 14,
+                        shadow=not dash, dash=dash, role=role))
+    elif style.frame == "panel":
+        out.append(Rect(x, y, w, h, fill or p.surface_2, stroke or p.stroke, 2, 3, dash=dash, role=role))
+    else:
+        if fill:
+            out.append(Rect(x, y, w, h, fill, None, 0, 0, opacity=0.6, role=role))
+        out.append(Line(((x, y), (x + w, y)), stroke or p.stroke, 2, dash=dash, role=role))
+    if rail and style.rail != "none":
+        colour = accent if style.rail == "accent" else p.stroke
+        radius = 3 if style.frame == "card" else 0
+        if style.emphasis == "top":
+            out.append(Rect(x, y, w, 5, colour, rx=radius, role="rail"))
+        elif style.emphasis == "left":
+            out.append(Rect(x, y, 6, h, colour, rx=radius, role="rail"))
+        else:
+            out.append(Rect(x + w / 2 - 32, y + h - 6, 64, 4, colour, rx=2, role="rail"))
+
+
+def inner(x: float, w: float, style: Style) -> tuple[float, float]:
+    """The text column inside a box: padding, plus room for a left rail."""
+    left = style.pad + (8 if style.emphasis == "left" and style.rail != "none" else 0)
+    return x + left, w - left - style.pad
+
+
+def anchor_of(style: Style) -> str:
+    return "middle" if style.emphasis == "center" else "start"
+
+
+def connector(out: list[Shape], a: tuple[float, float], b: tuple[float, float], style: Style,
+              colour: str, *, width: float = 2.2, role: str = "connector", bend: str = "auto") -> None:
+    """Join a to b in the scene's connector style: line, arrow, bracket (elbow) or curve.
+
+    `bend` says which way a bracket or curve leaves and enters: "vertical", "horizontal", or
+    "auto" (along the longer extent; a tree edge wants "vertical" however wide it is)."""
+    kind = style.connector
+    if kind == "bracket":
+        (x1, y1), (x2, y2) = a, b
+        if bends_horizontally(bend, x1, y1, x2, y2):
+            mx = (x1 + x2) / 2
+            pts = ((x1, y1), (mx, y1), (mx, y2), (x2, y2))
+        else:
+            my = (y1 + y2) / 2
+            pts = ((x1, y1), (x1, my), (x2, my), (x2, y2))
+        out.append(Line(pts, colour, width, role=role))
+        out.append(Circle(b[0], b[1], 3.5, colour, role=role))
+    else:
+        out.append(Line((a, b), colour, width, arrow=kind == "arrow", curve=kind == "curve", bend=bend,
+                        role=role))

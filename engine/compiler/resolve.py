@@ -1,0 +1,93 @@
+"""Scene + content.json -> bound components (SPEC.md §3).
+
+A ref that does not resolve, or resolves to something that is not a string or number, becomes a
+diagnostic and a visible placeholder; strict mode turns those into errors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.diagnostics import Diagnostic, Severity
+from engine.dsl.model import Component, Scene
+
+MAX_SLOT_CHARS = 4000  # longer values are cut; no card can show more, and wrapping stays fast
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    text: str
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A component with its content: `index` counts components of the same kind, `order` all."""
+
+    comp: Component
+    index: int
+    order: int
+    slots: dict[str, Slot]
+    magnitude: float | None
+
+    @property
+    def name(self) -> str:
+        return self.comp.name
+
+    def text(self, field: str) -> Slot | None:
+        return self.slots.get(field)
+
+
+_MISSING = object()
+
+
+def _walk(content, path: str):
+    node = content
+    for part in path.split("."):
+        if isinstance(node, dict):
+            node = node.get(part, _MISSING)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+        if node is _MISSING:
+            return _MISSING
+    return node
+
+
+def _display(value) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def bind(scene: Scene, content) -> tuple[list[Bound], list[Diagnostic]]:
+    diagnostics: list[Diagnostic] = []
+    if not isinstance(content, dict):
+        diagnostics.append(Diagnostic(1, 1, "bad-content", "content.json must hold a JSON object"))
+        content = {}
+    counts: dict[str, int] = {}
+    bound: list[Bound] = []
+    for order, comp in enumerate(scene.components):
+        index = counts.get(comp.name, 0)
+        counts[comp.name] = index + 1
+        slots: dict[str, Slot] = {}
+        magnitude = None
+        for ref in comp.refs:
+            value = _walk(content, ref.path)
+            text = None if value is _MISSING else _display(value)
+            if text is None:
+                why = "is not in content.json" if value is _MISSING else "is not a string or number"
+                diagnostics.append(Diagnostic(ref.line, ref.col, "unresolved-ref",
+                                              f"{ref.field}_ref '{ref.path}' {why}", Severity.WARNING))
+                slots[ref.field] = Slot(f"\u2039{ref.path}\u203a", missing=True)
+                continue
+            slots[ref.field] = Slot(text[:MAX_SLOT_CHARS])
+            record = _walk(content, ref.path.rpartition(".")[0]) if "." in ref.path else None
+            if magnitude is None and isinstance(record, dict):
+                m = record.get("magnitude")
+                if isinstance(m, int | float) and not isinstance(m, bool) and m == m and abs(m) != float("inf"):
+                    magnitude = float(m)
+        bound.append(Bound(comp, index, order, slots, magnitude))
+    return bound, diagnostics

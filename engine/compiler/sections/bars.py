@@ -1,0 +1,269 @@
+"""The bars section: compare_bar components as a horizontal bar chart in a framed panel, and
+span_bracket components bracketing runs of those bars on the chart's right.
+
+Columns, left to right: labels (wrapped, caption under them), the bar track, and a bracket column
+that exists only when the scene has a span_bracket. Scale rule, from the content's `magnitude`:
+
+- bars with a magnitude are proportional to it (the largest magnitude fills the track; zero and
+  negative magnitudes draw as a stub);
+- when no bar has a magnitude, every bar is full length (the chart then compares by label and
+  value only);
+- a bar without a magnitude among bars that have one is drawn full length with a dashed outline
+  and a faded fill, so it reads as "off the scale" rather than as the largest.
+
+Span rule: a span_bracket spans the bars written before it (by `order`) since the previous
+span_bracket; bars after the last bracket are unbracketed, and a bracket with no bars before it
+becomes a marker with its label. A run whose bracket text is taller than its bars grows its rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.compiler.draw import box, connector, inner, text_block
+from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
+from engine.compiler.resolve import Bound
+from engine.compiler.style import Style
+from engine.compiler.text import text_width, wrap
+from engine.compiler.themes import ink_on, mix
+
+STUB = 3.0  # px: the shortest bar drawn, so a zero still shows where its bar starts
+NOTE_INDENT = 10.0  # px: notes clear the chart's axis line
+
+Run = tuple[list[Bound], Bound | None]  # the bars of one span, and the bracket that closes it
+
+
+@dataclass(frozen=True)
+class _Columns:
+    label_x: float
+    label_w: float
+    track_x: float
+    track_w: float
+    bracket_x: float  # start of the bracket column (meaningless when bracket_w is 0)
+    bracket_w: float
+
+
+@dataclass(frozen=True)
+class _Metrics:
+    """Sizes every row shares, from the style's type scale."""
+
+    label: float
+    value: float
+    small: float
+    span: float  # a bracket's label: the big number of the comparison
+    bar_h: float
+    row_gap: float
+    rx: float
+
+    @classmethod
+    def of(cls, style: Style) -> "_Metrics":
+        value = style.size("body")
+        bar_h = round(value * 2.1, 1)
+        rx = min(8.0, bar_h / 2) if style.frame == "card" else 2.0  # rounded bars on card frames
+        return cls(style.size("body"), value, style.size("small"), style.size("value") * 0.72,
+                   bar_h, max(12.0, style.gap * 0.7), rx)
+
+
+def _runs(items: list[Bound]) -> list[Run]:
+    """Bars grouped by the bracket that follows them (SPEC.md: a bracket spans what precedes it)."""
+    runs: list[Run] = []
+    current: list[Bound] = []
+    for b in sorted(items, key=lambda b: b.order):
+        if b.name == "span_bracket":
+            runs.append((current, b))
+            current = []
+        else:
+            current.append(b)
+    if current:
+        runs.append((current, None))
+    return runs
+
+
+def _columns(x: float, w: float, style: Style, brackets: bool) -> _Columns:
+    ix, iw = inner(x, w, style)
+    gutter = max(16.0, style.gap * 0.8)
+    label_w = min(300.0, max(150.0, iw * 0.24))
+    bracket_w = min(280.0, max(170.0, iw * 0.2)) if brackets else 0.0
+    track_x = ix + label_w + gutter
+    track_w = iw - label_w - gutter - (bracket_w + gutter if brackets else 0.0)
+    return _Columns(ix, label_w, track_x, track_w, track_x + track_w + gutter, bracket_w)
+
+
+def _lengths(bars: list[Bound], track_w: float) -> dict[int, float | None]:
+    """Bar length per compare_bar order; None marks a bar off the scale (see module docstring)."""
+    top = max((b.magnitude for b in bars if b.magnitude is not None), default=None)
+    out: dict[int, float | None] = {}
+    for b in bars:
+        if top is None:
+            out[b.order] = track_w
+        elif b.magnitude is None:
+            out[b.order] = None
+        else:
+            share = max(0.0, b.magnitude) / top if top > 0 else 0.0
+            out[b.order] = max(STUB, share * track_w)
+    return out
+
+
+def _value(out: list[Shape], b: Bound, bar_end: float, cols: _Columns, m: _Metrics, style: Style,
+           accent: str, length: float) -> None:
+    """The value at the bar's end: outside when it fits, else inside the bar, ellipsized if need be."""
+    slot = b.text("value")
+    if slot is None or not slot.text:
+        return
+    outside = cols.track_x + cols.track_w - bar_end - 10
+    inside = length - 20
+    place_outside = text_width(slot.text, m.value, True) <= outside or outside >= inside
+    room = outside if place_outside else inside
+    text = wrap(slot.text, max(room, m.value), m.value, True, 1)[0]
+    baseline = m.bar_h / 2 + m.value * 0.36
+    if slot.missing:
+        colour = style.palette.accents["red"]
+    else:
+        colour = style.palette.text if place_outside else ink_on(accent)
+    x, anchor = (bar_end + 10, "start") if place_outside else (bar_end - 10, "end")
+    out.append(Text(x, baseline, text, m.value, colour, True, anchor, placeholder=slot.missing,
+                    role="value"))
+
+
+def _row(out: list[Shape], gradients: list[Gradient], b: Bound, cols: _Columns, m: _Metrics,
+         style: Style, length: float | None, scaled: bool) -> float:
+    """One bar row with its top at y=0; returns the row's height."""
+    p = style.palette
+    accent = style.accent(b.comp.attr("accent"), b.order)
+    lh = style.line_height(m.label)
+    # The label's first line sits level with the bar; captions and notes hang below.
+    label_top = max(0.0, (m.bar_h - lh) / 2)
+    left = label_top + text_block(out, cols.label_x, label_top, cols.label_w, b.text("label"), m.label,
+                                  p.text, style, bold=True, max_lines=3, role="bar-label")
+    caption = b.text("caption")
+    if caption and caption.text:
+        left += 4 + text_block(out, cols.label_x, left + 4, cols.label_w, caption, m.small,
+                               p.text_muted, style, max_lines=3, role="bar-caption")
+    out.append(Rect(cols.track_x, 0, cols.track_w, m.bar_h, style.tint(accent, 0.08), p.stroke, 1,
+                    m.rx, role="bar-track"))
+    if scaled:  # quarter ticks inside the track, so lengths can be read off against each other
+        for k in range(1, 4):
+            tx = cols.track_x + cols.track_w * k / 4
+            out.append(Line(((tx, 3), (tx, m.bar_h - 3)), p.stroke, 1, role="scale"))
+    name = f"bar{b.index}"
+    off_scale = length is None
+    gradients.append(Gradient(name, 0, 0, 1, 0, ((0, mix(accent, p.surface, 0.45), 1), (1, accent, 1))))
+    bar_w = cols.track_w if off_scale else length
+    out.append(Rect(cols.track_x, 0, bar_w, m.bar_h, f"url:{name}", accent if off_scale else None,
+                    1.5 if off_scale else 0, m.rx, opacity=0.55 if off_scale else 1, dash=off_scale,
+                    role="bar"))
+    _value(out, b, cols.track_x + bar_w, cols, m, style, accent, bar_w)
+    right = m.bar_h
+    note = b.text("note")
+    if note and note.text:
+        right += 6 + text_block(out, cols.track_x + NOTE_INDENT, right + 6, cols.track_w - NOTE_INDENT,
+                                note, m.small, p.text_muted, style, max_lines=2, role="bar-note")
+    return max(left, right)
+
+
+def _bracket_text(out: list[Shape], b: Bound, x: float, w: float, m: _Metrics, style: Style,
+                  accent: str) -> float:
+    """A bracket's label (large, accent) and caption (muted), top at y=0; returns the height."""
+    h = text_block(out, x, 0, w, b.text("label"), m.span, accent, style,
+                   bold=True, max_lines=2, role="span-label")
+    caption = b.text("caption")
+    if caption and caption.text:
+        h += 4 + text_block(out, x, h + 4, w, caption, m.small, style.palette.text_muted,
+                            style, max_lines=6, role="span-caption")
+    return h
+
+
+def _bracket(out: list[Shape], top: float, bottom: float, x: float, style: Style, accent: str) -> float:
+    """The bracket glyph between `top` and `bottom` in the scene's connector style; returns the x
+    its leader starts from."""
+    mid = (top + bottom) / 2
+    kind = style.connector
+    if kind == "arrow":  # a dimension line: arrows out from the middle, ticks at both ends
+        for end in (top, bottom):
+            out.append(Line(((x + 8, mid), (x + 8, end)), accent, 2, arrow=True, role="span"))
+            out.append(Line(((x, end), (x + 16, end)), accent, 2, role="span"))
+        return x + 8
+    if kind == "curve":  # a brace: two S-curves meeting at the middle
+        for end in (top, bottom):
+            out.append(Line(((x, end), (x + 14, mid)), accent, 2.4, curve=True, role="span"))
+        return x + 14
+    if kind == "line":  # a rule with end caps
+        out.append(Line(((x + 8, top), (x + 8, bottom)), accent, 3, role="span"))
+        for end in (top, bottom):
+            out.append(Circle(x + 8, end, 4, accent, role="span"))
+        return x + 8
+    out.append(Line(((x, top), (x + 12, top), (x + 12, bottom), (x, bottom)), accent, 2.4, role="span"))
+    return x + 12
+
+
+def _run(out: list[Shape], gradients: list[Gradient], run: Run, y: float, cols: _Columns,
+         m: _Metrics, style: Style, lengths: dict[int, float | None], scaled: bool) -> float:
+    """One bracketed run of rows at top `y`; returns its height."""
+    bars, bracket = run
+    rows: list[tuple[list[Shape], float]] = []
+    for b in bars:
+        shapes: list[Shape] = []
+        rows.append((shapes, _row(shapes, gradients, b, cols, m, style, lengths[b.order], scaled)))
+    label: list[Shape] = []
+    accent = style.accent(bracket.comp.attr("accent"), bracket.order) if bracket else ""
+    text_x = cols.bracket_x + 34
+    text_h = _bracket_text(label, bracket, text_x, cols.bracket_x + cols.bracket_w - text_x,
+                           m, style, accent) if bracket else 0.0
+    rows_h = sum(h for _, h in rows) + m.row_gap * max(0, len(rows) - 1)
+    # Rows share any extra height the bracket's text needs, so the text stays beside its bars.
+    extra = max(0.0, text_h - rows_h) / len(rows) if rows else 0.0
+    cy, bar_top, bar_bottom = y, None, y
+    for shapes, h in rows:
+        top = cy + extra / 2
+        out.extend(shift(s, 0, top) for s in shapes)
+        bar_top = top if bar_top is None else bar_top
+        bar_bottom = top + m.bar_h
+        cy += h + extra + m.row_gap
+    height = max(rows_h + extra * len(rows), text_h)
+    if bracket is None:
+        return height
+    if rows:
+        mid = (bar_top + bar_bottom) / 2
+        lead = _bracket(out, bar_top, bar_bottom, cols.bracket_x, style, accent)
+    else:
+        mid = y + height / 2
+        out.append(Circle(cols.bracket_x + 8, mid, 5, accent, role="span"))
+        lead = cols.bracket_x + 13
+    # The label's first line faces the bracket's middle, so the leader runs level unless the text
+    # had to be kept inside its run.
+    first_line = style.line_height(m.span) / 2
+    text_top = min(max(y, mid - first_line), y + height - text_h)
+    connector(out, (lead, mid), (text_x - 6, text_top + first_line), style, accent, width=1.6,
+              role="span-leader")
+    out.extend(shift(s, 0, text_top) for s in label)
+    return height
+
+
+def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
+    """Draw the chart panel at (x, y), `w` wide; returns its height."""
+    style = page.style
+    runs = _runs(items)
+    cols = _columns(x, w, style, any(bracket for _, bracket in runs))
+    m = _Metrics.of(style)
+    bars = [b for bars, _ in runs for b in bars]
+    lengths = _lengths(bars, cols.track_w)
+    scaled = any(b.magnitude is not None for b in bars)
+    body: list[Shape] = []
+    top = y + style.pad + (6 if style.emphasis == "top" and style.rail != "none" else 0)
+    cy = top
+    for i, run in enumerate(runs):
+        if i:  # a faint rule where one bracketed run ends and the next begins
+            rule_y = cy + m.row_gap * 0.5
+            body.append(Line(((cols.label_x, rule_y), (cols.track_x + cols.track_w, rule_y)),
+                             style.palette.stroke, 1, dash=True, role="run-rule"))
+            cy += m.row_gap
+        cy += _run(body, page.gradients, run, cy, cols, m, style, lengths, scaled) + m.row_gap
+    cy -= m.row_gap if runs else 0
+    height = max(cy - y + style.pad, 2 * style.pad + m.bar_h)
+    frame: list[Shape] = []
+    box(frame, x, y, w, height, style, style.accent(None, 0), role="chart")
+    if scaled:  # the axis every scaled bar starts from
+        frame.append(Line(((cols.track_x, top - 6), (cols.track_x, cy + 6)), style.palette.text_faint,
+                          1.5, role="scale"))
+    page.out.extend(frame)
+    page.out.extend(body)
+    return height

@@ -1,0 +1,470 @@
+"""The flow section: stage_card boxes as a pipeline lane, numbered and joined in written order.
+
+Stages run left to right. When they do not fit one row at a readable width (MIN_BOX each) the
+lane snakes into a second row that runs back right to left, the connector turning down at the
+right end. flow_arrow components add words and edges:
+
+- without refs, a flow_arrow labels the connector between the stages written before and after it;
+- with from_ref/to_ref naming two stage node_ids, it joins those stages: a step to the next stage
+  labels that connector; any other edge (a back-edge such as "retry", a skip-edge) is routed
+  around the boxes through a band above, between or below the rows, each edge in its own lane so
+  that no two runs of line share a track.
+
+Connectors follow the scene's connector style (line, arrow, bracket, curve); bracket and curve
+offset the two ends of a connector so the elbow or the bend shows.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from engine.compiler.draw import anchor_of, box, connector, text_block
+from engine.compiler.geometry import Circle, Line, Rect, Shape, Text
+from engine.compiler.resolve import Bound, Slot
+from engine.compiler.style import Style
+from engine.compiler.text import text_width, wrap
+from engine.compiler.themes import ink_on
+
+MIN_BOX = 170.0      # narrowest readable stage; below it the lane wraps into a second row
+MAX_BOX = 400.0      # wider boxes only stretch captions into long thin lines
+BASE_GAP = 56.0      # room for a connector with its arrowhead
+MAX_GAP = 110.0      # widest gap a connector label may ask for
+STRETCH_GAP = 150.0  # when boxes hit MAX_BOX, connectors lengthen up to this, then the row centres
+TURN_GAP = 64.0      # vertical room for the connector that turns down into the second row
+EDGE_CLEAR = 14.0    # from a box edge to the first routing lane
+LANE_GAP = 10.0      # between routing lanes
+PILL_MAX = 240.0     # widest label pill on a routed edge (longer labels get an ellipsis)
+OFFSET = 12.0        # how far bracket and curve connectors shift their ends
+
+
+@dataclass
+class _Route:
+    """An explicit edge routed around the boxes: its band ("above", "between" or "below" the
+    rows), then, once placed, its end x's, its label pill and its lane within the band."""
+
+    src: int
+    dst: int
+    label: Slot | None
+    band: str
+    ends: tuple[float, float] = (0.0, 0.0)
+    text: str = ""
+    pill_w: float = 0.0
+    mid: float = 0.0
+    lane: int = 0
+
+
+def _joined(slots: list[Slot]) -> Slot:
+    """Several labels on one connector, one per line."""
+    return Slot("\n".join(s.text for s in slots), any(s.missing for s in slots))
+
+
+def _plan(stages: list[Bound], arrows: list[Bound]):
+    """Sort flow_arrows into connector labels (by gap), routed edges and labels with no gap."""
+    ids: dict[str, int] = {}
+    for i, s in enumerate(stages):
+        nid = s.comp.topo_id("node_id")
+        if nid is not None:
+            ids.setdefault(nid, i)  # the first stage with an id keeps it
+    n = len(stages)
+    gaps: dict[int, list[Slot]] = {}
+    edges: list[tuple[int, int, Slot | None]] = []
+    loose: list[Slot] = []
+    for a in arrows:
+        label = a.text("label")
+        src, dst = ids.get(a.comp.topo_id("from_ref")), ids.get(a.comp.topo_id("to_ref"))
+        if src is not None and dst is not None and dst != src + 1:
+            edges.append((src, dst, label))
+            continue
+        if label is None:
+            continue
+        if n < 2:
+            loose.append(label)
+            continue
+        # refs that do not name stages fall back to written order, so the words still show
+        gap = src if src is not None and dst is not None else sum(s.order < a.order for s in stages) - 1
+        gaps.setdefault(min(max(gap, 0), n - 2), []).append(label)
+    return {g: _joined(v) for g, v in sorted(gaps.items())}, edges, loose
+
+
+def _label_want(slot: Slot, style: Style) -> float:
+    """The gap that shows a connector label on one line, within BASE_GAP..MAX_GAP."""
+    size = style.size("small")
+    widest = max(text_width(line, size, True) for line in slot.text.split("\n"))
+    return min(MAX_GAP, max(BASE_GAP, widest + 16))
+
+
+# ---- stage boxes -------------------------------------------------------------------------------
+
+def _columns(x: float, w: float, d: float, style: Style) -> tuple[float, float, float, float, float]:
+    """(title x, title width, caption x, caption width, left band width) inside a stage box: the
+    title beside the badge (top), beside the band (left) or under the badge (center)."""
+    pad = style.pad
+    band = d + pad * 0.6 if style.emphasis == "left" else 0.0
+    if style.emphasis == "top":
+        tx, right = x + pad * 0.6 + d + 10, pad * 0.6
+    else:
+        tx, right = x + band + pad * (0.6 if band else 1.0), pad
+    bx = x + band + pad * (0.6 if band else 0.75)
+    return tx, x + w - right - tx, bx, x + w - pad * 0.75 - bx, band
+
+
+def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: float, band: float,
+              accent: str, style: Style) -> tuple[str, str, str]:
+    """The head's colouring (strip, band or rule, by emphasis and rail); returns the title, badge
+    and number colours that read on it."""
+    p = style.palette
+    strong = style.rail == "accent"
+    fill = accent if strong else style.tint(accent, 0.24)
+    rx = {"card": 14.0, "panel": 3.0}.get(style.frame, 0.0)  # the frame's corner, matched
+    if style.emphasis == "top" and style.rail != "none":
+        out.append(Rect(x, y, w, head_h, fill, rx=rx, role="stage-head"))
+        if rx:  # square off the strip's lower corners
+            out.append(Rect(x, y + head_h - rx, w, rx, fill, role="stage-head"))
+        return (ink_on(accent), p.surface, accent) if strong else (p.text, accent, ink_on(accent))
+    if style.emphasis == "left" and style.rail != "none":
+        out.append(Rect(x, y, band, h, fill, rx=rx, role="stage-head"))
+        if rx:  # square off the band's right corners
+            out.append(Rect(x + band - rx, y, rx, h, fill, role="stage-head"))
+        return (p.text, p.surface, accent) if strong else (p.text, accent, ink_on(accent))
+    out.append(Line(((x + style.pad, y + head_h), (x + w - style.pad, y + head_h)), p.stroke, 1,
+                    role="stage-rule"))
+    return (accent if style.rail == "none" else p.text), accent, ink_on(accent)
+
+
+def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, style: Style,
+           head_min: float = 0.0, body_min: float = 0.0) -> tuple[float, float]:
+    """One numbered stage box; returns its natural (head, body) heights.
+
+    The head (number badge and bold title) takes the scene's emphasis: a strip across the top, a
+    band down the left, or a badge centred over the title; rail says how strongly it is coloured.
+    Drawn at least `head_min` / `body_min` tall so every box in the lane lines up.
+    """
+    pad = style.pad
+    accent = style.accent(b.comp.attr("accent"), b.order)
+    d = round(26 * style.scale, 1)  # badge diameter
+    ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
+    tx, tw, bx, bw, band = _columns(x, w, d, style)
+    anchor = "start" if band else anchor_of(style)
+    title, caption = b.text("title"), b.text("caption")
+    th = len(wrap(title.text, tw, ts, True, 3)) * style.line_height(ts) if title and title.text else 0.0
+    ch = len(wrap(caption.text, bw, cs, False, 6)) * style.line_height(cs) if caption and caption.text else 0.0
+    if style.emphasis == "top":  # badge and title centred in the strip
+        head = max(d, th) + pad
+        mid = y + max(head, head_min) / 2
+        title_top, badge = mid - th / 2, (x + pad * 0.6 + d / 2, mid)
+    elif style.emphasis == "left":
+        head = max(d, th) + pad * 0.9
+        title_top, badge = y + pad * 0.6, (x + band / 2, y + pad * 0.6 + d / 2)
+    else:
+        head = pad + d + 10 + th
+        title_top, badge = y + pad * 0.7 + d + 10, (x + w / 2, y + pad * 0.7 + d / 2)
+    body = pad * 1.4 + ch
+    head_h, body_h = max(head, head_min), max(body, body_min)
+
+    box(out, x, y, w, head_h + body_h, style, accent, stroke=accent if style.rail == "accent" else None,
+        rail=False, role="stage")
+    title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style)
+    out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
+    ns = round(d * 0.52, 1)
+    out.append(Text(badge[0], badge[1] + ns * 0.36, str(num), ns, number_fill, True, "middle",
+                    role="stage-number"))
+    text_block(out, tx, title_top, tw, title, ts, title_fill, style, bold=True, anchor=anchor,
+               max_lines=3, role="stage-title")
+    text_block(out, bx, y + head_h + pad * 0.6, bw, caption, cs, style.palette.text_muted, style,
+               anchor=anchor, max_lines=6, role="caption")
+    return head, body
+
+
+# ---- the lane ----------------------------------------------------------------------------------
+
+class _Lane:
+    """Where every stage sits: `cols` columns of `box_w` with their own gaps, rows snaking back,
+    boxes `box_h` tall with heads `head_h` tall."""
+
+    def __init__(self, n: int, cols: int):
+        self.n, self.cols = n, cols
+        self.rows = math.ceil(n / cols)
+        self.box_w = self.box_h = self.head_h = 0.0
+        self.col_x: list[float] = []
+        self.tops = [0.0] * self.rows
+
+    def row(self, i: int) -> int:
+        return i // self.cols
+
+    def col(self, i: int) -> int:
+        c = i % self.cols
+        return self.cols - 1 - c if self.row(i) % 2 else c  # the second row runs back right to left
+
+    def x(self, i: int) -> float:
+        return self.col_x[self.col(i)]
+
+    def y(self, i: int) -> float:
+        return self.tops[self.row(i)]
+
+    def centre(self, i: int) -> float:
+        return self.x(i) + self.box_w / 2
+
+    def turn(self, i: int) -> bool:
+        """Whether the connector from stage i to i+1 turns down into the next row."""
+        return self.row(i + 1) != self.row(i)
+
+    def gap_of(self, i: int) -> int:
+        """The column gap that the connector from stage i to i+1 crosses."""
+        return min(self.col(i), self.col(i + 1))
+
+
+def _even_out(gaps: list[float], room: float) -> list[float]:
+    """Gaps widened from the narrowest up toward one common width (at most STRETCH_GAP) while
+    they fit in `room`, so a sparse lane spaces its stages evenly."""
+    lo, hi = 0.0, STRETCH_GAP
+    for _ in range(30):  # bisect the common width; 30 halvings is far below a pixel
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if sum(max(g, mid) for g in gaps) <= room else (lo, mid)
+    return [max(g, lo) for g in gaps]
+
+
+def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style) -> _Lane:
+    """One row when every box gets MIN_BOX, else two; gaps as wide as their labels ask, boxes
+    share the rest (up to MAX_BOX, beyond which connectors lengthen and the row centres)."""
+    lane = _Lane(n, n)
+    if n > 1 and w - n * MIN_BOX - (n - 1) * BASE_GAP < 0:
+        lane = _Lane(n, math.ceil(n / 2))
+    cols = lane.cols
+    gaps = [BASE_GAP] * (cols - 1)
+    for i, slot in labels.items():
+        if not lane.turn(i):
+            g = lane.gap_of(i)
+            gaps[g] = max(gaps[g], _label_want(slot, style))
+    short = cols * MIN_BOX + sum(gaps) - w
+    excess = sum(g - BASE_GAP for g in gaps)
+    if short > 0 and excess > 0:  # labels ask for more than the row has: they wrap instead
+        keep = max(0.0, 1 - short / excess)
+        gaps = [BASE_GAP + (g - BASE_GAP) * keep for g in gaps]
+    lane.box_w = min(MAX_BOX, (w - sum(gaps)) / cols)
+    if cols > 1 and lane.box_w == MAX_BOX:
+        gaps = _even_out(gaps, w - cols * MAX_BOX)
+    cx = x + (w - cols * lane.box_w - sum(gaps)) / 2
+    for c in range(cols):
+        lane.col_x.append(cx)
+        cx += lane.box_w + (gaps[c] if c < cols - 1 else 0)
+    return lane
+
+
+def _bands(lane: _Lane, edges) -> list[_Route]:
+    """Each edge's band: beside its row on the outside, or between the rows when it crosses."""
+    routes = []
+    for src, dst, label in edges:
+        rs, rd = lane.row(src), lane.row(dst)
+        if lane.rows == 1:
+            band = "below" if dst <= src else "above"  # back-edges under the lane, skips over it
+        elif rs == rd:
+            band = "above" if rs == 0 else "below"
+        else:
+            band = "between"
+        routes.append(_Route(src, dst, label, band))
+    return routes
+
+
+def _side(lane: _Lane, route: _Route, stage: int) -> str:
+    """Which side of the stage's box ("top" or "bottom") the route leaves or enters by."""
+    if route.band == "above":
+        return "top"
+    if route.band == "below":
+        return "bottom"
+    return "bottom" if lane.row(stage) == 0 else "top"
+
+
+def _place_ends(lane: _Lane, routes: list[_Route]) -> None:
+    """x of each route's two ends, spread along the box side in an order that keeps lines
+    leaving one box from crossing; clear of the turning connector at the centre."""
+    sides: dict[tuple[int, str], list[tuple[int, float, int, int]]] = {}
+    for r, route in enumerate(routes):
+        for end, (me, other) in enumerate(((route.src, route.dst), (route.dst, route.src))):
+            # ends heading left sit left of those heading right; farther targets sit outside
+            # nearer ones, matching their outer lanes
+            heading = (lane.centre(other) > lane.centre(me)) - (lane.centre(other) < lane.centre(me))
+            key = (heading, -lane.centre(other), end, r)
+            sides.setdefault((me, _side(lane, route, me)), []).append(key)
+    turn_sides = {(i, "bottom") for i in range(lane.n - 1) if lane.turn(i)}
+    turn_sides |= {(i + 1, "top") for i in range(lane.n - 1) if lane.turn(i)}
+    xs = [[0.0, 0.0] for _ in routes]
+    for (stage, side), ends in sorted(sides.items()):
+        lo, hi = (0.1, 0.42) if (stage, side) in turn_sides else (0.22, 0.78)
+        for k, (_, _, end, r) in enumerate(sorted(ends)):
+            xs[r][end] = lane.x(stage) + lane.box_w * (lo + (hi - lo) * (k + 0.5) / len(ends))
+    for route, (a, b) in zip(routes, xs):
+        route.ends = (a, b)
+
+
+def _place_pills(lane: _Lane, routes: list[_Route], x: float, w: float, style: Style) -> None:
+    """Each label on one line in a pill at the middle of its edge, kept on the canvas and off
+    the turning connector."""
+    size = style.size("small")
+    turn_x = lane.centre(lane.cols - 1)
+    for route in routes:
+        if route.label is not None and route.label.text:
+            route.text = wrap(route.label.text, PILL_MAX, size, True, 1)[0]
+            route.pill_w = text_width(route.text, size, True) + 20
+        half = route.pill_w / 2
+        hi = turn_x - 10 - half if route.band == "between" else x + w - half
+        route.mid = max(x + half, min(hi, sum(route.ends) / 2))
+
+
+def _place_lanes(routes: list[_Route]) -> dict[str, int]:
+    """A lane for each route within its band, shortest spans nearest the boxes so that nested
+    edges never cross; returns how many lanes each band needs."""
+    count = {"above": 0, "between": 0, "below": 0}
+    taken: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    order = sorted(routes, key=lambda r: abs(r.ends[1] - r.ends[0]))  # stable: written order on ties
+    for route in order:
+        half = route.pill_w / 2
+        a = min(*route.ends, route.mid - half) - 8
+        b = max(*route.ends, route.mid + half) + 8
+        k = 0
+        while any(not (b < u or a > v) for u, v in taken.get((route.band, k), [])):
+            k += 1
+        taken.setdefault((route.band, k), []).append((a, b))
+        route.lane = k
+        count[route.band] = max(count[route.band], k + 1)
+    return count
+
+
+def _band_height(n_lanes: int, pill_h: float) -> float:
+    return 0.0 if n_lanes == 0 else 2 * EDGE_CLEAR + pill_h + (n_lanes - 1) * (pill_h + LANE_GAP)
+
+
+def _rounded(points: list[tuple[float, float]], r: float) -> list[tuple[float, float]]:
+    """A polyline with its corners cut, the curve style's routed edges."""
+    out = [points[0]]
+    for (ax, ay), (bx, by), (cx, cy) in zip(points, points[1:], points[2:]):
+        d1, d2 = math.dist((ax, ay), (bx, by)), math.dist((bx, by), (cx, cy))
+        k1, k2 = min(r, d1 / 2) / d1, min(r, d2 / 2) / d2
+        out += [(bx + (ax - bx) * k1, by + (ay - by) * k1), (bx + (cx - bx) * k2, by + (cy - by) * k2)]
+    return out + [points[-1]]
+
+
+def _route_line(out: list[Shape], points: list[tuple[float, float]], colour: str, style: Style) -> None:
+    """A routed edge in the connector style: dashed, so it reads as a side path."""
+    pts = [pt for k, pt in enumerate(points) if k == 0 or pt != points[k - 1]]
+    if style.connector == "curve" and len(pts) > 2:
+        pts = _rounded(pts, 14)
+    out.append(Line(tuple(pts), colour, 2.0, arrow=style.connector == "arrow", dash=True, role="route"))
+    if style.connector == "bracket":
+        out.append(Circle(pts[-1][0], pts[-1][1], 3.5, colour, role="route"))
+
+
+def _gap_label(out: list[Shape], slot: Slot, x: float, w: float, bottom: float, room: float,
+               style: Style, anchor: str = "middle") -> None:
+    """A connector label in a column of width w, its last line ending just above `bottom`."""
+    size = style.size("small")
+    lh = style.line_height(size)
+    lines = max(1, int(room // lh))
+    h = len(wrap(slot.text, w, size, True, lines)) * lh
+    text_block(out, x, bottom - h, w, slot, size, style.palette.text_muted, style, bold=True,
+               anchor=anchor, max_lines=lines, role="connector-label")
+
+
+def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
+    style: Style = page.style
+    out: list[Shape] = page.out
+    stages = [b for b in items if b.name == "stage_card"]
+    arrows = [b for b in items if b.name == "flow_arrow"]
+    labels, edges, loose = _plan(stages, arrows)
+    n = len(stages)
+    height = 0.0
+    if n:
+        height = _draw_lane(out, stages, labels, edges, x, y, w, style)
+    for slot in loose:  # a lone stage has no connector to carry these
+        height += text_block(out, x, y + height + 8, w, slot, style.size("small"), style.palette.text_muted,
+                             style, anchor="middle", max_lines=2, role="connector-label") + 8
+    return height
+
+
+def _pill_h(style: Style) -> float:
+    return style.line_height(style.size("small")) + 8
+
+
+def _turn_label_w(lane: _Lane, style: Style) -> float:
+    """Width beside the turning connector for its label."""
+    return lane.box_w / 2 - (OFFSET if style.connector in ("bracket", "curve") else 0.0) - 26
+
+
+def _draw_lane(out, stages, labels, edges, x, y, w, style) -> float:
+    """Stages, connectors, labels and routed edges; returns the lane's height."""
+    n = len(stages)
+    lane = _fit(n, x, w, labels, style)
+    sizes = [_stage([], b, i + 1, 0, 0, lane.box_w, style) for i, b in enumerate(stages)]
+    head_h, body_h = max(s[0] for s in sizes), max(s[1] for s in sizes)
+    lane.head_h, lane.box_h = head_h, head_h + body_h
+    routes = _bands(lane, edges)
+    _place_ends(lane, routes)
+    _place_pills(lane, routes, x, w, style)
+    count = _place_lanes(routes)
+
+    ph = _pill_h(style)
+    turn_room = TURN_GAP
+    turn_label = next((labels.get(i) for i in range(n - 1) if lane.turn(i)), None)
+    if turn_label is not None:
+        lines = len(wrap(turn_label.text, _turn_label_w(lane, style), style.size("small"), True, 3))
+        turn_room = max(TURN_GAP, lines * style.line_height(style.size("small")) + 28)
+    lane.tops[0] = y + _band_height(count["above"], ph)
+    if lane.rows == 2:
+        lane.tops[1] = lane.tops[0] + lane.box_h + max(turn_room, _band_height(count["between"], ph))
+
+    for i, b in enumerate(stages):
+        _stage(out, b, i + 1, lane.x(i), lane.y(i), lane.box_w, style, head_h, body_h)
+    for i in range(n - 1):
+        _connect(out, lane, i, stages, labels.get(i), style)
+    for route in routes:
+        _draw_route(out, lane, route, stages, style)
+    return lane.tops[-1] + lane.box_h + _band_height(count["below"], ph) - y
+
+
+def _connect(out: list[Shape], lane: _Lane, i: int, stages: list[Bound], label: Slot | None,
+             style: Style) -> None:
+    """The connector from stage i to stage i+1, with its label."""
+    colour = style.accent(stages[i].comp.attr("accent"), stages[i].order)
+    shift = OFFSET if style.connector in ("bracket", "curve") else 0.0
+    if lane.turn(i):
+        cx, top, bottom = lane.centre(i), lane.y(i) + lane.box_h, lane.y(i + 1)
+        connector(out, (cx - shift, top + 3), (cx + shift, bottom - 3), style, colour)
+        if label is not None:
+            _gap_label(out, label, cx + shift + 10, _turn_label_w(lane, style), bottom - 8, bottom - top - 16,
+                       style, anchor="start")
+        return
+    leftward = lane.row(i) % 2 == 1
+    a = lane.x(i) + (0 if leftward else lane.box_w)
+    b = lane.x(i + 1) + (lane.box_w if leftward else 0)
+    step = -3 if leftward else 3
+    cy = lane.y(i) + (lane.head_h + lane.box_h) / 2  # the middle of the bodies, under the heads
+    sign = -1 if i % 2 else 1  # alternate the bends so the lane reads as a wave, not a staircase
+    connector(out, (a + step, cy - sign * shift), (b - step, cy + sign * shift), style, colour)
+    if label is not None:
+        _gap_label(out, label, min(a, b) + 4, abs(b - a) - 8, cy - shift - 6, cy - lane.y(i) - shift - 14, style)
+
+
+def _draw_route(out: list[Shape], lane: _Lane, route: _Route, stages: list[Bound], style: Style) -> None:
+    """A routed edge: out of its box side, along its lane, into the other box, with its pill."""
+    ph = _pill_h(style)
+    reach = EDGE_CLEAR + ph / 2 + route.lane * (ph + LANE_GAP)
+    if route.band == "above":
+        ly = lane.tops[0] - reach
+    elif route.band == "below":
+        ly = lane.tops[-1] + lane.box_h + reach
+    else:
+        ly = lane.tops[0] + lane.box_h + reach
+    points = []
+    for stage, px in zip((route.src, route.dst), route.ends):
+        top = _side(lane, route, stage) == "top"
+        points.append((px, lane.y(stage) - 3 if top else lane.y(stage) + lane.box_h + 3))
+    colour = style.accent(stages[route.src].comp.attr("accent"), stages[route.src].order)
+    (xa, ya), (xb, yb) = points
+    _route_line(out, [(xa, ya), (xa, ly), (xb, ly), (xb, yb)], colour, style)
+    if route.text:
+        p = style.palette
+        size = style.size("small")
+        out.append(Rect(route.mid - route.pill_w / 2, ly - ph / 2, route.pill_w, ph, p.surface_2, colour, 1.4,
+                        ph / 2, role="edge-label"))
+        out.append(Text(route.mid, ly + size * 0.36, route.text, size,
+                        p.accents["red"] if route.label.missing else colour, True, "middle",
+                        placeholder=route.label.missing, role="edge-label"))

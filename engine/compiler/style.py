@@ -1,0 +1,87 @@
+"""Scene attributes -> the numbers and colours layouts place things with.
+
+Each top-level attribute maps to data here (sizes, spacings, palette); layout code reads a
+`Style` and never branches on a theme name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.compiler.themes import Palette, mix, palettes
+from engine.dsl.model import Scene
+from engine.dsl.vocab import ACCENTS
+
+# width, minimum height: aspect presets matching the asset library's formats (the canvas grows
+# taller when content needs it). Widths differ too, so a canvas shows even when content sets the
+# height.
+CANVAS = {
+    "wide": (1600, 900),        # 16:9 — timelines, overviews, intuition maps
+    "tall": (1200, 1420),       # portrait posters
+    "square": (1300, 1300),
+    "landscape": (1500, 1000),  # 3:2 — matrices, trees, cheat sheets
+    "standard": (1240, 930),    # 4:3 — format and memory maps
+    "banner": (1500, 800),      # 15:8 — comparisons
+    "panorama": (1400, 600),    # 7:3 — pipelines
+}
+INSET = {"sm": 28, "md": 52, "lg": 84}
+GAP = {"sm": 14, "md": 26, "lg": 44}
+# density: (card padding, font scale, line height factor)
+DENSITY = {"compact": (16, 0.92, 1.24), "balanced": (24, 1.0, 1.34), "airy": (34, 1.1, 1.5)}
+FONT = {"kicker": 15, "headline": 44, "subtitle": 20, "title": 21, "value": 34, "body": 16,
+        "small": 13, "label": 15}
+
+
+@dataclass(frozen=True)
+class Style:
+    palette: Palette
+    tone: str
+    canvas: str
+    width: float
+    min_height: float
+    inset: float
+    gap: float
+    pad: float
+    scale: float
+    leading: float
+    frame: str
+    hero: str
+    columns: int
+    emphasis: str
+    rail: str
+    background: str
+    connector: str
+    topic: str
+    layout: str
+
+    def size(self, role: str) -> float:
+        return round(FONT[role] * self.scale, 1)
+
+    def line_height(self, size: float) -> float:
+        return round(size * self.leading, 1)
+
+    def accent(self, name: str | None, index: int = 0) -> str:
+        """Accent colour: a component's own, else the tone; `mixed` walks the accents in order."""
+        if name is None:
+            name = ACCENTS[index % len(ACCENTS)] if self.tone == "mixed" else self.tone
+        return self.palette.accents[name]
+
+    def tint(self, colour: str, amount: float = 0.16) -> str:
+        """A surface lightly coloured by `colour` (table highlights, badges)."""
+        return mix(self.palette.surface, colour, amount)
+
+    @property
+    def content_width(self) -> float:
+        return self.width - 2 * self.inset
+
+
+def style_of(scene: Scene) -> Style:
+    a = {x.key: x.value for x in scene.attrs}
+    width, min_h = CANVAS[a["canvas"]]
+    pad, scale, leading = DENSITY[a["density"]]
+    return Style(
+        palette=palettes()[a["theme"]], tone=a["tone"], canvas=a["canvas"], width=width,
+        min_height=min_h, inset=INSET[a["inset"]], gap=GAP[a["gap"]], pad=pad, scale=scale,
+        leading=leading, frame=a["frame"], hero=a["hero"], columns=int(a["columns"]),
+        emphasis=a["emphasis"], rail=a["rail"], background=a["background"],
+        connector=a["connector"], topic=a["topic"], layout=a["layout"],
+    )

@@ -1,0 +1,95 @@
+"""Text measurement and wrapping with real glyph advances from the bundled font (fontTools).
+
+The SVG names the same font (DejaVu Sans), so what is measured here is what renders. Widths are
+cached per word, which makes re-measuring a scene on every keystroke cheap.
+"""
+from __future__ import annotations
+
+import functools
+
+from fontTools.ttLib import TTFont
+
+from engine.paths import FONTS
+
+FONT_FAMILY = "DejaVu Sans"
+FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
+ELLIPSIS = "\u2026"
+# Renderers differ slightly (hinting, kerning); this slack keeps measured text inside its box.
+SAFETY = 1.03
+
+
+@functools.cache
+def _advances(bold: bool) -> tuple[dict[int, float], float]:
+    """Per-codepoint advance in em units (1.0 = font size), and the fallback for unknown glyphs."""
+    font = TTFont(FONTS / FONT_FILES[bold], lazy=True)
+    upem = font["head"].unitsPerEm
+    hmtx = font["hmtx"].metrics
+    cmap = font.getBestCmap()
+    adv = {cp: hmtx[glyph][0] / upem for cp, glyph in cmap.items()}
+    return adv, hmtx[".notdef"][0] / upem
+
+
+@functools.lru_cache(maxsize=65536)
+def _em_width(s: str, bold: bool) -> float:
+    adv, missing = _advances(bold)
+    return sum(adv.get(ord(ch), missing) for ch in s) * SAFETY
+
+
+def text_width(s: str, size: float, bold: bool = False) -> float:
+    """Rendered width of `s` at font size `size` (px)."""
+    return _em_width(s, bold) * size
+
+
+def _break_word(word: str, width: float, size: float, bold: bool) -> list[str]:
+    """Split a word too long for one line into pieces that each fit."""
+    pieces, cur = [], ""
+    for ch in word:
+        if cur and text_width(cur + ch, size, bold) > width:
+            pieces.append(cur)
+            cur = ch
+        else:
+            cur += ch
+    return pieces + [cur] if cur else pieces
+
+
+def ellipsize(line: str, width: float, size: float, bold: bool = False) -> str:
+    """`line` cut to fit `width` with a trailing ellipsis."""
+    while line and text_width(line + ELLIPSIS, size, bold) > width:
+        line = line[:-1].rstrip()
+    return line + ELLIPSIS
+
+
+@functools.lru_cache(maxsize=16384)
+def wrap(text: str, width: float, size: float, bold: bool = False,
+         max_lines: int | None = None) -> tuple[str, ...]:
+    """Greedy word wrap into lines no wider than `width`; words that cannot fit are broken.
+
+    With `max_lines`, the last kept line ends in an ellipsis when text was cut.
+    >>> wrap("alpha beta", 1000, 16)
+    ('alpha beta',)
+    """
+    width = max(width, size)  # a box narrower than one glyph still gets one glyph per line
+    space = text_width(" ", size, bold)
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        cur, cur_w = "", 0.0
+        for word in paragraph.split():
+            w = text_width(word, size, bold)
+            if cur and cur_w + space + w <= width:
+                cur, cur_w = f"{cur} {word}", cur_w + space + w
+                continue
+            if cur:
+                lines.append(cur)
+            if w > width:
+                *full, cur = _break_word(word, width, size, bold)
+                lines.extend(full)
+                cur_w = text_width(cur, size, bold)
+            else:
+                cur, cur_w = word, w
+        lines.append(cur)
+    while len(lines) > 1 and not lines[-1]:
+        lines.pop()
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = ellipsize(lines[-1], width, size, bold)
+    return tuple(lines)

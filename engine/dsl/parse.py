@@ -1,0 +1,244 @@
+"""Text -> typed scene model, with every syntax problem reported (never a traceback).
+
+The grammar (scene.lark) is strict; when the LALR parser meets something it does not expect,
+`_Recovery` names the problem as a Diagnostic and repairs the token stream (closing an open
+block, inserting a missing `[scene]`, skipping stray text) so that parsing goes on and later
+problems are reported too.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from engine.diagnostics import Diagnostic
+from engine.dsl.model import Attr, Component, Ref, Topo
+
+MAX_DIAGNOSTICS = 100
+_GRAMMAR = Path(__file__).with_name("scene.lark")
+
+
+@dataclass(frozen=True, slots=True)
+class Compact:
+    """A compact-form component, kept as written until validation expands it."""
+
+    name: str
+    cells: tuple[str, ...]
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A block-form component with its closing tag, so validation can check the names match."""
+
+    component: Component
+    close_name: str  # "" when the parser had to close it
+    close_line: int
+    close_col: int
+
+
+@dataclass
+class Parsed:
+    """What the parser read: top-level entries in written order, plus syntax diagnostics."""
+
+    entries: list[Attr | Block | Compact] | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _inner(token: Token) -> str:
+    return token.value[1:-1]
+
+
+@v_args(inline=True)
+class _ToModel(Transformer):
+    """Parse tree -> model objects. Stateless, so one instance serves every parse."""
+
+    def attr(self, tok: Token) -> Attr:
+        key, value = _inner(tok).split(":", 1)
+        return Attr(key, value, tok.line, tok.column)
+
+    def ref(self, tok: Token) -> Ref:
+        key, path = _inner(tok).split(":", 1)
+        return Ref(key[: -len("_ref")], path, tok.line, tok.column)
+
+    def topo(self, tok: Token) -> Topo:
+        key, ident = _inner(tok).split(":", 1)
+        return Topo(key, ident, tok.line, tok.column)
+
+    def compact(self, tok: Token) -> Compact:
+        name, cells = _inner(tok).split(":", 1)
+        return Compact(name, tuple(cells.split("|")), tok.line, tok.column)
+
+    def block(self, open_tok: Token, *rest) -> Block:
+        *items, close_tok = rest
+        comp = Component(
+            name=_inner(open_tok),
+            attrs=tuple(i for i in items if isinstance(i, Attr)),
+            topo=tuple(i for i in items if isinstance(i, Topo)),
+            refs=tuple(i for i in items if isinstance(i, Ref)),
+            line=open_tok.line,
+            col=open_tok.column,
+        )
+        return Block(comp, _inner(close_tok)[1:], close_tok.line, close_tok.column)
+
+    def scene(self, _open: Token, *rest):
+        return list(rest[:-1])
+
+    def start(self, entries):
+        return entries
+
+
+@functools.cache
+def _parser() -> Lark:
+    # Built once, lazily: the studio and the CLI pay for it only when they first parse.
+    return Lark(
+        _GRAMMAR.read_text(),
+        parser="lalr",
+        lexer="basic",  # terminal priorities alone pick the token; `[/scene]` is never a block close
+        transformer=_ToModel(),
+        propagate_positions=False,
+        maybe_placeholders=False,
+    )
+
+
+class _TooMany(Exception):
+    pass
+
+
+class _Recovery:
+    """on_error handler: report the problem, mend the token stream, keep parsing."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.diagnostics: list[Diagnostic] = []
+        self.after_end_reported = False
+
+    def report(self, line: int, col: int, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic(line, col, code, message))
+        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+            self.diagnostics.append(
+                Diagnostic(line, col, "too-many-problems", f"stopped after {MAX_DIAGNOSTICS} problems")
+            )
+            raise _TooMany
+
+    def __call__(self, e: UnexpectedInput) -> bool:
+        if isinstance(e, UnexpectedCharacters):
+            return self._stray_text(e)
+        assert isinstance(e, UnexpectedToken)
+        return self._unexpected_token(e)
+
+    def _stray_text(self, e: UnexpectedCharacters) -> bool:
+        state = e.interactive_parser.lexer_thread.state
+        start = state.line_ctr.char_pos
+        end = _stray_end(self.text, start)
+        snippet = self.text[start:end]
+        shown = snippet if len(snippet) <= 40 else snippet[:37] + "..."
+        if snippet.startswith("["):
+            msg = (f"malformed token {shown!r}: tokens look like [name], [/name], [key:value] "
+                   "or [field_ref:path]")
+        else:
+            msg = f"stray text {shown!r} outside any [token]"
+        self.report(e.line, e.column, "stray-text", msg)
+        state.line_ctr.feed(snippet)
+        return True
+
+    def _unexpected_token(self, e: UnexpectedToken) -> bool:
+        # accepts() simulates each terminal; the raw parse-table lookaheads over-approximate.
+        ip, tok = e.interactive_parser, e.token
+        expected = ip.accepts()
+        line, col = _position(tok, self.text)
+        kind = tok.type
+        if kind == "$END":
+            return self._finish(ip, tok, line, col)
+        if "SCENE_OPEN" in expected:
+            self.report(line, col, "missing-scene-start", "the scene must start with [scene]")
+            ip.feed_token(_synthetic("SCENE_OPEN", tok))
+            return self._refeed(ip, tok)
+        if "BLOCK_CLOSE" in expected and kind in ("SCENE_CLOSE", "BLOCK_OPEN", "COMPACT"):
+            # The open block is closed where the next thing begins; validation names it.
+            ip.feed_token(_synthetic("BLOCK_CLOSE", tok))
+            return self._refeed(ip, tok)
+        if expected <= {"$END"}:
+            if not self.after_end_reported:
+                self.after_end_reported = True
+                self.report(line, col, "text-after-scene", f"{tok.value!r} after [/scene] is ignored")
+            return True
+        if kind == "BLOCK_CLOSE":
+            self.report(line, col, "unopened-block", f"{tok.value} closes no open block")
+        elif kind in ("REF", "TOPO"):
+            self.report(line, col, "ref-outside-component",
+                        f"{tok.value} must stand inside a component block")
+        elif kind == "SCENE_OPEN":
+            self.report(line, col, "nested-scene", "[scene] inside a scene; only one scene per file")
+        elif kind == "SCENE_CLOSE":
+            self.report(line, col, "unexpected-token", "[/scene] closes no open scene")
+        else:
+            self.report(line, col, "unexpected-token", f"{tok.value!r} is not expected here")
+        return True
+
+    def _finish(self, ip, tok: Token, line: int, col: int) -> bool:
+        """At the end of input, open and close whatever is missing so the parser can accept."""
+        while "$END" not in (choices := ip.accepts()):
+            if "SCENE_OPEN" in choices:
+                self.report(line, col, "missing-scene-start", "the scene must start with [scene]")
+                ip.feed_token(_synthetic("SCENE_OPEN", tok))
+            elif "BLOCK_CLOSE" in choices:
+                ip.feed_token(_synthetic("BLOCK_CLOSE", tok))
+            else:
+                self.report(line, col, "missing-scene-end",
+                            "the scene is not closed: add [/scene] at the end")
+                ip.feed_token(_synthetic("SCENE_CLOSE", tok))
+        return True
+
+    def _refeed(self, ip, tok: Token) -> bool:
+        """Feed the token that triggered the error again, now that the stream is mended."""
+        if tok.type == "$END":
+            return True  # the parser resumes and meets the end again
+        try:
+            ip.feed_token(tok)
+        except UnexpectedToken as again:
+            return self._unexpected_token(again)
+        return True
+
+
+def _synthetic(kind: str, at: Token) -> Token:
+    return Token.new_borrow_pos(kind, "", at) if at.line is not None else Token(kind, "", 0, 1, 1)
+
+
+def _position(tok: Token, text: str) -> tuple[int, int]:
+    if tok.line is not None and tok.type != "$END":
+        return tok.line, tok.column
+    lines = text.split("\n")
+    return len(lines), len(lines[-1]) + 1
+
+
+def _stray_end(text: str, start: int) -> int:
+    """Where a run of stray text ends: after a malformed [..] token, or at white space or '['."""
+    n = len(text)
+    if text.startswith("[", start):
+        end = start + 1
+        while end < n and text[end] not in "[]\n":
+            end += 1
+        return end + 1 if end < n and text[end] == "]" else end
+    end = start + 1
+    while end < n and not text[end].isspace() and text[end] != "[":
+        end += 1
+    return end
+
+
+def parse_entries(text: str) -> Parsed:
+    """Run the grammar over `text`; entries are None only when nothing could be recovered."""
+    recovery = _Recovery(text)
+    try:
+        entries = _parser().parse(text, on_error=recovery)
+    except _TooMany:
+        return Parsed(None, recovery.diagnostics)
+    except UnexpectedInput as e:  # recovery gave up: report where, keep no scene
+        line, col = getattr(e, "line", 1) or 1, getattr(e, "column", 1) or 1
+        recovery.diagnostics.append(Diagnostic(line, col, "syntax", "cannot parse the scene here"))
+        return Parsed(None, recovery.diagnostics)
+    return Parsed(entries, recovery.diagnostics)

@@ -1,0 +1,148 @@
+"""The scene DSL's vocabulary as data: keys, values, components, fields and family defaults.
+
+Everything the parser validates against, the canonicalizer orders by, and the tokenizer reserves
+comes from the tables here (SPEC.md section 2). Extending the DSL means extending these tables and
+teaching the compiler the new value; no other module lists vocabulary.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Top-level attributes in canonical order (SPEC.md §2: fixed order, fixed arity of 15).
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "canvas", "layout", "theme", "tone", "frame", "density", "inset", "gap", "hero",
+    "columns", "emphasis", "rail", "background", "connector", "topic",
+)
+
+ACCENTS: tuple[str, ...] = ("amber", "green", "blue", "purple", "red")
+
+LAYOUTS: tuple[str, ...] = (
+    "poster_stack", "comparison_span_chart", "pipeline_lane", "table_matrix",
+    "decision_tree", "dashboard_cards",
+)
+
+TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
+    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama"),
+    "layout": LAYOUTS,
+    "theme": ("infra_dark", "paper_editorial", "signal_glow"),
+    "tone": ACCENTS + ("mixed",),
+    "frame": ("card", "panel", "none"),
+    "density": ("compact", "balanced", "airy"),
+    "inset": ("sm", "md", "lg"),
+    "gap": ("sm", "md", "lg"),
+    "hero": ("left", "center", "split"),
+    "columns": ("1", "2", "3", "4"),
+    "emphasis": ("top", "left", "center"),
+    "rail": ("accent", "muted", "none"),
+    "background": ("grid", "mesh", "rings", "none"),
+    "connector": ("line", "arrow", "bracket", "curve"),
+    # topic is an identifier, checked by TOPIC_PATTERN rather than a value list
+}
+TOPIC_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
+ID_PATTERN = re.compile(r"[A-Za-z0-9_\-]+\Z")
+
+# Defaults every family starts from, then the family's own choices on top.
+BASE_DEFAULTS: dict[str, str] = {
+    "canvas": "wide", "theme": "infra_dark", "tone": "blue", "frame": "card",
+    "density": "balanced", "inset": "md", "gap": "md", "hero": "left", "columns": "1",
+    "emphasis": "top", "rail": "accent", "background": "none", "connector": "line",
+    "topic": "general",
+}
+FAMILY_DEFAULTS: dict[str, dict[str, str]] = {
+    "poster_stack": {"canvas": "tall", "hero": "center", "tone": "green", "background": "rings"},
+    "comparison_span_chart": {"tone": "amber", "columns": "2", "connector": "bracket"},
+    "pipeline_lane": {"connector": "arrow", "columns": "3", "background": "grid"},
+    "table_matrix": {"frame": "panel", "columns": "2", "tone": "purple"},
+    "decision_tree": {"connector": "arrow", "tone": "amber", "background": "grid", "columns": "3"},
+    "dashboard_cards": {"columns": "3", "density": "compact", "tone": "mixed"},
+}
+DEFAULT_LAYOUT = "poster_stack"
+
+
+def family_defaults(layout: str) -> dict[str, str]:
+    """The 15 top-level values a scene of this family gets when it omits them."""
+    return {**BASE_DEFAULTS, "layout": layout, **FAMILY_DEFAULTS.get(layout, {})}
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """One component kind: its content fields (compact positional order) and attributes."""
+
+    fields: tuple[str, ...]
+    attrs: dict[str, tuple[str, ...]]
+    topology: tuple[str, ...] = ()      # node_id / from_ref / to_ref, in canonical order
+    column_fields: bool = False         # table components take column_1 ... column_N
+
+    def field_order(self, field: str) -> int | None:
+        """Canonical position of a field, or None when the component has no such field."""
+        if field in self.fields:
+            return self.fields.index(field) + (MAX_COLUMNS if self.column_fields else 0)
+        if self.column_fields:
+            m = _COLUMN_FIELD.match(field)
+            if m and 1 <= int(m.group(1)) <= MAX_COLUMNS:
+                return int(m.group(1)) - 1
+        return None
+
+    def positional_field(self, index: int) -> str | None:
+        """The field a compact-form positional cell at this index binds to."""
+        if self.column_fields:
+            return f"column_{index + 1}" if index < MAX_COLUMNS else None
+        return self.fields[index] if index < len(self.fields) else None
+
+
+MAX_COLUMNS = 8
+_COLUMN_FIELD = re.compile(r"column_(\d+)\Z")
+
+COMPONENTS: dict[str, ComponentSpec] = {
+    "header_band": ComponentSpec(("kicker", "headline", "subtitle"), {}),
+    "section_card": ComponentSpec(
+        ("title", "value", "caption"),
+        {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS},
+    ),
+    "compare_bar": ComponentSpec(("label", "value", "caption", "note"), {"accent": ACCENTS}),
+    "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS}),
+    "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS}),
+    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS}),
+    "table_header": ComponentSpec((), {}, column_fields=True),
+    "table_row": ComponentSpec(
+        ("note",),
+        {"state": ("normal", "highlight", "success", "warning", "danger"), "accent": ACCENTS},
+        column_fields=True,
+    ),
+    # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
+    "stage_card": ComponentSpec(("title", "caption"), {"accent": ACCENTS}, topology=("node_id",)),
+    "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
+    "decision_node": ComponentSpec(
+        ("title", "body"), {"variant": ("root", "branch", "leaf", "outcome")}, topology=("node_id",)
+    ),
+    "decision_edge": ComponentSpec(("branch_label",), {}, topology=("from_ref", "to_ref")),
+    "callout_card": ComponentSpec(("title", "text"), {"accent": ACCENTS}),
+    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS}),
+    "legend_row": ComponentSpec(("label",), {"tone": ACCENTS}),
+    "footer_note": ComponentSpec(("text",), {}),
+}
+TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
+
+# What each family needs to be a sensible scene (SPEC.md §2); a miss is a diagnostic, and the
+# compiler still renders what is there.
+REQUIREMENTS: dict[str, tuple[tuple[str, int], ...]] = {
+    "poster_stack": (("header_band", 1),),
+    "comparison_span_chart": (("header_band", 1), ("compare_bar", 2)),
+    "pipeline_lane": (("header_band", 1), ("stage_card", 3)),
+    "table_matrix": (("header_band", 1), ("table_row", 1)),
+    "decision_tree": (("header_band", 1), ("decision_node", 1)),
+    "dashboard_cards": (("header_band", 1), ("section_card", 1)),
+}
+
+
+def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    """The valid choice a person most likely meant, for "did you mean" messages.
+
+    >>> closest("infra_drak", ("infra_dark", "paper_editorial"))
+    'infra_dark'
+    """
+    import difflib
+
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return found[0] if found else None

@@ -1,0 +1,31 @@
+"""A workspace is a folder of entries; an entry is a folder holding scene.dsl and content.json."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.paths import ROOT
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    folder: Path
+
+    @property
+    def scene_path(self) -> Path:
+        return self.folder / "scene.dsl"
+
+    @property
+    def content_path(self) -> Path:
+        return self.folder / "content.json"
+
+
+def entries(folder: Path) -> list[Entry]:
+    return [Entry(p.parent.name, p.parent) for p in sorted(Path(folder).glob("*/scene.dsl"))]
+
+
+def default_workspace() -> Path:
+    """The bundled gold pack, or the compiler's golden fixtures when no gold entry exists yet."""
+    gold = ROOT / "gold"
+    return gold if entries(gold) else ROOT / "tests" / "golden"

@@ -1,0 +1,183 @@
+"""The main window: workspace entries, the scene and content editors, live preview, problems."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qtpy.QtCore import QSettings, Qt, QTimer, Signal
+from qtpy.QtGui import QAction, QKeySequence
+from qtpy.QtWidgets import (QDockWidget, QFileDialog, QListWidget, QListWidgetItem, QMainWindow,
+                            QMessageBox, QPlainTextEdit, QSplitter, QTabWidget)
+
+from engine.diagnostics import Diagnostic
+from engine.dsl import format_text
+from engine.fileio import write_atomic
+from engine.workspace import Entry, entries
+from studio.editor import SceneEditor
+from studio.preview import SvgPreview
+from studio.workers import CompileWorker, start
+
+DEBOUNCE_MS = 120
+
+
+class MainWindow(QMainWindow):
+    compile_requested = Signal(int, str, str)
+    preview_updated = Signal(int)  # request id now on screen
+
+    def __init__(self, workspace: Path):
+        super().__init__()
+        self.setWindowTitle("CK Scene Studio")
+        self.workspace = workspace
+        self.entry: Entry | None = None
+        self.request = 0
+        self.saved_texts = ("", "")
+
+        self.scene_editor = SceneEditor()
+        self.content_editor = QPlainTextEdit()
+        self.content_editor.setFont(self.scene_editor.font())
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.scene_editor, "scene.dsl")
+        self.tabs.addTab(self.content_editor, "content.json")
+        self.preview = SvgPreview()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.preview)
+        splitter.setSizes([520, 760])
+        self.setCentralWidget(splitter)
+
+        self.entry_list = QListWidget()
+        self.entry_list.currentItemChanged.connect(self._on_entry_chosen)
+        self._dock("Workspace", self.entry_list, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.problems = QListWidget()
+        self.problems.itemActivated.connect(self._on_problem_activated)
+        self.problems.itemClicked.connect(self._on_problem_activated)
+        self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+
+        self.worker = CompileWorker()
+        self.thread = start(self.worker, self)
+        self.compile_requested.connect(self.worker.compile)
+        self.worker.compiled.connect(self._on_compiled)
+        self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.request_compile)
+        self.scene_editor.textChanged.connect(self.debounce.start)
+        self.content_editor.textChanged.connect(self.debounce.start)
+
+        self._menus()
+        self.load_workspace(workspace)
+        settings = QSettings("CK", "Scene Studio")
+        if geometry := settings.value("geometry"):
+            self.restoreGeometry(geometry)
+
+    # ---- set-up --------------------------------------------------------------------------
+    def _dock(self, title: str, widget, area) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        if area == Qt.DockWidgetArea.BottomDockWidgetArea:
+            self.resizeDocks([dock], [150], Qt.Orientation.Vertical)
+
+    def _menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        for text, shortcut, slot in (("Open workspace…", QKeySequence.StandardKey.Open, self._choose_workspace),
+                                     ("Save", QKeySequence.StandardKey.Save, self.save),
+                                     ("Quit", QKeySequence.StandardKey.Quit, self.close)):
+            action = QAction(text, self, shortcut=shortcut)
+            action.triggered.connect(slot)
+            file_menu.addAction(action)
+        fmt = QAction("Format scene", self, shortcut=QKeySequence("Ctrl+Shift+F"))
+        fmt.triggered.connect(self.format_scene)
+        self.menuBar().addMenu("&Scene").addAction(fmt)
+
+    # ---- workspace -----------------------------------------------------------------------
+    def load_workspace(self, folder: Path) -> None:
+        self.workspace = folder
+        self.entry_list.clear()
+        for e in entries(folder):
+            item = QListWidgetItem(e.name)
+            item.setData(Qt.ItemDataRole.UserRole, e)
+            self.entry_list.addItem(item)
+        if self.entry_list.count():
+            self.entry_list.setCurrentRow(0)
+
+    def _choose_workspace(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open workspace", str(self.workspace))
+        if folder:
+            self.load_workspace(Path(folder))
+
+    def _on_entry_chosen(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if item is None:
+            return
+        if self.is_modified() and not self._confirm_discard():
+            return
+        self.entry = item.data(Qt.ItemDataRole.UserRole)
+        scene = self.entry.scene_path.read_text(encoding="utf-8", errors="replace")
+        content_path = self.entry.content_path
+        content = content_path.read_text(encoding="utf-8", errors="replace") if content_path.exists() else "{}"
+        self.saved_texts = (scene, content)
+        self.scene_editor.setPlainText(scene)
+        self.content_editor.setPlainText(content)
+        self.setWindowTitle(f"CK Scene Studio — {self.entry.name}")
+        self.request_compile()
+
+    # ---- editing -------------------------------------------------------------------------
+    def texts(self) -> tuple[str, str]:
+        return self.scene_editor.toPlainText(), self.content_editor.toPlainText()
+
+    def is_modified(self) -> bool:
+        return self.entry is not None and self.texts() != self.saved_texts
+
+    def request_compile(self) -> None:
+        self.request += 1
+        self.compile_requested.emit(self.request, *self.texts())
+
+    def _on_compiled(self, request: int, svg: bytes, diagnostics: list[Diagnostic]) -> None:
+        if request != self.request:
+            return  # a newer edit is already on its way
+        self.preview.set_svg(svg)
+        self.scene_editor.set_diagnostics([d for d in diagnostics if d.code != "content-json"])
+        self.problems.clear()
+        for d in diagnostics:
+            item = QListWidgetItem(f"{d.line}:{d.col}  {d.severity.value}  {d.code}: {d.message}")
+            item.setData(Qt.ItemDataRole.UserRole, d)
+            self.problems.addItem(item)
+        self.preview_updated.emit(request)
+
+    def _on_problem_activated(self, item: QListWidgetItem) -> None:
+        d: Diagnostic = item.data(Qt.ItemDataRole.UserRole)
+        if d.code in ("content-json", "bad-content"):
+            self.tabs.setCurrentWidget(self.content_editor)
+            return
+        self.tabs.setCurrentWidget(self.scene_editor)
+        self.scene_editor.goto(d.line, d.col)
+
+    def format_scene(self) -> None:
+        canonical = format_text(self.scene_editor.toPlainText())
+        if canonical is not None and canonical != self.scene_editor.toPlainText():
+            cursor = self.scene_editor.textCursor()
+            cursor.select(cursor.SelectionType.Document)
+            cursor.insertText(canonical)  # one undo step
+
+    def save(self) -> None:
+        if self.entry is None:
+            return
+        scene, content = self.texts()
+        write_atomic(self.entry.scene_path, scene)
+        write_atomic(self.entry.content_path, content)
+        self.saved_texts = (scene, content)
+
+    def _confirm_discard(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Unsaved changes", "Save the changes to this entry first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Save:
+            self.save()
+        return answer != QMessageBox.StandardButton.Cancel
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.is_modified() and not self._confirm_discard():
+            event.ignore()
+            return
+        QSettings("CK", "Scene Studio").setValue("geometry", self.saveGeometry())
+        self.thread.quit()
+        self.thread.wait(2000)
+        event.accept()

@@ -1,0 +1,252 @@
+"""The bars section and the comparison_span_chart family: bar lengths from magnitudes, value
+placement, 1 to 12 bars without overlap, wrapping, span brackets, placeholders, connector styles,
+and the family's arrangement."""
+from __future__ import annotations
+
+import pytest
+
+from engine.compiler import compile_scene
+from engine.compiler.geometry import Circle, Layout, Line, Rect, Text
+from engine.compiler.sections.bars import STUB
+from engine.dsl import load
+from tests.layout_checks import assert_no_overlap, assert_text_inside, box_of, text_box
+
+HEAD = """[scene]
+[canvas:{canvas}]
+[layout:{layout}]
+[theme:infra_dark]
+[tone:amber]
+[frame:card]
+[density:balanced]
+[inset:md]
+[gap:md]
+[hero:{hero}]
+[columns:2]
+[emphasis:top]
+[rail:accent]
+[background:none]
+[connector:{connector}]
+[topic:bars_test]
+[header_band:@header_band.0.headline]
+"""
+
+
+def bar(i: int, label: str = "Bar", magnitude: float | None = None, value: str = "1 TB/s",
+        caption: str = "a caption", note: str | None = None) -> tuple[str, dict]:
+    """A compare_bar component (compact form) and its content record."""
+    record = {"label": label, "value": value, "caption": caption}
+    fields = ["label", "value", "caption"]
+    if note is not None:
+        record["note"] = note
+        fields.append("note")
+    if magnitude is not None:
+        record["magnitude"] = magnitude
+    return f"[compare_bar:{'|'.join(f'@compare_bar.{i}.{f}' for f in fields)}]", record
+
+
+def bracket(i: int, label: str = "10\u00d7", caption: str = "the gap between them") -> tuple[str, dict]:
+    text = f"[span_bracket:@span_bracket.{i}.label|@span_bracket.{i}.caption]"
+    return text, {"label": label, "caption": caption}
+
+
+def compile_chart(parts: list[tuple[str, dict]], *, connector: str = "bracket", layout: str =
+                  "comparison_span_chart", hero: str = "left", canvas: str = "wide",
+                  extra: str = "", extra_content: dict | None = None, strict: bool = True) -> Layout:
+    """Compile a scene whose body is `parts` (component text, content record) in written order."""
+    content: dict = {"header_band": [{"headline": "Bandwidth by tier"}], **(extra_content or {})}
+    body = []
+    for text, record in parts:
+        name = text[1:].split(":")[0]
+        content.setdefault(name, []).append(record)
+        body.append(text)
+    text = HEAD.format(layout=layout, connector=connector, hero=hero, canvas=canvas)
+    doc = load(text + "\n".join(body) + "\n" + extra + "[/scene]\n")
+    assert not doc.errors, [d.format() for d in doc.errors]
+    return compile_scene(doc.scene, content, strict=strict).layout
+
+
+def shapes(layout: Layout, kind, role: str) -> list:
+    return [s for s in layout.shapes if isinstance(s, kind) and s.role == role]
+
+
+def assert_texts_apart(layout: Layout) -> None:
+    """No two text runs overlap (labels, captions, values, bracket texts)."""
+    boxes = [(t.text, text_box(t)) for t in layout.shapes if isinstance(t, Text)]
+    for i, (ta, a) in enumerate(boxes):
+        for tb, b in boxes[i + 1:]:
+            apart = a[2] <= b[0] + 0.5 or b[2] <= a[0] + 0.5 or a[3] <= b[1] + 0.5 or b[3] <= a[1] + 0.5
+            assert apart, f"{ta!r} overlaps {tb!r}"
+
+
+def test_bar_length_follows_magnitude():
+    layout = compile_chart([bar(0, magnitude=40), bar(1, magnitude=20), bar(2, magnitude=5)])
+    bars = shapes(layout, Rect, "bar")
+    track = shapes(layout, Rect, "bar-track")[0]
+    assert bars[0].w == pytest.approx(track.w)  # the largest fills the track
+    assert bars[0].w == pytest.approx(2 * bars[1].w, abs=1)
+    assert bars[1].w == pytest.approx(4 * bars[2].w, abs=1)
+
+
+def test_without_any_magnitude_every_bar_is_full_length():
+    layout = compile_chart([bar(0), bar(1), bar(2)])
+    widths = {round(r.w, 2) for r in shapes(layout, Rect, "bar")}
+    assert widths == {round(shapes(layout, Rect, "bar-track")[0].w, 2)}
+    assert not shapes(layout, Line, "scale")  # no scale to read against
+
+
+def test_a_bar_without_magnitude_among_scaled_bars_is_marked_off_scale():
+    layout = compile_chart([bar(0, magnitude=10), bar(1), bar(2, magnitude=0)])
+    scaled, off, zero = shapes(layout, Rect, "bar")
+    assert not scaled.dash and off.dash and off.w == pytest.approx(scaled.w)
+    assert zero.w == STUB
+
+
+def test_value_sits_outside_a_short_bar_and_inside_a_full_one():
+    layout = compile_chart([bar(0, magnitude=100, value="100 GB/s"), bar(1, magnitude=10, value="10 GB/s")])
+    full, short = shapes(layout, Rect, "bar")
+    inside, outside = shapes(layout, Text, "value")
+    l, _, r, _ = text_box(inside)
+    assert full.x < l and r < full.x + full.w
+    assert text_box(outside)[0] > short.x + short.w
+
+
+def test_value_too_long_for_either_side_is_ellipsized_within_the_track():
+    layout = compile_chart([bar(0, magnitude=1, value="x" * 200), bar(1, magnitude=2)])
+    value = shapes(layout, Text, "value")[0]
+    track = shapes(layout, Rect, "bar-track")[0]
+    assert value.text.endswith("\u2026")
+    assert text_box(value)[2] <= track.x + track.w
+
+
+@pytest.mark.parametrize("n", [1, 12])
+@pytest.mark.parametrize("with_brackets", [False, True])
+def test_one_to_twelve_bars_do_not_overlap_or_spill(n, with_brackets):
+    parts = []
+    for i in range(n):
+        parts.append(bar(i, label=f"Memory tier number {i} with a longer name", magnitude=i + 1,
+                         value=f"{(i + 1) * 100} GB/s", note="measured at peak" if i % 3 == 0 else None))
+        if with_brackets and i % 4 == 3:
+            parts.append(bracket(i // 4, caption="a span caption that is long enough to wrap twice or more"))
+    layout = compile_chart(parts)
+    assert len(shapes(layout, Rect, "bar")) == n
+    assert_no_overlap(layout, {"bar-track"})
+    assert_no_overlap(layout, {"chart", "card", "section_card"})
+    assert_text_inside(layout, {"chart", "bar-track"})
+    assert_texts_apart(layout)
+    chart = shapes(layout, Rect, "chart")[0]
+    for s in layout.shapes:
+        if isinstance(s, Rect) and s.role in ("bar", "bar-track"):
+            assert box_of(s)[2] <= chart.x + chart.w and box_of(s)[3] <= chart.y + chart.h
+
+
+def test_long_labels_wrap_and_stay_in_their_column():
+    long = "A very long label for a memory tier that cannot fit on one line " + "Supercalifragilistic" * 3
+    layout = compile_chart([bar(0, label=long, magnitude=2), bar(1, label="Short", magnitude=1)])
+    labels = shapes(layout, Text, "bar-label")
+    track = shapes(layout, Rect, "bar-track")[0]
+    assert len(labels) == 4  # three lines of the long label (ellipsized), one of the short
+    assert labels[2].text.endswith("\u2026")
+    assert all(text_box(t)[2] < track.x for t in labels)
+    assert_text_inside(layout, {"chart"})
+    assert_texts_apart(layout)
+
+
+def test_span_bracket_spans_exactly_the_bars_before_it():
+    layout = compile_chart([bar(0, magnitude=3), bracket(0), bar(1, magnitude=2), bar(2, magnitude=1),
+                            bracket(1), bar(3, magnitude=1)])
+    b0, b1, b2, b3 = shapes(layout, Rect, "bar")
+    spans = shapes(layout, Line, "span")
+    first = [y for _, y in spans[0].points]
+    second = [y for _, y in spans[1].points]
+    assert (min(first), max(first)) == pytest.approx((b0.y, b0.y + b0.h))
+    assert (min(second), max(second)) == pytest.approx((b1.y, b2.y + b2.h))
+    assert b3.y > max(second)  # the bar after the last bracket is not bracketed
+
+
+def test_bracket_column_is_reserved_only_when_brackets_exist():
+    plain = shapes(compile_chart([bar(0, magnitude=2), bar(1, magnitude=1)]), Rect, "bar-track")[0]
+    bracketed = shapes(compile_chart([bar(0, magnitude=2), bar(1, magnitude=1), bracket(0)]), Rect,
+                       "bar-track")[0]
+    assert bracketed.w < plain.w - 150
+
+
+def test_tall_bracket_text_grows_its_run_instead_of_spilling():
+    caption = "a caption long enough to need many lines in the narrow bracket column " * 2
+    layout = compile_chart([bar(0, magnitude=1), bracket(0, caption=caption), bar(1, magnitude=1),
+                            bracket(1, caption=caption)])
+    assert_texts_apart(layout)
+    assert_text_inside(layout, {"chart"})
+    # Shapes are drawn run by run: each run's bracket text stays on its side of the rule between.
+    rule = shapes(layout, Line, "run-rule")[0]
+    split = layout.shapes.index(rule)
+    rule_y = rule.points[0][1]
+    for i, s in enumerate(layout.shapes):
+        if isinstance(s, Text) and s.role in ("span-label", "span-caption"):
+            top, bottom = text_box(s)[1], text_box(s)[3]
+            assert bottom < rule_y if i < split else top > rule_y, s.text
+
+
+def test_missing_content_shows_placeholders_not_a_crash():
+    unresolved = ("[compare_bar:@compare_bar.9.label|@compare_bar.9.value]", {})
+    empty = ("[compare_bar]\n[/compare_bar]", {})
+    layout = compile_chart([bar(0, magnitude=1), unresolved, empty, bracket(0)], strict=False)
+    placeholders = [t for t in layout.shapes if isinstance(t, Text) and t.placeholder]
+    assert {t.role for t in placeholders} == {"bar-label", "value"}
+    assert any("compare_bar.9.label" in t.text for t in placeholders)
+    assert len(shapes(layout, Rect, "bar")) == 3
+
+
+def test_bracket_with_no_bars_before_it_is_a_marker():
+    layout = compile_chart([bracket(0, label="lead"), bar(0, magnitude=1), bar(1, magnitude=2)])
+    assert not shapes(layout, Line, "span")
+    assert len(shapes(layout, Circle, "span")) == 1
+    assert [t.text for t in shapes(layout, Text, "span-label")] == ["lead"]
+    assert_texts_apart(layout)
+
+
+def test_connector_style_changes_the_bracket():
+    parts = [bar(0, magnitude=2), bar(1, magnitude=1), bracket(0)]
+    drawn = {}
+    for style in ("line", "arrow", "bracket", "curve"):
+        layout = compile_chart(parts, connector=style)
+        drawn[style] = [s for s in layout.shapes if s.role in ("span", "span-leader")]
+    assert len({repr(v) for v in drawn.values()}) == 4
+    assert any(s.arrow for s in drawn["arrow"] if isinstance(s, Line))
+    assert any(s.curve for s in drawn["curve"] if isinstance(s, Line))
+
+
+def test_bar_gradients_have_unique_names():
+    layout = compile_chart([bar(i, magnitude=i + 1) for i in range(5)])
+    names = [g.name for g in layout.gradients]
+    assert len(names) == len(set(names))
+    assert {r.fill for r in shapes(layout, Rect, "bar")} == {f"url:bar{i}" for i in range(5)}
+
+
+CARDS = [("[section_card:@section_card.0.title|@section_card.0.caption]", {"title": "One", "caption": "x"}),
+         ("[section_card:@section_card.1.title|@section_card.1.caption]", {"title": "Two", "caption": "y"}),
+         ("[conclusion_strip:@conclusion_strip.0.text]", {"text": "Therefore."}),
+         ("[legend_row:@legend_row.0.label|tone=green]", {"label": "legend"})]
+
+
+def test_family_puts_key_then_chart_then_cards_side_by_side_then_conclusion():
+    # Written with the cards first and the legend last: the family orders the argument.
+    layout = compile_chart(CARDS[:3] + [bar(0, magnitude=2), bar(1, magnitude=1)] + CARDS[3:])
+    legend = shapes(layout, Rect, "legend")[0]
+    chart = shapes(layout, Rect, "chart")[0]
+    one, two = shapes(layout, Rect, "section_card")
+    strip = shapes(layout, Rect, "conclusion")[0]
+    assert legend.y < chart.y < chart.y + chart.h < one.y
+    assert one.y == two.y and one.x + one.w < two.x  # columns:2 side by side
+    assert strip.y > one.y + one.h
+    assert chart.w == pytest.approx(strip.w)  # the chart is the page's full width
+    assert not [s for s in layout.shapes if s.role == "spine"]  # unlike poster_stack
+
+
+def test_hero_split_sets_cards_beside_the_chart():
+    layout = compile_chart(CARDS[:2] + [bar(0, magnitude=2), bar(1, magnitude=1)], hero="split")
+    chart = shapes(layout, Rect, "chart")[0]
+    one, two = shapes(layout, Rect, "section_card")
+    assert one.x > chart.x + chart.w and one.y == chart.y
+    assert two.y > one.y + one.h  # stacked in one column
+    tall = compile_chart(CARDS[:2] + [bar(0, magnitude=2), bar(1, magnitude=1)], hero="split", canvas="tall")
+    assert shapes(tall, Rect, "section_card")[0].y > shapes(tall, Rect, "chart")[0].y  # too narrow: below

@@ -1,0 +1,93 @@
+"""The studio as a person uses it: open a workspace, type, see the preview and the problems."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("qtpy")
+from qtpy.QtGui import QTextCursor  # noqa: E402
+
+from studio.app import register_fonts  # noqa: E402
+from studio.main_window import MainWindow  # noqa: E402
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    from qtpy.QtWidgets import QMessageBox
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Discard)
+    for case in ("poster_stack", "dashboard_cards"):
+        shutil.copytree(GOLDEN / case, tmp_path / case)
+    register_fonts()
+    w = MainWindow(tmp_path)
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.preview.renderer.isValid(), timeout=5000)
+    w.asked = asked
+    yield w
+    w.close()
+
+
+def _type(editor, text: str) -> None:
+    cursor = editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    editor.setTextCursor(cursor)
+    editor.insertPlainText(text)
+
+
+def test_opens_the_first_entry_and_previews_it(window):
+    assert window.entry_list.count() == 2
+    assert window.entry.name == "dashboard_cards"
+    assert window.preview.renderer.defaultSize().width() == 1600
+    assert window.problems.count() == 0
+
+
+def test_typing_an_error_shows_a_problem_and_a_squiggle(window, qtbot):
+    with qtbot.waitSignal(window.preview_updated, timeout=3000):
+        _type(window.scene_editor, "[bogus:1]\n")
+    messages = [window.problems.item(i).text() for i in range(window.problems.count())]
+    assert any("unknown-key" in m for m in messages) or any("text-after-scene" in m for m in messages)
+    assert window.scene_editor.extraSelections()
+
+
+def test_clicking_a_problem_moves_the_cursor_there(window, qtbot):
+    text = window.scene_editor.toPlainText().replace("[theme:signal_glow]", "[theme:signal_glw]")
+    with qtbot.waitSignal(window.preview_updated, timeout=3000):
+        window.scene_editor.setPlainText(text)
+    item = next(window.problems.item(i) for i in range(window.problems.count())
+                if "unknown-value" in window.problems.item(i).text())
+    window._on_problem_activated(item)
+    cursor = window.scene_editor.textCursor()
+    assert cursor.block().text() == "[theme:signal_glw]"
+
+
+def test_format_canonicalizes_and_save_writes_both_files(window, qtbot):
+    with qtbot.waitSignal(window.preview_updated, timeout=3000):
+        window.scene_editor.setPlainText("[scene] [layout:dashboard_cards] [/scene]")
+    window.format_scene()
+    assert window.scene_editor.toPlainText().startswith("[scene]\n[canvas:wide]\n[layout:dashboard_cards]")
+    assert window.is_modified()
+    window.save()
+    assert not window.is_modified()
+    window.close()
+    assert window.asked == []  # nothing unsaved, so closing asks nothing
+    assert window.entry.scene_path.read_text() == window.scene_editor.toPlainText()
+
+
+def test_bad_content_json_is_a_problem_not_a_crash(window, qtbot):
+    with qtbot.waitSignal(window.preview_updated, timeout=3000):
+        window.content_editor.setPlainText('{"header_band": [')
+    messages = [window.problems.item(i).text() for i in range(window.problems.count())]
+    assert any("content-json" in m for m in messages)
+
+
+def test_closing_with_unsaved_work_asks(window, qtbot):
+    with qtbot.waitSignal(window.preview_updated, timeout=3000):
+        _type(window.scene_editor, "\n")
+    window.close()
+    assert len(window.asked) == 1

@@ -1,0 +1,233 @@
+"""The table section and the table_matrix family: column count, sizing, wrapping, states, notes,
+placeholders, and the family's arrangement (table first, full width)."""
+from __future__ import annotations
+
+import pytest
+
+from engine.compiler import compile_scene
+from engine.compiler.geometry import Layout, Rect, Text
+from engine.compiler.sections.table import EMPTY
+from engine.compiler.themes import palettes
+from engine.dsl import load
+from tests.layout_checks import assert_no_overlap, assert_text_inside, box_of, text_box
+
+ROW_ROLES = {"table-row", "table-header"}
+HEAD = """[scene]
+[canvas:wide]
+[layout:table_matrix]
+[theme:{theme}]
+[tone:{tone}]
+[frame:panel]
+[density:balanced]
+[inset:md]
+[gap:md]
+[hero:left]
+[columns:2]
+[emphasis:top]
+[rail:accent]
+[background:none]
+[connector:line]
+[topic:table_test]
+"""
+
+
+def _component(name: str, index: int, fields: list[str], attrs: dict[str, str]) -> str:
+    cells = [f"@{name}.{index}.{f}" for f in fields] + [f"{k}={v}" for k, v in attrs.items()]
+    return f"[{name}:{'|'.join(cells)}]" if cells else f"[{name}]\n[/{name}]"
+
+
+def compile_table(header: list[str] | None, rows: list[list[str]], *, states: list[str] | None = None,
+                  notes: dict[int, str] | None = None, drop: set[str] = frozenset(),
+                  theme: str = "signal_glow", tone: str = "purple") -> Layout:
+    """Compile a table_matrix scene with these cells; `drop` lists content paths left out of
+    content.json (their refs stay in the scene)."""
+    notes = notes or {}
+    content: dict = {"header_band": [{"headline": "Table"}]}
+    parts = [HEAD.format(theme=theme, tone=tone), "[header_band:@header_band.0.headline]"]
+    if header is not None:
+        fields = [f"column_{k + 1}" for k in range(len(header))]
+        content["table_header"] = [dict(zip(fields, header))]
+        parts.append(_component("table_header", 0, fields, {}))
+    content["table_row"] = []
+    for i, row in enumerate(rows):
+        fields = [f"column_{k + 1}" for k in range(len(row))]
+        record = dict(zip(fields, row))
+        if i in notes:
+            record["note"] = notes[i]
+            fields.append("note")
+        content["table_row"].append(record)
+        attrs = {"state": states[i]} if states else {}
+        parts.append(_component("table_row", i, fields, attrs))
+    parts.append("[/scene]")
+    for path in drop:
+        kind, index, field = path.split(".")
+        del content[kind][int(index)][field]
+    doc = load("\n".join(parts))
+    assert not doc.diagnostics, [d.format() for d in doc.diagnostics]
+    return compile_scene(doc.scene, content).layout
+
+
+def rows_of(layout: Layout) -> list[Rect]:
+    return [s for s in layout.shapes if isinstance(s, Rect) and s.role == "table-row"]
+
+
+def texts_in(layout: Layout, r: Rect, role: str = "table-cell") -> list[Text]:
+    return [t for t in layout.shapes if isinstance(t, Text) and t.role == role
+            and r.x <= t.x <= r.x + r.w and r.y <= t.y <= r.y + r.h]
+
+
+def assert_texts_apart(texts: list[Text]) -> None:
+    """No two text lines share any pixel: columns never collide."""
+    boxes = [text_box(t) for t in texts]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+
+
+def test_column_count_is_the_max_across_header_and_rows():
+    layout = compile_table(["A", "B"], [["a", "b", "c", "d", "e"], ["x"]])
+    short_row = rows_of(layout)[1]
+    cells = texts_in(layout, short_row)
+    # the one-cell row is padded out to the five columns of the widest row with faint dashes
+    assert [t.text for t in cells] == ["x"] + [EMPTY.text] * 4
+    assert len({round(t.x) for t in texts_in(layout, rows_of(layout)[0])}) == 5
+
+
+def test_twenty_rows_of_eight_long_columns_neither_overlap_nor_spill():
+    long = "Supercalifragilisticexpialidocious-quantization-kernels"
+    header = [f"Column heading number {k}" for k in range(8)]
+    rows = [[f"{long} r{i}c{k} with several more words to wrap" for k in range(8)] for i in range(20)]
+    layout = compile_table(header, rows, states=["normal", "highlight", "success", "warning", "danger"] * 4,
+                           notes={3: long * 3})
+    assert len(rows_of(layout)) == 20
+    assert_no_overlap(layout, ROW_ROLES)
+    assert_text_inside(layout, ROW_ROLES | {"table"})
+    assert_texts_apart([t for t in layout.shapes if isinstance(t, Text) and t.role.startswith("table")])
+    table = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "table")
+    for r in rows_of(layout):
+        assert box_of(table)[0] <= r.x and r.x + r.w <= box_of(table)[2]
+        assert table.y <= r.y and r.y + r.h <= table.y + table.h
+
+
+def test_a_long_cell_wraps_and_grows_only_its_row():
+    rows = [["4K", "0.5 GiB", "fits"], ["8K", "1.0 GiB", "fits"], ["32K", "4.0 GiB", "fits"]]
+    before = [r.h for r in rows_of(compile_table(["Ctx", "KV", "Fit"], rows))]
+    rows[1][2] = "fits on one card at batch one, but batch eight needs a card with more memory " * 4
+    layout = compile_table(["Ctx", "KV", "Fit"], rows)
+    after = [r.h for r in rows_of(layout)]
+    assert after[0] == before[0] and after[2] == before[2]
+    assert after[1] > before[1] * 1.5
+    assert len(texts_in(layout, rows_of(layout)[1])) > 4  # the long cell became several lines
+
+
+def _rgb_distance(a: str, b: str) -> int:
+    return sum(abs(int(a[i:i + 2], 16) - int(b[i:i + 2], 16)) for i in (1, 3, 5))
+
+
+@pytest.mark.parametrize("theme", ["signal_glow", "infra_dark", "paper_editorial"])
+@pytest.mark.parametrize("tone", ["purple", "red", "green", "amber", "mixed"])
+def test_each_state_gives_a_distinct_row_fill(theme, tone):
+    states = ["normal", "highlight", "success", "warning", "danger"]
+    layout = compile_table(["Case"], [[s] for s in states], states=states, theme=theme, tone=tone)
+    fills = dict(zip(states, (r.fill for r in rows_of(layout))))
+    for i, a in enumerate(states):  # distinct to the eye, not only in hex: even a same-hue tone
+        for b in states[i + 1:]:
+            assert _rgb_distance(fills[a], fills[b]) >= 15, (a, b, fills)
+    markers = [s for s in layout.shapes if isinstance(s, Rect) and s.role == "table-marker"]
+    assert len(markers) == 4  # every state but normal marks its left edge
+    label = next(t for t in layout.shapes if isinstance(t, Text) and t.text == "highlight")
+    assert label.fill == markers[0].fill  # a highlighted row's label takes its accent
+
+
+def test_normal_rows_alternate_two_fills():
+    layout = compile_table(None, [["a"], ["b"], ["c"]])
+    fills = [r.fill for r in rows_of(layout)]
+    assert fills[0] == fills[2] != fills[1]
+
+
+def test_missing_refs_show_visible_placeholders_inside_their_row():
+    layout = compile_table(["A", "B"], [["a", "b"], ["c", "d"]], notes={1: "n"},
+                           drop={"table_row.0.column_2", "table_row.1.note"})
+    placeholders = [t for t in layout.shapes if isinstance(t, Text) and t.placeholder]
+    assert {p.role for p in placeholders} == {"table-cell", "table-note"}
+    assert any("table_row.0.column_2" in p.text for p in placeholders)
+    assert_text_inside(layout, ROW_ROLES)
+
+
+def test_one_row_without_a_header():
+    layout = compile_table(None, [["only cell"]])
+    assert len(rows_of(layout)) == 1
+    assert not [s for s in layout.shapes if isinstance(s, Rect) and s.role == "table-header"]
+    assert [t.text for t in texts_in(layout, rows_of(layout)[0])] == ["only cell"]
+
+
+def test_note_sits_under_the_cells_spanning_the_row():
+    layout = compile_table(["A", "B", "C"], [["a", "b", "c"]], notes={0: "why this row matters"})
+    row = rows_of(layout)[0]
+    note = texts_in(layout, row, "table-note")
+    cells = texts_in(layout, row)
+    assert len(note) == 1 and note[0].y > max(t.y for t in cells)
+    assert note[0].x == min(t.x for t in cells)
+
+
+def test_quantity_columns_right_align():
+    layout = compile_table(["Ctx", "KV cache"], [["4K", "0.5 GiB"], ["128K", "16.0 GiB"]])
+    anchors = {t.text: t.anchor for t in layout.shapes if isinstance(t, Text)}
+    assert anchors["16.0 GiB"] == "end" and anchors["KV cache"] == "end"
+    assert anchors["128K"] == "start"  # the first column is the row's label, never a quantity
+
+
+def _single(theme: str, tone: str, row: str, content: dict, density: str = "balanced") -> Layout:
+    text = HEAD.format(theme=theme, tone=tone).replace("[density:balanced]", f"[density:{density}]")
+    return compile_scene(load(text + row + "\n[/scene]").scene, content).layout
+
+
+def test_accent_colours_the_row_label_and_marks_a_normal_row():
+    content = {"table_row": [{"column_1": "label"}]}
+    plain = _single("infra_dark", "purple", "[table_row:@table_row.0.column_1]", content)
+    accented = _single("infra_dark", "purple", "[table_row:@table_row.0.column_1|accent=green]", content)
+    green = palettes()["infra_dark"].accents["green"]
+    label = next(t for t in accented.shapes if isinstance(t, Text) and t.text == "label")
+    assert label.fill == green
+    assert [s.fill for s in accented.shapes if isinstance(s, Rect) and s.role == "table-marker"] == [green]
+    assert not [s for s in plain.shapes if isinstance(s, Rect) and s.role == "table-marker"]
+
+
+def test_density_changes_row_height():
+    content = {"table_row": [{"column_1": "a"}]}
+    heights = [rows_of(_single("signal_glow", "blue", "[table_row:@table_row.0.column_1]", content, d))[0].h
+               for d in ("compact", "balanced", "airy")]
+    assert heights[0] < heights[1] < heights[2]
+
+
+def test_the_table_leads_full_width_and_cards_follow():
+    card = "[callout_card:@callout_card.0.title|@callout_card.0.text]"
+    doc = load("\n".join([HEAD.format(theme="paper_editorial", tone="blue"), card,
+                          "[table_row:@table_row.0.column_1]", card.replace(".0.", ".1."), "[/scene]"]))
+    content = {"table_row": [{"column_1": "a"}],
+               "callout_card": [{"title": "t", "text": "x"}, {"title": "u", "text": "y"}]}
+    layout = compile_scene(doc.scene, content).layout
+    table = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "table")
+    cards = [s for s in layout.shapes if isinstance(s, Rect) and s.role == "callout_card"]
+    assert table.w == layout.width - 2 * table.x
+    assert len(cards) == 2 and all(c.y >= table.y + table.h for c in cards)
+    assert cards[0].y == cards[1].y  # columns:2 puts both cards side by side
+
+
+def test_a_narrow_table_keeps_eight_columns_inside_their_rows():
+    """Other families may place the table in a narrow column; cells shrink, text still fits."""
+    from engine.compiler.page import Page
+    from engine.compiler.resolve import bind
+    from engine.compiler.sections import table
+    from engine.compiler.style import style_of
+
+    row = "[table_row:" + "|".join(f"@table_row.0.column_{k}" for k in range(1, 9)) + "]"
+    doc = load(HEAD.format(theme="infra_dark", tone="blue") + row + "\n[/scene]")
+    content = {"table_row": [{f"column_{k}": f"cell{k} value" for k in range(1, 9)}]}
+    bound, _ = bind(doc.scene, content)
+    page = Page(style_of(doc.scene), bound)
+    h = table.render(page, bound, 10, 10, 220)
+    layout = Layout(240, h + 20, "#000000", page.out)
+    assert len(texts_in(layout, rows_of(layout)[0])) > 8  # every cell shown, wrapped or broken
+    assert_text_inside(layout, ROW_ROLES)
+    assert_texts_apart(texts_in(layout, rows_of(layout)[0]))
