@@ -3,6 +3,10 @@
     ck check scene.dsl
     ck fmt scene.dsl [--check | --write]
     ck compile scene.dsl --content content.json -o out.svg [--png out.png] [--strict]
+    ck assets scan [DIR] [-o OUT_DIR]        profile every SVG of an asset library
+    ck assets profile ASSET                  one asset's profile as JSON
+    ck assets normalize ASSET [-o out.svg]   the asset with its text replaced by placeholders
+    ck assets vocab [DIR] [-o vocab.json]    the library's vocabulary report
 """
 from __future__ import annotations
 
@@ -87,6 +91,76 @@ def cmd_compile(args) -> int:
     return 0
 
 
+def cmd_assets_scan(args) -> int:
+    """Exit 0 when the scan ran, even with refused files: they are listed with their reason."""
+    from engine.assets import default_library, scan, write_profiles
+    from engine.assets.library import scan_table
+
+    entries = scan(args.dir or default_library())
+    written = write_profiles(entries, args.output)
+    sys.stdout.write(scan_table(entries))
+    refused = sum(1 for e in entries if e.error is not None)
+    print(f"{len(written)} profiled, {refused} refused; profiles in {args.output}")
+    return 0
+
+
+def cmd_assets_profile(args) -> int:
+    from engine.assets import load_svg, profile_document
+
+    sys.stdout.write(profile_document(load_svg(args.asset)).to_json())
+    return 0
+
+
+def cmd_assets_normalize(args) -> int:
+    from engine.assets import load_svg, normalize_document
+
+    svg = normalize_document(load_svg(args.asset))
+    if args.output in (None, "-"):
+        sys.stdout.write(svg)
+    else:
+        write_atomic(args.output, svg)
+    return 0
+
+
+def cmd_assets_vocab(args) -> int:
+    import json
+
+    from engine.assets import build_vocabulary, default_library, scan
+
+    library = args.dir or default_library()
+    report = json.dumps(build_vocabulary(scan(library), str(library)), indent=2, ensure_ascii=False) + "\n"
+    if args.output in (None, "-"):
+        sys.stdout.write(report)
+    else:
+        write_atomic(args.output, report)
+    return 0
+
+
+def _add_assets_parser(sub) -> None:
+    a = sub.add_parser("assets", help="asset intake: scan, profile, normalize, vocabulary")
+    asub = a.add_subparsers(dest="assets_command", required=True, metavar="ASSETS_COMMAND")
+    library_help = "asset folder (default: $CK_ASSET_LIBRARY, else ../shared/assets beside the repository)"
+
+    s = asub.add_parser("scan", help="profile every SVG of a folder; refused files are listed")
+    s.add_argument("dir", nargs="?", help=library_help)
+    s.add_argument("-o", "--output", default="out/assets", help="profile folder (default: out/assets)")
+    s.set_defaults(run=cmd_assets_scan)
+
+    p = asub.add_parser("profile", help="print one asset's profile as JSON")
+    p.add_argument("asset")
+    p.set_defaults(run=cmd_assets_profile)
+
+    n = asub.add_parser("normalize", help="replace every text of an asset with its placeholder")
+    n.add_argument("asset")
+    n.add_argument("-o", "--output", help="SVG path (default: stdout)")
+    n.set_defaults(run=cmd_assets_normalize)
+
+    v = asub.add_parser("vocab", help="vocabulary report over an asset library, as JSON")
+    v.add_argument("dir", nargs="?", help=library_help)
+    v.add_argument("-o", "--output", help="JSON path (default: stdout)")
+    v.set_defaults(run=cmd_assets_vocab)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ck", description="CK Scene Studio engine, headless.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -112,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--strict", action="store_true", help="unresolved content refs are errors")
     k.set_defaults(run=cmd_compile)
 
+    _add_assets_parser(sub)
     return p
 
 

@@ -1,0 +1,110 @@
+"""An asset's profile: what the asset contract tracks about one reference SVG, as JSON-ready data.
+
+The seed's asset contract asks to "track layout family, composition, theme, color system, shapes,
+connectors, charts, and text roles". A profile holds exactly that, computed from the sanitized
+tree: canvas, family guess (with runner-up and every family's score), structural features, text
+elements in document order with position, setting, role and placeholder, palette, and counts.
+
+    from engine.assets import load_svg, profile_document
+    print(profile_document(load_svg("../shared/assets/memory-reality-infographic.svg")).to_json())
+
+`PROFILE_VERSION` changes whenever a field changes meaning, so stored profiles can be told apart.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+from engine.assets.family import FamilyGuess, guess_family
+from engine.assets.geometry import SHAPES, Canvas, Drawing, draw
+from engine.assets.read import AssetError, SvgDocument
+from engine.assets.roles import ROLES, assign_roles, placeholders
+from engine.assets.structure import features
+
+PROFILE_VERSION = 1
+# Shapes plus texts. The library's busiest asset draws 117; structure features compare some
+# items pairwise, so this cap is what keeps profiling a hostile-but-valid SVG to about a second.
+MAX_DRAWN = 1_000
+
+
+@dataclass(frozen=True)
+class TextElement:
+    text: str
+    x: float            # anchor point in canvas units, every ancestor transform applied
+    y: float            # baseline
+    font_size: float    # px
+    font_weight: int
+    fill: str | None    # #rrggbb, or None for a gradient or no fill
+    anchor: str         # start, middle, end
+    role: str
+    placeholder: str
+
+
+@dataclass(frozen=True)
+class AssetProfile:
+    name: str
+    canvas: Canvas
+    family: FamilyGuess
+    texts: list[TextElement]
+    palette: list[dict]             # [{"colour": "#0f0f1a", "count": 3}, ...], most used first
+    shapes: dict[str, int]          # every kind in SHAPES, drawn in place (not inside <defs>)
+    connectors: int                 # lines and open paths that carry a marker
+    gradients: int
+    markers: int
+    filters: int
+    structure: dict[str, float]     # the features the family guess was scored from
+    removed: dict[str, int]         # what sanitizing took out: scripts, event handlers, links
+    version: int = PROFILE_VERSION
+
+    @property
+    def roles(self) -> dict[str, int]:
+        """How many texts play each role, in ROLES order."""
+        counts = Counter(t.role for t in self.texts)
+        return {role: counts[role] for role in ROLES if counts[role]}
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {"roles": self.roles}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def drawing_of(doc: SvgDocument) -> Drawing:
+    """The document's drawing, refused when it is too busy to profile in bounded time."""
+    d = draw(doc.root)
+    drawn = sum(d.shapes.values()) + len(d.texts)
+    if drawn > MAX_DRAWN:
+        raise AssetError(doc.path, f"draws {drawn} shapes and texts, over the {MAX_DRAWN} an asset "
+                                   "profile compares; an infographic draws a few hundred at most")
+    return d
+
+
+def profile_document(doc: SvgDocument) -> AssetProfile:
+    """Profile a loaded asset."""
+    return profile_drawing(doc.name, drawing_of(doc), doc.removed)
+
+
+def profile_drawing(name: str, d: Drawing, removed: dict[str, int]) -> AssetProfile:
+    structure = features(d)
+    roles = assign_roles(d.texts, d.canvas, d.boxes)
+    texts = [
+        TextElement(t.text, t.x, t.y, t.size, t.weight, t.fill, t.anchor, role, slot)
+        for t, role, slot in zip(d.texts, roles, placeholders(roles))
+    ]
+    palette = [{"colour": c, "count": n}
+               for c, n in sorted(d.colours.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return AssetProfile(
+        name=name,
+        canvas=d.canvas,
+        family=guess_family(structure),
+        texts=texts,
+        palette=palette,
+        shapes={kind: d.shapes.get(kind, 0) for kind in SHAPES},
+        connectors=len(d.connectors),
+        gradients=d.gradients,
+        markers=d.markers,
+        filters=d.filters,
+        structure=structure,
+        removed=dict(removed),
+    )
