@@ -7,6 +7,8 @@
     ck assets profile ASSET                  one asset's profile as JSON
     ck assets normalize ASSET [-o out.svg]   the asset with its text replaced by placeholders
     ck assets vocab [DIR] [-o vocab.json]    the library's vocabulary report
+    ck gold gate [--threshold T]             compile the gold pack against its references
+    ck gold add ASSET                        start a gold entry from an asset
 """
 from __future__ import annotations
 
@@ -161,6 +163,51 @@ def _add_assets_parser(sub) -> None:
     v.set_defaults(run=cmd_assets_vocab)
 
 
+def cmd_gold_gate(args) -> int:
+    from engine.assets import default_library
+    from engine.gold.gate import run_gate, table
+    from engine.gold.pack import load_pack
+
+    entries = load_pack(Path(args.pack))
+    if not entries:
+        print(f"ck: {args.pack}: no gold entries (folders with meta.toml)", file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    report = run_gate(entries, Path(args.assets or default_library()), out, args.threshold)
+    print(table(report))
+    print(f"gallery: {out / 'index.html'}")
+    return 0 if report.passed else 1
+
+
+def cmd_gold_add(args) -> int:
+    from engine.assets import default_library
+    from engine.gold.add import add_entry
+
+    folder = add_entry(Path(args.asset), Path(args.pack), Path(args.assets or default_library()), args.name)
+    print(f"started {folder}; open it in the studio (ck-studio {args.pack}) to refine the mapping")
+    return 0
+
+
+def _add_gold_parser(sub) -> None:
+    from engine.gold.pack import default_pack
+
+    g = sub.add_parser("gold", help="the gold pack: round-trip gate, new entries")
+    gsub = g.add_subparsers(dest="gold_command", required=True, metavar="GOLD_COMMAND")
+    gate = gsub.add_parser("gate", help="compile every entry, compare with its reference; exit 1 below threshold")
+    gate.add_argument("--pack", default=str(default_pack()), help="gold pack folder (default: gold/)")
+    gate.add_argument("--assets", help="asset library (default: $CK_ASSET_LIBRARY or ../shared/assets)")
+    gate.add_argument("--threshold", type=float, default=0.0,
+                      help="a floor over every entry's own threshold from meta.toml")
+    gate.add_argument("-o", "--output", default="out/gold", help="gallery and images (default: out/gold)")
+    gate.set_defaults(run=cmd_gold_gate)
+    add = gsub.add_parser("add", help="start a gold entry from an asset")
+    add.add_argument("asset")
+    add.add_argument("--name", help="entry folder name (default: from the asset's file name)")
+    add.add_argument("--pack", default=str(default_pack()))
+    add.add_argument("--assets", help="asset library (decides whether the reference is a library asset)")
+    add.set_defaults(run=cmd_gold_add)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ck", description="CK Scene Studio engine, headless.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -187,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.set_defaults(run=cmd_compile)
 
     _add_assets_parser(sub)
+    _add_gold_parser(sub)
     return p
 
 

@@ -26,6 +26,7 @@ def register_fonts() -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="ck-studio")
     ap.add_argument("workspace", nargs="?", type=Path, help="a folder of entries (default: the bundled gold pack)")
+    ap.add_argument("--entry", help="open this entry of the workspace (default: the first)")
     ap.add_argument("--screenshot", type=Path, help="save a PNG of the window once it has drawn, then quit")
     args = ap.parse_args(argv)
 
@@ -36,11 +37,18 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(args.workspace or default_workspace())
     window.resize(1400, 860)
+    if args.entry:
+        window.select_entry(args.entry)
     window.show()
     if args.screenshot:
         def shoot(_request: int) -> None:
             QTimer.singleShot(100, lambda: (window.grab().save(str(args.screenshot)), app.quit()))
-        window.preview_updated.connect(shoot)
+
+        def on_preview(request: int) -> None:  # a gold entry is shot once its score is in
+            if window.gold_entry is None:
+                shoot(request)
+        window.preview_updated.connect(on_preview)
+        window.gold_scored.connect(shoot)
         QTimer.singleShot(15000, app.quit)  # never hang a headless run
     return app.exec()
 

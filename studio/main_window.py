@@ -8,26 +8,34 @@ from qtpy.QtGui import QAction, QKeySequence
 from qtpy.QtWidgets import (QDockWidget, QFileDialog, QListWidget, QListWidgetItem, QMainWindow,
                             QMessageBox, QPlainTextEdit, QSplitter, QTabWidget)
 
+from engine.assets import default_library
 from engine.diagnostics import Diagnostic
 from engine.dsl import format_text
-from engine.fileio import write_atomic
+from engine.fileio import InputError, write_atomic
+from engine.gold.pack import load_entry
 from engine.workspace import Entry, entries
 from studio.editor import SceneEditor
+from studio.gold_panel import GoldPanel
 from studio.preview import SvgPreview
-from studio.workers import CompileWorker, start
+from studio.workers import CompileWorker, GoldWorker, start
 
 DEBOUNCE_MS = 120
+GOLD_DEBOUNCE_MS = 350  # scoring rasterizes twice: follow typing, but not every keystroke
 
 
 class MainWindow(QMainWindow):
     compile_requested = Signal(int, str, str)
+    score_requested = Signal(int, object, str)
     preview_updated = Signal(int)  # request id now on screen
+    gold_scored = Signal(int)      # request id whose gold score is on screen
 
     def __init__(self, workspace: Path):
         super().__init__()
         self.setWindowTitle("CK Scene Studio")
         self.workspace = workspace
         self.entry: Entry | None = None
+        self.gold_entry = None
+        self.last_svg = ""
         self.request = 0
         self.saved_texts = ("", "")
 
@@ -51,11 +59,20 @@ class MainWindow(QMainWindow):
         self.problems.itemActivated.connect(self._on_problem_activated)
         self.problems.itemClicked.connect(self._on_problem_activated)
         self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.gold = GoldPanel()
+        self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.worker = CompileWorker()
         self.thread = start(self.worker, self)
         self.compile_requested.connect(self.worker.compile)
         self.worker.compiled.connect(self._on_compiled)
+        self.gold_worker = GoldWorker(default_library())
+        self.gold_thread = start(self.gold_worker, self)
+        self.score_requested.connect(self.gold_worker.score)
+        self.gold_worker.scored.connect(self._on_scored)
+        self.gold_worker.roles_read.connect(self.gold.show_roles)
+        self.gold_debounce = QTimer(self, singleShot=True, interval=GOLD_DEBOUNCE_MS)
+        self.gold_debounce.timeout.connect(self.request_score)
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self.debounce.timeout.connect(self.request_compile)
         self.scene_editor.textChanged.connect(self.debounce.start)
@@ -87,6 +104,9 @@ class MainWindow(QMainWindow):
         fmt = QAction("Format scene", self, shortcut=QKeySequence("Ctrl+Shift+F"))
         fmt.triggered.connect(self.format_scene)
         self.menuBar().addMenu("&Scene").addAction(fmt)
+        new_entry = QAction("New gold entry from asset…", self)
+        new_entry.triggered.connect(self._choose_asset)
+        self.menuBar().addMenu("&Gold").addAction(new_entry)
 
     # ---- workspace -----------------------------------------------------------------------
     def load_workspace(self, folder: Path) -> None:
@@ -99,6 +119,12 @@ class MainWindow(QMainWindow):
         if self.entry_list.count():
             self.entry_list.setCurrentRow(0)
 
+    def select_entry(self, name: str) -> bool:
+        found = self.entry_list.findItems(name, Qt.MatchFlag.MatchExactly)
+        if found:
+            self.entry_list.setCurrentItem(found[0])
+        return bool(found)
+
     def _choose_workspace(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open workspace", str(self.workspace))
         if folder:
@@ -110,6 +136,13 @@ class MainWindow(QMainWindow):
         if self.is_modified() and not self._confirm_discard():
             return
         self.entry = item.data(Qt.ItemDataRole.UserRole)
+        self.gold_entry = None
+        self.gold.clear()
+        if (self.entry.folder / "meta.toml").exists():
+            try:
+                self.gold_entry = load_entry(self.entry.folder)
+            except InputError as e:
+                self.gold.score.setText(str(e))
         scene = self.entry.scene_path.read_text(encoding="utf-8", errors="replace")
         content_path = self.entry.content_path
         content = content_path.read_text(encoding="utf-8", errors="replace") if content_path.exists() else "{}"
@@ -134,6 +167,9 @@ class MainWindow(QMainWindow):
         if request != self.request:
             return  # a newer edit is already on its way
         self.preview.set_svg(svg)
+        if svg and self.gold_entry is not None:
+            self.last_svg = svg.decode()
+            self.gold_debounce.start()
         self.scene_editor.set_diagnostics([d for d in diagnostics if d.code != "content-json"])
         self.problems.clear()
         for d in diagnostics:
@@ -141,6 +177,30 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, d)
             self.problems.addItem(item)
         self.preview_updated.emit(request)
+
+    def request_score(self) -> None:
+        if self.gold_entry is not None and self.last_svg:
+            self.score_requested.emit(self.request, self.gold_entry, self.last_svg)
+
+    def _on_scored(self, request: int, result, images) -> None:
+        if request != self.request or self.gold_entry is None or result.name != self.gold_entry.name:
+            return
+        self.gold.show_result(result, images)
+        self.gold_scored.emit(request)
+
+    def _choose_asset(self) -> None:
+        from engine.gold.add import add_entry
+
+        path, _ = QFileDialog.getOpenFileName(self, "Asset to map", str(default_library()), "SVG (*.svg)")
+        if not path:
+            return
+        try:
+            folder = add_entry(Path(path), self.workspace, default_library())
+        except InputError as e:
+            QMessageBox.warning(self, "Cannot start the entry", str(e))
+            return
+        self.load_workspace(self.workspace)
+        self.select_entry(folder.name)
 
     def _on_problem_activated(self, item: QListWidgetItem) -> None:
         d: Diagnostic = item.data(Qt.ItemDataRole.UserRole)
@@ -178,6 +238,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         QSettings("CK", "Scene Studio").setValue("geometry", self.saveGeometry())
-        self.thread.quit()
-        self.thread.wait(2000)
+        for thread in (self.thread, self.gold_thread):
+            thread.quit()
+            thread.wait(2000)
         event.accept()

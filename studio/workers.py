@@ -41,3 +41,44 @@ def start(worker: QObject, parent: QObject) -> QThread:
     thread.finished.connect(worker.deleteLater)
     thread.start()
     return thread
+
+
+class GoldWorker(QObject):
+    """Scores the editor's compiled SVG against its gold reference, off the GUI thread."""
+
+    scored = Signal(int, object, object)  # request id, EntryResult, {kind: QImage} (None on error)
+    roles_read = Signal(list)             # [(role, text), ...] of the current reference
+
+    def __init__(self, assets):
+        super().__init__()
+        self.assets = assets
+
+    @Slot(int, object, str)
+    def score(self, request: int, entry, svg: str) -> None:
+        from engine.assets import AssetError
+        from engine.fileio import InputError
+        from engine.gold.gate import new_result, reference_of, score_svg
+
+        result = new_result(entry)
+        path = entry.reference_path(self.assets)
+        if not path.exists():
+            result.status, result.reason = "skipped", f"no reference at {path}"
+            self.scored.emit(request, result, None)
+            return
+        try:
+            reference = reference_of(path)
+            images = score_svg(result, svg, reference)
+        except (InputError, AssetError) as e:
+            result.reason = str(e)
+            self.scored.emit(request, result, None)
+            return
+        self.roles_read.emit([(t.role, t.text) for t in reference.profile.texts])
+        self.scored.emit(request, result, {k: to_qimage(getattr(images, k)) for k in ("reference", "compiled", "diff")})
+
+
+def to_qimage(img):
+    from qtpy.QtGui import QImage
+
+    rgb = img.convert("RGB")
+    data = rgb.tobytes()
+    return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()

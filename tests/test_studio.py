@@ -91,3 +91,40 @@ def test_closing_with_unsaved_work_asks(window, qtbot):
         _type(window.scene_editor, "\n")
     window.close()
     assert len(window.asked) == 1
+
+
+@pytest.fixture
+def gold_window(qtbot, tmp_path, monkeypatch):
+    """A workspace whose one entry is a gold entry with its own reference (the compiled scene)."""
+    import json
+
+    from qtpy.QtWidgets import QMessageBox
+
+    from engine.compiler import compile_scene
+    from engine.dsl import load
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    entry = tmp_path / "poster"
+    shutil.copytree(GOLDEN / "poster_stack", entry, ignore=shutil.ignore_patterns("expected.*", "layout.json"))
+    scene = load((entry / "scene.dsl").read_text()).scene
+    (entry / "reference.svg").write_text(compile_scene(scene, json.loads((entry / "content.json").read_text())).svg)
+    (entry / "meta.toml").write_text('family = "poster_stack"\nsplit = "train"\nreference = "reference.svg"\n'
+                                     'threshold = 0.9\n')
+    register_fonts()
+    w = MainWindow(tmp_path)
+    qtbot.addWidget(w)
+    yield w
+    w.close()
+
+
+def test_gold_entry_shows_its_score_and_updates_while_editing(gold_window, qtbot):
+    w = gold_window
+    qtbot.waitUntil(lambda: "parity" in w.gold.score.text(), timeout=10000)
+    assert "1.000" in w.gold.score.text() or "0.99" in w.gold.score.text()
+    assert w.gold.roles.count() > 5 and w.gold.views["diff"].pixmap() is not None
+    text = w.scene_editor.toPlainText().replace("[theme:infra_dark]", "[theme:paper_editorial]")
+    with qtbot.waitSignal(w.gold_scored, timeout=10000):
+        w.scene_editor.setPlainText(text)
+    assert "1.000" not in w.gold.score.text() and "fail" not in w.gold.score.text()
+    w.gold.mode.setCurrentIndex(1)
+    assert w.gold.overlay.isVisibleTo(w.gold) and not w.gold.views["reference"].isVisibleTo(w.gold)

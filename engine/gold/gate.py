@@ -1,0 +1,204 @@
+"""The compiler round-trip gate (seed: "Compiler parity", "Freeze a gold asset gate").
+
+Each gold entry is compiled and compared with its reference:
+
+    gold_asset_parity_score = 0.60 * ssim_64 + 0.15 * ssim_full + 0.25 * structure
+
+ssim_64 and ssim_full compare the two placeholder-normalized pictures: reference and compiled
+scene alike have every text replaced by its role placeholder (engine/assets/normalize.py), so
+layout is compared without content noise; both drawn 900 px wide by cairosvg. The 64 px figure
+carries most weight because it scores regions, placement and palette weight, which is what the
+scene decides. `structure` (engine/gold/structure.py)
+averages text-role coverage, element kinds and palette closeness. `fidelity_64` is the product's
+outside judge (../shared/tools/fidelity.py: the same SSIM against the original, unnormalized
+reference), reported beside the score.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from engine.assets import AssetError, AssetProfile, load_svg, normalize_document, profile_document
+from engine.assets.read import SvgDocument, parse_svg
+from engine.assets.sanitize import sanitize
+from engine.compiler import compile_scene
+from engine.diagnostics import DiagnosticError
+from engine.dsl import load
+from engine.fileio import InputError, read_json, read_text, write_atomic
+from engine.gold.pack import GoldEntry
+from engine.gold.raster import raster_rgb
+from engine.gold.similarity import WIDTH, heat_map, ssim_pair
+from engine.gold.structure import compare
+
+WEIGHTS = {"ssim_64": 0.60, "ssim_full": 0.15, "structure": 0.25}
+
+
+@dataclass
+class EntryResult:
+    name: str
+    family: str
+    split: str
+    reference: str
+    threshold: float
+    status: str                      # pass | fail | skipped | error
+    reason: str = ""
+    score: float = 0.0
+    ssim_64: float = 0.0
+    ssim_full: float = 0.0
+    structure: float = 0.0
+    role_coverage: float = 0.0
+    element_kinds: float = 0.0
+    palette: float = 0.0
+    fidelity_64: float = 0.0
+    fidelity_full: float = 0.0
+    images: dict[str, str] = field(default_factory=dict)
+    notes: str = ""
+
+
+@dataclass
+class GateReport:
+    entries: list[EntryResult]
+    floor: float
+
+    @property
+    def scored(self) -> list[EntryResult]:
+        return [e for e in self.entries if e.status in ("pass", "fail")]
+
+    @property
+    def overall(self) -> float:
+        scored = self.scored
+        return sum(e.score for e in scored) / len(scored) if scored else 0.0
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.scored) and all(e.status in ("pass", "skipped") for e in self.entries)
+
+    def to_json(self) -> str:
+        return json.dumps({"gold_asset_parity_score": round(self.overall, 4), "passed": self.passed,
+                           "floor": self.floor, "weights": WEIGHTS,
+                           "entries": [asdict(e) for e in self.entries]}, indent=2) + "\n"
+
+
+def _document(svg: str, name: str) -> SvgDocument:
+    root = parse_svg(svg.encode(), name)
+    return SvgDocument(Path(name), root, sanitize(root))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference side of a comparison, prepared once: it does not change while a scene is
+    edited, so the studio scores each keystroke against the same prepared reference."""
+
+    profile: AssetProfile
+    image: Image.Image        # the reference as drawn, WIDTH wide
+    normalized: Image.Image   # placeholder-normalized, WIDTH wide
+
+
+@functools.lru_cache(maxsize=64)
+def _reference(path: Path, mtime_ns: int) -> Reference:
+    doc = load_svg(path)
+    profile = profile_document(doc)  # before normalizing, which rewrites the text
+    return Reference(profile, raster_rgb(path.read_bytes(), WIDTH), raster_rgb(normalize_document(doc), WIDTH))
+
+
+def reference_of(path: Path) -> Reference:
+    return _reference(path, path.stat().st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class Images:
+    reference: Image.Image
+    compiled: Image.Image
+    diff: Image.Image
+
+
+def score_svg(result: EntryResult, compiled: str, reference: Reference) -> Images:
+    """Fill `result`'s scores for a compiled SVG against a prepared reference."""
+    comp_doc = _document(compiled, result.name)
+    comp_profile = profile_document(comp_doc)
+    compiled_img = raster_rgb(compiled, WIDTH).resize(reference.image.size)
+    comp_norm = raster_rgb(normalize_document(comp_doc), WIDTH).resize(reference.normalized.size)
+    result.ssim_full, result.ssim_64 = ssim_pair(reference.normalized, comp_norm)
+    result.fidelity_full, result.fidelity_64 = ssim_pair(reference.image, compiled_img)
+    s = compare(reference.profile, comp_profile)
+    result.structure, result.role_coverage, result.element_kinds, result.palette = (
+        s.score, s.role_coverage, s.element_kinds, s.palette)
+    result.score = (WEIGHTS["ssim_64"] * result.ssim_64 + WEIGHTS["ssim_full"] * result.ssim_full
+                    + WEIGHTS["structure"] * result.structure)
+    result.status = "pass" if result.score >= result.threshold else "fail"
+    return Images(reference.image, compiled_img, heat_map(reference.normalized, comp_norm))
+
+
+def compile_entry(scene_text: str, content, path: str = "scene.dsl") -> str:
+    """Compile an entry's scene strictly; InputError names every problem."""
+    doc = load(scene_text)
+    if doc.scene is None or doc.errors:
+        raise InputError("; ".join(d.format(path) for d in doc.errors))
+    try:
+        return compile_scene(doc.scene, content, strict=True).svg
+    except DiagnosticError as e:
+        raise InputError("; ".join(d.format(path) for d in e.diagnostics)) from None
+
+
+def new_result(entry: GoldEntry, floor: float = 0.0) -> EntryResult:
+    return EntryResult(entry.name, entry.family, entry.split, entry.reference,
+                       max(entry.threshold, floor), "error", notes=entry.notes)
+
+
+def score_entry(entry: GoldEntry, assets: Path, out: Path | None, floor: float = 0.0) -> EntryResult:
+    result = new_result(entry, floor)
+    ref_path = entry.reference_path(assets)
+    if entry.from_library and not ref_path.exists():
+        result.status, result.reason = "skipped", f"asset library has no {ref_path.name} (looked in {assets})"
+        return result
+    try:
+        compiled = compile_entry(read_text(entry.scene_path), read_json(entry.content_path), str(entry.scene_path))
+        images = score_svg(result, compiled, reference_of(ref_path))
+    except (InputError, AssetError) as e:
+        result.status, result.reason = "error", str(e)
+        return result
+    if out is not None:
+        folder = out / entry.name
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind in ("reference", "compiled", "diff"):
+            getattr(images, kind).save(folder / f"{kind}.png")
+            result.images[kind] = f"{entry.name}/{kind}.png"
+        write_atomic(folder / "compiled.svg", compiled)
+    return result
+
+
+def run_gate(entries: list[GoldEntry], assets: Path, out: Path | None, floor: float = 0.0) -> GateReport:
+    report = GateReport([score_entry(e, assets, out, floor) for e in entries], floor)
+    if out is not None:
+        write_atomic(out / "gold_gate.json", report.to_json())
+        write_atomic(out / "index.html", render_gallery(report))
+    return report
+
+
+def render_gallery(report: GateReport) -> str:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("engine.gold", "templates"),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]))
+    return env.get_template("gallery.html.j2").render(report=report, weights=WEIGHTS)
+
+
+def table(report: GateReport) -> str:
+    """The gate as a plain-text table, one line per entry."""
+    head = f"{'entry':28} {'family':22} {'split':5} {'score':>6} {'thr':>5} {'ssim64':>6} {'full':>5} " \
+           f"{'struct':>6} {'fid64':>6}  status"
+    lines = [head, "-" * len(head)]
+    for e in report.entries:
+        if e.status in ("pass", "fail"):
+            lines.append(f"{e.name:28} {e.family:22} {e.split:5} {e.score:6.3f} {e.threshold:5.2f} "
+                         f"{e.ssim_64:6.3f} {e.ssim_full:5.3f} {e.structure:6.3f} {e.fidelity_64:6.3f}  {e.status}")
+        else:
+            lines.append(f"{e.name:28} {e.family:22} {e.split:5} {'':>6} {e.threshold:5.2f} {'':>6} {'':>5} "
+                         f"{'':>6} {'':>6}  {e.status}: {e.reason}")
+    lines.append(f"overall gold_asset_parity_score {report.overall:.3f} over {len(report.scored)} scored "
+                 f"entries; {'PASS' if report.passed else 'FAIL'}")
+    return "\n".join(lines)

@@ -1,0 +1,135 @@
+"""The gold pack and its round-trip gate: scores, thresholds, skips, a caught regression."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.cli import main
+from engine.compiler import compile_scene
+from engine.compiler import layouts
+from engine.dsl import load
+from engine.fileio import InputError
+from engine.gold.gate import run_gate
+from engine.gold.pack import default_pack, load_entry, load_pack
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARY = ROOT.parent / "shared" / "assets"
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def _own_entry(pack: Path, case: str = "poster_stack", threshold: float = 0.9) -> Path:
+    """An entry whose reference is the compiled scene itself: a perfect round trip."""
+    folder = pack / case
+    shutil.copytree(GOLDEN / case, folder, ignore=shutil.ignore_patterns("expected.*", "layout.json"))
+    scene = load((folder / "scene.dsl").read_text()).scene
+    svg = compile_scene(scene, json.loads((folder / "content.json").read_text())).svg
+    (folder / "reference.svg").write_text(svg)
+    (folder / "meta.toml").write_text(f'family = "{scene.attr("layout")}"\nsplit = "train"\n'
+                                      f'reference = "reference.svg"\nthreshold = {threshold}\n')
+    return folder
+
+
+def test_a_perfect_round_trip_scores_near_one(tmp_path):
+    _own_entry(tmp_path)
+    report = run_gate(load_pack(tmp_path), LIBRARY, tmp_path / "out")
+    [entry] = report.entries
+    assert entry.status == "pass" and entry.ssim_64 > 0.99 and entry.score > 0.95
+    assert entry.role_coverage == 1.0 and entry.element_kinds == 1.0 and entry.palette == 1.0
+    gallery = (tmp_path / "out" / "index.html").read_text()
+    assert "poster_stack/diff.png" in gallery and (tmp_path / "out" / "poster_stack" / "diff.png").exists()
+    assert json.loads((tmp_path / "out" / "gold_gate.json").read_text())["passed"] is True
+
+
+def test_the_gate_catches_a_compiler_regression(tmp_path, monkeypatch):
+    _own_entry(tmp_path, "poster_stack")
+    original = layouts.LAYOUTS["poster_stack"]
+
+    def regressed(bound, style):  # a planted bug: every section after the first is lost
+        layout = original(bound, style)
+        first_card_bottom = min(s.y + s.h for s in layout.shapes if getattr(s, "role", "") == "section_card")
+        layout.shapes = [s for s in layout.shapes if getattr(s, "y", 0) <= first_card_bottom
+                         or getattr(s, "role", "") in ("background", "footer", "topic")]
+        return layout
+
+    monkeypatch.setitem(layouts.LAYOUTS, "poster_stack", regressed)
+    report = run_gate(load_pack(tmp_path), LIBRARY, None)
+    assert report.entries[0].status == "fail" and not report.passed
+    assert report.entries[0].score < 0.9
+
+
+def test_a_floor_raises_every_threshold(tmp_path):
+    _own_entry(tmp_path, threshold=0.1)
+    assert run_gate(load_pack(tmp_path), LIBRARY, None, floor=0.99).entries[0].threshold == 0.99
+
+
+def test_library_entries_are_skipped_without_the_library(tmp_path):
+    folder = _own_entry(tmp_path)
+    (folder / "meta.toml").write_text('family = "poster_stack"\nsplit = "dev"\n'
+                                      'reference = "asset:memory-reality-infographic.svg"\nthreshold = 0.5\n')
+    report = run_gate(load_pack(tmp_path), tmp_path / "no-library", None)
+    assert report.entries[0].status == "skipped" and "memory-reality-infographic.svg" in report.entries[0].reason
+    assert not report.passed  # nothing scored proves nothing
+
+
+@pytest.mark.parametrize("meta,message", [
+    ('family = "poster"\nsplit = "train"\nreference = "r.svg"\nthreshold = 0.5\n', "family 'poster'"),
+    ('family = "poster_stack"\nsplit = "holdout"\nreference = "r.svg"\nthreshold = 0.5\n', "split 'holdout'"),
+    ('family = "poster_stack"\nsplit = "train"\nreference = "r.svg"\nthreshold = 1.5\n', "threshold"),
+    ('family = "poster_stack"\nsplit = "train"\nthreshold = 0.5\n', "'reference'"),
+    ('family = = "x"', "meta.toml"),
+])
+def test_bad_meta_is_a_clear_error(tmp_path, meta, message):
+    (tmp_path / "e").mkdir()
+    (tmp_path / "e" / "meta.toml").write_text(meta)
+    with pytest.raises(InputError, match=message):
+        load_entry(tmp_path / "e")
+
+
+def test_cli_gate_exit_codes(tmp_path, capsys):
+    folder = _own_entry(tmp_path, threshold=0.5)
+    assert main(["gold", "gate", "--pack", str(tmp_path), "-o", str(tmp_path / "out")]) == 0
+    scene = folder / "scene.dsl"
+    scene.write_text(scene.read_text().replace("[theme:infra_dark]", "[theme:paper_editorial]"))
+    assert main(["gold", "gate", "--pack", str(tmp_path), "--threshold", "0.95", "-o", str(tmp_path / "o2")]) == 1
+    assert "overall gold_asset_parity_score" in capsys.readouterr().out
+    assert main(["gold", "gate", "--pack", str(tmp_path / "empty")]) == 2
+
+
+@pytest.mark.skipif(not LIBRARY.is_dir(), reason="the shared asset library is not beside the repository")
+def test_gold_add_starts_an_entry_with_the_assets_text(tmp_path):
+    asset = LIBRARY / "ir-v66-failure-decision-tree.svg"
+    assert main(["gold", "add", str(asset), "--pack", str(tmp_path), "--assets", str(LIBRARY)]) == 0
+    folder = tmp_path / "ir_v66_failure_decision_tree"
+    entry = load_entry(folder)
+    assert entry.reference == "asset:ir-v66-failure-decision-tree.svg" and entry.family == "decision_tree"
+    assert not (folder / "reference.svg").exists()  # library assets are never copied
+    doc = load((folder / "scene.dsl").read_text())
+    assert not doc.errors and (folder / "scene.dsl").read_text().startswith("[scene]\n[canvas:landscape]")
+    content = json.loads((folder / "content.json").read_text())
+    assert content["header_band"][0]["headline"] == "v6.6 Failure Decision Tree"
+    compiled = compile_scene(doc.scene, content, strict=True)
+    assert "Failure Decision Tree" in compiled.svg
+    assert main(["gold", "add", str(asset), "--pack", str(tmp_path)]) == 2  # never overwrites
+
+
+def test_gold_add_refuses_a_malformed_asset(tmp_path, capsys):
+    bad = tmp_path / "bad.svg"
+    bad.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>a < b</text></svg>')
+    assert main(["gold", "add", str(bad), "--pack", str(tmp_path / "pack")]) == 2
+    assert "malformed XML" in capsys.readouterr().err
+
+
+def test_the_bundled_pack_passes_its_gate(tmp_path):
+    entries = load_pack(default_pack())
+    assert len(entries) >= 10
+    assert {e.family for e in entries} >= set(layouts.LAYOUTS)
+    own = [e for e in entries if not e.from_library]
+    assert len(own) >= 4  # a clone without the library still has a working pack
+    report = run_gate(entries, LIBRARY, tmp_path)
+    failing = [(e.name, e.status, round(e.score, 3), e.threshold, e.reason) for e in report.entries
+               if e.status in ("fail", "error")]
+    assert not failing
+    assert report.passed
