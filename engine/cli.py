@@ -9,6 +9,9 @@
     ck assets vocab [DIR] [-o vocab.json]    the library's vocabulary report
     ck gold gate [--threshold T]             compile the gold pack against its references
     ck gold add ASSET                        start a gold entry from an asset
+    ck tokenizer build|coverage|budget       the tokenizer and its reports
+    ck data build|qc|audit                   dataset builder, QC and curriculum audit
+    ck preflight SPEC.toml                   the six pre-training gates
 """
 from __future__ import annotations
 
@@ -208,6 +211,23 @@ def _add_gold_parser(sub) -> None:
     add.set_defaults(run=cmd_gold_add)
 
 
+def cmd_preflight(args) -> int:
+    from engine.preflight import DEFAULT_PARITY, run_preflight
+
+    out = Path(args.output or Path("out") / "preflight" / Path(args.spec).stem)
+
+    def show(gate) -> None:
+        print(f"{gate.status.upper():8} {gate.name:26} {gate.detail}")
+
+    result = run_preflight(Path(args.spec), out, Path(args.data) if args.data else None,
+                           Path(args.parity) if args.parity else DEFAULT_PARITY,
+                           Path(args.assets) if args.assets else None, on_gate=show)
+    verdict = "ready to train" if result.passed else \
+        "BLOCKED by " + ", ".join(g.name for g in result.blocking)
+    print(f"preflight {result.spec}: {verdict}  ({out / 'preflight.json'})")
+    return 0 if result.passed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ck", description="CK Scene Studio engine, headless.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -235,6 +255,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_assets_parser(sub)
     _add_gold_parser(sub)
+    from engine.tokenizer.cli import add_parser as add_tokenizer_parser
+
+    add_tokenizer_parser(sub)
+    from engine.data.cli import add_parser as add_data_parser
+
+    add_data_parser(sub)
+    pf = sub.add_parser("preflight", help="the six pre-training gates of a spec; exit 1 if any blocks")
+    pf.add_argument("spec", help="SPEC.toml")
+    pf.add_argument("--data", help="a built dataset folder (default: build the spec into OUT/data)")
+    pf.add_argument("--parity", help="training_parity_regimen_latest.json (default: out/parity/)")
+    pf.add_argument("--assets", help="asset library for the gold gate")
+    pf.add_argument("-o", "--output", help="output folder (default: out/preflight/SPEC)")
+    pf.set_defaults(run=cmd_preflight)
     return p
 
 

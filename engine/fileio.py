@@ -35,8 +35,12 @@ def _umask() -> int:
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     """Write via a temporary file in the same folder and rename, so a crash leaves the old file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and not path.is_file():  # /dev/null, a pipe: nothing to replace, just write
+        with open(path, "wb") as f:
+            f.write(raw)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())

@@ -22,7 +22,7 @@ HEAD = """[scene]
 [gap:md]
 [hero:{hero}]
 [columns:2]
-[emphasis:top]
+[emphasis:{emphasis}]
 [rail:accent]
 [background:none]
 [connector:{connector}]
@@ -51,7 +51,8 @@ def bracket(i: int, label: str = "10\u00d7", caption: str = "the gap between the
 
 def compile_chart(parts: list[tuple[str, dict]], *, connector: str = "bracket", layout: str =
                   "comparison_span_chart", hero: str = "left", canvas: str = "wide",
-                  extra: str = "", extra_content: dict | None = None, strict: bool = True) -> Layout:
+                  extra: str = "", extra_content: dict | None = None, strict: bool = True,
+                  emphasis: str = "top") -> Layout:
     """Compile a scene whose body is `parts` (component text, content record) in written order."""
     content: dict = {"header_band": [{"headline": "Bandwidth by tier"}], **(extra_content or {})}
     body = []
@@ -59,7 +60,7 @@ def compile_chart(parts: list[tuple[str, dict]], *, connector: str = "bracket", 
         name = text[1:].split(":")[0]
         content.setdefault(name, []).append(record)
         body.append(text)
-    text = HEAD.format(layout=layout, connector=connector, hero=hero, canvas=canvas)
+    text = HEAD.format(layout=layout, connector=connector, hero=hero, canvas=canvas, emphasis=emphasis)
     doc = load(text + "\n".join(body) + "\n" + extra + "[/scene]\n")
     assert not doc.errors, [d.format() for d in doc.errors]
     return compile_scene(doc.scene, content, strict=strict).layout
@@ -238,7 +239,7 @@ def test_family_puts_key_then_chart_then_cards_side_by_side_then_conclusion():
     assert legend.y < chart.y < chart.y + chart.h < one.y
     assert one.y == two.y and one.x + one.w < two.x  # columns:2 side by side
     assert strip.y > one.y + one.h
-    assert chart.w == pytest.approx(strip.w)  # the chart is the page's full width
+    assert chart.w == pytest.approx(layout.width - 2 * chart.x)  # the chart is the page's full width
     assert not [s for s in layout.shapes if s.role == "spine"]  # unlike poster_stack
 
 
@@ -250,3 +251,122 @@ def test_hero_split_sets_cards_beside_the_chart():
     assert two.y > one.y + one.h  # stacked in one column
     tall = compile_chart(CARDS[:2] + [bar(0, magnitude=2), bar(1, magnitude=1)], hero="split", canvas="tall")
     assert shapes(tall, Rect, "section_card")[0].y > shapes(tall, Rect, "chart")[0].y  # too narrow: below
+
+
+# --- column presentation (emphasis:center) --------------------------------------------------------
+
+def legend(i: int, label: str, tone: str) -> tuple[str, dict]:
+    return f"[legend_row:@legend_row.{i}.label|tone={tone}]", {"label": label}
+
+
+def card(i: int, title: str = "Reading", text: str = "what the columns say") -> tuple[str, dict]:
+    return f"[callout_card:@callout_card.{i}.title|@callout_card.{i}.text]", {"title": title, "text": text}
+
+
+def floor_bar(i: int) -> tuple[str, dict]:
+    text = f"[compare_bar:@compare_bar.{i}.label|@compare_bar.{i}.value|@compare_bar.{i}.caption]"
+    return text, {"label": "ETHERNET", "value": "12.5 GB/s", "caption": "same floor for all"}
+
+
+def two_systems(**kw) -> Layout:
+    """The performance-balance shape: two bracketed runs, a reading between, a floor, a closing card."""
+    parts = [legend(0, "GPU", "red"), legend(1, "CPU", "green"),
+             bar(0, magnitude=4.3, note="20x drop"), bar(1, magnitude=8.1), bracket(0, "5,360x"),
+             card(0), card(1),
+             bar(2, magnitude=2), bar(3, magnitude=5.2), bracket(1, "144x"),
+             floor_bar(4), card(2, "Closing", "the conclusion")]
+    return compile_chart(parts, emphasis="center", canvas=kw.pop("canvas", "banner"), **kw)
+
+
+def test_emphasis_center_stands_runs_up_as_columns_on_one_floor():
+    layout = two_systems()
+    gpu_top, gpu_hbm, cpu_top, cpu_ddr = shapes(layout, Rect, "bar")
+    floor = shapes(layout, Rect, "floor")[0]
+    # each run is one column: its bars stack top-down in written order, the last on the floor
+    assert gpu_top.x == gpu_hbm.x and gpu_top.y + gpu_top.h == pytest.approx(gpu_hbm.y)
+    assert cpu_top.x == cpu_ddr.x and cpu_top.y + cpu_top.h == pytest.approx(cpu_ddr.y)
+    for r in (gpu_hbm, cpu_ddr):
+        assert r.y + r.h == pytest.approx(floor.y)
+    # heights follow magnitude on one scale shared by both columns
+    assert gpu_hbm.h / gpu_top.h == pytest.approx(8.1 / 4.3, rel=0.01)
+    assert cpu_ddr.h / gpu_hbm.h == pytest.approx(5.2 / 8.1, rel=0.01)
+    # the first run stands on the left, the second on the right, the floor spans both
+    assert gpu_top.x + gpu_top.w < layout.width / 2 < cpu_top.x
+    assert floor.x < gpu_top.x and floor.x + floor.w > cpu_top.x + cpu_top.w
+    label = shapes(layout, Text, "floor-label")[0]
+    assert label.text == "ETHERNET \u2014 12.5 GB/s \u2014 same floor for all"
+
+
+def test_column_brackets_face_the_centre_and_span_their_run():
+    layout = two_systems()
+    gpu_top, gpu_hbm, cpu_top, cpu_ddr = shapes(layout, Rect, "bar")
+    rules = [s for s in shapes(layout, Line, "span") if s.points[0][0] == s.points[1][0]]
+    left, right = sorted(rules, key=lambda s: s.points[0][0])
+    assert left.points[0][0] > gpu_top.x + gpu_top.w and right.points[0][0] < cpu_top.x
+    assert [y for _, y in left.points] == pytest.approx([gpu_top.y, gpu_hbm.y + gpu_hbm.h])
+    assert [y for _, y in right.points] == pytest.approx([cpu_top.y, cpu_ddr.y + cpu_ddr.h])
+    labels = {t.text: t for t in shapes(layout, Text, "span-label")}
+    assert left.points[0][0] < labels["5,360x"].x < layout.width / 2 < labels["144x"].x < right.points[0][0]
+
+
+def test_cards_before_the_chart_end_read_it_in_the_centre_and_later_ones_close_below():
+    layout = two_systems()
+    gpu_top, _, cpu_top, _ = shapes(layout, Rect, "bar")
+    floor = shapes(layout, Rect, "floor")[0]
+    centre, closing = shapes(layout, Rect, "reading")
+    assert gpu_top.x + gpu_top.w < centre.x and centre.x + centre.w < cpu_top.x
+    assert centre.y + centre.h < floor.y
+    assert closing.y > floor.y + floor.h and closing.w > layout.width * 0.8
+    titles = [t.text for t in shapes(layout, Text, "title")]
+    assert titles == ["Reading", "Reading", "Closing"]
+    assert not shapes(layout, Rect, "callout_card")  # no card frames: the reading is one panel
+    assert_texts_apart(layout)
+
+
+def test_legend_rows_title_the_columns_when_there_is_one_per_column():
+    layout = two_systems()
+    gpu_top, _, cpu_top, _ = shapes(layout, Rect, "bar")
+    gpu, cpu = shapes(layout, Text, "legend")
+    assert gpu.x == pytest.approx(gpu_top.x + gpu_top.w / 2) and cpu.x == pytest.approx(cpu_top.x + cpu_top.w / 2)
+    assert not shapes(layout, Rect, "legend")  # no key swatches: the titles are the key
+
+
+def test_the_column_chart_fills_the_canvas_without_growing_it():
+    for canvas in ("banner", "wide", "tall"):
+        layout = two_systems(canvas=canvas)
+        closing = shapes(layout, Rect, "reading")[-1]
+        assert layout.height == {"banner": 800, "wide": 900, "tall": 1420}[canvas]
+        assert closing.y + closing.h > layout.height * 0.8  # the closing card sits at the foot
+
+
+def test_without_brackets_every_bar_is_its_own_column():
+    layout = compile_chart([bar(i, magnitude=i + 1) for i in range(4)], emphasis="center")
+    cols = shapes(layout, Rect, "bar")
+    assert len({c.x for c in cols}) == 4
+    assert len({round(c.y + c.h, 2) for c in cols}) == 1  # one baseline
+    assert cols[3].h == pytest.approx(4 * cols[0].h, rel=0.01)
+    assert not shapes(layout, Rect, "floor")
+
+
+@pytest.mark.parametrize("n", [1, 12])
+def test_one_to_twelve_columns_stay_apart_and_on_the_page(n):
+    parts = []
+    for i in range(n):
+        parts.append(bar(i, label=f"Tier {i} with a long name", magnitude=(i % 3) + 0.01, note="drop"))
+        if i % 2 == 1:
+            parts.append(bracket(i // 2, caption="a span caption long enough to wrap"))
+    parts.append(card(0))
+    layout = compile_chart(parts, emphasis="center")
+    cols = shapes(layout, Rect, "bar")
+    assert len(cols) == n
+    assert_no_overlap(layout, {"bar", "reading"})
+    for r in cols:
+        assert 0 <= r.x and r.x + r.w <= layout.width and r.h > 0
+    assert_text_inside(layout, {"bar"})
+
+
+def test_a_tiny_magnitude_still_gets_room_for_its_label():
+    layout = compile_chart([bar(0, magnitude=1000), bar(1, magnitude=1), bracket(0)], emphasis="center")
+    big, tiny = shapes(layout, Rect, "bar")
+    assert tiny.h >= 20 and big.h > 10 * tiny.h
+    assert_text_inside(layout, {"bar"})

@@ -2,8 +2,6 @@
 labels, routed edges, and no overlap or spilling text from 2 to 8 stages."""
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from engine.compiler import compile_scene
@@ -101,16 +99,52 @@ def test_many_stages_wrap_into_a_second_row_at_a_readable_width(n):
     rows = sorted({r.y for r in stages(layout)})
     assert len(rows) == 2
     assert min(r.w for r in stages(layout)) >= 170
-    # the second row runs back: the stage after the turn sits under the last of the first row
-    first_row = math.ceil(n / 2)
+    # the first row holds as many stages as fit; the second runs back, its first stage under the
+    # last of the first row
+    first_row = sum(r.y == rows[0] for r in stages(layout))
+    assert first_row == 6 and n - first_row < first_row
     assert stage_of(layout, first_row + 1).x == stage_of(layout, first_row).x
     assert stage_of(layout, first_row + 1).y > stage_of(layout, first_row).y
-    # and the connector between them turns straight down through the gap between the rows
+    # an unlabelled turn runs round the row's end: out of the upper box's right side, into the
+    # lower box's right side, in room kept beside the row
     upper, lower = stage_of(layout, first_row), stage_of(layout, first_row + 1)
+    turns = [ln for ln in lines(layout, {"connector"}) if ln.points[0][1] != ln.points[-1][1]]
+    assert len(turns) == 1
+    (x0, y0), (x1, y1) = turns[0].points[0], turns[0].points[-1]
+    right = upper.x + upper.w
+    assert right <= x0 < right + 10 and right <= x1 < right + 10
+    assert upper.y < y0 < upper.y + upper.h and lower.y < y1 < lower.y + lower.h
+    assert max(p[0] for p in turns[0].points) <= layout.width - 28
+
+
+def test_a_labelled_turn_goes_straight_down_between_the_rows():
+    layout = scene(8, ((5, "hand-off", None, None),), caption=LONG).layout
+    upper, lower = stage_of(layout, 6), stage_of(layout, 7)
     turns = [ln for ln in lines(layout, {"connector"}) if ln.points[0][0] == ln.points[-1][0]]
     assert len(turns) == 1
     (x0, y0), (_, y1) = turns[0].points[0], turns[0].points[-1]
     assert upper.x < x0 < upper.x + upper.w and upper.y + upper.h <= y0 < y1 <= lower.y
+    label = next(t for t in texts(layout, "connector-label") if t.text == "hand-off")
+    assert upper.y + upper.h < label.y < lower.y
+
+
+def test_cards_after_the_lane_sit_beside_its_short_second_row():
+    doc = load("[scene] [canvas:panorama] [layout:pipeline_lane] [density:compact] "
+               "[header_band:@header_band.0.headline] "
+               + " ".join(f"[stage_card:@stage_card.{i}.title|@stage_card.{i}.caption]" for i in range(6))
+               + " [section_card:@section_card.0.title] [section_card:@section_card.1.title] [/scene]")
+    content = {"header_band": [{"headline": "H"}],
+               "stage_card": [{"title": f"S{i}", "caption": "short"} for i in range(6)],
+               "section_card": [{"title": "Card A"}, {"title": "Card B"}]}
+    layout = compile_scene(doc.scene, content, strict=True).layout
+    assert layout.height == 600  # the lane fills the canvas, never grows it
+    boxes = stages(layout)
+    rows = sorted({r.y for r in boxes})
+    assert len(rows) == 2
+    last = next(r for r in boxes if r.y == rows[1])
+    for card in rects(layout, {"section_card"}):
+        assert card.x + card.w < last.x and last.y <= card.y and card.y + card.h <= last.y + last.h
+    assert_no_overlap(layout, {"stage", "section_card"})
 
 
 @pytest.mark.parametrize("n", [2, 5, 8])
@@ -195,3 +229,55 @@ def test_the_lane_leads_the_page_whatever_the_written_order():
 def test_compiles_identically_twice():
     arrows = ((1, "IR graph", None, None), (5, "retry", "s5", "s3"))
     assert scene(6, arrows).svg == scene(6, arrows).svg
+
+
+def _page(body: str, content: dict, canvas: str = "panorama"):
+    doc = load(f"[scene] [canvas:{canvas}] [layout:pipeline_lane] [density:compact] "
+               f"[header_band:@header_band.0.headline] {body} [/scene]")
+    assert not doc.errors, [d.format() for d in doc.errors]
+    return compile_scene(doc.scene, {"header_band": [{"headline": "H"}], **content}, strict=True).layout
+
+
+def test_legend_rows_in_stage_colours_head_their_runs_of_stages():
+    lane = " ".join(f"[stage_card:@stage_card.{i}.title|accent={a}]"
+                    for i, a in enumerate(["amber", "amber", "green", "green"]))
+    legend = ("[legend_row:@legend_row.0.label|tone=amber] [legend_row:@legend_row.1.label|tone=green] "
+              "[legend_row:@legend_row.2.label|tone=red]")
+    layout = _page(f"{legend} {lane}", {"stage_card": [{"title": f"S{i}"} for i in range(4)],
+                                          "legend_row": [{"label": "BUILD"}, {"label": "RUN"},
+                                                         {"label": "Unrelated"}]})
+    heads = {t.text: t for t in texts(layout, "phase")}
+    assert set(heads) == {"BUILD", "RUN"}
+    boxes = sorted(stages(layout), key=lambda r: r.x)
+    assert boxes[0].x < heads["BUILD"].x < boxes[1].x + boxes[1].w < heads["RUN"].x < boxes[3].x + boxes[3].w
+    assert all(t.y < boxes[0].y for t in heads.values())
+    assert len(lines(layout, {"phase-rule"})) == 1  # a rule between the two runs that meet
+    # the row that names no run stays in the legend
+    assert [t.text for t in texts(layout, "legend")] == ["Unrelated"]
+
+
+def test_badges_written_last_sit_in_the_foot_when_there_is_room():
+    body = " ".join(f"[stage_card:@stage_card.{i}.title]" for i in range(4)) + " [badge_pill:@badge_pill.0.text]"
+    content = {"stage_card": [{"title": f"S{i}"} for i in range(4)], "badge_pill": [{"text": "Phase 1: Active"}]}
+    layout = _page(body, content)
+    assert layout.height == 600
+    badge = rects(layout, {"badge"})[0]
+    topic = texts(layout, "topic")[0]
+    assert badge.x + badge.w < text_box(topic)[0]  # left of the topic tag
+    assert badge.y < topic.y < badge.y + badge.h  # on its line
+    assert all(r.y + r.h < badge.y for r in stages(layout))
+    # a footer note as long as the foot leaves no room: the badges keep a row of their own
+    note = " [footer_note:@footer_note.0.text]"
+    long = _page(body + note, {**content, "footer_note": [{"text": "A long footer note " * 12}]})
+    badge = rects(long, {"badge"})[0]
+    assert badge.y + badge.h < min(t.y for t in texts(long, "footer")) - 10
+
+
+@pytest.mark.parametrize("canvas", ["wide", "panorama"])
+def test_the_lane_grows_into_the_canvas_height_but_not_past_its_aspect(canvas):
+    body = " ".join(f"[stage_card:@stage_card.{i}.title]" for i in range(3))
+    layout = _page(body, {"stage_card": [{"title": f"S{i}"} for i in range(3)]}, canvas)
+    boxes = stages(layout)
+    assert layout.height == {"wide": 900, "panorama": 600}[canvas]
+    assert all(r.h <= r.w * 1.1 + 0.5 for r in boxes)
+    assert max(r.h for r in boxes) > 150  # grown well past a title-only box

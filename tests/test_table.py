@@ -2,6 +2,8 @@
 placeholders, and the family's arrangement (table first, full width)."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from engine.compiler import compile_scene
@@ -231,3 +233,87 @@ def test_a_narrow_table_keeps_eight_columns_inside_their_rows():
     assert len(texts_in(layout, rows_of(layout)[0])) > 8  # every cell shown, wrapped or broken
     assert_text_inside(layout, ROW_ROLES)
     assert_texts_apart(texts_in(layout, rows_of(layout)[0]))
+
+
+# --- filling the page, card rows, tags --------------------------------------------------------------
+
+def _tagged(frame: str = "card", tags: bool = True, rows: int = 4, canvas: str = "landscape") -> Layout:
+    """A table_matrix scene built as a model (tags are a proposed field the parser does not yet
+    take), compiled with its content."""
+    import dataclasses
+
+    from engine.dsl.model import Ref
+
+    head = HEAD.format(theme="infra_dark", tone="amber").replace("[frame:panel]", f"[frame:{frame}]")
+    head = head.replace("[canvas:wide]", f"[canvas:{canvas}]")
+    body = ["[header_band:@header_band.0.headline]",
+            "[table_header:@table_header.0.column_1|@table_header.0.column_2]"]
+    body += [f"[table_row:@table_row.{i}.column_1|@table_row.{i}.column_2|accent="
+             f"{('amber', 'blue', 'green')[i % 3]}]" for i in range(rows)]
+    scene = load(head + "\n".join(body) + "\n[/scene]").scene
+    if tags:
+        comps = [dataclasses.replace(c, refs=(Ref("tag", c.refs[0].path.replace("column_1", "tag")),) + c.refs)
+                 if c.name == "table_row" else c for c in scene.components]
+        scene = dataclasses.replace(scene, components=tuple(comps))
+    content = {"header_band": [{"headline": "Edge cases"}],
+               "table_header": [{"column_1": "Case", "column_2": "Why it matters"}],
+               "table_row": [{"tag": ("RUNTIME", "NET", "KERNEL")[i % 3], "column_1": f"case {i}",
+                              "column_2": "a reason"} for i in range(rows)]}
+    return compile_scene(scene, content).layout
+
+
+def test_the_table_fills_the_canvas_with_its_rows():
+    layout = _tagged()
+    rows = rows_of(layout)
+    assert layout.height == 1000  # filled, not grown
+    assert rows[-1].y + rows[-1].h > layout.height * 0.85
+    assert len({round(r.h, 1) for r in rows}) == 1  # rows share the spare alike
+
+
+def test_a_short_table_on_a_tall_page_stops_growing_its_rows():
+    from engine.compiler.sections.table import STRETCH_MAX
+
+    short = rows_of(_tagged(rows=1, canvas="tall"))[0]
+    natural = rows_of(compile_table(["Case", "Why"], [["case 0", "a reason"]]))[0]  # wide: little spare
+    assert short.h <= natural.h * (1 + STRETCH_MAX) + 30  # capped (tags add a pill's height)
+
+
+def test_card_frame_draws_each_row_as_its_own_card():
+    layout = _tagged()
+    rows = rows_of(layout)
+    assert not [s for s in layout.shapes if isinstance(s, Rect) and s.role == "table"]
+    assert all(r.rx > 0 and r.stroke for r in rows)
+    gaps = [b.y - (a.y + a.h) for a, b in itertools.pairwise(rows)]
+    assert min(gaps) > 4
+    assert_no_overlap(layout, ROW_ROLES)
+    assert_text_inside(layout, ROW_ROLES)
+
+
+def test_a_tag_is_a_pill_above_the_row_label_in_the_row_accent():
+    layout = _tagged()
+    pills = [s for s in layout.shapes if isinstance(s, Rect) and s.role == "table-tag"]
+    labels = [t for t in layout.shapes if isinstance(t, Text) and t.role == "table-tag"]
+    assert [t.text for t in labels] == ["RUNTIME", "NET", "KERNEL", "RUNTIME"]
+    assert len({p.w for p in pills}) == 1  # the column's tags share one width and line up
+    assert pills[0].fill != pills[1].fill  # amber vs blue accents
+    for pill, row in zip(pills, rows_of(layout)):
+        label = next(t for t in texts_in(layout, row) if t.text.startswith("case"))
+        assert pill.y + pill.h < label.y - label.size * 0.8 and abs(pill.x - label.x) < 1
+        assert not label.bold  # the tag marks the row; the label is set like its cells
+    assert_texts_apart([t for t in layout.shapes if isinstance(t, Text) and t.role.startswith("table")])
+
+
+def test_without_tags_labels_stay_bold_and_accented():
+    layout = _tagged(tags=False)
+    assert not [s for s in layout.shapes if isinstance(s, Rect) and s.role == "table-tag"]
+    label = next(t for t in layout.shapes if isinstance(t, Text) and t.text == "case 0")
+    assert label.bold and label.fill == palettes()["infra_dark"].accents["amber"]
+
+
+def test_wrapping_columns_share_the_width_by_the_square_root_of_their_lines():
+    from engine.compiler.sections.table import _grow
+
+    widths = _grow([40, 40, 40, 40], [250, 600, 460, 140], 1300)
+    assert sum(widths) == pytest.approx(1300, abs=0.5)
+    assert widths[0] > 250 and widths[3] > 140  # short columns keep more than their bare line
+    assert widths[1] > widths[2] > widths[0] > widths[3]

@@ -1,7 +1,10 @@
 """The decision tree section and family: tidy placement, no overlap, robust topology."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from layout_checks import assert_no_overlap, assert_text_inside, box_of
 
 from engine.compiler import compile_scene
 from engine.compiler.geometry import Line, Rect, Text
@@ -9,7 +12,6 @@ from engine.compiler.resolve import bind
 from engine.compiler.sections import tree
 from engine.dsl.model import Attr, Component, Ref, Scene, Topo
 from engine.dsl.vocab import TOP_LEVEL_KEYS, family_defaults
-from layout_checks import assert_no_overlap, assert_text_inside, box_of
 
 ROLES = {"decision_node", "edge_label"}
 
@@ -165,7 +167,7 @@ def test_small_subtree_between_big_ones_sits_evenly():
 
 def test_a_long_chain_does_not_exhaust_recursion():
     nodes = [f"n{i}" for i in range(1200)]
-    scene, content = _scene(nodes, list(zip(nodes, nodes[1:])))
+    scene, content = _scene(nodes, list(itertools.pairwise(nodes)))
     bound, _ = bind(scene, content)
     units, depth = tree.place(tree.build(bound))
     assert depth[-1] == 1199 and max(units) == 0
@@ -208,3 +210,41 @@ def test_bent_edges_leave_and_enter_nodes_vertically(connector):
             d = re.search(r' d="M([\d.]+) [\d.]+ C([\d.]+) [\d.]+ ([\d.]+) [\d.]+ ([\d.]+)', to_svg(one, "t")).groups()
             start, c1, c2, end = map(float, d)
             assert c1 == start and c2 == end  # control points straight above/below the ends
+
+
+def test_the_tree_fills_its_canvas_and_its_boxes_share_one_width():
+    """A small tree on a big canvas opens its level gaps and grows its boxes to the canvas's height
+    (rather than leaving the bottom empty); every box is as wide as every other."""
+    layout = _layout(["r", "x", "y"], [("r", "x"), ("r", "y")], canvas="tall")
+    assert layout.height == 1420
+    stage = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "tree-stage")
+    assert stage.y + stage.h > layout.height - 120
+    boxes = _boxes(layout)
+    assert len({round(b[2] - b[0], 2) for b in boxes}) == 1
+    natural = compile_scene(*_scene(["x"], [])).layout
+    assert boxes[1][3] - boxes[1][1] > max(b[3] - b[1] for b in _boxes(natural))
+
+
+def test_a_tree_a_little_too_tall_closes_its_gaps_before_the_canvas_grows():
+    nodes, edges = DEPTH_4
+    tight = _layout(nodes, edges, canvas="standard", density="compact", gap="md")
+    assert tight.height == 930
+    tops = sorted({round(b[1], 1) for b in _boxes(tight)})
+    bottoms = sorted({round(b[3], 1) for b in _boxes(tight)})
+    gaps = [t - b for b, t in zip(bottoms, tops[1:])]
+    assert tree.BAND_MIN <= min(gaps) and max(gaps) < 26 * 2.4  # below the natural gap (md: 62.4)
+    assert_no_overlap(tight, ROLES)
+    for pill in _pills(tight):  # the labels keep room between their levels
+        assert any(b < pill.y and pill.y + pill.h < t for b, t in zip(bottoms, tops[1:]))
+
+
+def test_sections_after_the_tree_share_its_stage_panel():
+    scene, content = _scene(*DEPTH_4)
+    comps = scene.components + (Component("callout_card", refs=(Ref("text", "callout_card.0.text"),)),)
+    content["callout_card"] = [{"text": "One failing gate at a time."}]
+    layout = compile_scene(Scene(scene.attrs, comps), content).layout
+    stage = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "tree-stage")
+    card = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "callout_card")
+    assert stage.x < card.x and card.x + card.w < stage.x + stage.w
+    assert stage.y < card.y and card.y + card.h < stage.y + stage.h
+    assert all(b[3] < card.y for b in _boxes(layout))

@@ -69,9 +69,12 @@ class Page:
     def measure(self, render: Renderer, items: list[Bound], w: float) -> float:
         return render(self.scratch(), items, 0.0, 0.0, w)
 
-    def header(self) -> None:
+    def header(self, band: bool = True) -> None:
+        """The page header; `band` is the family's default, which [band:solid|open] overrides."""
         h = next((b for b in self.bound if b.name == "header_band"), None)
-        self.header_bottom = chrome.header(self.out, self.gradients, h, self.style)
+        if h is not None and h.comp.attr("band"):
+            band = h.comp.attr("band") == "solid"
+        self.header_bottom = chrome.header(self.out, self.gradients, h, self.style, band=band)
         self.y = self.header_bottom + self.style.gap * 1.4
 
     def finish(self) -> Layout:

@@ -95,9 +95,11 @@ MAX_COLUMNS = 8
 _COLUMN_FIELD = re.compile(r"column_(\d+)\Z")
 
 COMPONENTS: dict[str, ComponentSpec] = {
-    "header_band": ComponentSpec(("kicker", "headline", "subtitle"), {}),
+    # band (extension): solid draws the header on a band, open sets the title on the page;
+    # omitted, the family decides (dashboards open, the rest solid).
+    "header_band": ComponentSpec(("kicker", "headline", "subtitle"), {"band": ("solid", "open")}),
     "section_card": ComponentSpec(
-        ("title", "value", "caption"),
+        ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
         {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS},
     ),
     "compare_bar": ComponentSpec(("label", "value", "caption", "note"), {"accent": ACCENTS}),
@@ -106,7 +108,7 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS}),
     "table_header": ComponentSpec((), {}, column_fields=True),
     "table_row": ComponentSpec(
-        ("note",),
+        ("note", "tag"),  # tag (extension): a pill above the row's label, as edge-case matrices do
         {"state": ("normal", "highlight", "success", "warning", "danger"), "accent": ACCENTS},
         column_fields=True,
     ),
@@ -117,7 +119,7 @@ COMPONENTS: dict[str, ComponentSpec] = {
         ("title", "body"), {"variant": ("root", "branch", "leaf", "outcome")}, topology=("node_id",)
     ),
     "decision_edge": ComponentSpec(("branch_label",), {}, topology=("from_ref", "to_ref")),
-    "callout_card": ComponentSpec(("title", "text"), {"accent": ACCENTS}),
+    "callout_card": ComponentSpec(("title", "text", "tag"), {"accent": ACCENTS}),
     "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS}),
     "legend_row": ComponentSpec(("label",), {"tone": ACCENTS}),
     "footer_note": ComponentSpec(("text",), {}),

@@ -5,20 +5,32 @@ Top to bottom: the header; the key (legend rows and badges) in one band; the bar
 span brackets, full width; every card gathered into one grid of `columns` side by side; any other
 section; the conclusion strip last. With `hero:split` on a wide canvas the cards stand in a column
 beside the chart instead, so the chart and its reading share one row.
+
+With `emphasis:center` the bars stand up as columns on a shared floor (sections.bars, column
+presentation) and the chart fills the canvas height the other sections leave: the cards written
+before the chart's last bar or bracket read it and sit in the free centre between the columns,
+the cards written after it close the page below in one panel as wide as the floor (both panels
+set as a quiet reading, see `reading`); legend rows, one per column, title the columns (otherwise
+they stay in the key band). Other sections keep their places below the chart.
 """
 from __future__ import annotations
 
-from engine.compiler.geometry import Layout
-from engine.compiler.page import GATHERED, Page, Section, sections
+from engine.compiler.draw import text_block
+from engine.compiler.geometry import Layout, Line, Rect, shift
+from engine.compiler.page import GATHERED, SECTION_OF, Page, Section, sections
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS
+from engine.compiler.sections import RENDERERS, bars, chrome
 from engine.compiler.sections.cards import grid
 from engine.compiler.style import Style
+from engine.compiler.themes import mix
 
 # Where each section kind goes, top to bottom; kinds not named keep their written order between
 # the cards and the conclusion.
 _RANK = {"legend": 0, "badges": 0, "bars": 1, "cards": 2, "strip": 4}
 SIDE_SHARE = 0.32  # of the content width, for the card column beside the chart (hero:split)
+READING_PAD = 1.2  # the reading panel's padding, in the density's card padding
+READING_TEXT = "small"  # the type role of the reading's text
+READING_SHARE = 0.5  # the reading panel is at least this share of the column track's height
 
 
 def _ordered(bound: list[Bound]) -> list[Section]:
@@ -46,9 +58,95 @@ def _chart_beside_cards(page: Page, chart: Section, cards: Section, x: float, w:
     page.y += max(chart_h, cards_h) + style.gap
 
 
+def footer_height(bound: list[Bound], style: Style) -> float:
+    """What Page.finish puts under the last section: the footer and the bottom margin."""
+    notes = [b for b in bound if b.name == "footer_note"]
+    return chrome.footer([], notes, 0, style) + style.inset * 0.8
+
+
+def _render_below(page: Page, kind: str, items: list[Bound], x: float, w: float) -> float:
+    """A section under the column chart; cards there are one closing reading panel as wide as
+    the chart's floor, in the same voice as the reading between the columns."""
+    if kind != "cards":
+        return RENDERERS[kind](page, items, x, page.y, w)
+    inset = bars.column_edge(w) - bars.FLOOR_OVERHANG
+    return reading(page, items, x + inset, page.y, w - 2 * inset)
+
+
+def _column_chart(page: Page, bound: list[Bound], x: float, w: float) -> None:
+    """emphasis:center: the column chart filling the page, its reading in the centre."""
+    style = page.style
+    chart = [b for b in bound if b.name in ("compare_bar", "span_bracket")]
+    last = max(b.order for b in chart)
+    centre = [b for b in bound if SECTION_OF[b.name] == "cards" and b.order < last]
+    groups = [(kind, [b for b in items if b not in centre]) for kind, items in _ordered(bound)]
+    groups = [(kind, items) for kind, items in groups if items and kind != "bars"]
+    runs, _ = bars.column_runs(chart)
+    legend = next((items for kind, items in groups if kind == "legend"), [])
+    titles = legend if len(legend) == max(1, len(runs)) else []
+    if titles:
+        groups = [(kind, items) for kind, items in groups if kind != "legend"]
+    keys = [g for g in groups if _RANK.get(g[0]) == 0]
+    rest = [g for g in groups if _RANK.get(g[0]) != 0]
+    if keys:
+        _key_band(page, keys, x, w)
+    below = sum(style.gap + _render_below(page.scratch(), kind, items, x, w) for kind, items in rest)
+    room = style.min_height - footer_height(bound, style) - page.y - below
+    drawn = bars.columns(page.scratch(), chart, x, 0, w, room, titles, bool(centre))
+    need = 0.0
+    if centre:
+        need = reading(page, centre, 0, 0, drawn.centre_w, out=[]) + drawn.centre_top
+    result = bars.columns(page, chart, x, page.y, w, max(room, need + style.gap), titles, bool(centre))
+    if centre:
+        reading(page, centre, result.centre_x, result.centre_top, result.centre_w,
+                (result.height - (result.centre_top - page.y)) * READING_SHARE)
+    page.y += result.height
+    for kind, items in rest:
+        page.y += style.gap
+        page.y += _render_below(page, kind, items, x, w)
+    # No gap after the last section: the footer's own margin already sets it off.
+
+
+def reading(page: Page, cards: list[Bound], x: float, y: float, w: float, min_h: float = 0.0,
+            out: list | None = None) -> float:
+    """The chart's reading in the centre between the columns: one inset panel at least `min_h`
+    tall, each card a centred title in its accent over its text, ruled apart, the whole block
+    centred in the panel; returns the panel's height.
+
+    The panel is darker than the page and its text quieter than a card's, so that the columns
+    stay the loudest thing on the page (the performance-balance reference)."""
+    style = page.style
+    p = style.palette
+    pad = style.pad * READING_PAD
+    body: list = []
+    cy = 0.0
+    for i, b in enumerate(cards):
+        if i:
+            body.append(Line(((x + pad, cy + pad * 0.5), (x + w - pad, cy + pad * 0.5)), p.stroke, 1,
+                             opacity=0.7, role="reading-rule"))
+            cy += pad
+        accent = style.accent(b.comp.attr("accent"), b.order)
+        cy += text_block(body, x + pad, cy, w - 2 * pad, b.text("title"), style.size("label"), accent,
+                         style, bold=True, anchor="middle", max_lines=2, role="title")
+        for field in ("value", "text", "caption"):
+            slot = b.text(field)
+            if slot and slot.text:
+                cy += 4 + text_block(body, x + pad, cy + 4, w - 2 * pad, slot, style.size(READING_TEXT),
+                                     p.text_faint, style, anchor="middle", max_lines=6,
+                                     role="paragraph")
+    h = max(cy + 2 * pad, min_h)
+    out = page.out if out is None else out
+    out.append(Rect(x, y, w, h, mix(p.background, p.shadow, 0.15), p.stroke, 1, 8, role="reading"))
+    out.extend(shift(s, 0, y + (h - cy) / 2) for s in body)
+    return h
+
+
 def arrange(bound: list[Bound], style: Style) -> Layout:
     page = Page(style, bound)
     page.header()
+    if style.emphasis == "center" and any(b.name == "compare_bar" for b in bound):
+        _column_chart(page, bound, style.inset, style.content_width)
+        return page.finish()
     x, w = style.inset, style.content_width
     groups = _ordered(bound)
     keys = [g for g in groups if _RANK.get(g[0]) == 0]

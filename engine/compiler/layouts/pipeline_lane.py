@@ -1,17 +1,31 @@
 """pipeline_lane: a process read left to right (the pipeline-overview and ir-lowering-pipeline
 assets).
 
-Top to bottom: the header; the lane of numbered stages on a full-bleed track, whatever the order
-the stages were written in among other components; then every other section in written order,
-cards in a grid of `columns` (inputs, outputs, gates), strips, badges and legends.
+Top to bottom: the header; the lane of numbered stages on a full-bleed track (none on a
+`background:none` page), whatever the order the stages were written in among other components;
+then every other section in written order, cards in a grid of `columns` (inputs, outputs,
+gates), strips, badges and legends. Rules the pipeline-overview asset taught:
+
+- Legend rows whose tone is the accent of a run of stages head that run, in its colour, instead
+  of making a legend (its "CODE GENERATION" / "RUNTIME" phase labels); see flow.phases.
+- When the lane turns into a short second row, the sections that follow (a card grid, then
+  strips, legends, badges) stack in the free columns beside that row, centred on it (five stages,
+  the sixth dropped under the fifth, the info boxes to its left).
+- Badges written last are a status stamp: they sit in the page foot, left of the topic tag,
+  when they fit between it and the footer notes, rather than adding a row.
+- Height the canvas has to spare goes to the stage bodies, so the lane fills a short canvas rather
+  than leaving its bottom empty (boxes stop growing at flow.STAGE_ASPECT).
 """
 from __future__ import annotations
 
-from engine.compiler.geometry import Layout, Line, Rect
+from engine.compiler.geometry import Layout, Line, Rect, Shape, Text, shift
 from engine.compiler.page import Page, sections
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS
+from engine.compiler.sections import RENDERERS, chrome, flow
 from engine.compiler.style import Style
+from engine.compiler.text import text_width
+
+NESTED = {"cards", "legend", "strip", "badges"}  # may stack beside the lane's short last row
 
 
 def _track(page: Page, mark: int, top: float, bottom: float) -> None:
@@ -24,18 +38,117 @@ def _track(page: Page, mark: int, top: float, bottom: float) -> None:
     page.out[mark:mark] = band
 
 
-def arrange(bound: list[Bound], style: Style) -> Layout:
+def _groups(bound: list[Bound], style: Style, foot: bool) -> tuple[list, list[Bound]]:
+    """The page's sections, the lane first (the rest keep their order), less the legend rows that
+    head runs of stages (returned apart) and, when `foot`, less the badges set in the foot."""
+    groups = sections(bound)
+    groups.sort(key=lambda g: g[0] != "flow")  # stable: the lane leads, the rest keep their order
+    heads: list[Bound] = []
+    if groups and groups[0][0] == "flow":
+        legend = next((items for kind, items in groups if kind == "legend"), [])
+        heads = [row for row, _, _ in flow.phases(groups[0][1], legend, style)]
+        groups = [(kind, [b for b in items if all(b is not h for h in heads)]) for kind, items in groups]
+        groups = [(kind, items) for kind, items in groups if items]
+    return (groups[:-1] if foot else groups), heads
+
+
+def _place(bound: list[Bound], style: Style, grow: float, foot: bool) -> Page:
+    """Every section placed (less the badges set in the foot), the lane's bodies `grow` taller;
+    the page is not closed yet."""
     page = Page(style, bound)
     page.header()
     x, w = style.inset, style.content_width
-    groups = sections(bound)
-    groups.sort(key=lambda g: g[0] != "flow")  # stable: the lane leads, the rest keep their order
-    for kind, items in groups:
+    groups, heads = _groups(bound, style, foot)
+    nested: list = []
+    if groups and groups[0][0] == "flow" and flow.room(page, groups[0][1], x, w) is not None:
+        while len(groups) > 1 and groups[1][0] in NESTED:
+            nested.append(groups.pop(1))
+    for k, (kind, items) in enumerate(groups):
+        gap = style.gap if k < len(groups) - 1 else 0.0  # the foot keeps its own margin
         if kind == "flow":
             mark, margin = len(page.out), page.y - page.header_bottom
-            h = RENDERERS[kind](page, items, x, page.y, w)
-            _track(page, mark, page.y - margin, page.y + h + margin)
-            page.y += h + margin + style.gap
+            h = flow.render(page, items, x, page.y, w, grow=grow, beside=_stack(nested) if nested else None,
+                            legend=heads)
+            if style.background != "none":  # a plain page has no track under its lane either
+                _track(page, mark, page.y - margin, page.y + h + margin)
+                h += margin
+            page.y += h + gap
         else:
-            page.y += RENDERERS[kind](page, items, x, page.y, w) + style.gap
-    return page.finish()
+            page.y += RENDERERS[kind](page, items, x, page.y, w) + gap
+    return page
+
+
+def _stack(nested: list) -> flow.Beside:
+    """Sections drawn one under another in a column: what sits beside the lane's short row."""
+    def draw(page, x: float, y: float, w: float) -> float:
+        top = y
+        for kind, items in nested:
+            y += RENDERERS[kind](page, items, x, y, w) + page.style.gap
+        return y - page.style.gap - top
+    return draw
+
+
+def _pills(items: list[Bound], style: Style) -> tuple[list[Shape], float, float] | None:
+    """The badges drawn from (0, 0) with their width and height, when they make one row."""
+    shapes: list[Shape] = []
+    h = chrome.badges(shapes, items, 0, 0, style.content_width, style)
+    pills = [r for r in shapes if isinstance(r, Rect)]
+    if len({r.y for r in pills}) != 1:
+        return None
+    return shapes, max(r.x + r.w for r in pills), h
+
+
+def _text_right(t: Text) -> float:
+    w = text_width(t.text, t.size, t.bold)
+    return t.x + {"start": w, "middle": w / 2, "end": 0.0}[t.anchor]
+
+
+def _foot_room(bound: list[Bound], style: Style) -> bool:
+    """Whether the badges written last fit in the foot, between the footer notes and the topic."""
+    groups, _ = _groups(bound, style, False)
+    if len(groups) < 2 or groups[-1][0] != "badges":
+        return False
+    pills = _pills(groups[-1][1], style)
+    foot: list[Shape] = []
+    chrome.footer(foot, [b for b in bound if b.name == "footer_note"], 0, style)
+    texts = [t for t in foot if isinstance(t, Text)]
+    notes = max((_text_right(t) for t in texts if t.role != "topic"), default=style.inset)
+    topic = min(_text_right(t) - text_width(t.text, t.size, t.bold) for t in texts if t.role == "topic")
+    return pills is not None and notes + 2 * style.gap + pills[1] <= topic
+
+
+def _stamp(layout: Layout, items: list[Bound], style: Style) -> tuple[list[Shape], float]:
+    """The foot badges centred on the topic tag's line, ending a gap before it; and their top."""
+    shapes, w, h = _pills(items, style)
+    tag = next(s for s in layout.shapes if isinstance(s, Text) and s.role == "topic")
+    right = _text_right(tag) - text_width(tag.text, tag.size, tag.bold) - style.gap
+    top = tag.y - tag.size * 0.35 - h / 2
+    return [shift(s, right - w, top) for s in shapes], top
+
+
+def _close(bound: list[Bound], style: Style, foot: bool, reserve: float) -> tuple[Layout, float]:
+    """The page placed, its lane grown into the height the canvas has to spare (less `reserve`
+    kept above the foot), and closed; also the bottom of its content."""
+    page = _place(bound, style, 0.0, foot)
+    if any(b.name == "stage_card" for b in bound):
+        notes = [b for b in bound if b.name == "footer_note"]
+        spare = style.min_height - (page.y + reserve + chrome.footer([], notes, 0, style) + style.inset * 0.8)
+        if spare > 1:
+            page = _place(bound, style, spare, foot)
+    bottom = page.y
+    page.y += reserve
+    return page.finish(), bottom
+
+
+def arrange(bound: list[Bound], style: Style) -> Layout:
+    foot = _foot_room(bound, style)
+    layout, bottom = _close(bound, style, foot, 0.0)
+    if not foot:
+        return layout
+    items = _groups(bound, style, False)[0][-1][1]
+    stamp, top = _stamp(layout, items, style)
+    if top < bottom + style.gap / 2:  # the badges stand taller than the foot: keep room above it
+        layout, bottom = _close(bound, style, foot, bottom + style.gap / 2 - top)
+        stamp, top = _stamp(layout, items, style)
+    layout.shapes.extend(stamp)
+    return layout

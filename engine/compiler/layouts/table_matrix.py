@@ -3,14 +3,22 @@ section follows below it in written order, cards gathered into one grid of `colu
 edge-case matrix, bf16-format and quantization-overview references).
 
 Unlike poster_stack there is no spine: the table is the argument, and what follows annotates it.
+The table fills the canvas: height the sections below it leave spare goes into its body rows
+(sections.table `_stretch`), as the references space their rows out to the page's foot.
 """
 from __future__ import annotations
 
 from engine.compiler.geometry import Layout
 from engine.compiler.page import GATHERED, Page, sections
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS
+from engine.compiler.sections import RENDERERS, chrome, table
 from engine.compiler.style import Style
+
+
+def footer_height(bound: list[Bound], style: Style) -> float:
+    """What Page.finish puts under the last section: the footer and the bottom margin."""
+    notes = [b for b in bound if b.name == "footer_note"]
+    return chrome.footer([], notes, 0, style) + style.inset * 0.8
 
 
 def arrange(bound: list[Bound], style: Style) -> Layout:
@@ -19,6 +27,15 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     x, w = style.inset, style.content_width
     groups = sections(bound, frozenset(GATHERED | {"cards"}))
     groups.sort(key=lambda s: 0 if s[0] == "table" else 1)  # stable: the table leads, order kept
-    for kind, items in groups:
-        page.y += RENDERERS[kind](page, items, x, page.y, w) + style.gap
+    below = sum(style.gap + page.measure(RENDERERS[kind], items, w)
+                for kind, items in groups if kind != "table")
+    for i, (kind, items) in enumerate(groups):
+        if i:
+            page.y += style.gap
+        if kind == "table":
+            room = style.min_height - footer_height(bound, style) - page.y - below
+            page.y += table.render(page, items, x, page.y, w, height=room)
+        else:
+            page.y += RENDERERS[kind](page, items, x, page.y, w)
+    # No gap after the last section: the footer's own margin already sets it off.
     return page.finish()

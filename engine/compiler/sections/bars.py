@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from engine.compiler.draw import box, connector, inner, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
-from engine.compiler.resolve import Bound
+from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width, wrap
 from engine.compiler.themes import ink_on, mix
@@ -55,7 +55,7 @@ class _Metrics:
     rx: float
 
     @classmethod
-    def of(cls, style: Style) -> "_Metrics":
+    def of(cls, style: Style) -> _Metrics:
         value = style.size("body")
         bar_h = round(value * 2.1, 1)
         rx = min(8.0, bar_h / 2) if style.frame == "card" else 2.0  # rounded bars on card frames
@@ -267,3 +267,211 @@ def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
     page.out.extend(frame)
     page.out.extend(body)
     return height
+
+
+# --- column presentation ----------------------------------------------------------------------
+#
+# comparison_span_chart with `emphasis:center` stands the bars up as columns on a shared floor
+# (the performance-balance reference): each bracketed run is one column whose bars stack top-down
+# in written order, heights from `magnitude`; runs are split into a left and a right group with
+# the page's centre left free for the cards that read the chart, and each run's bracket faces
+# that centre. Bars written after the last bracket belong to no run: they are the floor every
+# column stands on, drawn as one band across the chart. Without any bracket, every bar is its own
+# column and there is no floor.
+
+@dataclass(frozen=True)
+class ColumnChart:
+    """What the family needs after the chart is drawn: its height and the free centre slot."""
+
+    height: float
+    centre_x: float
+    centre_w: float
+    centre_top: float
+
+
+TITLE_GAP = 1.6  # gaps between the column titles and the tallest column, clear of the columns
+COLUMN_SHARE = 0.16  # a column's width, of the chart's
+LANE_SHARE = 0.1  # the lane beside a column for its bracket and label, of the chart's width
+CENTRE_SHARE = 0.3  # the least a centre slot takes of the chart's width
+EDGE_SHARE = 0.055  # the space between the chart's sides and its outer columns, of its width
+FLOOR_OVERHANG = 10.0  # px the floor reaches past the outer columns
+
+
+def column_edge(w: float) -> float:
+    """Space between the chart's sides and its outer columns."""
+    return w * EDGE_SHARE
+
+
+def column_runs(items: list[Bound]) -> tuple[list[Run], list[Bound]]:
+    """(runs that become columns, bars that make the floor), per the rule above."""
+    runs = _runs(items)
+    if not any(bracket for _, bracket in runs):
+        return [([b], None) for bars, _ in runs for b in bars], []
+    floor = runs[-1][0] if runs[-1][1] is None else []
+    return [r for r in runs if r[1] is not None and r[0]], floor
+
+
+def _segment_heights(runs: list[Run], track_h: float, min_h: float) -> dict[int, float]:
+    """Height per bar order: proportional to magnitude (a bar without one takes the mean of those
+    that have one), the tallest run filling the track; a segment is never below `min_h`, and the
+    scale shrinks so that the floored segments still leave every run inside the track.
+    >>> from engine.dsl.model import Component
+    >>> bars = [Bound(Component("compare_bar"), i, i, {}, m) for i, m in enumerate((3.0, 1.0))]
+    >>> _segment_heights([(bars, None)], 100.0, 10.0)
+    {0: 75.0, 1: 25.0}
+    """
+    known = [b.magnitude for bars, _ in runs for b in bars if b.magnitude is not None]
+    fallback = sum(known) / len(known) if known else 1.0
+    mags = {b.order: max(0.0, fallback if b.magnitude is None else b.magnitude)
+            for bars, _ in runs for b in bars}
+    top = max((sum(mags[b.order] for b in bars) for bars, _ in runs), default=0.0)
+    unit = track_h / top if top > 0 else 0.0
+    for _ in range(8):  # floored segments take room from the scaled ones: rescale until all fit
+        worst = 0.0
+        for bars, _ in runs:
+            fixed = sum(min_h for b in bars if mags[b.order] * unit < min_h)
+            scaled = sum(mags[b.order] for b in bars if mags[b.order] * unit >= min_h)
+            if scaled and fixed + scaled * unit > track_h + 0.01:
+                worst = max(worst, (fixed + scaled * unit - track_h) / (scaled * unit))
+        if not worst:
+            break
+        unit *= max(0.0, 1 - worst)
+    return {k: round(max(min_h, v * unit), 2) for k, v in mags.items()}
+
+
+def _segment_text(out: list[Shape], b: Bound, x: float, y: float, w: float, h: float,
+                  style: Style, accent: str) -> None:
+    """Label, value and caption centred in the segment's upper part, the note at its foot; parts
+    that do not fit are left out, caption first, then the note, then the value."""
+    p = style.palette
+    parts = [("label", style.size("label"), accent, True, "bar-label"),
+             ("value", style.size("small"), mix(accent, p.text_muted, 0.35), False, "value"),
+             ("caption", style.size("small") * 0.9, p.text_muted, False, "bar-caption")]
+    note = b.text("note")
+    note_h = style.line_height(style.size("small")) if note and note.text else 0.0
+    pad = 8.0
+
+    def block(keep):
+        return sum(len(wrap(b.text(f).text, w, s, bold, 2)) * style.line_height(s)
+                   for f, s, _, bold, _ in keep if b.text(f) and b.text(f).text)
+
+    keep = parts
+    while keep and block(keep) + note_h + 2 * pad > h:
+        if len(keep) == 2 and note_h:  # the note goes before the value does
+            note_h = 0.0
+            continue
+        keep = keep[:-1]
+    if not keep and note_h and note_h + 2 * pad > h:
+        note_h = 0.0
+    cy = y + pad + max(0.0, (h - 2 * pad - note_h - block(keep)) * 0.4)
+    for f, size, fill, bold, role in keep:
+        cy += text_block(out, x, cy, w, b.text(f), size, fill, style, bold=bold, anchor="middle",
+                         max_lines=2, role=role)
+    if note_h:
+        text_block(out, x, y + h - pad - note_h, w, note, style.size("small"), accent, style,
+                   bold=True, anchor="middle", max_lines=1, role="bar-note")
+
+
+def _column_bracket(out: list[Shape], x: float, top: float, bottom: float, style: Style,
+                    accent: str) -> None:
+    """A run's bracket: a rule down its whole span with ticks at both ends (dashed for the
+    bracket connector, solid otherwise)."""
+    out.append(Line(((x, top), (x, bottom)), accent, 1.5, dash=style.connector == "bracket",
+                    opacity=0.6, role="span"))
+    for end in (top, bottom):
+        out.append(Line(((x - 6, end), (x + 10, end)), accent, 1.5, role="span"))
+
+
+def columns(page, items: list[Bound], x: float, y: float, w: float, h: float,
+            titles: list[Bound] = (), centre: bool = True) -> ColumnChart:
+    """Draw the column chart in the box (x, y, w, h), growing taller only when its segments
+    cannot fit; `titles` (legend rows, one per column) stand above the columns. With `centre` the
+    columns split into a left and a right group around a free centre slot (at least
+    CENTRE_SHARE of the width), else they spread evenly across the width. Returns the chart's
+    height and its centre slot."""
+    style = page.style
+    p = style.palette
+    runs, floor = column_runs(items)
+    k = max(1, len(runs))
+    edge = column_edge(w)
+    col_w = min(260.0, max(110.0, w * COLUMN_SHARE))
+    lane = min(150.0, max(90.0, w * LANE_SHARE))  # beside each column: its bracket and label
+    room = w - 2 * edge - (w * CENTRE_SHARE if centre else 0.0)
+    if k * (col_w + lane) > room:  # many columns: narrow them and their lanes alike
+        shrink = max(0.0, room) / (k * (col_w + lane))
+        col_w, lane = col_w * shrink, lane * shrink
+    left_n = (k + 1) // 2 if centre else k
+    small = style.size("small")
+    title_h = style.line_height(style.size("label")) + style.gap * TITLE_GAP if len(titles) == k else 0.0
+    floor_h = (style.line_height(small) + 8) * len(floor)
+    min_seg = style.line_height(small) + 10
+    longest = max((len(bars) for bars, _ in runs), default=1)
+    track_top = y + title_h
+    track_h = max(4 * style.line_height(small), longest * min_seg, h - title_h - floor_h)
+    floor_y = track_top + track_h
+    heights = _segment_heights(runs, track_h, min_seg)
+    step = col_w + lane
+    if not centre and k > 1:  # spread: equal spaces between the columns, lanes on their right
+        step = max(step, (w - 2 * edge - col_w - lane) / (k - 1))
+    slots = []  # (column x, the side its bracket faces: +1 right, -1 left)
+    for i in range(k):
+        if i < left_n:
+            slots.append((x + edge + i * step, 1))
+        else:
+            slots.append((x + w - edge - (k - i) * col_w - (k - i - 1) * lane, -1))
+    out = page.out
+    for i, (bars, bracket) in enumerate(runs):
+        cx, side = slots[i]
+        top = floor_y - sum(heights[b.order] for b in bars)
+        cy = top
+        for b in bars:
+            sh = heights[b.order]
+            accent = style.accent(b.comp.attr("accent"), b.order)
+            name = f"col{b.index}"
+            page.gradients.append(Gradient(name, 0, 0, 0, 1, ((0, accent, 0.35), (1, accent, 0.12))))
+            out.append(Rect(cx, cy, col_w, sh, f"url:{name}", accent, 1.5, 4, role="bar"))
+            _segment_text(out, b, cx + 8, cy, col_w - 16, sh, style, accent)
+            cy += sh
+        if title_h:
+            t = titles[i]
+            text_block(out, cx, y, col_w, t.text("label"), style.size("label"),
+                       style.accent(t.comp.attr("tone"), t.order), style, bold=True,
+                       anchor="middle", max_lines=1, role="legend")
+        if bracket is None:
+            continue
+        accent = style.accent(bracket.comp.attr("accent"), bracket.order)
+        rule_x = cx + col_w + 10 if side > 0 else cx - 10
+        _column_bracket(out, rule_x, top, floor_y, style, accent)
+        text_w = max(lane - 24.0, small)
+        tx = rule_x + 12 if side > 0 else rule_x - 12 - text_w
+        label: list[Shape] = []
+        th = _bracket_text_centred(label, bracket, tx, text_w, style, accent)
+        ty = max(track_top, min((top + floor_y) / 2 - th / 2, floor_y - th))
+        out.extend(shift(s, 0, ty) for s in label)
+    fy = floor_y
+    fields = ("label", "value", "caption")
+    for b in floor:
+        fh = style.line_height(small) + 8
+        out.append(Rect(x + edge - FLOOR_OVERHANG, fy, w - 2 * (edge - FLOOR_OVERHANG), fh, p.surface,
+                        p.stroke, 1, 3, role="floor"))
+        slots_ = [s for s in (b.text(f) for f in fields) if s and s.text]
+        text = Slot(" \u2014 ".join(s.text for s in slots_), any(s.missing for s in slots_))
+        text_block(out, x + edge, fy + 4, w - 2 * edge, text, small, p.text_muted, style, bold=True,
+                   anchor="middle", max_lines=1, role="floor-label")
+        fy += fh
+    lo = x + edge + left_n * (col_w + lane)
+    hi = x + w - edge - (k - left_n) * (col_w + lane) if k > left_n else x + w - edge
+    gap = style.gap * 0.5
+    return ColumnChart(fy - y, lo + gap, max(0.0, hi - lo - 2 * gap), track_top)
+
+
+def _bracket_text_centred(out: list[Shape], b: Bound, x: float, w: float, style: Style,
+                          accent: str) -> float:
+    """A column bracket's label (large) and caption, centred in the bracket's lane."""
+    h = text_block(out, x, 0, w, b.text("label"), style.size("value") * 0.72, accent, style,
+                   bold=True, anchor="middle", max_lines=2, role="span-label")
+    caption = b.text("caption")
+    if caption and caption.text:
+        h += 2 + text_block(out, x, h + 2, w, caption, style.size("small") * 0.9, style.palette.text_muted,
+                            style, anchor="middle", max_lines=4, role="span-caption")
+    return h

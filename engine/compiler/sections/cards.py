@@ -1,81 +1,204 @@
-"""Cards (section_card, callout_card, thesis_box) and the grid that places them in columns."""
+"""Cards (section_card, callout_card, thesis_box) and the grid that places them in columns.
+
+A card is a stack of text blocks (title, value, caption; or title, text) inside a framed box. Rules
+that hold in every family:
+
+- A variant carries a default accent (warning: amber, success: green); an explicit `accent`
+  attribute wins over it, so a red warning or a blue success card can be written.
+- A value is the card's number: it is drawn large, and shrinks to fit its card (never below the
+  title size) rather than wrapping mid-number. A hero card's value is the poster's statement:
+  larger still, centred across the card, with its caption centred under it.
+- A card taller than its content because its row is taller keeps its content at the top, so
+  titles across a row line up; height a layout adds to a row to fill the page is split above and below
+  the row's content, so a grown card does not end in an empty well.
+- In a grid of two or more columns a hero card takes a whole row (a featured tile); other cards
+  fill rows of `columns`, a short last row keeping the grid's column widths.
+"""
 from __future__ import annotations
 
-from engine.compiler.draw import anchor_of, box, inner, text_block
-from engine.compiler.geometry import Circle, Rect, Shape, Text
-from engine.compiler.resolve import Bound
-from engine.compiler.style import Style
+import dataclasses
+import functools
+from dataclasses import dataclass
 
-# Variant -> (accent override, value scale, dashed outline, corner mark)
+from engine.compiler.draw import anchor_of, box, inner, text_block
+from engine.compiler.geometry import Circle, Rect, Shape, Text, shift
+from engine.compiler.resolve import Bound, Slot
+from engine.compiler.style import Style
+from engine.compiler.text import text_width, wrap
+from engine.compiler.themes import ink_on, mix
+
+
+@dataclass(frozen=True)
+class Variant:
+    accent: str | None   # default accent (the component's own `accent` wins)
+    value_scale: float   # value size relative to the style's value size
+    dashed: bool         # dashed outline (a note)
+    mark: str            # corner mark glyph
+    tinted: bool         # fill tinted by the accent, outline in the accent
+    statement: bool      # the value centred across the card (hero)
+
+
 VARIANTS = {
-    "default": (None, 1.0, False, ""),
-    "hero": (None, 1.35, False, ""),
-    "metric": (None, 1.5, False, ""),
-    "note": (None, 0.8, True, ""),
-    "warning": ("amber", 1.0, False, "!"),
-    "success": ("green", 1.0, False, "\u2713"),
+    "default": Variant(None, 1.0, False, "", False, False),
+    "hero": Variant(None, 1.9, False, "", False, True),
+    "metric": Variant(None, 1.5, False, "", False, False),
+    "note": Variant(None, 0.8, True, "", False, False),
+    "warning": Variant("amber", 1.0, False, "!", True, False),
+    "success": Variant("green", 1.0, False, "\u2713", True, False),
 }
+BLOCK_GAP = 6.0   # px between a card's text blocks
+
+
+def variant_of(b: Bound) -> Variant:
+    return VARIANTS[b.comp.attr("variant", "default") if b.name == "section_card" else "default"]
+
+
+def fit_size(slot: Slot | None, width: float, size: float, floor: float, bold: bool = True) -> float:
+    """The largest size <= `size` (and >= `floor`) at which every line of `slot` fits `width`.
+
+    >>> fit_size(Slot("80 GB"), 1000, 40, 20)
+    40
+    """
+    if slot is None or not slot.text:
+        return size
+    widest = max(text_width(line, 1.0, bold) for line in slot.text.split("\n"))
+    if widest * size <= width:
+        return size
+    return max(floor, round(width / widest, 1)) if widest else size
+
+
+Block = tuple[list[Shape], float]  # shapes drawn from y=0, and their height
+
+
+def _blocks(b: Bound, tw: float, style: Style, v: Variant, accent: str) -> list[Block]:
+    """The card's text blocks, each drawn at x from the card's text column and y=0."""
+    p = style.palette
+    anchor = anchor_of(style)
+    blocks: list[Block] = []
+    display = dataclasses.replace(style, leading=min(style.leading, 1.2))  # values are set solid
+
+    def add(slot, size, fill, *, bold=False, lines=3, role="", centred=False):
+        shapes: list[Shape] = []
+        h = text_block(shapes, 0, 0, tw, slot, size, fill, display if role == "value" else style,
+                       bold=bold, anchor="middle" if centred else anchor, max_lines=lines, role=role)
+        if h:
+            blocks.append((shapes, h))
+
+    tag = b.text("tag")  # read when the vocabulary gives cards a `tag` field
+    if tag and tag.text:
+        blocks.append(_tag(tag, accent, style))
+    accent_title = v.tinted or v.statement or b.name == "callout_card"
+    title_fill = accent if accent_title else p.text
+    if b.name == "section_card":
+        value_slot = b.text("value")
+        value_size = fit_size(value_slot, tw, style.size("value") * v.value_scale, style.size("title"))
+        plain = b.comp.attr("variant", "default") == "default"
+        value = functools.partial(add, value_slot, value_size, p.text if plain or v.statement else accent,
+                                  bold=True, lines=6, centred=v.statement,
+                                  role="value" if value_size > style.size("title") else "title")
+        title = functools.partial(add, b.text("title"), style.size("title"), title_fill, bold=True,
+                                  role="title")
+        for part in (value, title) if b.comp.attr("variant") == "metric" else (title, value):
+            part()
+        # a caption centres under a centred value (a hero without a value reads as a plain card)
+        add(b.text("caption"), style.size("body"), p.text_muted, lines=6, role="caption",
+            centred=v.statement and bool(value_slot and value_slot.text))
+    else:
+        add(b.text("title"), style.size("title"), title_fill, bold=True, role="title")
+        size = style.size("subtitle") if b.name == "thesis_box" else style.size("body")
+        add(b.text("text"), size, p.text if b.name == "thesis_box" else p.text_muted, lines=8,
+            role="paragraph")
+    return blocks
+
+
+def _tag(slot: Slot, accent: str, style: Style) -> Block:
+    """A card's tag (a step or category label) as a small solid pastel pill."""
+    size = style.size("small")
+    hgt = round(size * 1.9, 1)
+    label = wrap(slot.text, 400, size, True, 1)[0]
+    pw = max(text_width(label, size, True) + 2 * hgt, hgt * 4)
+    fill = style.palette.accents["red"] if slot.missing else mix(accent, "#ffffff", 0.45)
+    shapes: list[Shape] = [
+        Rect(0, 0, pw, hgt, fill, rx=hgt / 2, role="tag"),
+        Text(pw / 2, hgt / 2 + size * 0.36, label, size, ink_on(fill), True, "middle",
+             placeholder=slot.missing, role="tag"),
+    ]
+    return shapes, hgt + 4
 
 
 def card(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style,
-         min_h: float = 0.0) -> float:
-    """Draw one card at (x, y), at least `min_h` tall; returns its height."""
+         min_h: float = 0.0, lead: float = 0.0) -> float:
+    """Draw one card at (x, y), at least `min_h` tall, its content `lead` px below the top
+    padding; returns its height."""
     p = style.palette
-    variant = b.comp.attr("variant", "default") if b.name == "section_card" else "default"
-    override, value_scale, dashed, mark = VARIANTS[variant]
-    accent = style.accent(override or b.comp.attr("accent"), b.order)
+    v = variant_of(b)
+    accent = style.accent(b.comp.attr("accent") or v.accent, b.order)
     tx, tw = inner(x, w, style)
-    anchor = anchor_of(style)
-    if mark:
-        tw -= 34 if anchor == "start" else 68
-        if anchor == "middle":
+    if v.mark:
+        tw -= 34 if anchor_of(style) == "start" else 68
+        if anchor_of(style) == "middle":
             tx += 34
-    body: list[Shape] = []
-    cy = y + style.pad + (4 if style.emphasis == "top" else 0)
-    title_fill = accent if variant in ("hero", "warning", "success") or b.name == "callout_card" else p.text
-    if b.name == "section_card":
-        value = (b.text("value"), style.size("value") * value_scale, accent if variant != "default" else p.text)
-        title = (b.text("title"), style.size("title"), title_fill)
-        order = [value, title] if variant == "metric" else [title, value]
-        for slot, size, fill in order:
-            if slot:
-                cy += text_block(body, tx, cy, tw, slot, size, fill, style, bold=True, anchor=anchor,
-                                 max_lines=3, role="value" if size > style.size("title") else "title") + 6
-        cy += text_block(body, tx, cy, tw, b.text("caption"), style.size("body"), p.text_muted, style,
-                         anchor=anchor, max_lines=6, role="caption")
-    else:
-        cy += text_block(body, tx, cy, tw, b.text("title"), style.size("title"), title_fill, style,
-                         bold=True, anchor=anchor, max_lines=3, role="title") + 8
-        size = style.size("subtitle") if b.name == "thesis_box" else style.size("body")
-        cy += text_block(body, tx, cy, tw, b.text("text"), size, p.text if b.name == "thesis_box" else p.text_muted,
-                         style, anchor=anchor, max_lines=8, role="paragraph")
-    h = max(cy - y + style.pad, min_h, 2 * style.pad + 10)
-    fill = None
-    if variant in ("hero", "warning", "success") or b.name == "thesis_box":
-        fill = style.tint(accent, 0.14)
-    box(out, x, y, w, h, style, accent, fill=fill, dash=dashed,
-        stroke=accent if variant in ("hero", "warning", "success") else None, role=b.name)
-    if mark:
+    blocks = _blocks(b, tw, style, v, accent)
+    top_pad = style.pad + (4 if style.emphasis == "top" else 0)
+    natural = sum(h for _, h in blocks) + BLOCK_GAP * max(0, len(blocks) - 1)
+    h = max(top_pad + natural + style.pad, min_h, 2 * style.pad + 10)
+    cy = y + top_pad + lead
+    fill = style.tint(accent, 0.14) if v.tinted or b.name == "thesis_box" else None
+    box(out, x, y, w, h, style, accent, fill=fill, dash=v.dashed,
+        stroke=accent if v.tinted else None, rail=not v.statement, role=b.name)
+    if v.mark:
         mx = x + w - style.pad - 12
         out.append(Circle(mx, y + style.pad + 12, 13, accent, role="mark"))
-        out.append(Text(mx, y + style.pad + 17.5, mark, 15, p.surface, True, "middle", role="mark"))
-    if b.name == "thesis_box":
-        out.append(Rect(x, y, 8, h, accent, rx=3, role="rail"))
-    out.extend(body)
+        out.append(Text(mx, y + style.pad + 17.5, v.mark, 15, p.surface, True, "middle", role="mark"))
+    if b.name == "thesis_box" or (v.statement and style.rail != "none"):
+        # a thesis's or a statement's rail runs down its left edge, as on a pull quote
+        colour = accent if b.name == "thesis_box" or style.rail == "accent" else p.stroke
+        out.append(Rect(x, y, 8, h, colour, rx=3, role="rail"))
+    for shapes, bh in blocks:
+        out.extend(shift(s, tx, cy) for s in shapes)
+        cy += bh + BLOCK_GAP
     return h
 
 
+def _rows(items: list[Bound], cols: int) -> list[list[Bound]]:
+    """Items in rows of `cols`; a hero card (in a grid of two or more columns) takes a row alone."""
+    rows: list[list[Bound]] = []
+    current: list[Bound] = []
+    for b in items:
+        if cols > 1 and variant_of(b).statement:
+            if current:
+                rows.append(current)
+                current = []
+            rows.append([b])
+            continue
+        current.append(b)
+        if len(current) == cols:
+            rows.append(current)
+            current = []
+    if current:
+        rows.append(current)
+    return rows
+
+
 def grid(out: list[Shape], items: list[Bound], x: float, y: float, w: float, style: Style,
-         columns: int | None = None) -> float:
-    """Cards in rows of `columns` (the scene's by default); each row as tall as its tallest."""
+         columns: int | None = None, row_extra: float = 0.0) -> float:
+    """Cards in rows of `columns` (the scene's by default); each row as tall as its tallest card
+    plus `row_extra` (what a layout gives each row to fill its page)."""
     cols = max(1, min(columns or style.columns, len(items)))
     gap = style.gap
-    cw = (w - gap * (cols - 1)) / cols
     cy = y
-    for start in range(0, len(items), cols):
-        row = items[start:start + cols]
-        row_h = max(card([], b, 0, 0, cw, style) for b in row)
+    for row in _rows(items, cols):
+        # every row is cut into the same columns (a short last row leaves its columns empty); a
+        # hero's row is one card across the whole width
+        n = 1 if len(row) == 1 and variant_of(row[0]).statement else cols
+        cw = (w - gap * (n - 1)) / n
+        row_h = max(card([], b, 0, 0, cw, style) for b in row) + row_extra
         for i, b in enumerate(row):
-            card(out, b, x + i * (cw + gap), cy, cw, style, row_h)
+            card(out, b, x + i * (cw + gap), cy, cw, style, row_h, row_extra / 2)
         cy += row_h + gap
     return cy - gap - y
+
+
+def row_count(items: list[Bound], columns: int) -> int:
+    """How many rows `grid` lays `items` out in."""
+    return len(_rows(items, max(1, min(columns, len(items)))))

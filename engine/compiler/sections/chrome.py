@@ -1,6 +1,8 @@
 """Page chrome: background pattern, header band, badges, legend, conclusion strip, footer."""
 from __future__ import annotations
 
+import dataclasses
+
 from engine.compiler.draw import text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
@@ -33,19 +35,38 @@ def background(out: list[Shape], gradients: list[Gradient], width: float, height
             out.append(Circle(cx, cy, 70 * i, "none", colour, 1.5, opacity=0.30 - 0.04 * i, role="background"))
 
 
-def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: Style) -> float:
-    """The header band across the top; returns its bottom edge."""
+def headline_size(style: Style) -> float:
+    """The headline's size: the type scale's at 1760 px and wider, in proportion to the canvas
+    width below that (the asset library sets headlines at about 2.5 % of the page width: 40-42 px
+    on 1600-1780 px sheets, 28-36 px on 1200 px posters, 20-22 px on 900-1000 px diagrams)."""
+    return round(style.size("headline") * min(1.0, style.width / 1760), 1)
+
+
+def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: Style,
+           band: bool = True) -> float:
+    """The page's title block; returns its bottom edge.
+
+    The title sits in a band across the top (drawn unless the frame is none, or the family sets
+    its title open on the page: `band=False`), as tall as its text plus margins, with an accent
+    rule under it. Positions follow the asset library's medians: a top margin of 2 % of the page
+    width, the headline set solid (line height 1.2, as display type is), so that the subtitle's
+    baseline falls about 6.5 % of the width down and content starts about 10 % down (Page adds
+    the gap under the returned bottom)."""
     p = style.palette
     x, w = style.inset, style.content_width
-    top = style.inset * 0.8
+    band = band and style.frame != "none"
+    margin = style.width * 0.02
+    top = margin
     kicker, headline, subtitle = (h.text(f) if h else None for f in ("kicker", "headline", "subtitle"))
     accent = style.accent(None, 0)
+    display = dataclasses.replace(style, leading=1.2)
+    head_size = headline_size(style)
     body: list[Shape] = []
     y = top
     if style.hero == "split":
         left_w = w * 0.58
         y += text_block(body, x, y, left_w, kicker, style.size("kicker"), accent, style, bold=True, role="kicker")
-        y += text_block(body, x, y + 4, left_w, headline, style.size("headline"), p.text, style,
+        y += text_block(body, x, y + 4, left_w, headline, head_size, p.text, display,
                         bold=True, max_lines=3, role="headline") + 4
         sub: list[Shape] = []
         sub_h = text_block(sub, x + left_w + 40, 0, w - left_w - 40, subtitle, style.size("subtitle"),
@@ -55,17 +76,19 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
         y = max(y, sub_top + sub_h)
     else:
         anchor = "middle" if style.hero == "center" else "start"
-        y += text_block(body, x, y, w, kicker, style.size("kicker"), accent, style, bold=True,
-                        anchor=anchor, role="kicker")
-        y += text_block(body, x, y + 4, w, headline, style.size("headline"), p.text, style, bold=True,
-                        anchor=anchor, max_lines=3, role="headline") + 4
-        y += text_block(body, x, y + 6, w, subtitle, style.size("subtitle"), p.text_muted, style,
-                        anchor=anchor, max_lines=4, role="subtitle") + 6
-    bottom = y + style.pad
-    if style.frame != "none":
+        k = text_block(body, x, y, w, kicker, style.size("kicker"), accent, style, bold=True,
+                       anchor=anchor, role="kicker")
+        y += k + (4 if k else 0)
+        y += text_block(body, x, y, w, headline, head_size, p.text, display, bold=True,
+                        anchor=anchor, max_lines=3, role="headline")
+        gap = round(style.size("subtitle") * 0.3, 1)
+        y += gap + text_block(body, x, y + gap, w, subtitle, style.size("subtitle"), p.text_muted, style,
+                              anchor=anchor, max_lines=4, role="subtitle")
+    bottom = y + (margin * 0.7 if band else style.pad * 0.25)
+    if band:
         gradients.append(Gradient("header", 0, 0, 1, 0, ((0, p.header, 1), (1, p.header_2, 1))))
         out.append(Rect(0, 0, style.width, bottom, "url:header", role="header"))
-    out.append(Rect(0, bottom - 3, style.width, 3, accent, opacity=0.9, role="header-rule"))
+        out.append(Rect(0, bottom - 3, style.width, 3, accent, opacity=0.9, role="header-rule"))
     out.extend(body)
     return bottom
 
@@ -111,31 +134,43 @@ def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
 
 def strip(out: list[Shape], gradients: list[Gradient], b: Bound, x: float, y: float, w: float,
           style: Style) -> float:
-    """A conclusion strip: a bold accent band that ends the argument."""
+    """A conclusion strip: a bold accent band that ends the argument. A short conclusion (its words
+    plus generous room fit in half the column) is a pill button centred in the column, at least a
+    third of it wide; a longer one spans the column."""
     accent = style.accent(b.comp.attr("accent"), b.order)
     name = f"strip{b.index}"
     gradients.append(Gradient(name, 0, 0, 1, 0, ((0, accent, 1), (1, mix(accent, "#000000", 0.18), 1))))
-    size = style.size("title")
+    size = round(style.size("title") * 1.1, 1)
     ink = ink_on(accent)
+    slot = b.text("text")
+    pad = style.pad
+    if slot is not None and "\n" not in slot.text:
+        pw = text_width(slot.text, size, True) + 8 * pad
+        if pw <= w / 2:
+            pw = max(pw, w / 3)
+            x, w = x + (w - pw) / 2, pw
     body: list[Shape] = []
-    th = text_block(body, x + style.pad, y + style.pad * 0.7, w - 2 * style.pad, b.text("text"), size,
+    th = text_block(body, x + pad, y + pad * 0.8, w - 2 * pad, slot, size,
                     ink, style, bold=True, anchor="middle", max_lines=4, role="conclusion")
-    h = th + style.pad * 1.4
+    h = th + pad * 1.6
     out.append(Rect(x, y, w, h, f"url:{name}", rx=h / 2 if h < 90 else 16, role="conclusion"))
     out.extend(body)
     return h
 
 
 def footer(out: list[Shape], notes: list[Bound], y: float, style: Style) -> float:
-    """Footer notes on the left, the topic tag on the right; returns the height used."""
+    """Footer notes, the topic tag on the right; returns the height used. The notes follow the
+    header's alignment: left, or centred under a centred header (clear of the tag either side)."""
     size = style.size("small")
     x, w = style.inset, style.content_width
     tag = f"#{style.topic}"
     tag_w = text_width(tag, size) + 10
+    centred = style.hero == "center"
+    note_x, note_w = (x + tag_w + 20, w - 2 * (tag_w + 20)) if centred else (x, w - tag_w - 20)
     h = 0.0
     for b in notes:
-        h += text_block(out, x, y + h, w - tag_w - 20, b.text("text"), size, style.palette.text_faint,
-                        style, max_lines=3, role="footer")
+        h += text_block(out, note_x, y + h, note_w, b.text("text"), size, style.palette.text_faint,
+                        style, anchor="middle" if centred else "start", max_lines=3, role="footer")
     lh = style.line_height(size)
     out.append(Text(x + w, y + lh * 0.75, tag, size, style.palette.text_faint, anchor="end", role="topic"))
     return max(h, lh)

@@ -1,8 +1,13 @@
 """The flow section: stage_card boxes as a pipeline lane, numbered and joined in written order.
 
 Stages run left to right. When they do not fit one row at a readable width (MIN_BOX each) the
-lane snakes into a second row that runs back right to left, the connector turning down at the
-right end. flow_arrow components add words and edges:
+first row takes as many as fit and the lane snakes into a second row that runs back right to
+left, starting under the first row's last stage (the pipeline-overview asset drops its sixth
+stage under the fifth). The turn runs round the end of the first row, in room kept beside it
+(TURN_ROOM), so the rows sit close; a turn that carries a label goes straight down between the
+rows instead, its words beside it reaching into that room. The free columns beside a short second row are offered
+to the family (`room`, `render(beside=...)`), and a family with height to spare may `grow` the
+stage bodies. flow_arrow components add words and edges:
 
 - without refs, a flow_arrow labels the connector between the stages written before and after it;
 - with from_ref/to_ref naming two stage node_ids, it joins those stages: a step to the next stage
@@ -15,7 +20,9 @@ offset the two ends of a connector so the elbow or the bend shows.
 """
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.compiler.draw import anchor_of, box, connector, text_block
@@ -31,9 +38,11 @@ BASE_GAP = 56.0      # room for a connector with its arrowhead
 MAX_GAP = 110.0      # widest gap a connector label may ask for
 STRETCH_GAP = 150.0  # when boxes hit MAX_BOX, connectors lengthen up to this, then the row centres
 TURN_GAP = 64.0      # vertical room for the connector that turns down into the second row
+TURN_ROOM = 0.6      # room beside the first row's end, in column pitches, for a turn round it
 EDGE_CLEAR = 14.0    # from a box edge to the first routing lane
 LANE_GAP = 10.0      # between routing lanes
 PILL_MAX = 240.0     # widest label pill on a routed edge (longer labels get an ellipsis)
+STAGE_ASPECT = 1.1   # height / width a stage box grows to when its family has height to spare
 OFFSET = 12.0        # how far bracket and curve connectors shift their ends
 
 
@@ -116,7 +125,7 @@ def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: 
     strong = style.rail == "accent"
     fill = accent if strong else style.tint(accent, 0.24)
     rx = {"card": 14.0, "panel": 3.0}.get(style.frame, 0.0)  # the frame's corner, matched
-    if style.emphasis == "top" and style.rail != "none":
+    if style.emphasis in ("top", "center") and style.rail != "none":
         out.append(Rect(x, y, w, head_h, fill, rx=rx, role="stage-head"))
         if rx:  # square off the strip's lower corners
             out.append(Rect(x, y + head_h - rx, w, rx, fill, role="stage-head"))
@@ -135,8 +144,10 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
            head_min: float = 0.0, body_min: float = 0.0) -> tuple[float, float]:
     """One numbered stage box; returns its natural (head, body) heights.
 
-    The head (number badge and bold title) takes the scene's emphasis: a strip across the top, a
-    band down the left, or a badge centred over the title; rail says how strongly it is coloured.
+    The head (number badge and bold title) takes the scene's emphasis: a strip across the top with
+    the two at its left (top) or centred as one group over centred captions (center), a band down
+    the left (left); rail says how strongly it is coloured, and with rail none there is no strip:
+    a rule under the head, a centre head's badge standing over its title.
     Drawn at least `head_min` / `body_min` tall so every box in the lane lines up.
     """
     pad = style.pad
@@ -152,6 +163,16 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         head = max(d, th) + pad
         mid = y + max(head, head_min) / 2
         title_top, badge = mid - th / 2, (x + pad * 0.6 + d / 2, mid)
+    elif style.emphasis == "center" and style.rail != "none":  # badge and title, one centred group
+        lines = wrap(title.text, w - 2 * pad - d - 10, ts, True, 3) if title and title.text else ()
+        th = len(lines) * style.line_height(ts)
+        tw = max((text_width(t, ts, True) for t in lines), default=0.0)
+        group = d + 10 + tw
+        head = max(d, th) + pad
+        mid = y + max(head, head_min) / 2
+        left = x + (w - group) / 2
+        title_top, badge, tx = mid - th / 2, (left + d / 2, mid), left + d + 10
+        anchor = "start"
     elif style.emphasis == "left":
         head = max(d, th) + pad * 0.9
         title_top, badge = y + pad * 0.6, (x + band / 2, y + pad * 0.6 + d / 2)
@@ -168,10 +189,10 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     ns = round(d * 0.52, 1)
     out.append(Text(badge[0], badge[1] + ns * 0.36, str(num), ns, number_fill, True, "middle",
                     role="stage-number"))
-    text_block(out, tx, title_top, tw, title, ts, title_fill, style, bold=True, anchor=anchor,
+    text_block(out, tx, title_top, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
                max_lines=3, role="stage-title")
     text_block(out, bx, y + head_h + pad * 0.6, bw, caption, cs, style.palette.text_muted, style,
-               anchor=anchor, max_lines=6, role="caption")
+               anchor=anchor_of(style) if not band else "start", max_lines=6, role="caption")
     return head, body
 
 
@@ -187,6 +208,8 @@ class _Lane:
         self.box_w = self.box_h = self.head_h = 0.0
         self.col_x: list[float] = []
         self.tops = [0.0] * self.rows
+        self.side_turn = False  # the turn runs round the first row's end, not down between rows
+        self.side = 0.0  # room kept beside the first row's end (two-row lanes)
 
     def row(self, i: int) -> int:
         return i // self.cols
@@ -223,12 +246,32 @@ def _even_out(gaps: list[float], room: float) -> list[float]:
     return [max(g, lo) for g in gaps]
 
 
+def _row_capacity(n: int, w: float) -> int:
+    """Stages in the first row: as many as fit at MIN_BOX, the rest snaking back in a second row
+    that ends under the last column (the pipeline-overview asset drops its last stage under the
+    row; the free columns beside a short second row take the next section). Never fewer than
+    half, so the lane keeps to two rows; beyond that boxes narrow below MIN_BOX."""
+    fit = int((w + BASE_GAP) // (MIN_BOX + BASE_GAP))
+    return max(1, min(n, max(fit, math.ceil(n / 2))))
+
+
+def _turn_side(w: float, cols: int) -> float:
+    """Room beside the first row for a turn round its end: TURN_ROOM of a column pitch."""
+    return TURN_ROOM * (w + BASE_GAP) / (cols + TURN_ROOM)
+
+
 def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style) -> _Lane:
     """One row when every box gets MIN_BOX, else two; gaps as wide as their labels ask, boxes
     share the rest (up to MAX_BOX, beyond which connectors lengthen and the row centres)."""
-    lane = _Lane(n, n)
-    if n > 1 and w - n * MIN_BOX - (n - 1) * BASE_GAP < 0:
-        lane = _Lane(n, math.ceil(n / 2))
+    lane = _Lane(n, _row_capacity(n, w))
+    if lane.rows == 2:  # a two-row lane keeps room beside its first row's end for the turn
+        side = _turn_side(w, lane.cols)
+        lane = _Lane(n, _row_capacity(n, w - side))
+        side = _turn_side(w, lane.cols)
+        lane.side, w = side, w - side
+        # an unlabelled turn goes round the row's end; a labelled one goes straight down, its
+        # words beside it reaching into that room
+        lane.side_turn = labels.get(lane.cols - 1) is None
     cols = lane.cols
     gaps = [BASE_GAP] * (cols - 1)
     for i, slot in labels.items():
@@ -343,6 +386,12 @@ def _rounded(points: list[tuple[float, float]], r: float) -> list[tuple[float, f
     return out + [points[-1]]
 
 
+def _arc(cx: float, cy: float, r: float, start: float, end: float, steps: int = 8) -> list[tuple[float, float]]:
+    """Points along a circular arc from angle `start` to `end` (degrees, y down)."""
+    return [(cx + r * math.cos(math.radians(start + (end - start) * k / steps)),
+             cy + r * math.sin(math.radians(start + (end - start) * k / steps))) for k in range(steps + 1)]
+
+
 def _route_line(out: list[Shape], points: list[tuple[float, float]], colour: str, style: Style) -> None:
     """A routed edge in the connector style: dashed, so it reads as a side path."""
     pts = [pt for k, pt in enumerate(points) if k == 0 or pt != points[k - 1]]
@@ -364,7 +413,60 @@ def _gap_label(out: list[Shape], slot: Slot, x: float, w: float, bottom: float, 
                anchor=anchor, max_lines=lines, role="connector-label")
 
 
-def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
+Beside = Callable[[object, float, float, float], float]  # (page, x, y, w) -> height drawn
+
+
+def room(page, items: list[Bound], x: float, w: float) -> tuple[float, float] | None:
+    """(x, width) of the free columns beside the lane's short last row, when they are at least
+    two stages wide: a family may set its next section there (`render(beside=...)`)."""
+    stages = [b for b in items if b.name == "stage_card"]
+    if len(stages) < 2:
+        return None
+    labels, _, _ = _plan(stages, [b for b in items if b.name == "flow_arrow"])
+    lane = _fit(len(stages), x, w, labels, page.style)
+    return _room(lane)
+
+
+def _room(lane: _Lane) -> tuple[float, float] | None:
+    used = lane.n - lane.cols * (lane.rows - 1)
+    free = lane.cols - used
+    if lane.rows < 2 or free < 2:
+        return None
+    # the last row runs back right to left (it is the second): its stages sit right, room left
+    lo, hi = (0, free - 1) if (lane.rows - 1) % 2 else (used, lane.cols - 1)
+    return lane.col_x[lo], lane.col_x[hi] + lane.box_w - lane.col_x[lo]
+
+
+def phases(items: list[Bound], legend: list[Bound], style: Style) -> list[tuple[Bound, int, int]]:
+    """The legend rows that name a phase of the lane: (row, first stage, last stage) for each row
+    whose tone is the accent of a run of consecutive stages (its first such run), in lane order.
+
+    The pipeline-overview asset heads its amber stages "CODE GENERATION" and its green ones
+    "RUNTIME", in those colours: a legend, set over the stages it explains."""
+    stages = [b for b in items if b.name == "stage_card"]
+    colours = [style.accent(b.comp.attr("accent"), b.order) for b in stages]
+    runs: list[tuple[int, int]] = []
+    for i, c in enumerate(colours):
+        if runs and colours[runs[-1][1]] == c:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    out, taken = [], set()
+    for row in legend:
+        tone = row.comp.attr("tone")
+        colour = style.accent(tone, row.order) if tone else None
+        run = next((r for r in runs if colours[r[0]] == colour and r not in taken), None)
+        if run is not None:
+            taken.add(run)
+            out.append((row, *run))
+    return sorted(out, key=lambda t: t[1])
+
+
+def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: float = 0.0,
+           beside: Beside | None = None, legend: list[Bound] = ()) -> float:
+    """The lane; `grow` is extra height shared by the rows' bodies (a family filling its canvas),
+    `beside` draws a section in the free columns beside a short last row, centred on it, and the
+    `legend` rows that name runs of stages (`phases`) head those runs."""
     style: Style = page.style
     out: list[Shape] = page.out
     stages = [b for b in items if b.name == "stage_card"]
@@ -373,7 +475,8 @@ def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
     n = len(stages)
     height = 0.0
     if n:
-        height = _draw_lane(out, stages, labels, edges, x, y, w, style)
+        heads = phases(items, list(legend), style)
+        height = _draw_lane(page, stages, labels, edges, x, y, w, style, grow, beside, heads)
     for slot in loose:  # a lone stage has no connector to carry these
         height += text_block(out, x, y + height + 8, w, slot, style.size("small"), style.palette.text_muted,
                              style, anchor="middle", max_lines=2, role="connector-label") + 8
@@ -386,15 +489,23 @@ def _pill_h(style: Style) -> float:
 
 def _turn_label_w(lane: _Lane, style: Style) -> float:
     """Width beside the turning connector for its label."""
-    return lane.box_w / 2 - (OFFSET if style.connector in ("bracket", "curve") else 0.0) - 26
+    return lane.box_w / 2 + lane.side - (OFFSET if style.connector in ("bracket", "curve") else 0.0) - 26
 
 
-def _draw_lane(out, stages, labels, edges, x, y, w, style) -> float:
-    """Stages, connectors, labels and routed edges; returns the lane's height."""
+def _draw_lane(page, stages, labels, edges, x, y, w, style, grow: float = 0.0,
+               beside: Beside | None = None, heads=()) -> float:
+    """Stages, connectors, labels and routed edges (and a section beside a short last row);
+    returns the lane's height."""
+    out = page.out
     n = len(stages)
     lane = _fit(n, x, w, labels, style)
     sizes = [_stage([], b, i + 1, 0, 0, lane.box_w, style) for i, b in enumerate(stages)]
     head_h, body_h = max(s[0] for s in sizes), max(s[1] for s in sizes)
+    tallest = max(head_h + body_h, lane.box_w * STAGE_ASPECT)  # growing stops at this height
+    body_h = min(body_h + max(0.0, grow) / lane.rows, tallest - head_h)
+    spot = _room(lane) if beside is not None else None
+    nested_h = beside(page.scratch(), 0.0, 0.0, spot[1]) if spot else 0.0
+    body_h = max(body_h, nested_h - head_h)  # the short row is as tall as what sits beside it
     lane.head_h, lane.box_h = head_h, head_h + body_h
     routes = _bands(lane, edges)
     _place_ends(lane, routes)
@@ -402,12 +513,13 @@ def _draw_lane(out, stages, labels, edges, x, y, w, style) -> float:
     count = _place_lanes(routes)
 
     ph = _pill_h(style)
-    turn_room = TURN_GAP
+    turn_room = max(style.gap * 2, EDGE_CLEAR * 2) if lane.side_turn else TURN_GAP
     turn_label = next((labels.get(i) for i in range(n - 1) if lane.turn(i)), None)
     if turn_label is not None:
         lines = len(wrap(turn_label.text, _turn_label_w(lane, style), style.size("small"), True, 3))
         turn_room = max(TURN_GAP, lines * style.line_height(style.size("small")) + 28)
-    lane.tops[0] = y + _band_height(count["above"], ph)
+    head_band = _phase_band(heads, style)
+    lane.tops[0] = y + head_band + _band_height(count["above"], ph)
     if lane.rows == 2:
         lane.tops[1] = lane.tops[0] + lane.box_h + max(turn_room, _band_height(count["between"], ph))
 
@@ -417,7 +529,39 @@ def _draw_lane(out, stages, labels, edges, x, y, w, style) -> float:
         _connect(out, lane, i, stages, labels.get(i), style)
     for route in routes:
         _draw_route(out, lane, route, stages, style)
+    if spot:
+        beside(page, spot[0], lane.tops[-1] + (lane.box_h - nested_h) / 2, spot[1])
+    _draw_phases(out, lane, heads, stages, y, head_band, style)
     return lane.tops[-1] + lane.box_h + _band_height(count["below"], ph) - y
+
+
+def _phase_band(heads, style: Style) -> float:
+    """Height of the phase labels' line over the lane (none without phases)."""
+    return style.line_height(style.size("label")) + style.gap * 0.6 if heads else 0.0
+
+
+def _draw_phases(out: list[Shape], lane: _Lane, heads, stages: list[Bound], y: float, band: float,
+                 style: Style) -> None:
+    """Each phase's label centred over its run of first-row stages, in the run's accent; a dashed
+    rule down the gap between two labelled runs that meet."""
+    size = style.size("label")
+    lh = style.line_height(size)
+    ends: list[tuple[int, int]] = []
+    for row, first, last in heads:
+        cols = [i for i in range(first, last + 1) if lane.row(i) == 0]
+        if not cols:
+            continue
+        left = min(lane.x(i) for i in cols)
+        right = max(lane.x(i) for i in cols) + lane.box_w
+        colour = style.accent(stages[first].comp.attr("accent"), stages[first].order)
+        text_block(out, left, y, right - left, row.text("label"), size, colour, style, bold=True,
+                   anchor="middle", max_lines=1, role="phase")
+        ends.append((first, last))
+    for (_, a), (b, _) in itertools.pairwise(ends):
+        if b == a + 1 and lane.row(a) == lane.row(b) == 0:
+            mid = (lane.x(a) + lane.box_w + lane.x(b)) / 2
+            out.append(Line(((mid, y + lh * 0.2), (mid, lane.tops[0] + lane.box_h)), style.palette.stroke, 2,
+                            dash=True, role="phase-rule"))
 
 
 def _connect(out: list[Shape], lane: _Lane, i: int, stages: list[Bound], label: Slot | None,
@@ -425,6 +569,21 @@ def _connect(out: list[Shape], lane: _Lane, i: int, stages: list[Bound], label: 
     """The connector from stage i to stage i+1, with its label."""
     colour = style.accent(stages[i].comp.attr("accent"), stages[i].order)
     shift = OFFSET if style.connector in ("bracket", "curve") else 0.0
+    if lane.turn(i) and lane.side_turn:  # out of the end box's side, round, into the one below
+        edge = lane.x(i) + lane.box_w
+        ya, yb = (lane.y(k) + (lane.head_h + lane.box_h) / 2 for k in (i, i + 1))
+        reach = min(lane.box_w * 0.3, (yb - ya) / 2)  # within the room kept beside the row
+        xo = edge + reach
+        if style.connector in ("arrow", "curve"):  # a U with round corners
+            r = reach - 3
+            pts = [(edge + 3, ya), *_arc(xo - r, ya + r, r, -90, 0), *_arc(xo - r, yb - r, r, 0, 90),
+                   (edge + 3, yb)]
+        else:
+            pts = [(edge + 3, ya), (xo, ya), (xo, yb), (edge + 3, yb)]
+        out.append(Line(tuple(pts), colour, 2.2, arrow=style.connector == "arrow", role="connector"))
+        if style.connector == "bracket":
+            out.append(Circle(pts[-1][0], pts[-1][1], 3.5, colour, role="connector"))
+        return
     if lane.turn(i):
         cx, top, bottom = lane.centre(i), lane.y(i) + lane.box_h, lane.y(i + 1)
         connector(out, (cx - shift, top + 3), (cx + shift, bottom - 3), style, colour)

@@ -1,9 +1,9 @@
 """The table section: table_header and table_row components drawn as one framed table.
 
-Columns are sized from their content, the way browsers lay out an auto table: each column first
-gets room for its longest word (never less than a small minimum, never more than an equal share),
-then the rest of the width goes first to columns whose one-line text is still wider than that
-(see `_grow`). Cells wrap inside their column and a row is as tall as its tallest cell, so one
+Columns are sized from their content: each column gets room for its longest word (never less
+than a small minimum, never more than an equal share); when every cell fits on one line the slack
+follows the line widths, and when not, the width is shared by the square root of the line widths,
+a short column keeping its whole line (see `_grow`). Cells wrap inside their column and a row is as tall as its tallest cell, so one
 long cell grows only its own row.
 
 Rows: a table_header draws a bold header row on a tinted fill wherever it is written (a second
@@ -17,15 +17,16 @@ cells.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
 from engine.compiler.draw import box, inner, text_block
-from engine.compiler.geometry import Line, Rect, Shape
+from engine.compiler.geometry import Line, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width, wrap
-from engine.compiler.themes import mix
+from engine.compiler.themes import ink_on, mix
 from engine.dsl.vocab import MAX_COLUMNS
 
 STATE_ACCENT = {"success": "green", "warning": "amber", "danger": "red"}
@@ -38,6 +39,9 @@ MIN_TEXT_W = 40.0  # the narrowest text column, px, when the table is wide enoug
 MARKER_W = 4.0
 EMPTY = Slot("\u2014")  # a cell the row does not fill shows a faint dash, not a hole
 NOTE_MARK = "\u21b3 "
+TAG_PAD = 11.0  # px each side of a tag pill's label
+TAG_GAP = 8.0
+TAG_LIGHTEN = 0.45  # px between a tag pill and the label under it
 _COLUMN = re.compile(r"column_(\d+)\Z")
 # Cells that read as quantities ("16.0 GiB", "~4x", "-3%") right-align so their digits line up.
 _NUMERIC = re.compile(r"[~\u2248<>\u2264\u2265\u00b1+\-\u2212$\u20ac\u00a3]?\s?\.?\d")
@@ -51,6 +55,7 @@ class Columns:
     ws: tuple[float, ...]
     numeric: tuple[bool, ...]
     pad: float  # horizontal padding inside each cell
+    tag_w: float = 0.0  # the width every tag pill in column 1 shares (0: no row has a tag)
 
 
 def column_count(items: list[Bound]) -> int:
@@ -64,38 +69,85 @@ def column_count(items: list[Bound]) -> int:
     return min(n, MAX_COLUMNS)
 
 
-def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
-    """Draw the table in a framed box at (x, y), `w` wide; returns its height."""
+def render(page, items: list[Bound], x: float, y: float, w: float, height: float | None = None) -> float:
+    """Draw the table at (x, y), `w` wide; returns its height.
+
+    `height`, when given and taller than the table needs, is the height to fill: the spare goes
+    into the body rows (see `_stretch`), so a table that is the page's argument fills its page.
+    Frames: `card` draws every row as its own rounded card with a gap between (the rows read as
+    records); `panel` and `none` draw one framed box of contiguous striped rows."""
     style = page.style
     n = column_count(items)
-    tx, tw = inner(x, w, style)
-    top = y + style.pad * 0.8 + (5 if style.emphasis == "top" and style.rail != "none" else 0)
-    cols = _columns(items, n, tx, tw, style)
+    cards = style.frame == "card"
+    tx, tw = (x, w) if cards else inner(x, w, style)
+    edge = 0.0 if cards else style.pad * 0.8
+    top = y + edge + (5 if style.emphasis == "top" and style.rail != "none" and not cards else 0)
+    cols = _columns(items, n, tx + (cols_inset(style) if cards else 0),
+                    tw - (2 * cols_inset(style) if cards else 0), style)
+    gap = row_gap(style)
+    naturals = [_header_height(b, cols, style) if b.name == "table_header"
+                else _body_height(b, cols, tw, style) for b in items]
+    natural = top - y + sum(naturals) + gap * max(0, len(items) - 1) + edge
+    extras = _stretch(items, naturals, (height or 0.0) - natural)
     body: list[Shape] = []
     cy, stripe = top, 0
-    for i, b in enumerate(items):
+    for i, (b, h) in enumerate(zip(items, naturals)):
+        if i:
+            cy += gap
         if b.name == "table_header":
-            cy += _header_row(body, b, cols, tx, cy, tw, style)
+            _header_row(body, b, cols, tx, cy, tw, style, h + extras[i])
             stripe = 0
-            continue
-        if i and items[i - 1].name == "table_row":
-            body.append(Line(((tx, cy), (tx + tw, cy)), style.palette.stroke, 1, opacity=0.8,
-                             role="table-rule"))
-        cy += _body_row(body, b, cols, tx, cy, tw, style, stripe)
-        stripe += 1
-    h = cy - y + style.pad * 0.8
-    box(page.out, x, y, w, h, style, style.accent(None, 0), role="table")
+        else:
+            if not cards and i and items[i - 1].name == "table_row":
+                body.append(Line(((tx, cy), (tx + tw, cy)), style.palette.stroke, 1, opacity=0.8,
+                                 role="table-rule"))
+            _body_row(body, b, cols, tx, cy, tw, style, stripe, h + extras[i])
+            stripe += 1
+        cy += h + extras[i]
+    h = cy - y + edge
+    if not cards:
+        box(page.out, x, y, w, h, style, style.accent(None, 0), role="table")
     page.out.extend(body)
     return h
+
+
+def row_gap(style: Style) -> float:
+    """Space between rows: card rows stand apart, panel rows touch."""
+    return round(style.gap * 0.45, 1) if style.frame == "card" else 0.0
+
+
+def cols_inset(style: Style) -> float:
+    """Card rows carry their own frame; cells keep clear of its rounded edge."""
+    return round(style.pad * 0.6, 1)
+
+
+HEADER_STRETCH = 0.25  # a header row takes this share of what each body row gains
+STRETCH_MAX = 1.5  # a stretched row grows by at most this share of its natural height
+
+
+def _stretch(items: list[Bound], naturals: list[float], spare: float) -> list[float]:
+    """Extra height per row: the spare shared by the rows, a header taking half a body row's
+    share, each capped at STRETCH_MAX of its own height so that a short table on a tall page does
+    not balloon (what is left stays below the table).
+    >>> _stretch([], [], 10.0)
+    []
+    """
+    weights = [HEADER_STRETCH if b.name == "table_header" else 1.0 for b in items]
+    if spare <= 0 or not any(b.name == "table_row" for b in items):
+        return [0.0] * len(items)
+    share = spare / sum(weights)
+    # rounded down, so that the rows never push the page past the canvas they fill
+    return [math.floor(min(share * wt, h * STRETCH_MAX) * 10) / 10 for wt, h in zip(weights, naturals)]
 
 
 # --- column widths -------------------------------------------------------------------------------
 
 def _font(b: Bound, k: int, style: Style) -> tuple[float, bool]:
-    """(size, bold) of cell k (0-based): headers and row labels are bold."""
+    """(size, bold) of cell k (0-based): headers and row labels are bold; a tagged row's label is
+    not, its tag pill already marks the row."""
     if b.name == "table_header":
         return style.size("label"), True
-    return style.size("body"), k == 0
+    return style.size("body"), k == 0 and not b.text("tag")
 
 
 def _cell_pad(style: Style, w: float, n: int) -> float:
@@ -124,47 +176,58 @@ def _columns(items: list[Bound], n: int, x: float, w: float, style: Style) -> Co
             line, longest = _extent(slot.text, *_font(b, k, style))
             natural[k] = max(natural[k], line)
             word[k] = max(word[k], longest)
+    tag_w = _tag_width(items, style)
+    word[0] = max(word[0], tag_w)  # column 1 holds the tag pills whole
+    natural[0] = max(natural[0], tag_w)
     floor = min(MIN_TEXT_W, share)
     mins = [min(max(wd, floor), share) for wd in word]
-    widths = _grow(mins, natural, room)
+    widths = _grow(mins, natural, room, word)
     xs, cx = [], x
     for cw in widths:
         xs.append(cx)
         cx += cw + 2 * pad
-    return Columns(tuple(xs), tuple(cw + 2 * pad for cw in widths), _numeric(items, n), pad)
+    return Columns(tuple(xs), tuple(cw + 2 * pad for cw in widths), _numeric(items, n), pad, tag_w)
 
 
-def _grow(mins: list[float], natural: list[float], room: float) -> list[float]:
+def _grow(mins: list[float], natural: list[float], room: float,
+          words: list[float] | None = None) -> list[float]:
     """Widen `mins` to fill `room`.
 
     When every column's natural (one-line) width fits, the slack is shared in proportion to those
-    widths. When it does not, the widths are water-filled: narrow columns get their whole line and
-    the wide ones share what is left equally, so a short label column never wraps because a long
-    prose column is hungry.
+    widths. When it does not, the room is shared in proportion to the square root of each
+    column's one-line width, as a designer spreads a table's columns: long prose columns get more
+    room, a short column is not starved down to its bare line. No column gets less than its
+    longest word (`words`, up to half the room; `mins` otherwise), nor less than its whole line
+    when that line is no wider than an equal share, so a short label column never wraps because a
+    long prose column is hungry, and a long path or command is not broken when the room allows.
     >>> _grow([50, 50], [79, 299], 758)
     [159.0, 599.0]
     >>> _grow([50, 50], [80, 300], 230)
-    [80, 150.0]
+    [80.9, 149.1]
+    >>> [round(w) for w in _grow([60, 80, 120, 60], [250, 600, 460, 140], 1300)]
+    [282, 427, 376, 215]
     """
     target = [max(m, nat) for m, nat in zip(mins, natural)]
     if sum(target) <= room:
         weight = [t + 1.0 for t in target]  # +1 keeps an all-empty table from dividing by zero
         return [t + (room - sum(target)) * wt / sum(weight) for t, wt in zip(target, weight)]
-
-    def filled(level: float) -> float:
-        return sum(min(max(level, m), t) for m, t in zip(mins, target))
-
-    points = sorted(set(mins + target))
-    level, used = points[0], filled(points[0])
-    for point in points[1:]:
-        if used >= room:
-            break
-        at = filled(point)
-        if at >= room:
-            level += (room - used) * (point - level) / (at - used)
-            break
-        level, used = point, at
-    return [min(max(level, m), t) for m, t in zip(mins, target)]
+    share = room / len(mins)
+    words = words or mins
+    floors = [max(m, min(wd, room / 2), min(t, share)) for m, wd, t in zip(mins, words, target)]
+    if sum(floors) >= room:  # not even the floors fit: scale them down, words first
+        spare = room - sum(mins)
+        extra = [f - m for f, m in zip(floors, mins)]
+        return [m + (e * spare / sum(extra) if sum(extra) else 0.0) for m, e in zip(mins, extra)]
+    weight = [t ** 0.5 + 1.0 for t in target]
+    fixed: set[int] = set()
+    while True:  # columns whose share falls under their floor take the floor; the rest re-share
+        free = room - sum(floors[i] for i in fixed)
+        total = sum(weight[i] for i in range(len(mins)) if i not in fixed)
+        widths = [floors[i] if i in fixed else free * weight[i] / total for i in range(len(mins))]
+        under = {i for i in range(len(mins)) if i not in fixed and widths[i] < floors[i]}
+        if not under:
+            return [round(w, 1) for w in widths]
+        fixed |= under
 
 
 def _numeric(items: list[Bound], n: int) -> tuple[bool, ...]:
@@ -179,25 +242,35 @@ def _numeric(items: list[Bound], n: int) -> tuple[bool, ...]:
 
 # --- rows ----------------------------------------------------------------------------------------
 
+def _tag_room(b: Bound, cols: Columns, style: Style) -> float:
+    """Height a row's tag pill takes above its label (0 without a tag)."""
+    tag = _tag_size(b, cols, style)
+    return tag[2] + TAG_GAP if tag else 0.0
+
+
 def _cells_height(b: Bound, cols: Columns, style: Style) -> float:
-    """Height of the row's tallest cell."""
-    lines = 1
+    """Height of the row's tallest cell (column 1 counts its tag pill)."""
+    lh = style.line_height(_font(b, 0, style)[0])
+    h = lh
     for k, cw in enumerate(cols.ws):
         slot = b.text(f"column_{k + 1}")
+        lines = 0
         if slot and slot.text:
             size, bold = _font(b, k, style)
-            lines = max(lines, len(wrap(slot.text, cw - 2 * cols.pad, size, bold, MAX_CELL_LINES)))
-    return lines * style.line_height(_font(b, 0, style)[0])
+            lines = len(wrap(slot.text, cw - 2 * cols.pad, size, bold, MAX_CELL_LINES))
+        h = max(h, max(lines, 1) * lh + (_tag_room(b, cols, style) if k == 0 else 0.0))
+    return h
 
 
 def _cells(out: list[Shape], b: Bound, cols: Columns, y: float, h: float, style: Style,
            label: str | None) -> None:
-    """Each cell's text, vertically centred in a band `h` tall from `y`."""
+    """Each cell's text, vertically centred in a band `h` tall from `y`; column 1's tag pill
+    stands above its text."""
     p = style.palette
     header = b.name == "table_header"
     for k, (cx, cw) in enumerate(zip(cols.xs, cols.ws)):
         slot = b.text(f"column_{k + 1}")
-        fill = p.text
+        fill = p.text if header or (k == 0 and not b.text("tag")) else p.text_muted
         if not slot or not slot.text:
             if header:
                 continue
@@ -207,7 +280,14 @@ def _cells(out: list[Shape], b: Bound, cols: Columns, y: float, h: float, style:
         size, bold = _font(b, k, style)
         tw = cw - 2 * cols.pad
         th = len(wrap(slot.text, tw, size, bold, MAX_CELL_LINES)) * style.line_height(size)
-        text_block(out, cx + cols.pad, y + (h - th) / 2, tw, slot, size, fill, style, bold=bold,
+        top = y + (h - th) / 2
+        if k == 0 and not header:
+            tag = _tag_size(b, cols, style)
+            if tag:
+                top = y + (h - th - tag[2] - TAG_GAP) / 2
+                _tag(out, b, tag, cx + cols.pad, top, style)
+                top += tag[2] + TAG_GAP
+        text_block(out, cx + cols.pad, top, tw, slot, size, fill, style, bold=bold,
                    anchor="end" if cols.numeric[k] else "start", max_lines=MAX_CELL_LINES,
                    role="table-head" if header else "table-cell")
 
@@ -216,31 +296,40 @@ def _row_pad(style: Style) -> float:
     return round(style.pad * 0.5, 1)
 
 
+def _header_height(b: Bound, cols: Columns, style: Style) -> float:
+    return _cells_height(b, cols, style) + 2 * (_row_pad(style) + 2)
+
+
 def _header_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w: float,
-                style: Style) -> float:
+                style: Style, h: float) -> None:
     accent = style.accent(None, 0)
-    vpad = _row_pad(style) + 2
+    if style.frame == "card":  # a card of its own, one step lighter than the rows it heads
+        out.append(Rect(x, y, w, h, style.tint(accent, 0.08), style.palette.stroke, 1.2, 10,
+                        role="table-header"))
+    else:
+        out.append(Rect(x, y, w, h, style.tint(accent, 0.26), rx=4, role="table-header"))
+        out.append(Rect(x, y + h - 2, w, 2, accent, role="table-header-rule"))
     cells_h = _cells_height(b, cols, style)
-    h = cells_h + 2 * vpad
-    out.append(Rect(x, y, w, h, style.tint(accent, 0.26), rx=4, role="table-header"))
-    out.append(Rect(x, y + h - 2, w, 2, accent, role="table-header-rule"))
-    _cells(out, b, cols, y + vpad, cells_h, style, None)
-    return h
+    _cells(out, b, cols, y + (h - cells_h) / 2, cells_h, style, None)
 
 
 def _row_fill(b: Bound, stripe: int, style: Style) -> str:
-    """A body row's fill: its state's tint, else one of two alternating surfaces."""
+    """A body row's fill: its state's tint, else one of two alternating surfaces (card rows,
+    which stand apart anyway, all take the surface)."""
     state = b.comp.attr("state", "normal")
     if state == "highlight":
         return style.tint(style.accent(b.comp.attr("accent"), b.order), STATE_TINT[state])
     if state in STATE_ACCENT:
         return style.tint(style.palette.accents[STATE_ACCENT[state]], STATE_TINT[state])
     p = style.palette
-    return p.surface if stripe % 2 == 0 else mix(p.surface, p.text, 0.045)
+    return p.surface if stripe % 2 == 0 or style.frame == "card" else mix(p.surface, p.text, 0.045)
 
 
 def _own_colour(b: Bound, style: Style) -> str | None:
-    """The row's own colour for its label: an explicit accent, else the tone on a highlight."""
+    """The row's own colour for its label: an explicit accent, else the tone on a highlight.
+    A tagged row shows its accent on the tag instead."""
+    if b.text("tag") and b.comp.attr("state") != "highlight":
+        return None
     if b.comp.attr("accent") or b.comp.attr("state") == "highlight":
         return style.accent(b.comp.attr("accent"), b.order)
     return None
@@ -253,23 +342,74 @@ def _marker(b: Bound, style: Style) -> str | None:
     return _own_colour(b, style)
 
 
-def _body_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w: float,
-              style: Style, stripe: int) -> float:
-    vpad = _row_pad(style)
-    cells_h = _cells_height(b, cols, style)
+def _note(b: Bound) -> Slot | None:
     note = b.text("note")
-    note_slot = Slot(NOTE_MARK + note.text, note.missing) if note and note.text else None
-    note_size = style.size("small")
-    note_w = w - 2 * cols.pad
-    note_h = (len(wrap(note_slot.text, note_w, note_size, False, MAX_NOTE_LINES))
-              * style.line_height(note_size) + vpad * 0.5) if note_slot else 0.0
-    h = cells_h + note_h + 2 * vpad
-    out.append(Rect(x, y, w, h, _row_fill(b, stripe, style), role="table-row"))
+    return Slot(NOTE_MARK + note.text, note.missing) if note and note.text else None
+
+
+def _note_height(b: Bound, w: float, cols: Columns, style: Style) -> float:
+    note = _note(b)
+    if not note:
+        return 0.0
+    size = style.size("small")
+    lines = len(wrap(note.text, w - 2 * cols.pad, size, False, MAX_NOTE_LINES))
+    return lines * style.line_height(size) + _row_pad(style) * 0.5
+
+
+def _tag_size(b: Bound, cols: Columns, style: Style) -> tuple[str, float, float] | None:
+    """A row's tag pill (label, width, height), fitted to column 1, or None without a tag."""
+    slot = b.text("tag")
+    if not slot or not slot.text:
+        return None
+    size = style.size("small")
+    room = cols.ws[0] - 2 * cols.pad
+    label = wrap(slot.text, max(room - 2 * TAG_PAD, size), size, True, 1)[0]
+    return label, min(room, cols.tag_w), round(size + 11, 1)
+
+
+def _tag_width(items: list[Bound], style: Style) -> float:
+    """The pill width the column's tags share, so that they line up: the widest tag's."""
+    size = style.size("small")
+    return max((text_width(s.text, size, True) + 2 * TAG_PAD for b in items
+                for s in (b.text("tag"),) if s and s.text), default=0.0)
+
+
+def _body_height(b: Bound, cols: Columns, w: float, style: Style) -> float:
+    return _cells_height(b, cols, style) + _note_height(b, w, cols, style) + 2 * _row_pad(style)
+
+
+def _tag(out: list[Shape], b: Bound, tag: tuple[str, float, float], x: float, y: float,
+         style: Style) -> None:
+    label, pw, ph = tag
+    slot = b.text("tag")
+    accent = style.accent(b.comp.attr("accent"), b.order)
+    fill = mix(accent, "#ffffff", TAG_LIGHTEN) if style.palette.dark else accent
+    size = style.size("small")
+    out.append(Rect(x, y, pw, ph, fill, rx=ph / 2, role="table-tag"))
+    ink = style.palette.accents["red"] if slot.missing else ink_on(fill)
+    out.append(Text(x + pw / 2, y + ph / 2 + size * 0.36, label, size, ink, True, "middle",
+                    placeholder=slot.missing, role="table-tag"))
+
+
+def _body_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w: float,
+              style: Style, stripe: int, h: float) -> None:
+    """One body row `h` tall at y: cells centred in what the note leaves them."""
+    p = style.palette
+    vpad = _row_pad(style)
+    note_h = _note_height(b, w, cols, style)
+    cells_h = _cells_height(b, cols, style)
+    if style.frame == "card":
+        out.append(Rect(x, y, w, h, _row_fill(b, stripe, style), p.stroke, 1.2, 10, role="table-row"))
+    else:
+        out.append(Rect(x, y, w, h, _row_fill(b, stripe, style), role="table-row"))
     marker = _marker(b, style)
     if marker:
-        out.append(Rect(x, y, MARKER_W, h, marker, role="table-marker"))
-    _cells(out, b, cols, y + vpad, cells_h, style, _own_colour(b, style))
-    if note_slot:
-        text_block(out, x + cols.pad, y + vpad + cells_h + vpad * 0.5, note_w, note_slot, note_size,
-                   style.palette.text_muted, style, max_lines=MAX_NOTE_LINES, role="table-note")
-    return h
+        inset = 6 if style.frame == "card" else 0  # clear of the card's rounded corners
+        out.append(Rect(x, y + inset, MARKER_W, h - 2 * inset, marker, role="table-marker"))
+    band = h - note_h - 2 * vpad
+    top = y + vpad + (band - cells_h) / 2
+    _cells(out, b, cols, top, cells_h, style, _own_colour(b, style))
+    note = _note(b)
+    if note:
+        text_block(out, x + cols.pad, y + h - vpad - note_h + vpad * 0.5, w - 2 * cols.pad, note,
+                   style.size("small"), p.text_muted, style, max_lines=MAX_NOTE_LINES, role="table-note")

@@ -28,6 +28,10 @@ FOREST_SEP = 1.25     # roots stand a little further apart than siblings, so tre
 MAX_NODE_W = 440.0    # a lone chain of nodes should not stretch across a wide canvas
 FULL_NODE_W = 250.0   # below this width node text steps down in size, to a floor
 ROOT_TAG = "START"    # chrome, like a card's check mark: marks the entry point of the tree
+SIBLING_GAP = 0.17   # the least gap between sibling nodes, in node widths (the asset: 80 / 460)
+BAND_MAX = 0.8       # a gap between levels grows to at most this much of the mean level height
+BAND_FLOOR = 56.0    # the least natural gap between levels: an edge with its arrowhead
+BAND_MIN = 36.0      # what a gap may close to when the canvas is short of height
 OUTCOME_ACCENT = "green"  # outcomes read as success, as a success card does
 
 
@@ -166,7 +170,9 @@ class Metrics:
 def metrics(span: float, w: float, style: Style) -> Metrics:
     """Node width from the available width and the widest span: span*step + node_w == w."""
     gap = min(style.gap, w / (span + 1) * 0.12)  # wide levels narrow the gaps too, never below 0
-    node_w = min(MAX_NODE_W, (w - span * gap) / (span + 1))
+    # ... but siblings stand at least SIBLING_GAP of a node apart, so each box reads on its own
+    node_w = min(MAX_NODE_W, (w - span * gap) / (span + 1), w / (span + 1 + span * SIBLING_GAP))
+    gap = max(gap, (w - (span + 1) * node_w) / span if span else 0.0) if node_w < MAX_NODE_W else gap
     step = node_w + gap
     if span and node_w == MAX_NODE_W:  # room to spare: spread the tree rather than huddle it
         step = min((w - node_w) / span, node_w * 1.5)
@@ -264,20 +270,37 @@ def pill(out: list[Shape], lines: tuple[str, ...], missing: bool, cx: float, cy:
                         role="edge_label"))
 
 
-def level_widths(cx: list[float], depth: list[int], x: float, w: float, m: Metrics) -> list[float]:
-    """Node width per level: the tree's node width, widened where a level has room to spare (a
-    lone root over a wide fan-out) but never into a neighbour or past the column's edges."""
-    gap = m.step - m.node_w
-    out = []
-    for d in range(max(depth) + 1):
-        xs = sorted(c for c, k in zip(cx, depth) if k == d)
-        room = min(min(c - x, x + w - c) for c in xs) * 2
-        room = min([room] + [b - a - gap for a, b in zip(xs, xs[1:])])
-        out.append(max(m.node_w, min(MAX_NODE_W, room)))
-    return out
+def level_widths(depth: list[int], m: Metrics) -> list[float]:
+    """Node width per level: one width for the whole tree, so its boxes read as one grid (the
+    asset's eight boxes are all 460 px wide, the lone root and the lone finish included)."""
+    return [m.node_w] * (max(depth) + 1)
 
 
-def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
+def _flex(band: list[float], floor: list[float], level_h: list[float], grow: float
+          ) -> tuple[list[float], list[float]]:
+    """Gaps between levels (and the levels under the root) given `grow` more height, or less.
+
+    Less: the gaps close evenly, never below their `floor`. More: half opens the gaps, each to at
+    most BAND_MAX of the mean level height; the rest, and what the gaps cannot take, makes the
+    levels taller (a tree fills its canvas with its boxes, as the asset does, rather than air).
+    >>> _flex([60.0, 60.0], [40.0, 40.0], [100.0, 100.0], -20.0)
+    ([50.0, 50.0], [100.0, 100.0])
+    >>> _flex([60.0], [40.0], [100.0, 60.0], 30.0)
+    ([64.0], [113.0, 73.0])
+    """
+    if grow < 0:
+        room = sum(b - f for b, f in zip(band, floor))
+        keep = max(0.0, 1 + grow / room) if room > 0 else 1.0
+        return [f + (b - f) * keep for b, f in zip(band, floor)], level_h
+    cap = BAND_MAX * sum(level_h) / len(level_h)
+    opened = [max(b, min(b + grow / 2 / len(band), cap)) for b in band]
+    rest = grow - sum(o - b for o, b in zip(opened, band))
+    return opened, [h + rest / len(level_h) for h in level_h]
+
+
+def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: float = 0.0) -> float:
+    """The tree in a column; `grow` is height to add (a family filling its canvas) or, when
+    negative, to give back (a family keeping its canvas): see `_flex`."""
     style: Style = page.style
     tree = build(items)
     if not tree.nodes:
@@ -287,7 +310,7 @@ def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
     m = metrics(span, w, style)
     left = x + (w - span * m.step - m.node_w) / 2
     cx = [left + m.node_w / 2 + u * m.step for u in units]
-    width = level_widths(cx, depth, x, w, m)
+    width = level_widths(depth, m)
     variants = [variant_of(tree, i) for i in range(len(tree.nodes))]
     level_h = [0.0] * len(width)
     for i, b in enumerate(tree.nodes):
@@ -295,9 +318,13 @@ def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
         level_h[d] = max(level_h[d], node([], b, variants[i], 0, 0, width[d], m, style))
     labels = {c: _pill_lines(e, m) for c, e in tree.label.items()}
     # band[d]: the gap above level d, room for a pill with a stretch of edge and arrow each side
-    band = [max(style.gap * 2.4, 70.0)] * len(width)
+    band = [max(style.gap * 2.4, BAND_FLOOR)] * len(width)
+    floor = [BAND_MIN] * len(width)
     for c, lines in labels.items():
         band[depth[c]] = max(band[depth[c]], _pill_height(lines, m, style) + 48)
+        floor[depth[c]] = max(floor[depth[c]], _pill_height(lines, m, style) + 24)
+    if grow and len(band) > 1:
+        band[1:], level_h[1:] = _flex(band[1:], floor[1:], level_h[1:], grow)
     top = [y] * len(width)
     for d in range(1, len(width)):
         top[d] = top[d - 1] + level_h[d - 1] + band[d]

@@ -1,0 +1,367 @@
+"""`ck data build SPEC.toml -o DIR`: the gold pack and a spec's knobs -> a seeded dataset.
+
+    ck data build specs/spec01.toml -o out/data/spec01
+
+How rows are made (the seed's "Asset Scaling Strategy" and "Data mixture control"):
+
+1. Programs. Each gold entry of the spec's families gives its own scene plus structural variants
+   (engine/data/variants.py), each checked to load without a diagnostic.
+2. Topic assignment. The explicit prompt names layout, topic, theme, tone and density, so a
+   prompt must fix everything else, or one prompt would have two targets. Each (layout, topic)
+   therefore maps to exactly one program: a gold entry's own topic to the gold scene, a hidden
+   combination to the family's anchor (its first gold entry) so a held-out target is implied by
+   the prompt, and every other pool topic, in seeded order, round-robin over the family's programs.
+3. Buckets. anchor_replay: the gold programs under their own topic, the verbatim gold first, then
+   restyles (theme/tone/density), spread evenly over the entries. minimal_pair: two rows that differ
+   in exactly one prompt-named decision. direct: the other (layout, topic, style) cells. repair: a
+   clean row's target damaged in the prompt only, answered with the clean target, and only where
+   prompt + target fits the spec's context.
+4. Splits. hidden: the spec's topic x layout combinations. dev/test: within each bucket, groups
+   (a row, a pair, or a repair row with its source's split) are ordered by a seeded hash of their
+   prompt and cut at the declared fractions, so every split keeps the declared mixture and no
+   prompt can be in two splits. A verbatim gold row keeps its entry's split from meta.toml.
+
+Every target is loaded, re-serialized and compiled with the entry's content before it is written
+(unresolved refs of renumbered components are allowed: the compiler draws placeholders). Nothing
+depends on time or dict order: the same SPEC.toml gives byte-identical files.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from itertools import product
+from pathlib import Path
+
+from engine.data.prompts import explicit_prompt, repair_prompt
+from engine.data.qc import target_problems
+from engine.data.rows import Row
+from engine.data.spec import Spec
+from engine.data.variants import Program, damage, programs, restyle
+from engine.dsl import Scene, load, serialize
+from engine.fileio import InputError, read_json, read_text
+from engine.gold.pack import load_pack
+
+STYLE_KEYS: tuple[str, ...] = ("theme", "tone", "density")
+HOLDOUT_SPLITS: tuple[str, ...] = ("dev", "test")
+
+Style = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Gold:
+    name: str
+    family: str
+    split: str
+    scene: Scene
+    content: object
+    scene_sha256: str
+    content_sha256: str
+
+    @property
+    def topic(self) -> str:
+        return self.scene.attr("topic")
+
+    @property
+    def style(self) -> Style:
+        return tuple(self.scene.attr(k) for k in STYLE_KEYS)
+
+
+def _sha(data: str) -> str:
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def load_golds(spec: Spec) -> list[Gold]:
+    """The spec's gold entries, each a clean canonical scene with its content."""
+    entries = [e for e in load_pack(spec.gold_pack) if e.family in spec.families]
+    missing = [f for f in spec.families if f not in {e.family for e in entries}]
+    if missing:
+        raise InputError(f"{spec.path}: source.gold_pack {spec.gold_pack} has no gold entry of "
+                         f"{', '.join(missing)}; add one or drop it from source.families")
+    golds = []
+    for e in entries:
+        text = read_text(e.scene_path)
+        doc = load(text)
+        if doc.scene is None or doc.diagnostics:
+            raise InputError(f"{e.scene_path}: a gold scene must load without diagnostics (run `ck check`)")
+        raw = read_text(e.content_path) if e.content_path.exists() else "{}"
+        content = read_json(e.content_path) if e.content_path.exists() else {}
+        golds.append(Gold(e.name, e.family, e.split, doc.scene, content, _sha(text), _sha(raw)))
+    seen: dict[tuple[str, str], str] = {}
+    for g in golds:
+        other = seen.setdefault((g.family, g.topic), g.name)
+        if other != g.name:
+            raise InputError(f"gold entries {other} and {g.name} are both {g.family} with topic "
+                             f"{g.topic}: their prompts would collide; give one another topic")
+    return golds
+
+
+def dataset_meta(spec: Spec, golds: list[Gold]) -> dict:
+    """What manifest.json records besides counts and files: enough for QC to run on its own."""
+    return {
+        "spec": {
+            "name": spec.name, "version": spec.version, "seed": spec.seed, "sha256": spec.sha256,
+            "surface": spec.surface, "ctx": spec.ctx, "buckets": spec.mixture.buckets,
+            "syntax_rung": spec.mixture.syntax_rung, "repair_cap": spec.mixture.repair_cap,
+            "dev": spec.splits.dev, "test": spec.splits.test,
+            "hidden": [list(c) for c in spec.splits.hidden],
+        },
+        "gold": {
+            "pack": str(spec.gold_pack),
+            "entries": {g.name: {"family": g.family, "split": g.split, "scene_sha256": g.scene_sha256,
+                                 "content_sha256": g.content_sha256} for g in golds},
+        },
+    }
+
+
+def row_id(spec: Spec, prompt: str) -> str:
+    return f"{spec.name}-{_sha(prompt)[:12]}"
+
+
+def _order_key(spec: Spec, key: str) -> str:
+    return _sha(f"{spec.seed}:{key}")
+
+
+def stratify(spec: Spec, keys: list[str]) -> dict[str, str]:
+    """Split groups by a seeded hash of their key, cut at the dev and test fractions."""
+    order = sorted(keys, key=lambda k: _order_key(spec, k))
+    n_dev = round(spec.splits.dev * len(order))
+    n_test = round(spec.splits.test * len(order))
+    return {k: "dev" if i < n_dev else "test" if i < n_dev + n_test else "train"
+            for i, k in enumerate(order)}
+
+
+class _Builder:
+    def __init__(self, spec: Spec, golds: list[Gold]):
+        self.spec, self.golds = spec, golds
+        self.v = spec.variants
+        self.rng = random.Random(spec.seed)
+        self.by_name = {g.name: g for g in golds}
+        self.styles: list[Style] = list(product(self.v.themes, self.v.tones, self.v.densities))
+        self.checked: set[str] = set()
+        self.assign: dict[tuple[str, str], Program] = {}
+
+    # ---- programs and topics ------------------------------------------------------------------
+    def clean(self, program: Program) -> bool:
+        return not target_problems(serialize(program.scene), self.by_name[program.gold].content)
+
+    def plan(self) -> None:
+        by_layout: dict[str, list[Program]] = {f: [] for f in self.spec.families}
+        base_of: dict[str, Program] = {}
+        anchor: dict[str, Gold] = {}
+        for g in self.golds:
+            base, *changed = programs(g.name, g.scene, self.v.canvases, self.v.count_changes,
+                                      self.v.order_changes)
+            changed = [p for p in changed if self.clean(p)]
+            kept = self.rng.sample(changed, min(self.v.variants_per_gold, len(changed)))
+            by_layout[g.family] += [base, *sorted(kept, key=lambda p: p.id)]
+            base_of[g.name] = base
+            # the family anchor is its first train entry, else its first entry
+            if g.family not in anchor or (g.split == "train" and anchor[g.family].split != "train"):
+                anchor[g.family] = g
+        natives = {(g.family, g.topic): g for g in self.golds}
+        self.pool = sorted(set(self.v.topics) | {g.topic for g in self.golds})
+        hidden = set(self.spec.splits.hidden)
+        for topic, layout in sorted(hidden):
+            if topic not in self.pool:
+                raise InputError(f"{self.spec.path}: splits.hidden ({topic}, {layout}): topic is not in "
+                                 "variants.topics nor a gold entry's topic, so it is never seen in train")
+            if (layout, topic) in natives:
+                raise InputError(f"{self.spec.path}: splits.hidden ({topic}, {layout}) would hide gold "
+                                 f"entry {natives[layout, topic].name}'s own prompt")
+            self.assign[layout, topic] = base_of[anchor[layout].name]
+        for (layout, topic), g in natives.items():
+            self.assign[layout, topic] = base_of[g.name]
+        self.free: list[tuple[str, str]] = []
+        for layout in self.spec.families:
+            swaps = [t for t in self.pool if (layout, t) not in natives and (t, layout) not in hidden]
+            self.rng.shuffle(swaps)
+            for i, topic in enumerate(swaps):
+                self.assign[layout, topic] = by_layout[layout][i % len(by_layout[layout])]
+            self.free += [(layout, t) for t in sorted(swaps)]
+
+    # ---- rows ---------------------------------------------------------------------------------
+    def row(self, layout: str, topic: str, style: Style, bucket: str, split: str, **extra) -> Row:
+        program = self.assign[layout, topic]
+        gold = self.by_name[program.gold]
+        scene = restyle(program.scene, {"topic": topic, **dict(zip(STYLE_KEYS, style))})
+        target = serialize(scene)
+        self.check(target, gold, program.id)
+        prompt = explicit_prompt(scene)
+        provenance = {
+            "gold": gold.name, "program": program.id, "change": program.change,
+            "topic_swap": topic != gold.topic,
+            "restyle": [k for k, value, own in zip(STYLE_KEYS, style, gold.style) if value != own],
+            **extra,
+        }
+        return Row(row_id(self.spec, prompt), prompt, target, split, bucket, layout, provenance)
+
+    def check(self, target: str, gold: Gold, what: str) -> None:
+        if target in self.checked:
+            return
+        problems = target_problems(target, gold.content)
+        if problems:
+            raise InputError(f"program {what}: a generated target is not clean: {problems[0]}")
+        self.checked.add(target)
+
+    def quotas(self) -> dict[str, int]:
+        n = self.v.rows_per_gold * len(self.golds)
+        share = self.spec.mixture.buckets
+        q = {b: round(share.get(b, 0.0) * n) for b in ("anchor_replay", "direct")}
+        q["minimal_pair"] = 2 * round(share.get("minimal_pair", 0.0) * n / 2)
+        return q
+
+    def anchors(self, quota: int) -> list[Row]:
+        rows = []
+        per_gold = [quota // len(self.golds) + (i < quota % len(self.golds)) for i in range(len(self.golds))]
+        restyles = []
+        for g, k in zip(self.golds, per_gold):
+            others = [s for s in self.styles if s != g.style]
+            if k > 1 + len(others):
+                raise InputError(f"{self.spec.path}: anchor_replay wants {k} rows for {g.name}, but its "
+                                 f"topic has only {1 + len(others)} styles; lower mixture.buckets."
+                                 "anchor_replay or variants.rows_per_gold, or list more styles")
+            if k:
+                rows.append(self.row(g.family, g.topic, g.style, "anchor_replay", g.split, verbatim=True))
+                restyles += [(g, s) for s in self.rng.sample(others, k - 1)]
+        made = [self.row(g.family, g.topic, s, "anchor_replay", "train", verbatim=False) for g, s in restyles]
+        split = stratify(self.spec, [r.prompt for r in made])
+        return rows + [_with_split(r, split[r.prompt]) for r in made]
+
+    def pairs(self, quota: int, cells: list[tuple[str, str, Style]]) -> tuple[list[Row], set]:
+        values = {"theme": self.v.themes, "tone": self.v.tones, "density": self.v.densities}
+        present = set(cells)
+        candidates: dict[str, list] = {d: [] for d in self.v.pair_decisions}
+        for layout, topic, style in cells:
+            for d in self.v.pair_decisions:
+                i = STYLE_KEYS.index(d)
+                for value in values[d]:
+                    other = (layout, topic, style[:i] + (value,) + style[i + 1:])
+                    if value > style[i] and other in present:
+                        candidates[d].append(((layout, topic, style), other, d))
+        for d in self.v.pair_decisions:
+            self.rng.shuffle(candidates[d])
+        # round-robin over the decisions so no one decision crowds out the others
+        chosen, used = [], set()
+        queues = [iter(candidates[d]) for d in self.v.pair_decisions]
+        while len(chosen) < quota // 2 and queues:
+            for q in list(queues):
+                pick = next((c for c in q if c[0] not in used and c[1] not in used), None)
+                if pick is None:
+                    queues.remove(q)
+                    continue
+                chosen.append(pick)
+                used |= {pick[0], pick[1]}
+                if len(chosen) == quota // 2:
+                    break
+        if len(chosen) < quota // 2:
+            raise InputError(f"{self.spec.path}: minimal_pair wants {quota // 2} pairs but only "
+                             f"{len(chosen)} fit; lower its ratio or list more styles or topics")
+        made = []
+        for a, b, decision in chosen:
+            rows = [self.row(*c, "minimal_pair", "train", decision=decision) for c in (a, b)]
+            pair = f"pair-{_sha(rows[0].prompt + chr(10) + rows[1].prompt)[:12]}"
+            for r in rows:
+                r.provenance["pair"] = pair
+            made.append((pair, rows))
+        split = stratify(self.spec, [p for p, _ in made])
+        return [_with_split(r, split[p]) for p, rs in made for r in rs], used
+
+    def direct(self, quota: int, cells: list[tuple[str, str, Style]]) -> list[Row]:
+        if quota > len(cells):
+            raise InputError(f"{self.spec.path}: direct wants {quota} rows but only {len(cells)} "
+                             "(layout, topic, style) cells are left; add topics or styles")
+        made = [self.row(*c, "direct", "train") for c in self.rng.sample(cells, quota)]
+        split = stratify(self.spec, [r.prompt for r in made])
+        return [_with_split(r, split[r.prompt]) for r in made]
+
+    def hidden(self) -> list[Row]:
+        rows = []
+        for topic, layout in sorted(self.spec.splits.hidden):
+            k = min(self.v.hidden_rows_per_combo, len(self.styles))
+            rows += [self.row(layout, topic, s, "direct", "hidden") for s in self.rng.sample(self.styles, k)]
+        return rows
+
+    def repairs(self, clean: list[Row], tokenizer) -> list[Row]:
+        """Per split, floor(r / (1 - r) x clean rows) repair rows, so the repair share never
+        exceeds its declared ratio (the cap is a cap), corruptions taken in turn."""
+        share = self.spec.mixture.buckets.get("repair", 0.0)
+        rows = []
+        for split in ("train", *HOLDOUT_SPLITS):
+            mine = [r for r in clean if r.split == split]
+            want = int(share * len(mine) / (1.0 - share) + 1e-9)
+            sources = [r for r in mine if r.bucket in ("anchor_replay", "direct")]
+            queues = []
+            for corruption in self.v.repair_corruptions:
+                order = list(sources)
+                self.rng.shuffle(order)
+                queues.append((corruption, iter(order)))
+            made: list[Row] = []
+            seen = set()
+            while len(made) < want and queues:
+                for entry in list(queues):
+                    row = self.repair_row(entry, seen, tokenizer)
+                    if row is None:
+                        queues.remove(entry)
+                        continue
+                    made.append(row)
+                    if len(made) == want:
+                        break
+            if len(made) < want:
+                raise InputError(f"{self.spec.path}: repair wants {want} {split} rows but only "
+                                 f"{len(made)} fit spec.ctx = {self.spec.ctx}; raise ctx or lower the ratio")
+            rows += made
+        return rows
+
+    def repair_row(self, entry, seen: set, tokenizer) -> Row | None:
+        corruption, sources = entry
+        for source in sources:
+            rng = random.Random(f"{self.spec.seed}:{source.id}:{corruption}")
+            prompt = repair_prompt(damage(source.target, corruption, rng))
+            if prompt in seen:
+                continue
+            # a row longer than the context would be cut in training and teach a cut-off scene
+            if tokenizer.count(prompt) + tokenizer.count(source.target) + 1 > self.spec.ctx:
+                continue
+            seen.add(prompt)
+            provenance = {"gold": source.provenance["gold"], "program": source.provenance["program"],
+                          "corruption": corruption, "source": source.id}
+            return Row(row_id(self.spec, prompt), prompt, source.target, source.split, "repair",
+                       source.layout, provenance)
+        return None
+
+
+def _with_split(row: Row, split: str) -> Row:
+    return Row(row.id, row.prompt, row.target, split, row.bucket, row.layout, row.provenance)
+
+
+def build_dataset(spec: Spec, golds: list[Gold] | None = None, tokenizer=None) -> list[Row]:
+    """Every row of the spec's dataset, sorted by id."""
+    from engine.tokenizer import default_tokenizer
+
+    golds = golds if golds is not None else load_golds(spec)
+    b = _Builder(spec, golds)
+    b.plan()
+    q = b.quotas()
+    clean = b.anchors(q["anchor_replay"])
+    cells = [(layout, topic, s) for layout, topic in b.free for s in b.styles]
+    pair_rows, used = b.pairs(q["minimal_pair"], cells)
+    clean += pair_rows
+    clean += b.direct(q["direct"], [c for c in cells if c not in used])
+    rows = clean + b.hidden() + b.repairs(clean, tokenizer or default_tokenizer())
+    ids = [r.id for r in rows]
+    if len(set(ids)) != len(ids):
+        raise AssertionError("dataset builder made two rows with one prompt")
+    return sorted(rows, key=lambda r: r.id)
+
+
+def build_to(spec: Spec, out: str | Path) -> tuple[list[Row], dict]:
+    """Build and write DIR/{train,dev,test,hidden}.jsonl and manifest.json."""
+    from engine.data.rows import write_dataset
+
+    golds = load_golds(spec)
+    rows = build_dataset(spec, golds)
+    stale = Path(out) / "qc.json"
+    # a QC report of an earlier build would describe other rows
+    stale.unlink(missing_ok=True)
+    return rows, write_dataset(rows, out, dataset_meta(spec, golds))

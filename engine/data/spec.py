@@ -1,0 +1,279 @@
+"""SPEC.toml: the written contract of one training spec, read and validated into dataclasses.
+
+A spec states the experiment (hypothesis, one primary axis, what is held constant, the baseline;
+seed: "Train with one primary axis", "Run summary template") and everything the dataset builder
+needs to produce the same rows again: seed, gold pack, variant knobs, mixture, splits, and the
+curriculum blueprint (seed: "Front-load predictable failures"). `specs/spec01.toml` is the worked
+example; every key is described there.
+
+    spec = load_spec("specs/spec01.toml")
+    spec.mixture.buckets["repair"]      # 0.15
+
+Every problem is an InputError that names the file and the key, e.g.
+`specs/x.toml: mixture.buckets.repair = 0.2 exceeds the repair cap 0.15 ...`.
+"""
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.data.variants import DAMAGE
+from engine.dsl import vocab
+from engine.fileio import InputError, read_text
+
+BUCKETS: tuple[str, ...] = ("anchor_replay", "direct", "minimal_pair", "repair")
+# Seed, "Repair budget": broad repair rows stay at 10-15 % unless the rung is a syntax rung.
+REPAIR_CAP = 0.15
+SURFACES: tuple[str, ...] = ("explicit",)
+# A minimal pair may only differ in a decision the prompt names; a pair that differs in a hidden
+# choice (frame, a card variant) would be one prompt with two targets, a contradiction.
+PAIR_DECISIONS: tuple[str, ...] = ("theme", "tone", "density")
+CORRUPTIONS: tuple[str, ...] = tuple(DAMAGE)
+
+
+@dataclass(frozen=True)
+class Variants:
+    topics: tuple[str, ...]             # topic pool for swaps, beside the gold entries' own topics
+    themes: tuple[str, ...]
+    tones: tuple[str, ...]
+    densities: tuple[str, ...]
+    canvases: tuple[str, ...]           # canvas changes: structural programs (not in the prompt)
+    count_changes: bool                 # drop / duplicate one of a repeated component
+    order_changes: bool                 # swap two neighbouring components of different kinds
+    variants_per_gold: int              # structural programs kept per gold entry
+    rows_per_gold: int                  # rows outside the hidden split, per gold entry
+    hidden_rows_per_combo: int          # rows per hidden topic x layout combination
+    pair_decisions: tuple[str, ...]
+    repair_corruptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mixture:
+    buckets: dict[str, float]           # bucket -> share of the training rows
+    syntax_rung: bool
+
+    @property
+    def repair_cap(self) -> float:
+        return 1.0 if self.syntax_rung else REPAIR_CAP
+
+
+@dataclass(frozen=True)
+class Splits:
+    dev: float
+    test: float
+    hidden: tuple[tuple[str, str], ...]     # (topic, layout) pairs that never occur in train
+
+
+@dataclass(frozen=True)
+class Spec:
+    path: Path
+    sha256: str
+    name: str
+    version: int
+    seed: int
+    surface: str
+    ctx: int
+    hypothesis: str
+    primary_axis: str
+    held_constant: tuple[str, ...]
+    baseline: str
+    gold_pack: Path
+    families: tuple[str, ...]
+    variants: Variants
+    mixture: Mixture
+    splits: Splits
+    blueprint: dict[str, str]           # failure class (Run Failure Matrix) -> teaching bucket
+
+
+_MISSING = object()
+
+
+class _Table:
+    """One TOML table with the path of its keys, so every error names `table.key`."""
+
+    def __init__(self, data: dict, where: str, file: Path):
+        self.data, self.where, self.file = data, where, file
+        self.used: set[str] = set()
+
+    def fail(self, key: str, message: str) -> InputError:
+        name = f"{self.where}{key}" if key else (self.where.rstrip(".") or "the file")
+        return InputError(f"{self.file}: {name} {message}")
+
+    def get(self, key: str, kind, default=_MISSING):
+        self.used.add(key)
+        if key not in self.data:
+            if default is _MISSING:
+                raise self.fail(key, "is missing")
+            return default
+        value = self.data[key]
+        # bool is an int in Python; a seed of `true` is a typo, not a number
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(key, f"must be a {names}, not {value!r}")
+        return value
+
+    def text(self, key: str) -> str:
+        value = self.get(key, str).strip()
+        if not value:
+            raise self.fail(key, "must not be empty")
+        return value
+
+    def count(self, key: str, low: int, default=_MISSING) -> int:
+        value = self.get(key, int, default)
+        if value < low:
+            raise self.fail(key, f"= {value} must be at least {low}")
+        return value
+
+    def fraction(self, key: str, default=_MISSING) -> float:
+        value = float(self.get(key, (int, float), default))
+        if not 0.0 <= value <= 1.0:
+            raise self.fail(key, f"= {value} must lie in [0, 1]")
+        return value
+
+    def words(self, key: str, allowed: tuple[str, ...] | None = None, default=_MISSING) -> tuple[str, ...]:
+        value = self.get(key, list, default)
+        out = []
+        for item in value:
+            if not isinstance(item, str):
+                raise self.fail(key, f"must list strings, not {item!r}")
+            if allowed is not None and item not in allowed:
+                raise self.fail(key, f"lists '{item}', which is not one of {', '.join(allowed)}")
+            if allowed is None and not vocab.TOPIC_PATTERN.match(item):
+                raise self.fail(key, f"lists '{item}', which is not an identifier like memory_reality")
+            if item in out:
+                raise self.fail(key, f"lists '{item}' twice")
+            out.append(item)
+        return tuple(out)
+
+    def table(self, key: str) -> _Table:
+        return _Table(self.get(key, dict), f"{self.where}{key}.", self.file)
+
+    def done(self) -> None:
+        extra = sorted(set(self.data) - self.used)
+        if extra:
+            raise self.fail(extra[0], "is not a key this spec format knows (a typo?)")
+
+
+def load_spec(path: str | Path) -> Spec:
+    path = Path(path)
+    text = read_text(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"{path}: {e}") from None
+    root = _Table(data, "", path)
+    head = root.table("spec")
+    source = root.table("source")
+    var = root.table("variants")
+    mix = root.table("mixture")
+    split = root.table("splits")
+    blueprint = root.table("blueprint")
+    root.done()
+
+    surface = head.get("surface", str, "explicit")
+    if surface not in SURFACES:
+        raise head.fail("surface", f"= '{surface}': the builder makes {', '.join(SURFACES)} prompts "
+                                   "(the intent bridge needs a goal/audience map per family first)")
+    spec_head = {
+        "name": head.text("name"), "version": head.count("version", 1), "seed": head.get("seed", int),
+        "surface": surface, "ctx": head.count("ctx", 16),
+        "hypothesis": head.text("hypothesis"), "primary_axis": head.text("primary_axis"),
+        "held_constant": tuple(_texts(head, "held_constant")), "baseline": head.text("baseline"),
+    }
+    if not vocab.TOPIC_PATTERN.match(spec_head["name"]):
+        raise head.fail("name", f"= '{spec_head['name']}' must be an identifier like spec01")
+    head.done()
+
+    families = source.words("families", vocab.LAYOUTS)
+    if not families:
+        raise source.fail("families", "must name at least one layout family")
+    gold_pack = (path.parent / source.text("gold_pack")).resolve()
+    source.done()
+
+    variants = _variants(var)
+    mixture = _mixture(mix)
+    splits = _splits(split, families)
+    teach = {}
+    for key in sorted(blueprint.data):
+        teach[key] = blueprint.text(key)
+    blueprint.done()
+    if not teach:
+        raise blueprint.fail("", "must name at least one predicted failure class and its bucket")
+    return Spec(path=path, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                gold_pack=gold_pack, families=families, variants=variants, mixture=mixture,
+                splits=splits, blueprint=teach, **spec_head)
+
+
+def _texts(t: _Table, key: str) -> list[str]:
+    items = t.get(key, list)
+    if not items or not all(isinstance(i, str) and i.strip() for i in items):
+        raise t.fail(key, "must list at least one non-empty string")
+    return items
+
+
+def _variants(t: _Table) -> Variants:
+    values = vocab.TOP_LEVEL_VALUES
+    v = Variants(
+        topics=t.words("topics"),
+        themes=t.words("themes", values["theme"]),
+        tones=t.words("tones", values["tone"]),
+        densities=t.words("densities", values["density"]),
+        canvases=t.words("canvases", values["canvas"], ()),
+        count_changes=t.get("count_changes", bool, False),
+        order_changes=t.get("order_changes", bool, False),
+        variants_per_gold=t.count("variants_per_gold", 0, 0),
+        rows_per_gold=t.count("rows_per_gold", 1),
+        hidden_rows_per_combo=t.count("hidden_rows_per_combo", 1, 4),
+        pair_decisions=t.words("pair_decisions", PAIR_DECISIONS, PAIR_DECISIONS),
+        repair_corruptions=t.words("repair_corruptions", CORRUPTIONS, CORRUPTIONS),
+    )
+    for key in ("themes", "tones", "densities"):
+        if not getattr(v, key):
+            raise t.fail(key, "must list at least one value")
+    t.done()
+    return v
+
+
+def _mixture(t: _Table) -> Mixture:
+    syntax_rung = t.get("syntax_rung", bool, False)
+    b = t.table("buckets")
+    buckets = {}
+    for name in sorted(b.data):
+        if name not in BUCKETS:
+            raise b.fail(name, f"is not a bucket the builder makes ({', '.join(BUCKETS)})")
+        buckets[name] = b.fraction(name)
+    b.done()
+    t.done()
+    total = sum(buckets.values())
+    if abs(total - 1.0) > 1e-6:
+        raise b.fail("", f"ratios sum to {total:g}; they must sum to 1")
+    repair = buckets.get("repair", 0.0)
+    if repair >= 1.0:
+        raise b.fail("repair", "= 1 leaves no clean rows for repair rows to be made from")
+    if repair > REPAIR_CAP and not syntax_rung:
+        raise b.fail("repair", f"= {repair:g} exceeds the repair cap {REPAIR_CAP:g} (seed: \"Repair "
+                               "budget\"); lower it, or set mixture.syntax_rung = true for a syntax rung")
+    return Mixture(buckets, syntax_rung)
+
+
+def _splits(t: _Table, families: tuple[str, ...]) -> Splits:
+    dev, test = t.fraction("dev"), t.fraction("test")
+    if dev + test >= 1.0:
+        raise t.fail("test", f"dev + test = {dev + test:g} leaves nothing to train on")
+    combos = []
+    for i, item in enumerate(t.get("hidden", list, [])):
+        where = f"hidden[{i}]"
+        if not isinstance(item, dict) or set(item) != {"topic", "layout"}:
+            raise t.fail(where, "must be a table {topic = \"...\", layout = \"...\"}")
+        topic, layout = item["topic"], item["layout"]
+        if not isinstance(topic, str) or not vocab.TOPIC_PATTERN.match(topic):
+            raise t.fail(where, f"topic {topic!r} is not an identifier")
+        if layout not in families:
+            raise t.fail(where, f"layout {layout!r} is not one of source.families")
+        if (topic, layout) in combos:
+            raise t.fail(where, f"repeats ({topic}, {layout})")
+        combos.append((topic, layout))
+    t.done()
+    return Splits(dev, test, tuple(combos))
