@@ -22,4 +22,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --upgrade pip
+# The CPU build of torch that lies on this kind of machine; a bare `torch` would fetch a CUDA build.
+python3 -c "import torch" 2>/dev/null || python3 -m pip install -q torch==2.13.0
 python3 -m pip install -q -e ".[studio,dev]"

@@ -90,9 +90,10 @@ def _fan_out(d: Drawing) -> int:
 
 
 def _ends(s, nodes: list[Box]) -> tuple[Box | None, Box | None]:
-    """The boxes a connector starts and ends at (within 24 px), if any."""
+    """The boxes a connector starts and ends at (within 24 px), if any: the smallest box that
+    holds the end, so a full-bleed band behind the stages does not swallow both ends."""
     def touching(point) -> Box | None:
-        return next((b for b in nodes if b.contains(*point, pad=24)), None)
+        return min((b for b in nodes if b.contains(*point, pad=24)), key=lambda b: b.area, default=None)
 
     return touching(s.start), touching(s.end)
 

@@ -1,0 +1,194 @@
+"""A decoder-only transformer of the family the seed's line trains (Llama / Qwen3 style), in one file.
+
+RMSNorm, rotary position embeddings (rotate-half convention, as transformers' Llama), grouped-query
+causal attention through F.scaled_dot_product_attention, a SwiGLU MLP, residuals, tied input and
+output embeddings, and a KV cache for decoding. engine/ck holds an independent numpy
+implementation of exactly this network; parameter names here are the contract between the two.
+
+    cfg = SIZES["tiny"].with_vocab(416)
+    model = Transformer(cfg)
+    logits, loss = model(idx, targets)        # idx, targets: (B, T) int64
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    vocab_size: int = 0        # set from the tokenizer (with_vocab)
+    n_layer: int = 3           # the seed's line trains 3 layers
+    d_model: int = 192         # residual width
+    n_head: int = 8            # query heads
+    n_kv_head: int = 4         # key/value heads; n_head / n_kv_head queries share each (GQA)
+    d_mlp: int = 384           # SwiGLU hidden width
+    ctx: int = 768             # longest sequence (spec01's gold rows need 768; seed: context budget)
+    rope_theta: float = 10000.0
+    norm_eps: float = 1e-6
+
+    @property
+    def head_dim(self) -> int:
+        return self.d_model // self.n_head
+
+    def with_vocab(self, vocab_size: int) -> "ModelConfig":
+        return replace(self, vocab_size=vocab_size)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+# Named sizes (issue 5): tiny for tests, small for the parity bench, the seed's l3_d192 default,
+# and a larger l6_d384.
+SIZES: dict[str, ModelConfig] = {
+    "tiny": ModelConfig(n_layer=2, d_model=32, n_head=4, n_kv_head=2, d_mlp=64, ctx=64),
+    "small": ModelConfig(n_layer=2, d_model=64, n_head=4, n_kv_head=2, d_mlp=128, ctx=128),
+    "l3_d192": ModelConfig(),
+    "l6_d384": ModelConfig(n_layer=6, d_model=384, n_head=8, n_kv_head=4, d_mlp=1024, ctx=1024),
+}
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def rope_tables(head_dim: int, length: int, theta: float, dtype=torch.float32):
+    """cos, sin of shape (length, head_dim): each frequency repeated for both halves."""
+    inv = 1.0 / theta ** (torch.arange(0, head_dim, 2, dtype=torch.float64) / head_dim)
+    angles = torch.outer(torch.arange(length, dtype=torch.float64), inv)          # (T, hd/2)
+    emb = torch.cat([angles, angles], dim=-1)                                        # (T, hd)
+    return emb.cos().to(dtype), emb.sin().to(dtype)
+
+
+def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    """x: (B, H, T, hd); rotate-half: (x1, x2) -> (x1 cos - x2 sin, x2 cos + x1 sin)."""
+    half = x.shape[-1] // 2
+    rotated = torch.cat([-x[..., half:], x[..., :half]], dim=-1)
+    return x * cos + rotated * sin
+
+
+class KVCache:
+    """Keys and values of every layer for positions decoded so far: (B, KV, ctx, hd) each."""
+
+    def __init__(self, cfg: ModelConfig, batch: int, device, dtype):
+        shape = (batch, cfg.n_kv_head, cfg.ctx, cfg.head_dim)
+        self.k = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(cfg.n_layer)]
+        self.v = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(cfg.n_layer)]
+        self.length = 0
+
+
+class Attention(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.cfg = cfg
+        hd = cfg.head_dim
+        self.wq = nn.Linear(cfg.d_model, cfg.n_head * hd, bias=False)
+        self.wk = nn.Linear(cfg.d_model, cfg.n_kv_head * hd, bias=False)
+        self.wv = nn.Linear(cfg.d_model, cfg.n_kv_head * hd, bias=False)
+        self.wo = nn.Linear(cfg.n_head * hd, cfg.d_model, bias=False)
+
+    def forward(self, x, cos, sin, cache: KVCache | None = None, layer: int = 0):
+        cfg = self.cfg
+        B, T, _ = x.shape
+        q = self.wq(x).view(B, T, cfg.n_head, cfg.head_dim).transpose(1, 2)       # (B, H, T, hd)
+        k = self.wk(x).view(B, T, cfg.n_kv_head, cfg.head_dim).transpose(1, 2)    # (B, KV, T, hd)
+        v = self.wv(x).view(B, T, cfg.n_kv_head, cfg.head_dim).transpose(1, 2)
+        q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+        start = 0
+        if cache is not None:
+            start = cache.length
+            cache.k[layer][:, :, start:start + T] = k
+            cache.v[layer][:, :, start:start + T] = v
+            k, v = cache.k[layer][:, :, :start + T], cache.v[layer][:, :, :start + T]
+        groups = cfg.n_head // cfg.n_kv_head
+        k = k.repeat_interleave(groups, dim=1)                                      # (B, H, S, hd)
+        v = v.repeat_interleave(groups, dim=1)
+        if start == 0:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        else:  # decoding past a prefix: query i sees keys up to start + i
+            S = start + T
+            mask = torch.arange(S, device=x.device)[None, :] <= (start + torch.arange(T, device=x.device))[:, None]
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+        return self.wo(y.transpose(1, 2).reshape(B, T, cfg.n_head * cfg.head_dim))
+
+
+class SwiGLU(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.w_gate = nn.Linear(cfg.d_model, cfg.d_mlp, bias=False)
+        self.w_up = nn.Linear(cfg.d_model, cfg.d_mlp, bias=False)
+        self.w_down = nn.Linear(cfg.d_mlp, cfg.d_model, bias=False)
+
+    def forward(self, x):
+        return self.w_down(F.silu(self.w_gate(x)) * self.w_up(x))
+
+
+class Block(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        self.attn_norm = RMSNorm(cfg.d_model, cfg.norm_eps)
+        self.attn = Attention(cfg)
+        self.mlp_norm = RMSNorm(cfg.d_model, cfg.norm_eps)
+        self.mlp = SwiGLU(cfg)
+
+    def forward(self, x, cos, sin, cache=None, layer=0):
+        x = x + self.attn(self.attn_norm(x), cos, sin, cache, layer)
+        return x + self.mlp(self.mlp_norm(x))
+
+
+class Transformer(nn.Module):
+    def __init__(self, cfg: ModelConfig):
+        super().__init__()
+        assert cfg.vocab_size > 0 and cfg.n_head % cfg.n_kv_head == 0 and cfg.head_dim % 2 == 0
+        self.cfg = cfg
+        self.tok_emb = nn.Embedding(cfg.vocab_size, cfg.d_model)
+        self.layers = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
+        self.norm = RMSNorm(cfg.d_model, cfg.norm_eps)
+        cos, sin = rope_tables(cfg.head_dim, cfg.ctx, cfg.rope_theta)
+        self.register_buffer("rope_cos", cos, persistent=False)
+        self.register_buffer("rope_sin", sin, persistent=False)
+        self.apply(self._init)
+        for name, p in self.named_parameters():  # GPT-2's scaled init of the residual projections
+            if name.endswith(("attn.wo.weight", "mlp.w_down.weight")):
+                nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * cfg.n_layer))
+
+    @staticmethod
+    def _init(m: nn.Module) -> None:
+        if isinstance(m, nn.Linear | nn.Embedding):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
+                cache: KVCache | None = None, ignore_index: int = -100):
+        B, T = idx.shape
+        start = cache.length if cache is not None else 0
+        assert start + T <= self.cfg.ctx, f"sequence of {start + T} exceeds ctx {self.cfg.ctx}"
+        x = self.tok_emb(idx)                                                        # (B, T, C)
+        cos = self.rope_cos[start:start + T].to(x.dtype)
+        sin = self.rope_sin[start:start + T].to(x.dtype)
+        for i, block in enumerate(self.layers):
+            x = block(x, cos, sin, cache, i)
+        if cache is not None:
+            cache.length += T
+        logits = F.linear(self.norm(x), self.tok_emb.weight)                         # tied head (B, T, V)
+        loss = None
+        if targets is not None:
+            loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), targets.view(-1),
+                                   ignore_index=ignore_index)
+        return logits, loss
+
+    def new_cache(self, batch: int = 1) -> KVCache:
+        w = self.tok_emb.weight
+        return KVCache(self.cfg, batch, w.device, w.dtype)
+
+    def num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
