@@ -14,18 +14,34 @@ from engine.dsl import format_text
 from engine.fileio import InputError, write_atomic
 from engine.gold.pack import load_entry
 from engine.workspace import Entry, entries
+from studio.budget_panel import BudgetPanel
 from studio.editor import SceneEditor
 from studio.gold_panel import GoldPanel
 from studio.preview import SvgPreview
-from studio.workers import CompileWorker, GoldWorker, start
+from studio.workers import BudgetWorker, CompileWorker, GoldWorker, start
 
 DEBOUNCE_MS = 120
+
+
+def spec_ctx() -> int:
+    """The context the budget meter measures against: spec01's, the spec the studio opens with."""
+    from engine.data.spec import load_spec
+    from engine.paths import ROOT
+
+    spec = ROOT / "specs" / "spec01.toml"
+    try:
+        return load_spec(spec).ctx
+    except InputError:
+        return 768
 GOLD_DEBOUNCE_MS = 350  # scoring rasterizes twice: follow typing, but not every keystroke
 
 
 class MainWindow(QMainWindow):
     compile_requested = Signal(int, str, str)
     score_requested = Signal(int, object, str)
+    budget_requested = Signal(int, str)
+    gold_budget_requested = Signal()
+    budget_updated = Signal(int)
     preview_updated = Signal(int)  # request id now on screen
     gold_scored = Signal(int)      # request id whose gold score is on screen
 
@@ -34,6 +50,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("CK Scene Studio")
         self.workspace = workspace
         self.entry: Entry | None = None
+        self.bottom_docks: list[QDockWidget] = []
         self.gold_entry = None
         self.last_svg = ""
         self.request = 0
@@ -60,7 +77,9 @@ class MainWindow(QMainWindow):
         self.problems.itemClicked.connect(self._on_problem_activated)
         self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.gold = GoldPanel()
-        self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.gold_dock = self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.budget = BudgetPanel()
+        self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
 
         self.worker = CompileWorker()
         self.thread = start(self.worker, self)
@@ -71,6 +90,13 @@ class MainWindow(QMainWindow):
         self.score_requested.connect(self.gold_worker.score)
         self.gold_worker.scored.connect(self._on_scored)
         self.gold_worker.roles_read.connect(self.gold.show_roles)
+        self.budget_worker = BudgetWorker(spec_ctx())
+        self.budget_thread = start(self.budget_worker, self)
+        self.budget_requested.connect(self.budget_worker.measure)
+        self.gold_budget_requested.connect(self.budget_worker.measure_gold)
+        self.budget_worker.measured.connect(self._on_measured)
+        self.budget_worker.gold_measured.connect(self.budget.show_gold)
+        self.gold_budget_requested.emit()
         self.gold_debounce = QTimer(self, singleShot=True, interval=GOLD_DEBOUNCE_MS)
         self.gold_debounce.timeout.connect(self.request_score)
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
@@ -85,13 +111,19 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
 
     # ---- set-up --------------------------------------------------------------------------
-    def _dock(self, title: str, widget, area) -> None:
+    def _dock(self, title: str, widget, area) -> QDockWidget:
+        """Add a dock; bottom docks share one tabbed area so none is squeezed."""
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         if area == Qt.DockWidgetArea.BottomDockWidgetArea:
-            self.resizeDocks([dock], [150], Qt.Orientation.Vertical)
+            if self.bottom_docks:
+                self.tabifyDockWidget(self.bottom_docks[0], dock)
+            else:
+                self.resizeDocks([dock], [230], Qt.Orientation.Vertical)
+            self.bottom_docks.append(dock)
+        return dock
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -139,6 +171,7 @@ class MainWindow(QMainWindow):
         self.gold_entry = None
         self.gold.clear()
         if (self.entry.folder / "meta.toml").exists():
+            self.gold_dock.raise_()
             try:
                 self.gold_entry = load_entry(self.entry.folder)
             except InputError as e:
@@ -162,6 +195,12 @@ class MainWindow(QMainWindow):
     def request_compile(self) -> None:
         self.request += 1
         self.compile_requested.emit(self.request, *self.texts())
+        self.budget_requested.emit(self.request, self.scene_editor.toPlainText())
+
+    def _on_measured(self, request: int, measure: dict) -> None:
+        if request == self.request:
+            self.budget.show_measure(measure)
+            self.budget_updated.emit(request)
 
     def _on_compiled(self, request: int, svg: bytes, diagnostics: list[Diagnostic]) -> None:
         if request != self.request:
@@ -238,7 +277,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         QSettings("CK", "Scene Studio").setValue("geometry", self.saveGeometry())
-        for thread in (self.thread, self.gold_thread):
+        for thread in (self.thread, self.gold_thread, self.budget_thread):
             thread.quit()
             thread.wait(2000)
         event.accept()

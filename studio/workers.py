@@ -82,3 +82,51 @@ def to_qimage(img):
     rgb = img.convert("RGB")
     data = rgb.tobytes()
     return QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format.Format_RGB888).copy()
+
+
+class BudgetWorker(QObject):
+    """Token counts of the scene being edited against the spec's context, and the gold pack's."""
+
+    measured = Signal(int, dict)   # request id, {prompt, output, ctx, limit, tokens: [(piece, kind)]}
+    gold_measured = Signal(dict)   # {p50, p95, max, longest_output, longest_name}
+
+    def __init__(self, ctx: int):
+        super().__init__()
+        self.ctx = ctx
+
+    def _tokenizer(self):
+        from engine.tokenizer import default_tokenizer
+
+        return default_tokenizer()
+
+    @Slot(int, str)
+    def measure(self, request: int, scene_text: str) -> None:
+        from engine.data.prompts import explicit_prompt
+        from engine.dsl import load, serialize
+        from engine.tokenizer.vocabulary import reserved_tokens
+
+        doc = load(scene_text)
+        if doc.scene is None:
+            return
+        tok = self._tokenizer()
+        target, prompt = serialize(doc.scene), explicit_prompt(doc.scene)
+        reserved = set(reserved_tokens())
+        pieces = tok.tokens(target)
+        kinds = [("unknown" if tok.encode(p) == [tok.unk_id] else
+                  "structure" if p in reserved else "space" if p.isspace() else "piece") for p in pieces]
+        # bos + prompt + target + eos, the packed row the trainer sees; output = target + eos
+        self.measured.emit(request, {"prompt": tok.count(prompt) + 1, "output": len(pieces) + 1,
+                                     "ctx": self.ctx, "limit": 0.8 * self.ctx,
+                                     "tokens": list(zip(pieces, kinds))})
+
+    @Slot()
+    def measure_gold(self) -> None:
+        from engine.gold.pack import default_pack
+        from engine.tokenizer.reports import budget
+        from engine.tokenizer.sources import gold_samples
+
+        report = budget(self._tokenizer(), gold_samples(default_pack()), self.ctx)
+        if report.gold is not None:
+            g = report.gold
+            self.gold_measured.emit({"p50": g.p50, "p95": g.p95, "max": g.max,
+                                     "longest_output": g.longest_output, "longest_name": g.longest_name})

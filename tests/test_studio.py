@@ -128,3 +128,16 @@ def test_gold_entry_shows_its_score_and_updates_while_editing(gold_window, qtbot
     assert "1.000" not in w.gold.score.text() and "fail" not in w.gold.score.text()
     w.gold.mode.setCurrentIndex(1)
     assert w.gold.overlay.isVisibleTo(w.gold) and not w.gold.views["reference"].isVisibleTo(w.gold)
+
+
+def test_budget_meter_follows_the_scene_and_shows_chips(window, qtbot):
+    qtbot.waitUntil(lambda: window.budget.meter.output > 0, timeout=10000)
+    before = window.budget.meter.output
+    text = window.scene_editor.toPlainText().replace("[/scene]", "[footer_note]\n[text_ref:footer_note.1.text]\n[/footer_note]\n[/scene]")
+    with qtbot.waitSignal(window.budget_updated, timeout=5000):
+        window.scene_editor.setPlainText(text)
+    assert window.budget.meter.output > before
+    assert "within" in window.budget.verdict.text()
+    window.budget.show_chips.setChecked(True)
+    assert "[footer_note]" in window.budget.chips.toPlainText()
+    qtbot.waitUntil(lambda: "p95" in window.budget.gold.text(), timeout=20000)

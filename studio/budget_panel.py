@@ -1,0 +1,93 @@
+"""Token budget: the current scene's prompt + output tokens against the spec's context with the
+80 % line (seed: "Context Budget Is A Gate"), the gold pack's p50/p95/max, and the scene's tokens
+as coloured chips on demand."""
+from __future__ import annotations
+
+import html
+
+from qtpy.QtCore import QRectF, Qt
+from qtpy.QtGui import QColor, QPainter, QPen
+from qtpy.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+CHIP = {"structure": "#3b5b8c", "piece": "#3f6f4f", "space": "#555555", "unknown": "#b33a3a"}
+
+
+class Meter(QWidget):
+    """A horizontal bar: prompt and output stacked against ctx, with the 80 % line."""
+
+    def __init__(self):
+        super().__init__()
+        self.setMinimumHeight(34)
+        self.prompt = self.output = 0
+        self.ctx, self.limit = 768, 614.4
+
+    def set_values(self, prompt: int, output: int, ctx: int, limit: float) -> None:
+        self.prompt, self.output, self.ctx, self.limit = prompt, output, ctx, limit
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        w, h = self.width() - 2, self.height() - 2
+        scale = w / max(self.ctx, self.prompt + self.output, 1)
+        p.fillRect(QRectF(1, 1, w, h), QColor("#2a2a2a"))
+        p.fillRect(QRectF(1, 1, self.prompt * scale, h), QColor("#5b7db8"))
+        over = self.output > self.limit
+        p.fillRect(QRectF(1 + self.prompt * scale, 1, self.output * scale, h),
+                   QColor("#c0504d" if over else "#59a86b"))
+        p.setPen(QPen(QColor("#ffd166"), 2))
+        x = 1 + self.limit * scale
+        p.drawLine(int(x), 0, int(x), h + 2)
+        p.setPen(QColor("#ffffff"))
+        p.drawText(QRectF(6, 1, w - 12, h), Qt.AlignmentFlag.AlignVCenter,
+                   f"prompt {self.prompt} + output {self.output} = {self.prompt + self.output} / ctx {self.ctx}")
+        p.end()
+
+
+class BudgetPanel(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.meter = Meter()
+        self.verdict = QLabel()
+        self.gold = QLabel("gold pack: measuring…")
+        self.show_chips = QCheckBox("show tokens")
+        self.chips = QTextBrowser()
+        self.chips.hide()
+        self.tokens: list[tuple[str, str]] = []
+        row = QHBoxLayout()
+        row.addWidget(self.verdict, 1)
+        row.addWidget(self.gold)
+        row.addWidget(self.show_chips)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.meter)
+        layout.addLayout(row)
+        layout.addWidget(self.chips, 1)
+        self.show_chips.toggled.connect(self._on_chips_toggled)
+
+    def show_measure(self, m: dict) -> None:
+        self.meter.set_values(m["prompt"], m["output"], m["ctx"], m["limit"])
+        ok = m["output"] <= m["limit"]
+        self.verdict.setText(f"output {m['output']} tokens {'within' if ok else 'OVER'} 80 % of ctx "
+                             f"({m['limit']:.0f})")
+        self.verdict.setStyleSheet(f"color: {'#2f855a' if ok else '#c53030'}")
+        self.tokens = m["tokens"]
+        if self.show_chips.isChecked():
+            self._render_chips()
+
+    def show_gold(self, g: dict) -> None:
+        self.gold.setText(f"gold p50 {g['p50']} · p95 {g['p95']} · max {g['max']} "
+                          f"(longest output {g['longest_output']}, {g['longest_name']})")
+
+    def _on_chips_toggled(self, on: bool) -> None:
+        self.chips.setVisible(on)
+        if on:
+            self._render_chips()
+
+    def _render_chips(self) -> None:
+        parts = []
+        for piece, kind in self.tokens:
+            if piece == "\n":
+                parts.append("<br>")
+                continue
+            parts.append(f'<span style="background:{CHIP[kind]};color:white;padding:1px 3px;'
+                         f'margin:1px;font-family:monospace">{html.escape(piece)}</span> ')
+        self.chips.setHtml("".join(parts))
