@@ -14,7 +14,9 @@ from engine.compiler import compile_scene
 from engine.diagnostics import DiagnosticError
 from engine.dsl import load, vocab
 from engine.dsl.model import Attr, Scene
-from scenes import kitchen_sink, scene_text
+from hypothesis import given, settings
+
+from scenes import kitchen_sink, scene_text, scenes
 
 
 def _scene(text: str) -> Scene:
@@ -165,3 +167,43 @@ def test_qt_renders_the_compiled_svg(qapp):
     painter.end()
     colours = {image.pixel(x, y) for x in range(0, 400, 7) for y in range(0, 600, 7)}
     assert len(colours) > 20
+
+
+CARD_ROLES = {"section_card", "callout_card", "thesis_box"}
+
+
+@pytest.mark.parametrize("layout", ["poster_stack", "dashboard_cards", "comparison_span_chart"])
+@pytest.mark.parametrize("columns", ["1", "2", "4"])
+@pytest.mark.parametrize("count", [1, 5, 12])
+def test_one_to_twelve_cards_never_overlap_or_spill(layout, columns, count):
+    from layout_checks import assert_no_overlap, assert_text_inside
+
+    kinds = ["section_card", "callout_card", "thesis_box"]
+    body, content = "", {"header_band": [{"kicker": "K", "headline": "Cards", "subtitle": "as many as a person writes"}]}
+    for i in range(count):
+        kind = kinds[i % 3]
+        j = len(content.setdefault(kind, []))
+        if kind == "section_card":
+            content[kind].append({"title": f"Card {i} with a longer title", "value": f"{i * 37} GB",
+                                  "caption": "A caption long enough to wrap over two or three lines "
+                                             "inside a narrow card " + "word " * (i % 4) * 8})
+            body += f"[section_card:@section_card.{j}.title|@section_card.{j}.value|@section_card.{j}.caption]\n"
+        else:
+            content[kind].append({"title": f"Note {i}", "text": "Supercalifragilistic" * 3 + " and more text " * (i % 5)})
+            body += f"[{kind}:@{kind}.{j}.title|@{kind}.{j}.text]\n"
+    text = scene_text(body, layout=layout).replace(f"[layout:{layout}]", f"[layout:{layout}]\n[columns:{columns}]")
+    layout_ = compile_scene(_scene(text), content, strict=True).layout
+    assert len([s for s in layout_.shapes if getattr(s, "role", "") in CARD_ROLES and type(s).__name__ == "Rect"]) >= count
+    assert_no_overlap(layout_, CARD_ROLES)
+    assert_text_inside(layout_, CARD_ROLES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(scenes())
+def test_any_valid_scene_compiles_to_well_formed_svg(scene):
+    from engine.dsl import canonicalize
+
+    canonical, _ = canonicalize(scene)
+    svg = compile_scene(canonical, {}).svg  # no content: every slot is a visible placeholder
+    root = xml.dom.minidom.parseString(svg).documentElement
+    assert root.tagName == "svg" and float(root.getAttribute("height")) > 0
