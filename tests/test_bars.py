@@ -3,6 +3,8 @@ placement, 1 to 12 bars without overlap, wrapping, span brackets, placeholders, 
 and the family's arrangement."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from engine.compiler import compile_scene
@@ -370,3 +372,81 @@ def test_a_tiny_magnitude_still_gets_room_for_its_label():
     big, tiny = shapes(layout, Rect, "bar")
     assert tiny.h >= 20 and big.h > 10 * tiny.h
     assert_text_inside(layout, {"bar"})
+
+
+# --- labelled tracks (a few bars without captions) --------------------------------------------------
+
+def track(i: int, label: str = "GPU VRAM (single device)", value: str = "80 GB",
+          magnitude: float | None = None, note: str | None = None) -> tuple[str, dict]:
+    """A compare_bar the scene gives no caption: label, value and an optional note."""
+    record: dict = {"label": label, "value": value}
+    fields = ["label", "value"] + (["note"] if note is not None else [])
+    if note is not None:
+        record["note"] = note
+    if magnitude is not None:
+        record["magnitude"] = magnitude
+    text = f"[compare_bar:{'|'.join(f'@compare_bar.{i}.{f}' for f in fields)}]"
+    return text, record
+
+
+def test_a_few_uncaptioned_bars_are_labelled_tracks_across_the_chart():
+    from engine.compiler.sections.bars import INLINE_BAR
+
+    layout = compile_chart([track(0, magnitude=80), track(1, "CPU RAM", "2,000 GB", 2000,
+                                                           note="25x more capacity")])
+    chart = shapes(layout, Rect, "chart")[0]
+    tracks = shapes(layout, Rect, "bar-track")
+    short, full = shapes(layout, Rect, "bar")
+    assert all(t.x == pytest.approx(chart.x + 24, abs=10) for t in tracks)  # no label column
+    assert all(t.x + t.w == pytest.approx(chart.x + chart.w - 24, abs=1) for t in tracks)
+    assert all(t.h == pytest.approx(34 * INLINE_BAR, abs=0.1) for t in tracks)  # thick bars
+    labels = shapes(layout, Text, "bar-label")
+    for label, t in zip(labels, tracks):  # each label at its track's far end, inside the track
+        assert label.anchor == "end" and t.y < label.y < t.y + t.h and label.x < t.x + t.w
+    outside, inside = shapes(layout, Text, "value")
+    assert text_box(outside)[0] > short.x + short.w  # too short a bar: the value follows it
+    assert full.x < text_box(inside)[0] and text_box(inside)[2] < full.x + full.w
+    note = shapes(layout, Text, "bar-note")[0]
+    assert note.anchor == "middle" and note.x == pytest.approx(full.x + full.w / 2, abs=1)
+    assert note.y > full.y + full.h
+    assert not shapes(layout, Line, "scale")  # no axis or ticks: the labels sit in the tracks
+    assert_texts_apart(layout)
+
+
+@pytest.mark.parametrize("parts", [
+    [bar(0, magnitude=2), bar(1, magnitude=1)],  # captions need the label column
+    [track(i, magnitude=i + 1) for i in range(4)],  # too many bars
+    [track(0, magnitude=2), track(1, magnitude=1), bracket(0)],  # a bracket needs its column
+], ids=["captions", "four-bars", "bracket"])
+def test_captions_brackets_or_many_bars_keep_the_label_column(parts):
+    layout = compile_chart(parts)
+    label = shapes(layout, Text, "bar-label")[0]
+    track_ = shapes(layout, Rect, "bar-track")[0]
+    assert label.anchor == "start" and label.x < track_.x
+
+
+def _poster_panel(parts: list[tuple[str, dict]]) -> Layout:
+    """A poster whose only section is a heading panel holding `parts`."""
+    heading = ("[header_band:@header_band.1.headline]", {"headline": "Memory capacity"})
+    return compile_chart([heading] + parts, layout="poster_stack", canvas="tall")
+
+
+def test_a_poster_panel_spreads_a_grown_chart_and_keeps_its_heading_on_top():
+    layout = _poster_panel([bar(0, magnitude=2), bar(1, magnitude=1), bar(2, magnitude=1)])
+    panel = max((r for r in layout.shapes if isinstance(r, Rect) and r.role == "card"), key=lambda r: r.h)
+    heading = next(t for t in layout.shapes if isinstance(t, Text) and t.role == "heading")
+    assert heading.y - panel.y < 60  # at the panel's top, not floating in its middle
+    bars_ = shapes(layout, Rect, "bar")
+    gaps = [b.y - (a.y + a.h) for a, b in itertools.pairwise(bars_)]
+    natural = compile_chart([bar(0, magnitude=2), bar(1, magnitude=1), bar(2, magnitude=1)])
+    tight = shapes(natural, Rect, "bar")
+    assert min(gaps) > tight[1].y - (tight[0].y + tight[0].h)  # spread, not bunched at the top
+    assert layout.height == 1420  # filled, never grown
+
+
+def test_a_poster_panel_of_labelled_tracks_keeps_its_natural_height():
+    parts = [track(0, magnitude=80), track(1, "CPU RAM", "2,000 GB", 2000)]
+    layout = _poster_panel(parts)
+    tracks = shapes(layout, Rect, "bar-track")
+    natural = shapes(compile_chart(parts), Rect, "bar-track")
+    assert tracks[1].y - tracks[0].y == pytest.approx(natural[1].y - natural[0].y)

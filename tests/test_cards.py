@@ -188,3 +188,49 @@ def test_poster_with_content_taller_than_the_canvas_grows_it():
     assert layout.height > 1420
     assert_no_overlap(layout, CARD_ROLES)
     assert_text_inside(layout, CARD_ROLES)
+
+
+# --- verdicts, corner titles, state marks ----------------------------------------------------------
+
+def _value_of(layout: Layout, text: str) -> Text:
+    return next(t for t in layout.shapes if isinstance(t, Text) and t.text == text)
+
+
+@pytest.mark.parametrize("variant", ["warning", "success"])
+def test_a_verdict_gives_its_reasons_before_its_value(variant):
+    layout = compile_cards([card(0, variant, value="$30,000", caption="one server\nstandard Ethernet")],
+                           columns=1)
+    title, reasons, value = (texts(layout, r) for r in ("title", "caption", "value"))
+    assert title[0].y < min(t.y for t in reasons) and max(t.y for t in reasons) < value[0].y
+    plain = compile_cards([card(0, value="$30,000", caption="one server")], columns=1)
+    assert texts(plain, "value")[0].y < texts(plain, "caption")[0].y  # title, value, caption
+
+
+def test_a_hero_title_that_fits_beside_the_value_is_a_corner_label():
+    from engine.compiler.sections.cards import CORNER_VALUE_SCALE
+
+    short = compile_cards([card(0, "hero", value="0 × ∞ = 0", title="First Principle")], columns=1)
+    long_title = "A title far too long to sit in the margin beside the centred statement value"
+    long_ = compile_cards([card(0, "hero", value="0 × ∞ = 0", title=long_title)], columns=1)
+    corner, beside = _value_of(short, "0 × ∞ = 0"), _value_of(long_, "0 × ∞ = 0")
+    assert corner.size == pytest.approx(34 * CORNER_VALUE_SCALE)  # it takes the freed line
+    assert beside.size < corner.size
+    title = texts(short, "title")[0]
+    # the value's cap line comes within the title's own line, not a line and a gap below it
+    assert corner.y - corner.size * 0.75 - title.y < title.size * 1.34
+    assert boxes(short)[0].h < boxes(long_)[0].h + corner.size - beside.size  # no line spent on it
+    assert_text_inside(short, CARD_ROLES)
+
+
+def test_the_state_mark_is_left_to_an_accent_rail():
+    def marks(rail):
+        doc_text = HEAD.format(layout="dashboard_cards", columns=1, canvas="wide").replace(
+            "[rail:accent]", f"[rail:{rail}]")
+        text, record = card(0, "warning")
+        doc = load(doc_text + text + "\n[/scene]\n")
+        layout = compile_scene(doc.scene, {"header_band": [{"headline": "C"}],
+                                           "section_card": [record]}).layout
+        return [s for s in layout.shapes if getattr(s, "role", "") == "mark"]
+
+    assert not marks("accent")
+    assert marks("muted") and marks("none")

@@ -9,6 +9,7 @@ import pytest
 from engine.compiler import compile_scene
 from engine.compiler.geometry import Layout, Rect, Text
 from engine.compiler.sections.table import EMPTY
+from engine.compiler.text import text_width
 from engine.compiler.themes import palettes
 from engine.dsl import load
 from tests.layout_checks import assert_no_overlap, assert_text_inside, box_of, text_box
@@ -40,12 +41,14 @@ def _component(name: str, index: int, fields: list[str], attrs: dict[str, str]) 
 
 def compile_table(header: list[str] | None, rows: list[list[str]], *, states: list[str] | None = None,
                   notes: dict[int, str] | None = None, drop: set[str] = frozenset(),
-                  theme: str = "signal_glow", tone: str = "purple") -> Layout:
+                  theme: str = "signal_glow", tone: str = "purple", frame: str = "panel",
+                  rail: str = "accent") -> Layout:
     """Compile a table_matrix scene with these cells; `drop` lists content paths left out of
     content.json (their refs stay in the scene)."""
     notes = notes or {}
     content: dict = {"header_band": [{"headline": "Table"}]}
-    parts = [HEAD.format(theme=theme, tone=tone), "[header_band:@header_band.0.headline]"]
+    head = HEAD.format(theme=theme, tone=tone).replace("[frame:panel]", f"[frame:{frame}]")
+    parts = [head.replace("[rail:accent]", f"[rail:{rail}]"), "[header_band:@header_band.0.headline]"]
     if header is not None:
         fields = [f"column_{k + 1}" for k in range(len(header))]
         content["table_header"] = [dict(zip(fields, header))]
@@ -317,3 +320,99 @@ def test_wrapping_columns_share_the_width_by_the_square_root_of_their_lines():
     assert sum(widths) == pytest.approx(1300, abs=0.5)
     assert widths[0] > 250 and widths[3] > 140  # short columns keep more than their bare line
     assert widths[1] > widths[2] > widths[0] > widths[3]
+
+
+# --- open tables: ledgers, neutral headers, outlined states -----------------------------------------
+
+LEDGER = (["Context", "KV cache", "Total need", "Verdict"],
+          [["8K", "2.6 GB", "143 GB", "fits"], ["128K", "41 GB", "181 GB", "fits"],
+           ["1M", "320 GB", "460 GB", "6 GPUs"]])
+
+
+def test_an_open_table_of_short_lines_is_a_centred_ledger():
+    from engine.compiler.sections.table import LEDGER_GUTTER
+
+    layout = compile_table(*LEDGER, frame="none")
+    heads = sorted((t for t in layout.shapes if isinstance(t, Text) and t.role == "table-head"),
+                   key=lambda t: t.x)
+    cells = [t for t in layout.shapes if isinstance(t, Text) and t.role == "table-cell"]
+    assert {t.anchor for t in heads + cells} == {"middle"}
+    # packed at an even rhythm: each column its widest line plus the gutter a side, centres
+    # stepping by half of two neighbours' widths; the last column takes the rest of the row
+    row = rows_of(layout)[0]
+    pad = 24  # balanced density
+    widths = [max(text_width(t.text, t.size, t.bold) for t in layout.shapes if isinstance(t, Text)
+                  and t.role in ("table-head", "table-cell") and abs(t.x - h.x) < 1) for h in heads]
+    gutter = LEDGER_GUTTER * pad
+    assert heads[0].x == pytest.approx(row.x + widths[0] / 2 + gutter, abs=1)
+    for a, b, wa, wb in zip(heads, heads[1:-1], widths, widths[1:]):
+        assert b.x - a.x == pytest.approx((wa + wb) / 2 + 2 * gutter, abs=1)
+    last = 2 * (row.x + row.w - heads[-1].x)  # the last column takes the rest: the widest
+    assert last > max(wd + 2 * gutter for wd in widths[:-1])
+    assert_text_inside(layout, ROW_ROLES)
+
+
+def test_an_open_table_with_long_lines_sizes_its_columns_as_any_table():
+    prose = "a sentence long enough that the row cannot hold it on one line beside the others " * 2
+    layout = compile_table(["Case", "Size", "Why"], [["a", "16.0 GiB", prose], ["b", "2 GiB", "short"]],
+                           frame="none")
+    anchors = {t.text: t.anchor for t in layout.shapes if isinstance(t, Text)}
+    assert anchors["a"] == "start" and anchors["16.0 GiB"] == "end"
+    assert_text_inside(layout, ROW_ROLES)
+
+
+def test_panel_and_card_tables_are_never_ledgers():
+    for frame in ("panel", "card"):
+        layout = compile_table(*LEDGER, frame=frame)
+        assert {t.anchor for t in layout.shapes if isinstance(t, Text) and t.text == "8K"} == {"start"}
+
+
+@pytest.mark.parametrize("frame", ["panel", "none"])
+def test_the_header_takes_the_tone_only_with_an_accent_rail(frame):
+    def header(rail):
+        layout = compile_table(*LEDGER, frame=frame, rail=rail, theme="infra_dark", tone="green")
+        band = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "table-header")
+        rule = [s for s in layout.shapes if isinstance(s, Rect) and s.role == "table-header-rule"]
+        return band, rule
+
+    p = palettes()["infra_dark"]
+    tinted, rule = header("accent")
+    assert rule and rule[0].fill == p.accents["green"]
+    for rail in ("muted", "none"):
+        neutral, rule = header(rail)
+        assert not rule and neutral.fill != tinted.fill
+        r, g, b = (int(neutral.fill[i:i + 2], 16) for i in (1, 3, 5))
+        assert max(r, g, b) - min(r, g, b) <= 40  # a lift of the surface, not the tone's green
+
+
+def test_an_open_tables_state_row_is_outlined_in_its_colour():
+    states = ["normal", "normal", "danger"]
+    red = palettes()["signal_glow"].accents["red"]
+    open_ = compile_table(*LEDGER, states=states, frame="none")
+    last = rows_of(open_)[-1]
+    assert last.stroke == red and last.stroke_width >= 2 and last.rx > 0
+    assert not rows_of(open_)[0].stroke
+    assert not [s for s in open_.shapes if isinstance(s, Rect) and s.role == "table-marker"]
+    panel = compile_table(*LEDGER, states=states)  # a panel table keeps the marker on the left edge
+    markers = [s for s in panel.shapes if isinstance(s, Rect) and s.role == "table-marker"]
+    assert len(markers) == 1 and markers[0].fill == red and not rows_of(panel)[-1].stroke
+
+
+def test_a_table_in_a_poster_panel_is_an_open_ledger_that_takes_the_panels_height():
+    head = HEAD.format(theme="infra_dark", tone="green").replace("[layout:table_matrix]", "[layout:poster_stack]")
+    head = head.replace("[canvas:wide]", "[canvas:tall]").replace("[frame:panel]", "[frame:card]")
+    header, rows = LEDGER
+    parts = [head, "[header_band:@header_band.0.headline]", "[header_band:@header_band.1.headline]",
+             _component("table_header", 0, [f"column_{k + 1}" for k in range(4)], {})]
+    parts += [_component("table_row", i, [f"column_{k + 1}" for k in range(4)], {}) for i in range(3)]
+    content = {"header_band": [{"headline": "Poster"}, {"headline": "Does it fit?"}],
+               "table_header": [{f"column_{k + 1}": c for k, c in enumerate(header)}],
+               "table_row": [{f"column_{k + 1}": c for k, c in enumerate(r)} for r in rows]}
+    layout = compile_scene(load("\n".join(parts + ["[/scene]"])).scene, content).layout
+    assert layout.height == 1420
+    panel = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "card")
+    heading = next(t for t in layout.shapes if isinstance(t, Text) and t.role == "heading")
+    assert heading.y - panel.y < 60  # the heading stays at the panel's top
+    body = rows_of(layout)
+    assert body[-1].y + body[-1].h > panel.y + panel.h * 0.8  # the rows took the panel's height
+    assert {t.anchor for t in layout.shapes if isinstance(t, Text) and t.role == "table-cell"} == {"middle"}

@@ -7,9 +7,13 @@ Rules, as a poster designer applies them:
   heading sits inside the panel's top, and a chart or a table (sections that frame themselves
   once) gives its frame up to the panel, so the page reads as a column of panels.
 - The poster fills its canvas: spare height goes first to the panels, then to card rows (within
-  a tier in proportion to their height, at most doubling each), so sections keep the scene's gap
-  (at least 30 px) between them and grow the way a designer pads a panel; a grown block keeps its
-  content centred. Only what they cannot take widens the gaps (to at most three times).
+  a tier in proportion to their height, at most doubling each; what a capped block cannot take
+  goes to the others of its tier), so sections keep the scene's gap (at least 30 px) between
+  them and grow the way a designer pads a panel. A grown chart or table takes the height into its
+  own body (a table's rows stretch, a chart's bars space out) under a heading that stays at the
+  panel's top; other grown blocks keep their content centred. A chart of labelled tracks (see
+  sections/bars.py) does not grow: its thick bars set its rhythm. Only what no block can take
+  widens the gaps (to at most three times).
 - A conclusion strip tucks in at half the gap under the section it concludes.
 """
 from __future__ import annotations
@@ -21,7 +25,7 @@ from engine.compiler.draw import box, connector
 from engine.compiler.geometry import Layout, Shape
 from engine.compiler.page import Page, sections
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS, cards, chrome
+from engine.compiler.sections import RENDERERS, bars, cards, chrome
 from engine.compiler.style import Style
 
 # Sections drawn as one framed box: inside a panel, the panel is their frame.
@@ -62,21 +66,29 @@ def _inner_style(style: Style, kind: str) -> Style:
 
 
 def _panel(page: Page, blk: Block, x: float, y: float, w: float, extra: float) -> float:
-    """A heading and its section in one panel at (x, y), `extra` px taller than its content (which
-    stays centred); returns its height."""
+    """A heading and its section in one panel at (x, y), `extra` px taller than its content;
+    returns its height. A self-framed section takes the extra into its own body (a table
+    stretches its rows, a chart spaces its bars), the heading staying at the panel's top; other
+    content stays centred in the grown panel."""
     style = page.style
     pad = style.pad
-    body: list[Shape] = []
-    head_h = chrome.heading(body, blk.heading, x + pad, y + pad + extra / 2, w - 2 * pad, style)
-    top = y + pad + extra / 2 + head_h + pad * 0.5
     self_framed = blk.kind in SELF_FRAMED
+    lead = 0.0 if self_framed else extra / 2
+    body: list[Shape] = []
+    head_h = chrome.heading(body, blk.heading, x + pad, y + pad + lead, w - 2 * pad, style)
+    # a self-framed section pads its own top; others keep half a padding under the heading
+    top = y + pad + lead + head_h + (0 if self_framed else pad * 0.5)
     inner = Page(_inner_style(style, blk.kind), page.bound)
     inner.gradients = page.gradients
-    # a self-framed section pads itself inside the panel's width; others get the panel's padding
-    ix, iw = (x, w) if self_framed else (x + pad, w - 2 * pad)
-    inner_h = _render(inner, Block(blk.kind, blk.items), ix, top, iw, 0.0)
+    if self_framed:  # it pads itself inside the panel's width
+        render = RENDERERS[blk.kind]
+        natural = render(inner.scratch(), blk.items, x, top, w)
+        inner_h = max(render(inner, blk.items, x, top, w, height=natural + extra), natural + extra)
+        h = top - y + inner_h
+    else:
+        inner_h = _render(inner, Block(blk.kind, blk.items), x + pad, top, w - 2 * pad, 0.0)
+        h = top - y + inner_h + pad + extra / 2
     body.extend(inner.out)
-    h = top - y + inner_h + (0 if self_framed else pad) + extra / 2
     frame: list[Shape] = []
     box(frame, x, y, w, h, style, style.accent(None, blk.heading.order), rail=False)
     page.out.extend(frame + body)
@@ -106,6 +118,36 @@ def _spacings(blocks: list[Block], spacing: float) -> list[float]:
     return [spacing * (0.5 if i and blk.kind == "strip" else 1.0) for i, blk in enumerate(blocks)]
 
 
+def _growth(blk: Block) -> float:
+    """The most a block may grow, as a share of its natural height: MAX_GROWTH, but nothing for a
+    chart of labelled tracks, whose thick bars already set its rhythm (bars.labelled_tracks)."""
+    if blk.kind == "bars" and bars.labelled_tracks(blk.items):
+        return 0.0
+    return MAX_GROWTH
+
+
+def _share(tier: list[Block], spare: float) -> float:
+    """Give `spare` px to the blocks of a tier in proportion to their natural heights, each up to
+    its growth cap; what a capped block cannot take goes to the others. Returns what is left.
+    >>> a, b = Block("bars", [], natural=100.0), Block("table", [], natural=100.0)
+    >>> _share([a, b], 50.0), a.extra, b.extra
+    (0.0, 25.0, 25.0)
+    """
+    open_ = [b for b in tier if b.natural > 0 and _growth(b) > 0]
+    while spare > 0.01 and open_:
+        total = sum(b.natural for b in open_)
+        capped = [b for b in open_ if b.extra + spare * b.natural / total >= b.natural * _growth(b)]
+        if not capped:
+            for blk in open_:
+                blk.extra += spare * blk.natural / total
+            return 0.0
+        for blk in capped:
+            spare -= blk.natural * _growth(blk) - blk.extra
+            blk.extra = blk.natural * _growth(blk)
+        open_ = [b for b in open_ if all(b is not c for c in capped)]
+    return spare
+
+
 def arrange(bound: list[Bound], style: Style) -> Layout:
     page = Page(style, bound)
     page.header()
@@ -120,12 +162,7 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
              - sum(spaces))
     # panels take the spare height first (a chart or table reads better with air), then card rows
     for tier in ([b for b in blocks if b.heading is not None], [b for b in blocks if b.kind == "cards"]):
-        total = sum(b.natural for b in tier)
-        if spare <= 0 or not total:
-            continue
-        for blk in tier:
-            blk.extra = min(spare * blk.natural / total, blk.natural * MAX_GROWTH)
-        spare -= sum(b.extra for b in tier)
+        spare = _share(tier, spare)
     if len(blocks) > 1 and spare > 0:
         widen = min(spare / (len(blocks) - 1), spacing * 2)
         spaces = [sp + (widen if i else 0.0) for i, sp in enumerate(spaces)]

@@ -14,9 +14,17 @@ that exists only when the scene has a span_bracket. Scale rule, from the content
 Span rule: a span_bracket spans the bars written before it (by `order`) since the previous
 span_bracket; bars after the last bracket are unbracketed, and a bracket with no bars before it
 becomes a marker with its label. A run whose bracket text is taller than its bars grows its rows.
+
+Labelled tracks: a chart of a few bars (at most INLINE_MAX_BARS) that no scene gives a caption
+and no span_bracket needs no label column, so, as a poster designer draws a headline comparison,
+each track spans the whole chart, thick enough to carry its own words: the value inside the bar
+at its start (after the bar when the bar is too short for it), the label at the track's far end,
+and a bar's note centred under it in the bar's accent, as the comparison's verdict. Which mode a
+chart takes is read off the scene (component kinds and which fields it binds), never the words.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from engine.compiler.draw import box, connector, inner, text_block
@@ -28,6 +36,8 @@ from engine.compiler.themes import ink_on, mix
 
 STUB = 3.0  # px: the shortest bar drawn, so a zero still shows where its bar starts
 NOTE_INDENT = 10.0  # px: notes clear the chart's axis line
+INLINE_MAX_BARS = 3  # the most bars a chart draws as labelled tracks (see module docstring)
+INLINE_BAR = 1.75  # a labelled track's thickness, in value sizes (the memory-poster's 60 px)
 
 Run = tuple[list[Bound], Bound | None]  # the bars of one span, and the bracket that closes it
 
@@ -53,14 +63,20 @@ class _Metrics:
     bar_h: float
     row_gap: float
     rx: float
+    inline: bool = False  # labelled tracks (see module docstring)
+    note_gap: float = 0.0  # between a labelled track and its note (the row gap before spreading)
 
     @classmethod
-    def of(cls, style: Style) -> _Metrics:
+    def of(cls, style: Style, inline: bool = False) -> _Metrics:
         value = style.size("body")
         bar_h = round(value * 2.1, 1)
+        if inline:  # the value is set large inside a thick bar
+            value = round(style.size("value") * 0.7, 1)
+            bar_h = round(style.size("value") * INLINE_BAR, 1)
         rx = min(8.0, bar_h / 2) if style.frame == "card" else 2.0  # rounded bars on card frames
+        gap = max(12.0, style.gap * 0.7)
         return cls(style.size("body"), value, style.size("small"), style.size("value") * 0.72,
-                   bar_h, max(12.0, style.gap * 0.7), rx)
+                   bar_h, gap, rx, inline, gap)
 
 
 def _runs(items: list[Bound]) -> list[Run]:
@@ -78,8 +94,18 @@ def _runs(items: list[Bound]) -> list[Run]:
     return runs
 
 
-def _columns(x: float, w: float, style: Style, brackets: bool) -> _Columns:
+def labelled_tracks(items: list[Bound]) -> bool:
+    """Whether the chart draws its bars as labelled tracks: a few bars, none of which the scene
+    gives a caption, and no span_bracket (see module docstring)."""
+    bars = [b for b in items if b.name == "compare_bar"]
+    return (0 < len(bars) <= INLINE_MAX_BARS and len(bars) == len(items)
+            and not any(r.field == "caption" for b in bars for r in b.comp.refs))
+
+
+def _columns(x: float, w: float, style: Style, brackets: bool, inline: bool = False) -> _Columns:
     ix, iw = inner(x, w, style)
+    if inline:  # no label column: the track spans the chart
+        return _Columns(ix, 0.0, ix, iw, ix + iw, 0.0)
     gutter = max(16.0, style.gap * 0.8)
     label_w = min(300.0, max(150.0, iw * 0.24))
     bracket_w = min(280.0, max(170.0, iw * 0.2)) if brackets else 0.0
@@ -127,6 +153,8 @@ def _value(out: list[Shape], b: Bound, bar_end: float, cols: _Columns, m: _Metri
 def _row(out: list[Shape], gradients: list[Gradient], b: Bound, cols: _Columns, m: _Metrics,
          style: Style, length: float | None, scaled: bool) -> float:
     """One bar row with its top at y=0; returns the row's height."""
+    if m.inline:
+        return _track_row(out, gradients, b, cols, m, style, length)
     p = style.palette
     accent = style.accent(b.comp.attr("accent"), b.order)
     lh = style.line_height(m.label)
@@ -158,6 +186,50 @@ def _row(out: list[Shape], gradients: list[Gradient], b: Bound, cols: _Columns, 
         right += 6 + text_block(out, cols.track_x + NOTE_INDENT, right + 6, cols.track_w - NOTE_INDENT,
                                 note, m.small, p.text_muted, style, max_lines=2, role="bar-note")
     return max(left, right)
+
+
+def _track_row(out: list[Shape], gradients: list[Gradient], b: Bound, cols: _Columns, m: _Metrics,
+               style: Style, length: float | None) -> float:
+    """One labelled track with its top at y=0 (see module docstring); returns the row's height."""
+    p = style.palette
+    accent = style.accent(b.comp.attr("accent"), b.order)
+    off_scale = length is None
+    bar_w = cols.track_w if off_scale else length
+    out.append(Rect(cols.track_x, 0, cols.track_w, m.bar_h, mix(p.surface, p.text, 0.08), None, 0,
+                    m.rx, role="bar-track"))
+    name = f"bar{b.index}"
+    gradients.append(Gradient(name, 0, 0, 1, 1, ((0, accent, 1), (1, mix(accent, p.surface, 0.15), 1))))
+    out.append(Rect(cols.track_x, 0, bar_w, m.bar_h, f"url:{name}", accent if off_scale else None,
+                    1.5 if off_scale else 0, m.rx, opacity=0.55 if off_scale else 1, dash=off_scale,
+                    role="bar"))
+    baseline = m.bar_h / 2 + m.value * 0.36
+    right = cols.track_x + cols.track_w - 16  # the label's end
+    value_end = cols.track_x
+    slot = b.text("value")
+    if slot is not None and slot.text:
+        inside = text_width(slot.text, m.value, True) <= bar_w - 24
+        vx = cols.track_x + 12 if inside else cols.track_x + bar_w + 12
+        room = max(m.value, right - vx - 24)
+        text = wrap(slot.text, room, m.value, True, 1)[0]
+        colour = (p.accents["red"] if slot.missing else ink_on(accent) if inside else p.text)
+        out.append(Text(vx, baseline, text, m.value, colour, True, "start", placeholder=slot.missing,
+                        role="value"))
+        value_end = vx + text_width(text, m.value, True)
+    label = b.text("label")
+    if label is not None and label.text:
+        room = max(m.label, right - value_end - 24)
+        text = wrap(label.text, room, m.label, False, 1)[0]
+        on_bar = cols.track_x + bar_w > right - text_width(text, m.label) / 2
+        colour = (p.accents["red"] if label.missing else ink_on(accent) if on_bar else p.text_muted)
+        out.append(Text(right, m.bar_h / 2 + m.label * 0.36, text, m.label, colour, False, "end",
+                        placeholder=label.missing, role="bar-label"))
+    h = m.bar_h
+    note = b.text("note")
+    if note and note.text:
+        size = round(m.label * 1.2, 1)
+        h += m.note_gap + text_block(out, cols.track_x, h + m.note_gap, cols.track_w, note, size, accent,
+                                    style, bold=True, anchor="middle", max_lines=2, role="bar-note")
+    return h
 
 
 def _bracket_text(out: list[Shape], b: Bound, x: float, w: float, m: _Metrics, style: Style,
@@ -238,17 +310,39 @@ def _run(out: list[Shape], gradients: list[Gradient], run: Run, y: float, cols: 
     return height
 
 
-def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
-    """Draw the chart panel at (x, y), `w` wide; returns its height."""
+SPREAD_MAX = 1.5  # a spread gap grows by at most this share of the row gap
+
+
+def render(page, items: list[Bound], x: float, y: float, w: float, height: float | None = None) -> float:
+    """Draw the chart panel at (x, y), `w` wide; returns its height.
+
+    `height`, when given and taller than the chart needs, is the height to fill: the spare is
+    spread evenly above the first row, between the rows and under the last (each space growing
+    by at most SPREAD_MAX row gaps), so a chart that a poster panel grows keeps its bars evenly
+    spaced rather than floating in a band of air; what is left stays under the chart."""
+    if height is not None:
+        natural = _chart(page.scratch(), items, x, y, w, 0.0)
+        per_px = _chart(page.scratch(), items, x, y, w, 1.0) - natural  # spaces that spread
+        if height > natural and per_px > 0:
+            spread = min((height - natural) / per_px, _Metrics.of(page.style).row_gap * SPREAD_MAX)
+            if _chart(page.scratch(), items, x, y, w, spread) <= height + 0.01:
+                return _chart(page, items, x, y, w, spread)
+    return _chart(page, items, x, y, w, 0.0)
+
+
+def _chart(page, items: list[Bound], x: float, y: float, w: float, spread: float) -> float:
+    """The chart with `spread` px added above, between and under its rows."""
     style = page.style
     runs = _runs(items)
-    cols = _columns(x, w, style, any(bracket for _, bracket in runs))
-    m = _Metrics.of(style)
+    inline = labelled_tracks(items)
+    cols = _columns(x, w, style, any(bracket for _, bracket in runs), inline)
+    m = _Metrics.of(style, inline)
+    m = dataclasses.replace(m, row_gap=m.row_gap + spread)
     bars = [b for bars, _ in runs for b in bars]
     lengths = _lengths(bars, cols.track_w)
     scaled = any(b.magnitude is not None for b in bars)
     body: list[Shape] = []
-    top = y + style.pad + (6 if style.emphasis == "top" and style.rail != "none" else 0)
+    top = y + style.pad + (6 if style.emphasis == "top" and style.rail != "none" else 0) + spread
     cy = top
     for i, run in enumerate(runs):
         if i:  # a faint rule where one bracketed run ends and the next begins
@@ -258,10 +352,10 @@ def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
             cy += m.row_gap
         cy += _run(body, page.gradients, run, cy, cols, m, style, lengths, scaled) + m.row_gap
     cy -= m.row_gap if runs else 0
-    height = max(cy - y + style.pad, 2 * style.pad + m.bar_h)
+    height = max(cy - y + style.pad + spread, 2 * style.pad + m.bar_h)
     frame: list[Shape] = []
     box(frame, x, y, w, height, style, style.accent(None, 0), role="chart")
-    if scaled:  # the axis every scaled bar starts from
+    if scaled and not inline:  # the axis every scaled bar starts from
         frame.append(Line(((cols.track_x, top - 6), (cols.track_x, cy + 6)), style.palette.text_faint,
                           1.5, role="scale"))
     page.out.extend(frame)

@@ -7,7 +7,15 @@ that hold in every family:
   attribute wins over it, so a red warning or a blue success card can be written.
 - A value is the card's number: it is drawn large, and shrinks to fit its card (never below the
   title size) rather than wrapping mid-number. A hero card's value is the poster's statement:
-  larger still, centred across the card, with its caption centred under it.
+  larger still, centred across the card, with its caption centred under it. When the hero's
+  title fits in the margin beside the centred value, the title is a corner label: the value's
+  band starts level with the title's line and the value, taking the line the title gave up, is
+  set larger (see `_corner_title`).
+- Reading order: title, value, caption; a metric leads with its value; a verdict (warning,
+  success) gives its reasons first and ends on its value, the card's bottom line (the
+  memory-reality poster's cost cards).
+- A warning or success card marks its state with a corner disc, unless the scene's rail is
+  accent: the card's rail, already in the state's colour, says it.
 - A card taller than its content because its row is taller keeps its content at the top, so
   titles across a row line up; height a layout adds to a row to fill the page is split above and below
   the row's content, so a grown card does not end in an empty well.
@@ -36,6 +44,7 @@ class Variant:
     mark: str            # corner mark glyph
     tinted: bool         # fill tinted by the accent, outline in the accent
     statement: bool      # the value centred across the card (hero)
+    verdict: bool = False  # reasons first, the value last as the card's bottom line
 
 
 VARIANTS = {
@@ -43,10 +52,13 @@ VARIANTS = {
     "hero": Variant(None, 1.9, False, "", False, True),
     "metric": Variant(None, 1.5, False, "", False, False),
     "note": Variant(None, 0.8, True, "", False, False),
-    "warning": Variant("amber", 1.0, False, "!", True, False),
-    "success": Variant("green", 1.0, False, "\u2713", True, False),
+    "warning": Variant("amber", 1.0, False, "!", True, False, True),
+    "success": Variant("green", 1.0, False, "\u2713", True, False, True),
 }
 BLOCK_GAP = 6.0   # px between a card's text blocks
+CORNER_VALUE_SCALE = 2.1  # a statement value beside a corner title, in value sizes
+CORNER_OVERLAP = 0.8  # the share of the corner title's line above the value's band
+CORNER_GAP = 24.0  # px between a corner title and the value beside it
 
 
 def variant_of(b: Bound) -> Variant:
@@ -92,23 +104,48 @@ def _blocks(b: Bound, tw: float, style: Style, v: Variant, accent: str) -> list[
     if b.name == "section_card":
         value_slot = b.text("value")
         value_size = fit_size(value_slot, tw, style.size("value") * v.value_scale, style.size("title"))
+        corner = v.statement and _corner_title(b, tw, style)
+        if corner:  # the value takes the line the title gave up
+            value_size = fit_size(value_slot, tw, style.size("value") * CORNER_VALUE_SCALE, value_size)
         plain = b.comp.attr("variant", "default") == "default"
         value = functools.partial(add, value_slot, value_size, p.text if plain or v.statement else accent,
                                   bold=True, lines=6, centred=v.statement,
                                   role="value" if value_size > style.size("title") else "title")
         title = functools.partial(add, b.text("title"), style.size("title"), title_fill, bold=True,
                                   role="title")
-        for part in (value, title) if b.comp.attr("variant") == "metric" else (title, value):
+        caption = functools.partial(add, b.text("caption"), style.size("body"), p.text_muted, lines=6,
+                                    role="caption",
+                                    # a caption centres under a centred value (a hero without a
+                                    # value reads as a plain card)
+                                    centred=v.statement and bool(value_slot and value_slot.text))
+        variant = b.comp.attr("variant")
+        order = ((value, title, caption) if variant == "metric"
+                 else (title, caption, value) if v.verdict else (title, value, caption))
+        first = len(blocks)  # the title's block, when a corner title leads (after any tag)
+        for part in order:
             part()
-        # a caption centres under a centred value (a hero without a value reads as a plain card)
-        add(b.text("caption"), style.size("body"), p.text_muted, lines=6, role="caption",
-            centred=v.statement and bool(value_slot and value_slot.text))
+        if corner:  # the title's line overlaps the value's band (see _corner_title)
+            shapes, h = blocks[first]
+            blocks[first] = (shapes, round(h * CORNER_OVERLAP - BLOCK_GAP, 1))
     else:
         add(b.text("title"), style.size("title"), title_fill, bold=True, role="title")
         size = style.size("subtitle") if b.name == "thesis_box" else style.size("body")
         add(b.text("text"), size, p.text if b.name == "thesis_box" else p.text_muted, lines=8,
             role="paragraph")
     return blocks
+
+
+def _corner_title(b: Bound, tw: float, style: Style) -> bool:
+    """Whether a statement card sets its title as a corner label: a one-line title that fits in
+    the margin its centred value leaves (the value measured at CORNER_VALUE_SCALE). The value's
+    band then starts CORNER_OVERLAP of the way down the title's line, as a poster sets a kicker
+    beside its headline figure, and the value takes the line the title gave up."""
+    title, value = b.text("title"), b.text("value")
+    if not (title and title.text and value and value.text) or "\n" in title.text + value.text:
+        return False
+    size = fit_size(value, tw, style.size("value") * CORNER_VALUE_SCALE, style.size("title"))
+    margin = (tw - text_width(value.text, size, True)) / 2
+    return text_width(title.text, style.size("title"), True) + CORNER_GAP <= margin
 
 
 def _tag(slot: Slot, accent: str, style: Style) -> Block:
@@ -134,7 +171,10 @@ def card(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style,
     v = variant_of(b)
     accent = style.accent(b.comp.attr("accent") or v.accent, b.order)
     tx, tw = inner(x, w, style)
-    if v.mark:
+    # the corner mark signals the card's state where nothing else does: an accent rail, already in
+    # the state's colour along the card's edge, says it instead
+    mark = "" if style.rail == "accent" else v.mark
+    if mark:
         tw -= 34 if anchor_of(style) == "start" else 68
         if anchor_of(style) == "middle":
             tx += 34
@@ -146,10 +186,10 @@ def card(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style,
     fill = style.tint(accent, 0.14) if v.tinted or b.name == "thesis_box" else None
     box(out, x, y, w, h, style, accent, fill=fill, dash=v.dashed,
         stroke=accent if v.tinted else None, rail=not v.statement, role=b.name)
-    if v.mark:
+    if mark:
         mx = x + w - style.pad - 12
         out.append(Circle(mx, y + style.pad + 12, 13, accent, role="mark"))
-        out.append(Text(mx, y + style.pad + 17.5, v.mark, 15, p.surface, True, "middle", role="mark"))
+        out.append(Text(mx, y + style.pad + 17.5, mark, 15, p.surface, True, "middle", role="mark"))
     if b.name == "thesis_box" or (v.statement and style.rail != "none"):
         # a thesis's or a statement's rail runs down its left edge, as on a pull quote
         colour = accent if b.name == "thesis_box" or style.rail == "accent" else p.stroke

@@ -3,16 +3,26 @@
 Columns are sized from their content: each column gets room for its longest word (never less
 than a small minimum, never more than an equal share); when every cell fits on one line the slack
 follows the line widths, and when not, the width is shared by the square root of the line widths,
-a short column keeping its whole line (see `_grow`). Cells wrap inside their column and a row is as tall as its tallest cell, so one
-long cell grows only its own row.
+a short column keeping its whole line (see `_grow`). Cells wrap inside their column and a row is
+as tall as its tallest cell, so one long cell grows only its own row. Text columns align left and
+quantity columns right, so their digits line up.
 
-Rows: a table_header draws a bold header row on a tinted fill wherever it is written (a second
-header starts a new group); body rows alternate two subtle fills, and `state` tints a row
-(highlight: the row's accent, else the tone; success/warning/danger: green/amber/red) with a
-coloured marker on its left edge. A highlight, or an explicit `accent`, also colours the row's
-label (column 1) and, on a normal row, the marker. A row's `note` is a muted line under its cells
-spanning the whole row, not a column: a note on one row then never narrows every other row's
-cells.
+Ledger: an open table (`frame:none`, which is also how a table sits in a poster's panel: its rows
+are bands with no box of their own) whose every line fits with LEDGER_GUTTER paddings either side
+of it reads as a ledger, as the memory-reality poster draws its fit table: each column is as wide
+as its widest line plus that gutter, packed from the left at an even rhythm, the last column (the
+verdict a comparison ends on) takes the rest, and every cell is centred in its column.
+
+Rows: a table_header draws a bold header row wherever it is written (a second header starts a
+new group): on card frames a card of its own; otherwise a band tinted by the tone with an accent
+rule under it where the scene's rail is accent, and a neutral band one step lighter than the
+surface where the rail is muted or none. Body rows alternate two subtle fills, and `state` tints
+a row (highlight: the row's accent, else the tone; success/warning/danger: green/amber/red) with
+a coloured marker on its left edge; in an open table, whose rows are bands without a frame, the
+state outlines the row's band in its colour instead. A highlight, or an explicit `accent`, also
+colours the row's label (column 1) and, on a normal row, the marker. A row's `note` is a muted
+line under its cells spanning the whole row, not a column: a note on one row then never narrows
+every other row's cells.
 """
 from __future__ import annotations
 
@@ -37,6 +47,7 @@ MAX_CELL_LINES = 6
 MAX_NOTE_LINES = 3
 MIN_TEXT_W = 40.0  # the narrowest text column, px, when the table is wide enough for it
 MARKER_W = 4.0
+LEDGER_GUTTER = 2.0  # an open ledger's space each side of a column's widest line, in paddings
 EMPTY = Slot("\u2014")  # a cell the row does not fill shows a faint dash, not a hole
 NOTE_MARK = "\u21b3 "
 TAG_PAD = 11.0  # px each side of a tag pill's label
@@ -56,6 +67,7 @@ class Columns:
     numeric: tuple[bool, ...]
     pad: float  # horizontal padding inside each cell
     tag_w: float = 0.0  # the width every tag pill in column 1 shares (0: no row has a tag)
+    centred: bool = False  # a ledger: every cell centred in its column
 
 
 def column_count(items: list[Bound]) -> int:
@@ -181,12 +193,35 @@ def _columns(items: list[Bound], n: int, x: float, w: float, style: Style) -> Co
     natural[0] = max(natural[0], tag_w)
     floor = min(MIN_TEXT_W, share)
     mins = [min(max(wd, floor), share) for wd in word]
-    widths = _grow(mins, natural, room, word)
+    # an open table (frame none: its rows are bands on the page or in a poster's panel) reads as a
+    # ledger when its lines fit with room to spare
+    ledger = (_ledger(natural, room, max(0.0, LEDGER_GUTTER * style.pad - pad))
+              if style.frame == "none" else None)
+    widths = ledger or _grow(mins, natural, room, word)
     xs, cx = [], x
     for cw in widths:
         xs.append(cx)
         cx += cw + 2 * pad
-    return Columns(tuple(xs), tuple(cw + 2 * pad for cw in widths), _numeric(items, n), pad, tag_w)
+    return Columns(tuple(xs), tuple(cw + 2 * pad for cw in widths), _numeric(items, n), pad, tag_w,
+                   ledger is not None)
+
+
+def _ledger(natural: list[float], room: float, gutter: float) -> list[float] | None:
+    """Text widths of a ledger's columns (see module docstring): each column its widest line plus
+    `gutter` px a side, packed from the left, the last column taking what is left; None when the
+    lines do not fit so (the table then sizes its columns as any other).
+    >>> _ledger([60.0, 80.0, 40.0], 500.0, 20.0)
+    [100.0, 120.0, 280.0]
+    >>> _ledger([60.0, 80.0, 400.0], 500.0, 20.0) is None
+    True
+    """
+    if len(natural) < 2:
+        return None
+    widths = [nat + 2 * gutter for nat in natural[:-1]]
+    last = room - sum(widths)
+    if last < natural[-1] + 2 * gutter:
+        return None
+    return [round(x, 1) for x in widths + [last]]
 
 
 def _grow(mins: list[float], natural: list[float], room: float,
@@ -288,7 +323,8 @@ def _cells(out: list[Shape], b: Bound, cols: Columns, y: float, h: float, style:
                 _tag(out, b, tag, cx + cols.pad, top, style)
                 top += tag[2] + TAG_GAP
         text_block(out, cx + cols.pad, top, tw, slot, size, fill, style, bold=bold,
-                   anchor="end" if cols.numeric[k] else "start", max_lines=MAX_CELL_LINES,
+                   anchor="middle" if cols.centred else "end" if cols.numeric[k] else "start",
+                   max_lines=MAX_CELL_LINES,
                    role="table-head" if header else "table-cell")
 
 
@@ -306,9 +342,12 @@ def _header_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w
     if style.frame == "card":  # a card of its own, one step lighter than the rows it heads
         out.append(Rect(x, y, w, h, style.tint(accent, 0.08), style.palette.stroke, 1.2, 10,
                         role="table-header"))
-    else:
+    elif style.rail == "accent":
         out.append(Rect(x, y, w, h, style.tint(accent, 0.26), rx=4, role="table-header"))
         out.append(Rect(x, y + h - 2, w, 2, accent, role="table-header-rule"))
+    else:
+        p = style.palette
+        out.append(Rect(x, y, w, h, mix(p.surface, p.text, 0.1), rx=4, role="table-header"))
     cells_h = _cells_height(b, cols, style)
     _cells(out, b, cols, y + (h - cells_h) / 2, cells_h, style, None)
 
@@ -398,11 +437,15 @@ def _body_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w: 
     vpad = _row_pad(style)
     note_h = _note_height(b, w, cols, style)
     cells_h = _cells_height(b, cols, style)
+    marker = _marker(b, style)
     if style.frame == "card":
         out.append(Rect(x, y, w, h, _row_fill(b, stripe, style), p.stroke, 1.2, 10, role="table-row"))
+    elif style.frame == "none" and b.comp.attr("state", "normal") != "normal":
+        # an open table's rows are bands without a frame: a state outlines its band instead
+        out.append(Rect(x, y, w, h, _row_fill(b, stripe, style), marker, 2, 4, role="table-row"))
+        marker = None
     else:
         out.append(Rect(x, y, w, h, _row_fill(b, stripe, style), role="table-row"))
-    marker = _marker(b, style)
     if marker:
         inset = 6 if style.frame == "card" else 0  # clear of the card's rounded corners
         out.append(Rect(x, y + inset, MARKER_W, h - 2 * inset, marker, role="table-marker"))
