@@ -281,3 +281,22 @@ def test_the_lane_grows_into_the_canvas_height_but_not_past_its_aspect(canvas):
     assert layout.height == {"wide": 900, "panorama": 600}[canvas]
     assert all(r.h <= r.w * 1.1 + 0.5 for r in boxes)
     assert max(r.h for r in boxes) > 150  # grown well past a title-only box
+
+
+def test_a_stage_alone_in_the_last_row_is_the_lanes_result_and_is_tinted():
+    doc = load("[scene] [canvas:panorama] [layout:pipeline_lane] [density:compact] [frame:card] "
+               "[header_band:@header_band.0.headline] "
+               + " ".join(f"[stage_card:@stage_card.{i}.title|@stage_card.{i}.caption]" for i in range(6))
+               + " [/scene]")
+    content = {"header_band": [{"headline": "H"}],
+               "stage_card": [{"title": f"S{i}", "caption": "short"} for i in range(6)]}
+    layout = compile_scene(doc.scene, content, strict=True).layout
+    boxes = stages(layout)
+    rows = sorted({r.y for r in boxes})
+    assert len(rows) == 2 and sum(r.y == rows[1] for r in boxes) == 1
+    last = stage_of(layout, 6)
+    assert {r.fill for r in boxes if r is not last} == {boxes[0].fill}  # the others: plain surface
+    assert last.fill != boxes[0].fill
+    # a lane whose last row holds several stages has no single result: every box stays plain
+    plain = scene(8, caption=LONG).layout
+    assert len({r.fill for r in stages(plain)}) == 1

@@ -416,3 +416,27 @@ def test_a_table_in_a_poster_panel_is_an_open_ledger_that_takes_the_panels_heigh
     body = rows_of(layout)
     assert body[-1].y + body[-1].h > panel.y + panel.h * 0.8  # the rows took the panel's height
     assert {t.anchor for t in layout.shapes if isinstance(t, Text) and t.role == "table-cell"} == {"middle"}
+
+
+def test_under_an_open_title_the_header_row_stretches_like_a_record():
+    rows = [[f"Case {i}", "Why it matters", "make check", "Owner"] for i in range(5)]
+    header = ["Case", "Why", "Check", "Owner"]
+
+    def ratio(layout: Layout) -> float:
+        head = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "table-header")
+        return head.h / rows_of(layout)[0].h
+
+    banded = compile_table(header, rows, frame="card")
+    content: dict = {"header_band": [{"headline": "Table"}],
+                     "table_header": [dict(zip([f"column_{k + 1}" for k in range(4)], header))],
+                     "table_row": [dict(zip([f"column_{k + 1}" for k in range(4)], r)) for r in rows]}
+    head = HEAD.format(theme="infra_dark", tone="amber").replace("[frame:panel]", "[frame:card]")
+    parts = [head, "[header_band:@header_band.0.headline|band=open]",
+             _component("table_header", 0, [f"column_{k + 1}" for k in range(4)], {}),
+             *(_component("table_row", i, [f"column_{k + 1}" for k in range(4)], {}) for i in range(5)),
+             "[/scene]"]
+    doc = load("\n".join(parts))
+    assert not doc.diagnostics, [d.format() for d in doc.diagnostics]
+    opened = compile_scene(doc.scene, content).layout
+    assert opened.height == banded.height  # both fill the canvas, neither grows it
+    assert ratio(opened) > ratio(banded) + 0.2

@@ -15,6 +15,7 @@
 [connector:line]
 [topic:edge_case_matrix]
 [header_band]
+[band:open]
 [headline_ref:header_band.0.headline]
 [subtitle_ref:header_band.0.subtitle]
 [/header_band]

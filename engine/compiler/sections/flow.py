@@ -7,7 +7,9 @@ stage under the fifth). The turn runs round the end of the first row, in room ke
 (TURN_ROOM), so the rows sit close; a turn that carries a label goes straight down between the
 rows instead, its words beside it reaching into that room. The free columns beside a short second row are offered
 to the family (`room`, `render(beside=...)`), and a family with height to spare may `grow` the
-stage bodies. flow_arrow components add words and edges:
+stage bodies. A stage standing alone in the second row is the lane's result (what the lane turns
+round to produce: the pipeline-overview asset's "Run" box): its body is tinted by its accent
+(RESULT_TINT), so the outcome reads apart from the steps that lead to it. flow_arrow components add words and edges:
 
 - without refs, a flow_arrow labels the connector between the stages written before and after it;
 - with from_ref/to_ref naming two stage node_ids, it joins those stages: a step to the next stage
@@ -44,6 +46,7 @@ LANE_GAP = 10.0      # between routing lanes
 PILL_MAX = 240.0     # widest label pill on a routed edge (longer labels get an ellipsis)
 STAGE_ASPECT = 1.1   # height / width a stage box grows to when its family has height to spare
 OFFSET = 12.0        # how far bracket and curve connectors shift their ends
+RESULT_TINT = 0.24   # how strongly a lane's result (a stage alone in its row) is tinted by its accent
 
 
 @dataclass
@@ -141,14 +144,15 @@ def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: 
 
 
 def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, style: Style,
-           head_min: float = 0.0, body_min: float = 0.0) -> tuple[float, float]:
+           head_min: float = 0.0, body_min: float = 0.0, result: bool = False) -> tuple[float, float]:
     """One numbered stage box; returns its natural (head, body) heights.
 
     The head (number badge and bold title) takes the scene's emphasis: a strip across the top with
     the two at its left (top) or centred as one group over centred captions (center), a band down
     the left (left); rail says how strongly it is coloured, and with rail none there is no strip:
     a rule under the head, a centre head's badge standing over its title.
-    Drawn at least `head_min` / `body_min` tall so every box in the lane lines up.
+    Drawn at least `head_min` / `body_min` tall so every box in the lane lines up; a `result`
+    stage (the lane's outcome) has its body tinted by its accent.
     """
     pad = style.pad
     accent = style.accent(b.comp.attr("accent"), b.order)
@@ -183,7 +187,7 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     head_h, body_h = max(head, head_min), max(body, body_min)
 
     box(out, x, y, w, head_h + body_h, style, accent, stroke=accent if style.rail == "accent" else None,
-        rail=False, role="stage")
+        fill=style.tint(accent, RESULT_TINT) if result else None, rail=False, role="stage")
     title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style)
     out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
     ns = round(d * 0.52, 1)
@@ -523,8 +527,10 @@ def _draw_lane(page, stages, labels, edges, x, y, w, style, grow: float = 0.0,
     if lane.rows == 2:
         lane.tops[1] = lane.tops[0] + lane.box_h + max(turn_room, _band_height(count["between"], ph))
 
+    alone = lane.rows == 2 and n - lane.cols == 1  # the last stage stands alone in its row
     for i, b in enumerate(stages):
-        _stage(out, b, i + 1, lane.x(i), lane.y(i), lane.box_w, style, head_h, body_h)
+        _stage(out, b, i + 1, lane.x(i), lane.y(i), lane.box_w, style, head_h, body_h,
+               result=alone and i == n - 1)
     for i in range(n - 1):
         _connect(out, lane, i, stages, labels.get(i), style)
     for route in routes:

@@ -81,11 +81,14 @@ def column_count(items: list[Bound]) -> int:
     return min(n, MAX_COLUMNS)
 
 
-def render(page, items: list[Bound], x: float, y: float, w: float, height: float | None = None) -> float:
+def render(page, items: list[Bound], x: float, y: float, w: float, height: float | None = None,
+           header_share: float | None = None) -> float:
     """Draw the table at (x, y), `w` wide; returns its height.
 
     `height`, when given and taller than the table needs, is the height to fill: the spare goes
-    into the body rows (see `_stretch`), so a table that is the page's argument fills its page.
+    into the body rows (see `_stretch`), so a table that is the page's argument fills its page;
+    `header_share` is the share of a body row's gain a header row takes (HEADER_STRETCH unless
+    the family says otherwise, e.g. HEADER_STRETCH_OPEN under an open title).
     Frames: `card` draws every row as its own rounded card with a gap between (the rows read as
     records); `panel` and `none` draw one framed box of contiguous striped rows."""
     style = page.style
@@ -100,7 +103,8 @@ def render(page, items: list[Bound], x: float, y: float, w: float, height: float
     naturals = [_header_height(b, cols, style) if b.name == "table_header"
                 else _body_height(b, cols, tw, style) for b in items]
     natural = top - y + sum(naturals) + gap * max(0, len(items) - 1) + edge
-    extras = _stretch(items, naturals, (height or 0.0) - natural)
+    extras = _stretch(items, naturals, (height or 0.0) - natural,
+                      HEADER_STRETCH if header_share is None else header_share)
     body: list[Shape] = []
     cy, stripe = top, 0
     for i, (b, h) in enumerate(zip(items, naturals)):
@@ -134,17 +138,22 @@ def cols_inset(style: Style) -> float:
 
 
 HEADER_STRETCH = 0.25  # a header row takes this share of what each body row gains
+# Under a title set open on the page (no header band) the table's header row is the first band
+# across the page: it stands nearly as tall as a record (the edge-case matrix's 70 px header row
+# over 104 px rows), so it takes a body row's whole share.
+HEADER_STRETCH_OPEN = 1.0
 STRETCH_MAX = 1.5  # a stretched row grows by at most this share of its natural height
 
 
-def _stretch(items: list[Bound], naturals: list[float], spare: float) -> list[float]:
-    """Extra height per row: the spare shared by the rows, a header taking half a body row's
-    share, each capped at STRETCH_MAX of its own height so that a short table on a tall page does
+def _stretch(items: list[Bound], naturals: list[float], spare: float,
+             header_share: float = HEADER_STRETCH) -> list[float]:
+    """Extra height per row: the spare shared by the rows, a header taking `header_share` of a
+    body row's share, each capped at STRETCH_MAX of its own height so that a short table on a tall page does
     not balloon (what is left stays below the table).
     >>> _stretch([], [], 10.0)
     []
     """
-    weights = [HEADER_STRETCH if b.name == "table_header" else 1.0 for b in items]
+    weights = [header_share if b.name == "table_header" else 1.0 for b in items]
     if spare <= 0 or not any(b.name == "table_row" for b in items):
         return [0.0] * len(items)
     share = spare / sum(weights)
