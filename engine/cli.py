@@ -12,6 +12,8 @@
     ck tokenizer build|coverage|budget       the tokenizer and its reports
     ck data build|qc|audit                   dataset builder, QC and curriculum audit
     ck preflight SPEC.toml                   the six pre-training gates
+    ck parity --config NAME                  the CK <-> PyTorch parity regimen
+    ck train SPEC.toml [--resume]            train a spec (torchrun for DDP)
 """
 from __future__ import annotations
 
@@ -261,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     from engine.data.cli import add_parser as add_data_parser
 
     add_data_parser(sub)
+    from engine.ck.cli import add_parser as add_parity_parser
+
+    add_parity_parser(sub)
     pf = sub.add_parser("preflight", help="the six pre-training gates of a spec; exit 1 if any blocks")
     pf.add_argument("spec", help="SPEC.toml")
     pf.add_argument("--data", help="a built dataset folder (default: build the spec into OUT/data)")
