@@ -266,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     from engine.ck.cli import add_parser as add_parity_parser
 
     add_parity_parser(sub)
+    from engine.train.cli import add_parser as add_train_parser
+
+    add_train_parser(sub)
     pf = sub.add_parser("preflight", help="the six pre-training gates of a spec; exit 1 if any blocks")
     pf.add_argument("spec", help="SPEC.toml")
     pf.add_argument("--data", help="a built dataset folder (default: build the spec into OUT/data)")

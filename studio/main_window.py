@@ -18,7 +18,8 @@ from studio.budget_panel import BudgetPanel
 from studio.editor import SceneEditor
 from studio.gold_panel import GoldPanel
 from studio.preview import SvgPreview
-from studio.workers import BudgetWorker, CompileWorker, GoldWorker, start
+from studio.training_panel import TrainingPanel
+from studio.workers import BudgetWorker, CompileWorker, GoldWorker, PreflightWorker, TrainWorker, start
 
 DEBOUNCE_MS = 120
 
@@ -80,6 +81,21 @@ class MainWindow(QMainWindow):
         self.gold_dock = self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.budget = BudgetPanel()
         self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
+        from engine.paths import ROOT
+
+        self.training = TrainingPanel(ROOT / "specs" / "spec01.toml", ROOT / "out" / "runs")
+        self.training_dock = self._dock("Training", self.training, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.train_worker = TrainWorker()
+        self.train_thread = start(self.train_worker, self)
+        self.training.start_requested.connect(self.train_worker.start)
+        self.training.stop_requested.connect(self.train_worker.stop)
+        self.train_worker.event_arrived.connect(self.training.on_event)
+        self.train_worker.failed.connect(self.training.on_failed)
+        self.preflight_worker = PreflightWorker()
+        self.preflight_thread = start(self.preflight_worker, self)
+        self.training.preflight_requested.connect(self.preflight_worker.run)
+        self.preflight_worker.gate_done.connect(self.training.on_gate)
+        self.preflight_worker.failed.connect(self.training.on_failed)
 
         self.worker = CompileWorker()
         self.thread = start(self.worker, self)
@@ -277,7 +293,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         QSettings("CK", "Scene Studio").setValue("geometry", self.saveGeometry())
-        for thread in (self.thread, self.gold_thread, self.budget_thread):
+        self.train_worker.stop()
+        if self.train_worker.handle is not None:
+            self.train_worker.handle.join(10)
+        for thread in (self.thread, self.gold_thread, self.budget_thread, self.train_thread, self.preflight_thread):
             thread.quit()
             thread.wait(2000)
         event.accept()

@@ -130,3 +130,59 @@ class BudgetWorker(QObject):
             g = report.gold
             self.gold_measured.emit({"p50": g.p50, "p95": g.p95, "max": g.max,
                                      "longest_output": g.longest_output, "longest_name": g.longest_name})
+
+
+class TrainWorker(QObject):
+    """Prepares a run (dataset, tokenizer, gates: seconds of work) off the GUI thread, then lets
+    the engine train on its own thread; every event comes back as a signal."""
+
+    event_arrived = Signal(dict)
+    failed = Signal(str)
+
+    def __init__(self):
+        super().__init__()
+        self.handle = None
+
+    @Slot(str, str, bool, int, bool)
+    def start(self, spec: str, run_dir: str, resume: bool, max_steps: int, skip_preflight: bool) -> None:
+        from engine.fileio import InputError
+        from engine.train import start_in_thread
+        from engine.train.run import prepare_run
+
+        if self.handle is not None and self.handle.running:
+            self.failed.emit("a run is already training")
+            return
+        try:
+            trainer = prepare_run(spec, run_dir or None, resume=resume, skip_preflight=skip_preflight,
+                                  max_steps=max_steps or None)
+        except InputError as e:
+            self.failed.emit(str(e))
+            return
+        self.handle = start_in_thread(trainer, self.event_arrived.emit)  # emit is thread-safe
+
+    @Slot()
+    def stop(self) -> None:
+        if self.handle is not None:
+            self.handle.stop()
+
+
+class PreflightWorker(QObject):
+    gate_done = Signal(dict)
+    finished = Signal(bool)
+    failed = Signal(str)
+
+    @Slot(str)
+    def run(self, spec: str) -> None:
+        from dataclasses import asdict
+        from pathlib import Path
+
+        from engine.fileio import InputError
+        from engine.preflight import run_preflight
+
+        try:
+            out = Path("out") / "preflight" / Path(spec).stem
+            result = run_preflight(Path(spec), out, on_gate=lambda g: self.gate_done.emit(asdict(g) | {"passed": g.passed}))
+        except InputError as e:
+            self.failed.emit(str(e))
+            return
+        self.finished.emit(result.passed)

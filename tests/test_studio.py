@@ -141,3 +141,47 @@ def test_budget_meter_follows_the_scene_and_shows_chips(window, qtbot):
     window.budget.show_chips.setChecked(True)
     assert "[footer_note]" in window.budget.chips.toPlainText()
     qtbot.waitUntil(lambda: "p95" in window.budget.gold.text(), timeout=20000)
+
+
+TINY_TRAIN = """
+[train]
+size = "tiny"
+batch = 2
+lr = 3e-3
+min_lr = 3e-4
+warmup_steps = 1
+checkpoint_every = 2
+
+[[train.stages]]
+name = "pretrain"
+buckets = ["anchor_replay", "direct"]
+steps = 3
+
+[[train.stages]]
+name = "midtrain"
+buckets = ["anchor_replay"]
+steps = 30
+"""
+
+
+def test_training_panel_starts_plots_and_stops_a_run(window, qtbot, tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    spec = (root / "specs" / "spec01.toml").read_text().split("\n[train]\n")[0]
+    spec = spec.replace('gold_pack = "../gold"', f'gold_pack = "{root / "gold"}"')
+    (tmp_path / "spec.toml").write_text(spec + TINY_TRAIN)
+    panel = window.training
+    panel.runs = tmp_path / "runs"
+    panel.spec.setText(str(tmp_path / "spec.toml"))
+    panel.run_name.setText("tiny")
+    panel.skip_preflight.setChecked(True)
+    panel.start_button.click()
+    assert not panel.start_button.isEnabled() and panel.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: len(panel.steps) >= 5, timeout=90000)
+    assert {e["stage"] for e in panel.steps} == {"pretrain", "midtrain"}
+    qtbot.waitUntil(lambda: panel.curves["loss"].getData()[0] is not None
+                    and len(panel.curves["loss"].getData()[0]) >= 5, timeout=2000)
+    assert panel.stages[1][1] == "midtrain"
+    panel.stop_button.click()
+    qtbot.waitUntil(lambda: panel.status.text().startswith(("stopped", "finished")), timeout=30000)
+    assert panel.checkpoints.count() >= 1 and panel.start_button.isEnabled()
+    assert panel.overlays.count() == 1  # the run just made can now be overlaid

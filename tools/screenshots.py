@@ -47,14 +47,21 @@ def main() -> int:
     ok = wait_until(app, lambda: window.preview.renderer.isValid() and "parity" in window.gold.score.text()
                     and window.budget.meter.output > 0)
     window.budget.show_chips.setChecked(True)
+    from studio.training_panel import read_metrics
+
+    runs = sorted((ROOT / "out" / "runs").glob("*/metrics.jsonl"), key=lambda p: p.stat().st_mtime)
+    if runs:  # replay the newest run's events, as they arrived while it trained
+        for event in read_metrics(runs[-1]):
+            window.training.on_event(event)
     wait_until(app, lambda: False, 300)
     args.out.mkdir(parents=True, exist_ok=True)
     shots = {"window": window, "editor": window.tabs, "preview": window.preview, "gold": window.gold,
-             "budget": window.budget, "problems": window.problems}
+             "budget": window.budget, "problems": window.problems, "training": window.training}
     for dock in window.bottom_docks:
         dock.raise_()
         wait_until(app, lambda: False, 100)
-        name = {"Gold": "gold", "Token budget": "budget", "Problems": "problems"}[dock.objectName()]
+        name = {"Gold": "gold", "Token budget": "budget", "Problems": "problems",
+                "Training": "training"}[dock.objectName()]
         shots[name].grab().save(str(args.out / f"{name}.png"))
     window.gold_dock.raise_()
     wait_until(app, lambda: False, 100)

@@ -170,6 +170,7 @@ def load_spec(path: str | Path) -> Spec:
     mix = root.table("mixture")
     split = root.table("splits")
     blueprint = root.table("blueprint")
+    root.get("train", dict, {})     # the trainer's table: engine/train/config.py reads and checks it
     root.done()
 
     surface = head.get("surface", str, "explicit")

@@ -1,0 +1,192 @@
+"""The `[train]` table of a SPEC.toml: model size, optimizer, schedule and curriculum stages.
+
+    cfg = load_train_config("specs/spec01.toml")        # TrainConfig; ctx and seed from [spec]
+    cfg.stages[0].name, cfg.stages[0].buckets           # "pretrain", ("anchor_replay", ...)
+
+The table, every key but `stages` optional (defaults in brackets):
+
+    [train]
+    size = "l3_d192"          # a name in engine.model.SIZES; its ctx is replaced by spec.ctx
+    batch = 8                 # packed windows per optimizer step, over all ranks [8]
+    micro_batch = 8           # windows per forward/backward on one rank; < batch/ranks accumulates [batch]
+    lr = 3e-3                 # peak learning rate, reached after the warmup [3e-3]
+    min_lr = 3e-4             # the cosine decay's floor, reached at the last step [lr / 10]
+    warmup_steps = 20         # linear warmup from lr/warmup_steps to lr [20]
+    weight_decay = 0.1        # AdamW decoupled decay on matrices and embeddings, not norms [0.1]
+    betas = [0.9, 0.95]       # AdamW [0.9, 0.95]
+    grad_clip = 1.0           # global gradient-norm clip; 0 turns it off [1.0]
+    precision = "fp32"        # fp32 | bf16 (autocast; `ck train --precision` overrides) [fp32]
+    checkpoint_every = 100    # steps between checkpoints; one is always written at the end [100]
+    keep_checkpoints = 3      # newest checkpoints kept in RUN/checkpoints [3]
+    seed = 1                  # model init and data order [spec.seed]
+
+    [[train.stages]]          # one or more, trained in order; one LR schedule spans them all
+    name = "pretrain"         # what every step of this stage is labelled in metrics.jsonl
+    buckets = ["direct", "repair"]   # train-split rows of these dataset buckets [every bucket]
+    epochs = 2                # the budget, exactly one of: epochs (of the stage's packed windows,
+                              # counted on its first epoch), steps, tokens (batch x ctx per step)
+
+Every problem is an InputError naming the file and key, e.g.
+`specs/x.toml: train.stages[1].buckets lists 'drect', which is not one of anchor_replay, ...`.
+"""
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from engine.data.spec import BUCKETS, Spec, load_spec
+from engine.fileio import InputError, read_text
+from engine.model import SIZES
+
+PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
+BUDGETS: tuple[str, ...] = ("epochs", "steps", "tokens")
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    buckets: tuple[str, ...]
+    budget: str                 # epochs | steps | tokens
+    amount: float               # how many of them
+
+    def steps(self, windows: int, batch: int, ctx: int) -> int:
+        """Optimizer steps of this stage, given its packed windows per epoch."""
+        if self.budget == "steps":
+            return int(self.amount)
+        if self.budget == "tokens":
+            return math.ceil(self.amount / (batch * ctx))
+        return math.ceil(self.amount * windows / batch)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    size: str
+    ctx: int                    # window length in positions: spec.ctx
+    seed: int
+    stages: tuple[Stage, ...]
+    batch: int = 8
+    micro_batch: int = 8
+    lr: float = 3e-3
+    min_lr: float = 3e-4
+    warmup_steps: int = 20
+    weight_decay: float = 0.1
+    betas: tuple[float, float] = (0.9, 0.95)
+    grad_clip: float = 1.0
+    precision: str = "fp32"
+    checkpoint_every: int = 100
+    keep_checkpoints: int = 3
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Keys:
+    """A TOML table whose errors name `file: where.key`, and whose unknown keys are refused."""
+
+    def __init__(self, data: dict, where: str, file: Path):
+        self.data, self.where, self.file, self.used = data, where, file, set()
+
+    def fail(self, key: str, message: str) -> InputError:
+        return InputError(f"{self.file}: {self.where}{'.' + key if key else ''} {message}")
+
+    def get(self, key: str, kinds: tuple[type, ...], default=None):
+        self.used.add(key)
+        if key not in self.data:
+            if default is None:
+                raise self.fail(key, "is missing")
+            return default
+        value = self.data[key]
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            raise self.fail(key, f"must be a {' or '.join(k.__name__ for k in kinds)}, not {value!r}")
+        return value
+
+    def number(self, key: str, default: float, low: float = 0.0, positive: bool = False) -> float:
+        value = float(self.get(key, (int, float), default))
+        if value < low or (positive and value <= 0) or not math.isfinite(value):
+            raise self.fail(key, f"= {value:g} must be {'> 0' if positive else f'at least {low:g}'}")
+        return value
+
+    def count(self, key: str, default: int, low: int = 1) -> int:
+        value = self.get(key, (int,), default)
+        if value < low:
+            raise self.fail(key, f"= {value} must be at least {low}")
+        return value
+
+    def done(self) -> None:
+        extra = sorted(set(self.data) - self.used)
+        if extra:
+            raise self.fail(extra[0], "is not a key of the train table (a typo?); see engine/train/config.py")
+
+
+def load_train_config(path: str | Path, spec: Spec | None = None) -> TrainConfig:
+    """The spec file's [train] table, validated; ctx and the default seed come from its [spec]."""
+    path = Path(path)
+    spec = spec or load_spec(path)
+    data = tomllib.loads(read_text(path))   # load_spec has already refused a TOML syntax error
+    if "train" not in data:
+        raise InputError(f"{path}: has no [train] table; add one (its keys: engine/train/config.py)")
+    if not isinstance(data["train"], dict):
+        raise InputError(f"{path}: train must be a table")
+    t = _Keys(data["train"], "train", path)
+    size = t.get("size", (str,), "l3_d192")
+    if size not in SIZES:
+        raise t.fail("size", f"= '{size}' is not one of {', '.join(SIZES)}")
+    batch = t.count("batch", 8)
+    micro = t.count("micro_batch", batch)
+    if micro > batch:
+        raise t.fail("micro_batch", f"= {micro} exceeds batch = {batch}")
+    lr = t.number("lr", 3e-3, positive=True)
+    min_lr = t.number("min_lr", lr / 10)
+    if min_lr > lr:
+        raise t.fail("min_lr", f"= {min_lr:g} exceeds lr = {lr:g}")
+    betas = t.get("betas", (list,), [0.9, 0.95])
+    if len(betas) != 2 or not all(isinstance(b, int | float) and not isinstance(b, bool) and 0 <= b < 1
+                                  for b in betas):
+        raise t.fail("betas", f"= {betas!r} must be two numbers in [0, 1)")
+    precision = t.get("precision", (str,), "fp32")
+    if precision not in PRECISIONS:
+        raise t.fail("precision", f"= '{precision}' is not one of {', '.join(PRECISIONS)}")
+    cfg = TrainConfig(
+        size=size, ctx=spec.ctx, seed=t.get("seed", (int,), spec.seed), batch=batch, micro_batch=micro,
+        lr=lr, min_lr=min_lr, warmup_steps=t.count("warmup_steps", 20, low=0),
+        weight_decay=t.number("weight_decay", 0.1), betas=(float(betas[0]), float(betas[1])),
+        grad_clip=t.number("grad_clip", 1.0), precision=precision,
+        checkpoint_every=t.count("checkpoint_every", 100), keep_checkpoints=t.count("keep_checkpoints", 3),
+        stages=_stages(t))
+    t.done()
+    return cfg
+
+
+def _stages(t: _Keys) -> tuple[Stage, ...]:
+    items = t.get("stages", (list,))
+    if not items:
+        raise t.fail("stages", "must list at least one stage ([[train.stages]])")
+    stages = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise t.fail(f"stages[{i}]", "must be a table ([[train.stages]])")
+        s = _Keys(item, f"train.stages[{i}]", t.file)
+        name = s.get("name", (str,))
+        if not NAME.match(name):
+            raise s.fail("name", f"= '{name}' must be an identifier like pretrain")
+        if name in {st.name for st in stages}:
+            raise s.fail("name", f"= '{name}' names two stages; stage labels must be unique")
+        buckets = s.get("buckets", (list,), list(BUCKETS))
+        for b in buckets:
+            if b not in BUCKETS:
+                raise s.fail("buckets", f"lists {b!r}, which is not one of {', '.join(BUCKETS)}")
+        if not buckets or len(set(buckets)) != len(buckets):
+            raise s.fail("buckets", f"= {buckets!r} must name at least one bucket, each once")
+        given = [k for k in BUDGETS if k in item]
+        if len(given) != 1:
+            raise s.fail("", f"must set exactly one budget of {', '.join(BUDGETS)}"
+                             + (f", not {' and '.join(given)}" if given else ""))
+        budget = given[0]
+        amount = s.number(budget, 0.0, positive=True) if budget == "epochs" else s.count(budget, 0)
+        s.done()
+        stages.append(Stage(name, tuple(buckets), budget, amount))
+    return tuple(stages)

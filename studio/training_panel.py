@@ -1,0 +1,202 @@
+"""Training: a spec, its preflight checklist, start / stop / resume, and live plots of loss, grad
+norm, learning rate and tokens/s with stage boundaries, smoothing, earlier runs overlaid, and the
+run's checkpoints. Events arrive by signal into buffers; the plots redraw on a 10 Hz timer."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyqtgraph as pg
+from qtpy.QtCore import Qt, QTimer, Signal
+from qtpy.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                            QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+
+SERIES = (("loss", "loss"), ("grad_norm", "grad norm"), ("lr", "learning rate"), ("tokens_per_s", "tokens/s"))
+REDRAW_MS = 100
+
+
+def smooth(values: list[float], alpha: float) -> list[float]:
+    """Exponential moving average; alpha 0 leaves the values as they are."""
+    out, last = [], None
+    for v in values:
+        last = v if last is None else alpha * last + (1 - alpha) * v
+        out.append(last)
+    return out
+
+
+def read_metrics(path: Path) -> list[dict]:
+    events = []
+    for line in path.read_text().splitlines():
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            break  # a line cut by a crash ends the readable part
+    return events
+
+
+class TrainingPanel(QWidget):
+    start_requested = Signal(str, str, bool, int, bool)
+    stop_requested = Signal()
+    preflight_requested = Signal(str)
+
+    def __init__(self, spec: Path, runs: Path, parent=None):
+        super().__init__(parent)
+        self.runs = runs
+        self.steps: list[dict] = []
+        self.stages: list[tuple[int, str]] = []
+        self.dirty = False
+        self.spec = QLineEdit(str(spec))
+        self.run_name = QLineEdit(spec.stem)
+        self.max_steps = QSpinBox(maximum=1_000_000)
+        self.max_steps.setSpecialValueText("all")
+        self.skip_preflight = QCheckBox("skip preflight")
+        self.preflight_button = QPushButton("Preflight")
+        self.start_button, self.resume_button, self.stop_button = (QPushButton(t) for t in ("Start", "Resume", "Stop"))
+        self.stop_button.setEnabled(False)
+        self.status = QLabel("idle")
+        top = QHBoxLayout()
+        for w in (QLabel("spec"), self.spec, QLabel("run"), self.run_name, QLabel("max steps"), self.max_steps,
+                  self.skip_preflight, self.preflight_button, self.start_button, self.resume_button, self.stop_button):
+            top.addWidget(w)
+
+        self.checklist = QListWidget()
+        self.checkpoints = QListWidget()
+        self.overlays = QListWidget()
+        self.overlays.itemChanged.connect(lambda _: self._mark_dirty())
+        side = QVBoxLayout()
+        for title, w in (("Preflight", self.checklist), ("Earlier runs (overlay)", self.overlays),
+                         ("Checkpoints", self.checkpoints)):
+            side.addWidget(QLabel(title))
+            side.addWidget(w, 1)
+        side_box = QWidget()
+        side_box.setLayout(side)
+
+        self.smoothing = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=98, value=60)
+        self.smoothing.valueChanged.connect(lambda _: self._mark_dirty())
+        self.graphs = pg.GraphicsLayoutWidget()
+        self.plots, self.curves, self.raw = {}, {}, {}
+        for i, (key, title) in enumerate(SERIES):
+            plot = self.graphs.addPlot(row=i // 2, col=i % 2, title=title)
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            self.plots[key] = plot
+            self.raw[key] = plot.plot(pen=pg.mkPen((120, 160, 220, 70)))
+            self.curves[key] = plot.plot(pen=pg.mkPen((90, 170, 255), width=2))
+        smooth_row = QHBoxLayout()
+        smooth_row.addWidget(QLabel("smoothing"))
+        smooth_row.addWidget(self.smoothing)
+        smooth_row.addWidget(self.status, 1)
+        plots = QVBoxLayout()
+        plots.addLayout(smooth_row)
+        plots.addWidget(self.graphs, 1)
+        plot_box = QWidget()
+        plot_box.setLayout(plots)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(plot_box)
+        split.addWidget(side_box)
+        split.setSizes([900, 280])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        self.preflight_button.clicked.connect(self._on_preflight_clicked)
+        self.start_button.clicked.connect(lambda: self._start(resume=False))
+        self.resume_button.clicked.connect(lambda: self._start(resume=True))
+        self.stop_button.clicked.connect(self.stop_requested.emit)
+        self.timer = QTimer(self, interval=REDRAW_MS)
+        self.timer.timeout.connect(self._redraw)
+        self.timer.start()
+        self.refresh_runs()
+
+    @property
+    def run_dir(self) -> Path:
+        return self.runs / self.run_name.text()
+
+    def refresh_runs(self) -> None:
+        self.overlays.clear()
+        for metrics in sorted(self.runs.glob("*/metrics.jsonl")):
+            item = QListWidgetItem(metrics.parent.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, str(metrics))
+            self.overlays.addItem(item)
+
+    def _start(self, resume: bool) -> None:
+        self.steps, self.stages = [], []
+        self.checkpoints.clear()
+        self.status.setText("preparing the run…")
+        self.start_button.setEnabled(False)
+        self.resume_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.start_requested.emit(self.spec.text(), str(self.run_dir), resume, self.max_steps.value(),
+                                  self.skip_preflight.isChecked())
+
+    def _on_preflight_clicked(self) -> None:
+        self.checklist.clear()
+        self.checklist.addItem("running the six gates…")
+        self.preflight_requested.emit(self.spec.text())
+
+    # ---- slots for the workers' signals ---------------------------------------------------------
+    def on_gate(self, gate: dict) -> None:
+        if self.checklist.count() == 1 and self.checklist.item(0).text().startswith("running"):
+            self.checklist.clear()
+        mark = {"pass": "\u2713", "fail": "\u2717"}.get(gate["status"], "\u2022")
+        item = QListWidgetItem(f"{mark} {gate['name']}: {gate['status']}")
+        item.setToolTip(gate["detail"])
+        item.setForeground(Qt.GlobalColor.darkGreen if gate["passed"] else Qt.GlobalColor.red)
+        self.checklist.addItem(item)
+
+    def on_event(self, event: dict) -> None:
+        kind = event.get("event")
+        if kind == "step":
+            self.steps.append(event)
+            if not self.stages or self.stages[-1][1] != event.get("stage"):
+                self.stages.append((event["step"], event.get("stage", "")))
+            self.dirty = True
+        elif kind == "checkpoint":
+            self.checkpoints.addItem(f"step {event['step']}: {Path(event['path']).name}")
+        elif kind in ("finished", "stopped", "error"):
+            self.status.setText(f"{kind} at step {event.get('step')}" +
+                                (f": {event.get('message') or event.get('reason')}" if kind != "finished" else ""))
+            self._idle()
+            self.refresh_runs()
+        elif kind == "start":
+            self.status.setText(f"training: {event.get('total_steps')} steps")
+
+    def on_failed(self, message: str) -> None:
+        self.status.setText(message)
+        self._idle()
+
+    def _idle(self) -> None:
+        self.start_button.setEnabled(True)
+        self.resume_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+
+    def _mark_dirty(self) -> None:
+        self.dirty = True
+
+    def _redraw(self) -> None:
+        if not self.dirty:
+            return
+        self.dirty = False
+        alpha = self.smoothing.value() / 100
+        xs = [e["step"] for e in self.steps]
+        overlays = [read_metrics(Path(self.overlays.item(i).data(Qt.ItemDataRole.UserRole)))
+                    for i in range(self.overlays.count())
+                    if self.overlays.item(i).checkState() == Qt.CheckState.Checked]
+        for key, _ in SERIES:
+            plot = self.plots[key]
+            for item in [i for i in plot.items if getattr(i, "ck_extra", False)]:
+                plot.removeItem(item)
+            ys = [float(e.get(key) or 0.0) for e in self.steps]
+            self.raw[key].setData(xs, ys)
+            self.curves[key].setData(xs, smooth(ys, alpha))
+            for step, stage in self.stages[1:]:
+                line = pg.InfiniteLine(step, angle=90, pen=pg.mkPen((255, 200, 80), style=Qt.PenStyle.DashLine),
+                                       label=stage, labelOpts={"position": 0.9})
+                line.ck_extra = True
+                plot.addItem(line)
+            for events in overlays:
+                steps = [e for e in events if e.get("event") == "step"]
+                curve = plot.plot([e["step"] for e in steps], smooth([float(e.get(key) or 0) for e in steps], alpha),
+                                  pen=pg.mkPen((180, 180, 180), width=1))
+                curve.ck_extra = True
