@@ -12,11 +12,12 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import median_ms  # noqa: E402
 
 from engine.compiler import compile_scene  # noqa: E402
 from engine.dsl import load  # noqa: E402
@@ -47,14 +48,6 @@ def fixtures() -> list[tuple[str, str, dict]]:
     return out
 
 
-def median_ms(fn, repeat: int) -> float:
-    fn()  # warm caches (grammar, font tables) as a running studio would have them
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

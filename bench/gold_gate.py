@@ -10,13 +10,13 @@ normalizing and scoring add on top.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import median_s  # noqa: E402
 
 from engine.assets import default_library  # noqa: E402
 from engine.gold.gate import run_gate  # noqa: E402
@@ -25,13 +25,6 @@ from engine.gold.raster import raster_rgb  # noqa: E402
 from engine.gold.similarity import WIDTH  # noqa: E402
 
 
-def median_s(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:

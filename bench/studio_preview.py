@@ -13,12 +13,13 @@ import json
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import median_ms  # noqa: E402
 
 import cairosvg  # noqa: E402
 from qtpy.QtCore import QRectF  # noqa: E402
@@ -31,14 +32,6 @@ from engine.dsl import load  # noqa: E402
 PREVIEW = (760, 600)
 
 
-def median_ms(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import median_s  # noqa: E402
 
 from engine.data.prompts import explicit_prompt
 from engine.dsl import canonicalize, load, serialize, vocab
@@ -72,13 +72,6 @@ def dataset_texts(rows: int) -> list[str]:
     return [t for s in scenes for t in (explicit_prompt(s), serialize(s))]
 
 
-def median_s(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """The main window: workspace entries, the scene and content editors, live preview, problems."""
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from qtpy.QtCore import QSettings, Qt, QTimer, Signal
@@ -299,4 +300,5 @@ class MainWindow(QMainWindow):
         for thread in (self.thread, self.gold_thread, self.budget_thread, self.train_thread, self.preflight_thread):
             thread.quit()
             thread.wait(2000)
+        gc.collect()  # on the GUI thread, while no worker runs: Qt objects must die where they live
         event.accept()

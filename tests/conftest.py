@@ -5,3 +5,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+import gc  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread():
+    """Collect cyclic garbage (closed windows, their widgets) here, on the GUI thread: left to
+    chance, a collection triggered on a worker thread would finalize Qt objects there and crash."""
+    gc.collect()
+    yield
+    gc.collect()

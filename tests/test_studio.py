@@ -31,6 +31,7 @@ def window(qtbot, tmp_path, monkeypatch):
     w.asked = asked
     yield w
     w.close()
+    qtbot.wait(50)
 
 
 def _type(editor, text: str) -> None:

@@ -1,0 +1,22 @@
+"""The one timing rule every bench script uses: the median of repeated wall-clock runs."""
+from __future__ import annotations
+
+import statistics
+import time
+
+
+def median_s(fn, repeat: int, warmup: bool = False) -> float:
+    """Median seconds of `fn()` over `repeat` runs; `warmup` runs it once first, untimed, so caches
+    (grammar, font tables) are as a running studio would have them."""
+    if warmup:
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def median_ms(fn, repeat: int) -> float:
+    return median_s(fn, repeat, warmup=True) * 1000
