@@ -8,28 +8,21 @@ from pathlib import Path
 from engine.dsl.vocab import LAYOUTS
 from engine.fileio import InputError, read_text
 from engine.paths import ROOT
+from engine.workspace import Entry
 
 SPLITS = ("train", "dev", "test")
 ASSET_PREFIX = "asset:"
 
 
 @dataclass(frozen=True)
-class GoldEntry:
-    name: str
-    folder: Path
+class GoldEntry(Entry):
+    """A workspace entry (scene.dsl, content.json) with its meta.toml."""
+
     family: str
     split: str
     reference: str      # "asset:NAME.svg" (the shared library) or a file in the entry folder
     threshold: float
     notes: str
-
-    @property
-    def scene_path(self) -> Path:
-        return self.folder / "scene.dsl"
-
-    @property
-    def content_path(self) -> Path:
-        return self.folder / "content.json"
 
     @property
     def from_library(self) -> bool:
