@@ -22,6 +22,7 @@ from pathlib import Path
 from engine.data.variants import DAMAGE
 from engine.dsl import vocab
 from engine.fileio import InputError, read_text
+from engine.tomltable import MISSING, TomlTable
 
 BUCKETS: tuple[str, ...] = ("anchor_replay", "direct", "minimal_pair", "repair")
 # Seed, "Repair budget": broad repair rows stay at 10-15 % unless the rung is a syntax rung.
@@ -87,52 +88,10 @@ class Spec:
     blueprint: dict[str, str]           # failure class (Run Failure Matrix) -> teaching bucket
 
 
-_MISSING = object()
+class _Table(TomlTable):
+    """A spec table: TomlTable plus lists of identifiers."""
 
-
-class _Table:
-    """One TOML table with the path of its keys, so every error names `table.key`."""
-
-    def __init__(self, data: dict, where: str, file: Path):
-        self.data, self.where, self.file = data, where, file
-        self.used: set[str] = set()
-
-    def fail(self, key: str, message: str) -> InputError:
-        name = f"{self.where}{key}" if key else (self.where.rstrip(".") or "the file")
-        return InputError(f"{self.file}: {name} {message}")
-
-    def get(self, key: str, kind, default=_MISSING):
-        self.used.add(key)
-        if key not in self.data:
-            if default is _MISSING:
-                raise self.fail(key, "is missing")
-            return default
-        value = self.data[key]
-        # bool is an int in Python; a seed of `true` is a typo, not a number
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise self.fail(key, f"must be a {names}, not {value!r}")
-        return value
-
-    def text(self, key: str) -> str:
-        value = self.get(key, str).strip()
-        if not value:
-            raise self.fail(key, "must not be empty")
-        return value
-
-    def count(self, key: str, low: int, default=_MISSING) -> int:
-        value = self.get(key, int, default)
-        if value < low:
-            raise self.fail(key, f"= {value} must be at least {low}")
-        return value
-
-    def fraction(self, key: str, default=_MISSING) -> float:
-        value = float(self.get(key, (int, float), default))
-        if not 0.0 <= value <= 1.0:
-            raise self.fail(key, f"= {value} must lie in [0, 1]")
-        return value
-
-    def words(self, key: str, allowed: tuple[str, ...] | None = None, default=_MISSING) -> tuple[str, ...]:
+    def words(self, key: str, allowed: tuple[str, ...] | None = None, default=MISSING) -> tuple[str, ...]:
         value = self.get(key, list, default)
         out = []
         for item in value:
@@ -146,14 +105,6 @@ class _Table:
                 raise self.fail(key, f"lists '{item}' twice")
             out.append(item)
         return tuple(out)
-
-    def table(self, key: str) -> _Table:
-        return _Table(self.get(key, dict), f"{self.where}{key}.", self.file)
-
-    def done(self) -> None:
-        extra = sorted(set(self.data) - self.used)
-        if extra:
-            raise self.fail(extra[0], "is not a key this spec format knows (a typo?)")
 
 
 def load_spec(path: str | Path) -> Spec:

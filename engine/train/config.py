@@ -40,6 +40,7 @@ from pathlib import Path
 from engine.data.spec import BUCKETS, Spec, load_spec
 from engine.fileio import InputError, read_text
 from engine.model import SIZES
+from engine.tomltable import TomlTable
 
 PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
 BUDGETS: tuple[str, ...] = ("epochs", "steps", "tokens")
@@ -84,44 +85,6 @@ class TrainConfig:
         return asdict(self)
 
 
-class _Keys:
-    """A TOML table whose errors name `file: where.key`, and whose unknown keys are refused."""
-
-    def __init__(self, data: dict, where: str, file: Path):
-        self.data, self.where, self.file, self.used = data, where, file, set()
-
-    def fail(self, key: str, message: str) -> InputError:
-        return InputError(f"{self.file}: {self.where}{'.' + key if key else ''} {message}")
-
-    def get(self, key: str, kinds: tuple[type, ...], default=None):
-        self.used.add(key)
-        if key not in self.data:
-            if default is None:
-                raise self.fail(key, "is missing")
-            return default
-        value = self.data[key]
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            raise self.fail(key, f"must be a {' or '.join(k.__name__ for k in kinds)}, not {value!r}")
-        return value
-
-    def number(self, key: str, default: float, low: float = 0.0, positive: bool = False) -> float:
-        value = float(self.get(key, (int, float), default))
-        if value < low or (positive and value <= 0) or not math.isfinite(value):
-            raise self.fail(key, f"= {value:g} must be {'> 0' if positive else f'at least {low:g}'}")
-        return value
-
-    def count(self, key: str, default: int, low: int = 1) -> int:
-        value = self.get(key, (int,), default)
-        if value < low:
-            raise self.fail(key, f"= {value} must be at least {low}")
-        return value
-
-    def done(self) -> None:
-        extra = sorted(set(self.data) - self.used)
-        if extra:
-            raise self.fail(extra[0], "is not a key of the train table (a typo?); see engine/train/config.py")
-
-
 def load_train_config(path: str | Path, spec: Spec | None = None) -> TrainConfig:
     """The spec file's [train] table, validated; ctx and the default seed come from its [spec]."""
     path = Path(path)
@@ -131,12 +94,12 @@ def load_train_config(path: str | Path, spec: Spec | None = None) -> TrainConfig
         raise InputError(f"{path}: has no [train] table; add one (its keys: engine/train/config.py)")
     if not isinstance(data["train"], dict):
         raise InputError(f"{path}: train must be a table")
-    t = _Keys(data["train"], "train", path)
+    t = TomlTable(data["train"], "train.", path)
     size = t.get("size", (str,), "l3_d192")
     if size not in SIZES:
         raise t.fail("size", f"= '{size}' is not one of {', '.join(SIZES)}")
-    batch = t.count("batch", 8)
-    micro = t.count("micro_batch", batch)
+    batch = t.count("batch", 1, 8)
+    micro = t.count("micro_batch", 1, batch)
     if micro > batch:
         raise t.fail("micro_batch", f"= {micro} exceeds batch = {batch}")
     lr = t.number("lr", 3e-3, positive=True)
@@ -152,16 +115,16 @@ def load_train_config(path: str | Path, spec: Spec | None = None) -> TrainConfig
         raise t.fail("precision", f"= '{precision}' is not one of {', '.join(PRECISIONS)}")
     cfg = TrainConfig(
         size=size, ctx=spec.ctx, seed=t.get("seed", (int,), spec.seed), batch=batch, micro_batch=micro,
-        lr=lr, min_lr=min_lr, warmup_steps=t.count("warmup_steps", 20, low=0),
+        lr=lr, min_lr=min_lr, warmup_steps=t.count("warmup_steps", 0, 20),
         weight_decay=t.number("weight_decay", 0.1), betas=(float(betas[0]), float(betas[1])),
         grad_clip=t.number("grad_clip", 1.0), precision=precision,
-        checkpoint_every=t.count("checkpoint_every", 100), keep_checkpoints=t.count("keep_checkpoints", 3),
+        checkpoint_every=t.count("checkpoint_every", 1, 100), keep_checkpoints=t.count("keep_checkpoints", 1, 3),
         stages=_stages(t))
-    t.done()
+    t.done("of the train table; see engine/train/config.py")
     return cfg
 
 
-def _stages(t: _Keys) -> tuple[Stage, ...]:
+def _stages(t: TomlTable) -> tuple[Stage, ...]:
     items = t.get("stages", (list,))
     if not items:
         raise t.fail("stages", "must list at least one stage ([[train.stages]])")
@@ -169,7 +132,7 @@ def _stages(t: _Keys) -> tuple[Stage, ...]:
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise t.fail(f"stages[{i}]", "must be a table ([[train.stages]])")
-        s = _Keys(item, f"train.stages[{i}]", t.file)
+        s = TomlTable(item, f"train.stages[{i}].", t.file)
         name = s.get("name", (str,))
         if not NAME.match(name):
             raise s.fail("name", f"= '{name}' must be an identifier like pretrain")
@@ -186,7 +149,7 @@ def _stages(t: _Keys) -> tuple[Stage, ...]:
             raise s.fail("", f"must set exactly one budget of {', '.join(BUDGETS)}"
                              + (f", not {' and '.join(given)}" if given else ""))
         budget = given[0]
-        amount = s.number(budget, 0.0, positive=True) if budget == "epochs" else s.count(budget, 0)
-        s.done()
+        amount = s.number(budget, 0.0, positive=True) if budget == "epochs" else s.count(budget, 1, 0)
+        s.done("of a train stage; see engine/train/config.py")
         stages.append(Stage(name, tuple(buckets), budget, amount))
     return tuple(stages)
