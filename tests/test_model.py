@@ -148,3 +148,29 @@ def test_the_default_size_is_the_seed_line():
     cfg = SIZES["l3_d192"]
     assert (cfg.n_layer, cfg.d_model, cfg.d_mlp, cfg.n_head, cfg.n_kv_head, cfg.ctx) == (3, 192, 384, 8, 4, 768)
     assert set(SIZES) >= {"tiny", "small", "l3_d192", "l6_d384"}
+
+
+def test_rmsnorm_backward_written_out_matches_autograd_of_the_formula():
+    from engine.model.model import RMSNormFunction
+
+    torch.manual_seed(3)
+    x = torch.randn(2, 5, 24, dtype=torch.float64, requires_grad=True)
+    w = torch.randn(24, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(lambda a, b: RMSNormFunction.apply(a, b, 1e-6), (x, w))
+    y = RMSNormFunction.apply(x, w, 1e-6)
+    expected = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-6) * w
+    torch.testing.assert_close(y, expected)
+
+
+def test_rope_gradient_matches_the_slice_and_concatenate_formula():
+    torch.manual_seed(4)
+    cos, sin = rope_tables(12, 7, 10000.0, torch.float64)
+    x = torch.randn(2, 7, 3, 12, dtype=torch.float64, requires_grad=True)
+    c, s = cos[:, None], sin[:, None]
+    ours = apply_rope(x, c, s)
+    reference = x * c + torch.cat([-x[..., 6:], x[..., :6]], dim=-1) * s
+    g = torch.randn_like(ours)
+    (dx_ours,) = torch.autograd.grad(ours, x, g)
+    (dx_ref,) = torch.autograd.grad(reference, x, g)
+    torch.testing.assert_close(ours, reference)
+    torch.testing.assert_close(dx_ours, dx_ref)

