@@ -97,7 +97,7 @@ densities = ["compact", "airy"]
 canvases = ["square"]
 count_changes = true
 order_changes = true
-variants_per_gold = 3
+variants_per_gold = 4
 rows_per_gold = 40
 hidden_rows_per_combo = 3
 
@@ -509,3 +509,22 @@ def test_spec01_builds_fast_and_passes_qc_and_audit(tmp_path, capsys):
     predicted = set(spec.blueprint)
     assert {"layout_drift", "theme_tone_drift", "scene_suffix_failure", "scene_prefix_failure",
             "budget_truncation"} <= predicted
+
+
+def test_a_topic_carries_one_change_kind_under_every_layout_so_held_out_cells_are_implied(tiny):
+    """A hidden (topic, layout) is answerable only if its structure is a rule learnt elsewhere: the
+    topic's change kind (seen under the other layouts) applied the layout's one way."""
+    _, golds, rows = tiny
+    natives = {(g.family, g.topic) for g in golds}
+    kinds: dict[str, set[str]] = {}
+    programs: dict[tuple[str, str], set[str]] = {}
+    for r in rows:
+        topic = load(r.target).scene.attr("topic")
+        if r.bucket == "repair" or (r.layout, topic) in natives:
+            continue
+        kinds.setdefault(topic, set()).add(r.provenance["change"])
+        programs.setdefault((r.layout, r.provenance["change"]), set()).add(r.provenance["program"])
+    assert any(r.split == "hidden" for r in rows)
+    for topic, seen in kinds.items():
+        assert len(seen - {"none"}) <= 1, (topic, seen)   # "none" where a family cannot realize it
+    assert all(len(p) == 1 for p in programs.values()), programs

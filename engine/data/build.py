@@ -7,10 +7,15 @@ How rows are made (the seed's "Asset Scaling Strategy" and "Data mixture control
 1. Programs. Each gold entry of the spec's families gives its own scene plus structural variants
    (engine/data/variants.py), each checked to load without a diagnostic.
 2. Topic assignment. The explicit prompt names layout, topic, theme, tone and density, so a
-   prompt must fix everything else, or one prompt would have two targets. Each (layout, topic)
-   therefore maps to exactly one program: a gold entry's own topic to the gold scene, a hidden
-   combination to the family's anchor (its first gold entry) so a held-out target is implied by
-   the prompt, and every other pool topic, in seeded order, round-robin over the family's programs.
+   prompt must fix everything else, or one prompt would have two targets; and a held-out prompt
+   must be answerable from what train shows. So the structure is a rule, not a lookup: a gold
+   entry's own (layout, topic) is its gold scene; every other (layout, topic) is the family's
+   anchor (its first train entry) with the topic's *change kind* applied. Each pool topic gets one
+   change kind for every family (none, canvas, count_dup, count_drop, order_swap, dealt in a
+   seeded order of the topics), and each family realizes a kind one fixed way (the first other
+   canvas; duplicate / drop the last of its first repeated kind; swap its first swappable pair).
+   A hidden combination follows the same rule: its topic's kind is seen under the other layouts
+   and the layout's realization of that kind under the other topics.
 3. Buckets. anchor_replay: the gold programs under their own topic, the verbatim gold first, then
    restyles (theme/tone/density), spread evenly over the entries. minimal_pair: two rows that differ
    in exactly one prompt-named decision. direct: the other (layout, topic, style) cells. repair: a
@@ -37,13 +42,22 @@ from engine.data.prompts import explicit_prompt, repair_prompt
 from engine.data.qc import target_problems
 from engine.data.rows import Row
 from engine.data.spec import Spec
-from engine.data.variants import Program, damage, programs, restyle
+from engine.data.variants import (
+    Program,
+    content_index,
+    countable,
+    damage,
+    programs,
+    restyle,
+)
 from engine.dsl import Scene, load, serialize
 from engine.fileio import InputError, read_json, read_text
 from engine.gold.pack import load_pack
 
 STYLE_KEYS: tuple[str, ...] = ("theme", "tone", "density")
 HOLDOUT_SPLITS: tuple[str, ...] = ("dev", "test")
+# Structural changes a topic can carry, in the order variants.variants_per_gold takes them.
+CHANGE_KINDS: tuple[str, ...] = ("canvas", "count_dup", "count_drop", "order_swap")
 
 Style = tuple[str, str, str]
 
@@ -146,17 +160,8 @@ class _Builder:
         return not target_problems(serialize(program.scene), self.by_name[program.gold].content)
 
     def plan(self) -> None:
-        by_layout: dict[str, list[Program]] = {f: [] for f in self.spec.families}
-        base_of: dict[str, Program] = {}
         anchor: dict[str, Gold] = {}
-        for g in self.golds:
-            base, *changed = programs(g.name, g.scene, self.v.canvases, self.v.count_changes,
-                                      self.v.order_changes)
-            changed = [p for p in changed if self.clean(p)]
-            kept = self.rng.sample(changed, min(self.v.variants_per_gold, len(changed)))
-            by_layout[g.family] += [base, *sorted(kept, key=lambda p: p.id)]
-            base_of[g.name] = base
-            # the family anchor is its first train entry, else its first entry
+        for g in self.golds:  # the family anchor is its first train entry, else its first entry
             if g.family not in anchor or (g.split == "train" and anchor[g.family].split != "train"):
                 anchor[g.family] = g
         natives = {(g.family, g.topic): g for g in self.golds}
@@ -169,16 +174,39 @@ class _Builder:
             if (layout, topic) in natives:
                 raise InputError(f"{self.spec.path}: splits.hidden ({topic}, {layout}) would hide gold "
                                  f"entry {natives[layout, topic].name}'s own prompt")
-            self.assign[layout, topic] = base_of[anchor[layout].name]
-        for (layout, topic), g in natives.items():
-            self.assign[layout, topic] = base_of[g.name]
+        kinds = ("none", *CHANGE_KINDS[:self.v.variants_per_gold])
+        dealt = sorted(self.pool, key=lambda t: _order_key(self.spec, f"change:{t}"))
+        self.change_of = {t: kinds[i % len(kinds)] for i, t in enumerate(dealt)}
+        realized = {f: self.realizations(g) for f, g in anchor.items()}
         self.free: list[tuple[str, str]] = []
         for layout in self.spec.families:
-            swaps = [t for t in self.pool if (layout, t) not in natives and (t, layout) not in hidden]
-            self.rng.shuffle(swaps)
-            for i, topic in enumerate(swaps):
-                self.assign[layout, topic] = by_layout[layout][i % len(by_layout[layout])]
-            self.free += [(layout, t) for t in sorted(swaps)]
+            for topic in self.pool:
+                native = natives.get((layout, topic))
+                if native is not None:
+                    self.assign[layout, topic] = programs(native.name, native.scene, (), False, False)[0]
+                    continue
+                self.assign[layout, topic] = realized[layout][self.change_of[topic]]
+                if (topic, layout) not in hidden:
+                    self.free.append((layout, topic))
+
+    def realizations(self, g: Gold) -> dict[str, Program]:
+        """The anchor's one program per change kind (its base program where a kind does not apply)."""
+        base, *changed = programs(g.name, g.scene, self.v.canvases, self.v.count_changes,
+                                  self.v.order_changes)
+        by_id = {p.id: p for p in changed if self.clean(p)}
+        repeated = countable(g.scene)
+        wanted = {"none": base.id}
+        if repeated:
+            last = max(content_index(c) for c in g.scene.components if c.name == repeated[0])
+            wanted["count_dup"] = f"{g.name}~count_dup:{repeated[0]}"
+            wanted["count_drop"] = f"{g.name}~count_drop:{repeated[0]}.{last}"
+        swaps = [p.id for p in changed if p.change == "order_swap"]
+        canvases = [p.id for p in changed if p.change == "canvas"]
+        if swaps:
+            wanted["order_swap"] = swaps[0]
+        if canvases:
+            wanted["canvas"] = canvases[0]
+        return {k: by_id.get(wanted.get(k), base) for k in ("none", *CHANGE_KINDS)}
 
     # ---- rows ---------------------------------------------------------------------------------
     def row(self, layout: str, topic: str, style: Style, bucket: str, split: str, **extra) -> Row:

@@ -43,7 +43,7 @@ class Variants:
     canvases: tuple[str, ...]           # canvas changes: structural programs (not in the prompt)
     count_changes: bool                 # drop / duplicate one of a repeated component
     order_changes: bool                 # swap two neighbouring components of different kinds
-    variants_per_gold: int              # structural programs kept per gold entry
+    variants_per_gold: int              # change kinds in use (engine/data/build.py CHANGE_KINDS order)
     rows_per_gold: int                  # rows outside the hidden split, per gold entry
     hidden_rows_per_combo: int          # rows per hidden topic x layout combination
     pair_decisions: tuple[str, ...]
