@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# cairo (cairosvg), the DejaVu font the compiler measures with, and what Qt needs offscreen.
+# cairo (cairosvg), the DejaVu font the compiler measures with, what Qt needs offscreen, and
+# Debian's chromium, in which a test opens a report with hostile model output (no script may run).
 apt_packages=(libcairo2 fonts-dejavu-core fontconfig libegl1 libgl1 libopengl0 libxkbcommon0
-              libfontconfig1 libdbus-1-3 libglib2.0-0)
+              libfontconfig1 libdbus-1-3 libglib2.0-0 chromium)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
