@@ -269,6 +269,15 @@ def build_parser() -> argparse.ArgumentParser:
     from engine.train.cli import add_parser as add_train_parser
 
     add_train_parser(sub)
+    from engine.probe.cli import add_parser as add_probe_parser
+
+    add_probe_parser(sub)
+    from engine.runs.cli import add_parser as add_runs_parser
+
+    add_runs_parser(sub)
+    from engine.report.cli import add_parser as add_report_parser
+
+    add_report_parser(sub)
     pf = sub.add_parser("preflight", help="the six pre-training gates of a spec; exit 1 if any blocks")
     pf.add_argument("spec", help="SPEC.toml")
     pf.add_argument("--data", help="a built dataset folder (default: build the spec into OUT/data)")
@@ -290,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:   # disk full or no permission where no stage said more: a message, not a traceback
+        print(f"ck: {f'{e.filename}: ' if e.filename else ''}{e.strerror or e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

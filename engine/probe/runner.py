@@ -1,0 +1,124 @@
+"""`run_probe`: decode a run's checkpoint on its spec's frozen probe list, repair, score, write.
+
+    result = run_probe("out/runs/spec01")                               # unconstrained
+    result = run_probe("out/runs/spec01", constrained=True, progress=print_progress)
+    # -> out/runs/spec01/probes/<unconstrained|constrained>/probe.json and gallery/
+
+Every case is scored twice, raw and repaired (seed: "Raw vs repaired reporting"), each with a
+failure class when it misses. The failure gallery holds, per failing case, the expected scene's SVG
+and the raw and repaired outputs' SVGs when they render (`gallery/ID.expected.svg`, ...), which the
+report and the studio show beside the DSL. `progress(stage, done, total)` is called as decoding
+("decode") and scoring ("score") advance.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from engine.dsl import load
+from engine.fileio import InputError, read_json, write_atomic
+from engine.probe.classify import classify
+from engine.probe.decode import decode
+from engine.probe.metrics import board, compiled, read_output, result_of
+from engine.probe.probe_list import ProbeList, default_list_path, load_probe_list
+from engine.probe.repair import repair
+from engine.probe.result import (
+    ProbeCase,
+    ProbeResult,
+    Scoreboard,
+    probe_path,
+    save_probe,
+)
+from engine.probe.weights import load_trained
+
+Progress = Callable[[str, int, int], None]
+GALLERY = "gallery"
+
+
+def gold_parity(run_dir: Path) -> float | None:
+    """The gold gate's gold_asset_parity_score from the preflight verdict the run recorded, if any."""
+    run = read_json(run_dir / "run.json") if (run_dir / "run.json").exists() else {}
+    gate = Path(run.get("preflight", {}).get("file", "") or "")
+    for path in (gate, run_dir / gate):
+        if gate.name and path.is_file():
+            verdict = read_json(path)
+            for g in verdict.get("gates", []) if isinstance(verdict, dict) else []:
+                score = g.get("evidence", {}).get("gold_asset_parity_score")
+                if g.get("name") == "compiler parity" and score is not None:
+                    return float(score)
+    return None
+
+
+def run_probe(run_dir: str | Path, checkpoint: str | Path | None = None, constrained: bool = False, *,
+              probes: str | Path | ProbeList | None = None, budget: int | None = None, batch_size: int = 64,
+              threads: int | None = 1, out: str | Path | None = None,
+              progress: Progress | None = None) -> ProbeResult:
+    run_dir = Path(run_dir)
+    trained = load_trained(run_dir, checkpoint)
+    if isinstance(probes, ProbeList):
+        plist = probes
+    else:
+        if probes is None and not trained.spec:
+            raise InputError(f"{run_dir}: run.json names no spec; pass the probe list with --probes")
+        plist = load_probe_list(probes or default_list_path(trained.spec))
+    tok = trained.tokenizer
+    prompts = [[tok.bos_id, *tok.encode(item.prompt)] for item in plist.items]
+    began = time.perf_counter()
+    decoded = decode(trained.model, tok, prompts, budget=budget, constrained=constrained, batch_size=batch_size,
+                     threads=threads, progress=(lambda done, total: progress("decode", done, total)) if progress else None)
+    seconds = time.perf_counter() - began
+
+    out = Path(out) if out else probe_path(run_dir, constrained)
+    gallery_dir = out.parent / GALLERY
+    cache: dict[str, dict] = {}   # per gold entry: canonical scene -> (svg, error)
+    cases: list[ProbeCase] = []
+    for n, (item, d) in enumerate(zip(plist.items, decoded), 1):
+        content = plist.content(item)
+        memo = cache.setdefault(item.gold, {})
+        expected_svg = _svg(item.expected, content, memo)
+        raw = tok.decode(d.ids)
+        fixed = repair(raw)
+        readings = {"raw": read_output(raw, d.stop, item.expected, content, expected_svg, memo),
+                    "repaired": read_output(fixed.text, d.stop, item.expected, content, expected_svg, memo)}
+        results = {}
+        for kind, reading in readings.items():
+            failure, evidence = classify(reading)
+            if kind == "repaired" and fixed.actions:
+                evidence = "; ".join(x for x in (evidence, "repair: " + ", ".join(fixed.actions)) if x)
+            results[kind] = result_of(reading, failure, evidence)
+        gallery = {}
+        if any(r.failure_class for r in results.values()):
+            gallery = _write_gallery(gallery_dir, item.id, expected_svg, readings, out.parent)
+        cases.append(ProbeCase(item.id, item.split, item.layout, item.prompt, item.expected, content, raw,
+                               fixed.text, results["raw"], results["repaired"], len(d.ids), d.budget, gallery))
+        if progress:
+            progress("score", n, len(plist.items))
+
+    parity = gold_parity(run_dir)
+    boards = {kind: board(((c.split, c.layout, getattr(c, f"{kind}_result")) for c in cases), parity)
+              for kind in ("raw", "repaired")}
+    result = ProbeResult(
+        probe=plist.ref, run=str(run_dir), checkpoint=str(trained.checkpoint), step=trained.step,
+        constrained=constrained, decode_budget=budget if budget is not None else trained.model.cfg.ctx,
+        seconds=round(seconds, 3), scoreboard=Scoreboard(**boards), cases=tuple(cases),
+        generated_tokens=sum(len(d.ids) for d in decoded))
+    save_probe(result, out)
+    return result
+
+
+def _svg(scene_text: str, content, memo: dict) -> str | None:
+    doc = load(scene_text)
+    return compiled(doc, content, memo)[0] if doc.scene is not None and not doc.errors else None
+
+
+def _write_gallery(folder: Path, case_id: str, expected_svg: str | None, readings: dict, base: Path) -> dict:
+    """SVG files for one failing case; paths relative to `base` (probe.json's folder)."""
+    files = {"expected": expected_svg, **{kind: r.svg for kind, r in readings.items()}}
+    out = {}
+    for kind, svg in files.items():
+        if svg is not None:
+            path = folder / f"{case_id}.{kind}.svg"
+            write_atomic(path, svg)
+            out[kind] = str(path.relative_to(base))
+    return out

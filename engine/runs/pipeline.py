@@ -1,0 +1,248 @@
+"""`ck run SPEC.toml`: one run from spec to decision surface, every step recorded in the ledger.
+
+    ck run specs/spec01.toml [--workspace out] [--rung r2] [--max-steps N] [--resume spec01-r2]
+
+    outcome = run_spec("specs/spec01.toml", workspace="out")    # Outcome(run_id, status, detail, report)
+
+The steps, each moving the run's status in the ledger before it starts:
+
+    preflight   the six gates (engine/preflight.py) into RUN/preflight/, which also builds the
+                dataset into RUN/preflight/data; a failing gate blocks the run (status blocked)
+    canary      12 prompt cases must parse and render (engine/runs/canary.py), or blocked
+    training    engine.train.prepare_run(...).run(), metrics summarized into the ledger at every
+                checkpoint; Ctrl-C stops after the step in flight (status stopped, resumable)
+    probing     the probe, unconstrained then grammar-constrained, each probe.json recorded
+    reporting   RUN/report.html (engine/report/), its path recorded; status finished
+
+Progress bars go to stderr; the caller prints the run id as the last line of stdout. A failure
+records status failed with the message and re-raises; a process killed outright leaves the status
+of the step it was in, and the ledger whole (every write is one transaction).
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.fileio import InputError, read_json
+from engine.runs.ledger import Ledger
+
+PREFLIGHT = "preflight"
+IN_PROGRESS = ("preflight", "canary", "training", "probing", "reporting")
+
+ProbeFn = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    run_id: str
+    status: str              # finished | blocked | stopped
+    detail: str = ""
+    report: Path | None = None
+
+
+class Progress:
+    """Bars on stderr (tqdm), one per step; silent when disabled."""
+
+    def __init__(self, enabled: bool = True, stream=None):
+        self.enabled = enabled
+        self.stream = stream or sys.stderr
+
+    def bar(self, desc: str, total: int | None):
+        from tqdm import tqdm
+
+        return tqdm(total=total, desc=f"{desc:<22}", file=self.stream, disable=not self.enabled,
+                    dynamic_ncols=True, leave=True)
+
+    def say(self, text: str) -> None:
+        if self.enabled:
+            print(text, file=self.stream, flush=True)
+
+
+def _stage_bar(bar) -> Callable[[str, int, int], None]:
+    """progress(stage, done, total) shown on one bar that restarts at each stage (decode, score)."""
+    current = {"stage": None}
+
+    def advance(stage: str, done: int, total: int) -> None:
+        if stage != current["stage"]:
+            current["stage"] = stage
+            bar.reset(total=total)
+            bar.set_postfix_str(stage, refresh=False)
+        bar.n = done
+        bar.refresh()
+
+    return advance
+
+
+def _default_probe() -> ProbeFn:
+    from engine.probe.runner import run_probe
+
+    return run_probe
+
+
+def run_spec(spec_path: str | Path, workspace: str | Path | None = None, *, rung: str | None = None,
+             resume: str | None = None, parity: Path | None = None, library: Path | None = None,
+             device: str = "cpu", precision: str | None = None, max_steps: int | None = None,
+             probe: ProbeFn | None = None, progress: Progress | None = None,
+             stop: threading.Event | None = None, on_created: Callable[[str], None] | None = None) -> Outcome:
+    """Run (or, with resume=RUN, continue) a spec end to end; see the module docstring.
+    `probe` is engine.probe.runner.run_probe unless a caller passes another with its signature
+    (run_dir, checkpoint=None, constrained=False, progress=cb(stage, done, total))."""
+    from engine.data.spec import load_spec
+    from engine.tokenizer import default_tokenizer
+
+    progress = progress or Progress()
+    spec = load_spec(spec_path)
+    with Ledger.open(workspace) as ledger:
+        if resume:
+            run_id = _resumable(ledger, resume, spec)
+        else:
+            run_id = ledger.create_run(spec, _first_hashes(spec, default_tokenizer()), rung=rung)
+        if on_created:
+            on_created(run_id)
+        run_dir = Path(ledger.record_of(run_id)["run"]["run_dir"])
+        step = _Steps(ledger, run_id, run_dir, spec, progress)
+        try:
+            return step.all(resume=bool(resume), parity=parity, library=library, device=device,
+                            precision=precision, max_steps=max_steps, probe=probe, stop=stop)
+        except KeyboardInterrupt:
+            ledger.set_status(run_id, "stopped", "interrupted")
+            raise
+        except BaseException as e:
+            ledger.set_status(run_id, "failed", f"{type(e).__name__}: {e}" if not isinstance(e, InputError) else str(e))
+            raise
+
+
+def _first_hashes(spec, tokenizer) -> dict:
+    from engine.runs.hashes import code_hashes
+
+    return {"spec": spec.sha256, "tokenizer": tokenizer.hash, **code_hashes()}
+
+
+def _resumable(ledger: Ledger, run_id: str, spec) -> str:
+    record = ledger.record_of(run_id)
+    run = record["run"]
+    if record["spec"]["sha256"] != spec.sha256:
+        raise InputError(f"{run_id} was started from another version of {spec.name} "
+                         f"(sha256 {record['spec']['sha256'][:12]}); a changed spec is a new run")
+    if run["status"] == "finished":
+        raise InputError(f"{run_id} has finished; nothing to resume")
+    if run["status"] == "blocked":
+        raise InputError(f"{run_id} was blocked ({run['detail']}); fix that and start a new run")
+    return run_id
+
+
+class _Steps:
+    def __init__(self, ledger: Ledger, run_id: str, run_dir: Path, spec, progress: Progress):
+        self.ledger, self.run_id, self.run_dir, self.spec, self.progress = ledger, run_id, run_dir, spec, progress
+
+    @property
+    def preflight_dir(self) -> Path:
+        return self.run_dir / PREFLIGHT
+
+    def all(self, *, resume: bool, parity, library, device, precision, max_steps, probe: ProbeFn | None,
+            stop) -> Outcome:
+        record = self.ledger.record_of(self.run_id)
+        canary = record["canary"]
+        if not (resume and canary and canary["passed"]):
+            blocked = self.preflight(parity, library) or self.canary()
+            if blocked:
+                self.ledger.set_status(self.run_id, "blocked", blocked)
+                return Outcome(self.run_id, "blocked", blocked)
+        stopped = self.train(resume=resume, device=device, precision=precision,
+                             max_steps=max_steps, stop=stop)
+        if stopped:
+            self.ledger.set_status(self.run_id, "stopped", stopped)
+            return Outcome(self.run_id, "stopped", stopped)
+        self.probe(probe)
+        report = self.report()
+        self.ledger.set_status(self.run_id, "finished")
+        return Outcome(self.run_id, "finished", "", report)
+
+    def preflight(self, parity: Path | None, library: Path | None) -> str:
+        from engine.preflight import DEFAULT_PARITY, run_preflight
+
+        self.ledger.set_status(self.run_id, "preflight")
+        with self.progress.bar("preflight", 6) as bar:
+            def on_gate(gate) -> None:
+                bar.set_postfix_str(f"{gate.name}: {gate.status}")
+                bar.update()
+
+            result = run_preflight(self.spec.path, self.preflight_dir, parity=parity or DEFAULT_PARITY,
+                                   library=library, on_gate=on_gate)
+        if result.passed:
+            return ""
+        return "preflight: " + "; ".join(f"{g.name} ({g.status}): {g.detail}" for g in result.blocking)
+
+    def canary(self) -> str:
+        from engine.data.rows import read_rows
+        from engine.runs.canary import SIZE, run_canary
+        from engine.tokenizer import default_tokenizer
+
+        self.ledger.set_status(self.run_id, "canary")
+        with self.progress.bar("canary", SIZE) as bar:
+            result = run_canary(read_rows(self.preflight_dir / "data"), default_tokenizer(), self.spec.ctx,
+                                self.spec.gold_pack, progress=lambda case: bar.update())
+        self.ledger.record_canary(self.run_id, result.passed, result.cases)
+        self.progress.say(result.summary())
+        return "" if result.passed else result.summary()
+
+    def train(self, *, resume: bool, device: str, precision, max_steps, stop) -> str:
+        """Train; returns why it stopped early, or '' when it finished."""
+        from engine.runs.hashes import config_hash
+        from engine.train import prepare_run
+        from engine.train.checkpoint import latest_checkpoint
+        from engine.train.trainer import CHECKPOINTS, METRICS
+
+        self.ledger.set_status(self.run_id, "training")
+        metrics = self.run_dir / METRICS
+        if resume and latest_checkpoint(self.run_dir / CHECKPOINTS) is None:
+            if metrics.exists():
+                raise InputError(f"{self.run_id}: training began but left no checkpoint to resume from; "
+                                 "start a new run")
+            resume = False      # stopped before training began: train from the start
+        trainer = prepare_run(self.spec.path, self.run_dir, self.preflight_dir / "data", resume=resume,
+                              preflight=self.preflight_dir / "preflight.json", device=device,
+                              precision=precision, max_steps=max_steps)
+        record = self.ledger.record_of(self.run_id)
+        dataset = read_json(self.run_dir / "dataset.json")
+        self.ledger.set_status(self.run_id, "training", hashes=record["run"]["hashes"] | {
+            "dataset": dataset["train_sha256"], "train": config_hash(trainer.cfg.to_dict()),
+            "tokenizer": trainer.tokenizer.hash})
+        last: dict = {}
+        with self.progress.bar("training", None) as bar:
+            for event in trainer.run(stop):
+                last = event
+                kind = event["event"]
+                if kind == "start":
+                    bar.reset(total=event["total_steps"])
+                    bar.update(event["step"])
+                elif kind == "step":
+                    bar.set_postfix_str(f"{event['stage']} loss {event['loss']:.3f}")
+                    bar.update()
+                elif kind == "checkpoint":
+                    self.ledger.record_metrics(self.run_id, metrics)
+        self.ledger.record_metrics(self.run_id, metrics)
+        if last.get("event") == "stopped":
+            return f"stopped at step {last['step']} ({last['reason']}); continue with --resume {self.run_id}"
+        return ""
+
+    def probe(self, probe: ProbeFn | None) -> None:
+        from engine.probe.result import MODES, probe_path
+
+        probe = probe or _default_probe()
+        self.ledger.set_status(self.run_id, "probing")
+        for constrained in (False, True):
+            with self.progress.bar(f"probe {MODES[constrained]}", None) as bar:
+                probe(self.run_dir, checkpoint=None, constrained=constrained, progress=_stage_bar(bar))
+            self.ledger.record_probe(self.run_id, probe_path(self.run_dir, constrained))
+
+    def report(self) -> Path:
+        from engine.report.render import write_report
+
+        self.ledger.set_status(self.run_id, "reporting")
+        path = write_report(self.run_dir, ledger=self.ledger, run_id=self.run_id)
+        self.progress.say(f"report: {path}")
+        return path

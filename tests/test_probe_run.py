@@ -1,0 +1,116 @@
+"""`ck probe` on a tiny trained run: probe.json in the contract's place and shape, both boards, a
+gallery for every failing case, constrained decoding renderable but for truncations, and the
+refusals (an edited probe list, a run without checkpoints)."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from engine.data.rows import Row
+from engine.dsl import format_text
+from engine.fileio import InputError
+from engine.probe.cli import add_parser
+from engine.probe.probe_list import build_list, save_list
+from engine.probe.result import METRICS, load_probe, probe_path
+from engine.tokenizer import default_tokenizer
+from engine.train import Stage, TrainConfig, Trainer
+
+CONTENT = {"header_band": [{"headline": "Probe me", "kicker": "K"}]}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Tiny tensors gain nothing from a second OpenMP thread, and on a busy shared CPU its spin-waits
+    make each op many times slower; the thread count is restored after the module."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _scene(topic: str, layout: str) -> str:
+    return format_text(f"[scene] [layout:{layout}] [topic:{topic}] [header_band] "
+                       "[kicker_ref:header_band.0.kicker] [headline_ref:header_band.0.headline] [/header_band] "
+                       "[/scene]")
+
+
+def _rows() -> list[Row]:
+    rows = []
+    for i, (topic, layout) in enumerate([(t, lay) for t in ("kv", "cache", "probe")
+                                         for lay in ("poster_stack", "table_matrix")]):
+        split = ("train", "train", "dev", "hidden")[i % 4]
+        rows.append(Row(f"r{i}", f"[task:svg] [layout:{layout}] [topic:{topic}] [OUT]", _scene(topic, layout),
+                        split, "direct", layout, {"gold": "tiny"}))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """A run folder as `ck train` leaves it, trained for a few steps of the tiny model."""
+    run = tmp_path_factory.mktemp("run")
+    tok = default_tokenizer()
+    cfg = TrainConfig(size="tiny", ctx=96, seed=3, batch=4, micro_batch=4, lr=3e-3, min_lr=3e-4, warmup_steps=2,
+                      checkpoint_every=30, stages=(Stage("pretrain", ("direct",), "steps", 30),))
+    for _ in Trainer(cfg, [r for r in _rows() if r.split == "train"], tok, run).run():
+        pass
+    tok.save(run / "tokenizer.json")
+    (run / "run.json").write_text(json.dumps({"spec": "tiny"}))
+    probes = save_list(build_list("tiny", _rows(), {"tiny": CONTENT}, {"spec": "tiny"},
+                                  per_cell={"train": 2, "dev": 2, "test": 2, "hidden": 2}), run / "tiny.json")
+    return run, probes
+
+
+def _ck(argv: list[str]) -> int:
+    p = argparse.ArgumentParser()
+    add_parser(p.add_subparsers())
+    args = p.parse_args(argv)
+    return args.run(args)
+
+
+@pytest.mark.parametrize("constrained", [False, True])
+def test_ck_probe_writes_the_result_and_its_gallery(tiny_run, constrained, capsys):
+    run, probes = tiny_run
+    argv = ["probe", str(run), "--probes", str(probes), "--budget", "60"] + (["--constrained"] if constrained else [])
+    assert _ck(argv) == 0
+    out = capsys.readouterr().out
+    assert "exact_rate" in out and "failure classes (raw)" in out
+    path = probe_path(run, constrained)
+    result = load_probe(path)
+    assert result.constrained == constrained and result.step == 30 and result.probe.name == "tiny"
+    assert result.probe.count == len(result.cases) == 6 and result.decode_budget == 60
+    assert {c.split for c in result.cases} == {"train", "dev", "hidden"}
+    for kind in ("raw", "repaired"):
+        board = getattr(result.scoreboard, kind)
+        assert list(board.overall) == list(METRICS)   # no preflight here, so no parity score
+        assert set(board.by_split) == {"train", "dev", "hidden"}
+        assert set(board.by_layout) == {"poster_stack", "table_matrix"}
+        assert sum(board.counts["failure_classes"].values()) == sum(
+            getattr(c, f"{kind}_result").failure_class is not None for c in result.cases)
+    for case in result.cases:
+        assert case.content == CONTENT and 0 < case.tokens <= case.budget
+        failing = case.raw_result.failure_class or case.repaired_result.failure_class
+        assert bool(case.gallery) == bool(failing)
+        for rel in case.gallery.values():
+            assert (path.parent / rel).read_text().startswith("<svg")
+    if constrained:   # renderable by construction, except what the budget cut off
+        raw = result.scoreboard.raw.overall
+        assert raw["renderable_rate"] == pytest.approx(1.0 - raw["budget_truncation_rate"])
+
+
+def test_ck_probe_refuses_an_edited_list_and_a_run_without_checkpoints(tiny_run, tmp_path):
+    run, probes = tiny_run
+    edited = tmp_path / "edited.json"
+    doc = json.loads(Path(probes).read_text())
+    doc["cases"][0]["expected"] += "[footer_note]\n"
+    edited.write_text(json.dumps(doc))
+    with pytest.raises(InputError, match="edited"):
+        _ck(["probe", str(run), "--probes", str(edited)])
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    default_tokenizer().save(empty / "tokenizer.json")
+    with pytest.raises(InputError, match="no checkpoint"):
+        _ck(["probe", str(empty), "--probes", str(probes)])
