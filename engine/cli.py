@@ -14,6 +14,11 @@
     ck preflight SPEC.toml                   the six pre-training gates
     ck parity --config NAME                  the CK <-> PyTorch parity regimen
     ck train SPEC.toml [--resume]            train a spec (torchrun for DDP)
+    ck probe RUN [--constrained]             decode and score the spec's frozen probe list
+    ck probes freeze|show                    freeze or print a probe list
+    ck run SPEC.toml                         preflight, canary, train, probe, report, in the ledger
+    ck runs list|show|compare|decide         the run ledger
+    ck report RUN -o report.html             the run's HTML report
 """
 from __future__ import annotations
 
