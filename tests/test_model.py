@@ -174,3 +174,18 @@ def test_rope_gradient_matches_the_slice_and_concatenate_formula():
     (dx_ref,) = torch.autograd.grad(reference, x, g)
     torch.testing.assert_close(ours, reference)
     torch.testing.assert_close(dx_ours, dx_ref)
+
+
+def test_packed_rows_with_segments_do_not_see_each_other():
+    """A row packed after another, with segments, gets the logits it gets alone (RoPE is relative)."""
+    torch.manual_seed(5)
+    model = Transformer(SIZES["tiny"].with_vocab(50)).eval()
+    a, b = torch.randint(0, 50, (1, 9)), torch.randint(0, 50, (1, 13))
+    packed = torch.cat([a, b], dim=1)
+    segments = torch.tensor([[0] * 9 + [1] * 13])
+    with torch.no_grad():
+        alone = model(b)[0]
+        together = model(packed, segments=segments)[0][:, 9:]
+        leaky = model(packed)[0][:, 9:]
+    torch.testing.assert_close(together, alone, atol=1e-5, rtol=1e-5)
+    assert (leaky - alone).abs().max() > 1e-3      # without segments the second row sees the first

@@ -122,7 +122,7 @@ class Attention(nn.Module):
         self.wv = nn.Linear(cfg.d_model, cfg.n_kv_head * hd, bias=False)
         self.wo = nn.Linear(cfg.n_head * hd, cfg.d_model, bias=False)
 
-    def forward(self, x, cos, sin, cache: KVCache | None = None, layer: int = 0):
+    def forward(self, x, cos, sin, cache: KVCache | None = None, layer: int = 0, mask=None):
         cfg = self.cfg
         B, T, _ = x.shape
         H, KV, hd = cfg.n_head, cfg.n_kv_head, cfg.head_dim
@@ -134,7 +134,7 @@ class Attention(nn.Module):
         k = qk[:, :, H:].transpose(1, 2)                                             # (B, KV, T, hd)
         v = qkv[:, :, H + KV:].transpose(1, 2)
         if cache is None:
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True)
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None, enable_gqa=True)
         else:  # decoding past a prefix: query i sees keys up to start + i
             start = cache.length
             cache.k[layer][:, :, start:start + T] = k
@@ -169,8 +169,8 @@ class Block(nn.Module):
         self.mlp_norm = RMSNorm(cfg.d_model, cfg.norm_eps)
         self.mlp = SwiGLU(cfg)
 
-    def forward(self, x, cos, sin, cache=None, layer=0):
-        x = x + self.attn(self.attn_norm(x), cos, sin, cache, layer)
+    def forward(self, x, cos, sin, cache=None, layer=0, mask=None):
+        x = x + self.attn(self.attn_norm(x), cos, sin, cache, layer, mask)
         return x + self.mlp(self.mlp_norm(x))
 
 
@@ -196,15 +196,22 @@ class Transformer(nn.Module):
             nn.init.normal_(m.weight, 0.0, 0.02)
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
-                cache: KVCache | None = None, ignore_index: int = -100):
+                cache: KVCache | None = None, ignore_index: int = -100,
+                segments: torch.Tensor | None = None):
+        """segments (B, T): when given, a token attends only to earlier tokens of its own segment
+        (packed rows that must not see each other); otherwise plain causal attention."""
         T = idx.shape[1]
         start = cache.length if cache is not None else 0
         assert start + T <= self.cfg.ctx, f"sequence of {start + T} exceeds ctx {self.cfg.ctx}"
         x = self.tok_emb(idx)                                                        # (B, T, C)
         cos = self.rope_cos[start:start + T].to(x.dtype)
         sin = self.rope_sin[start:start + T].to(x.dtype)
+        mask = None
+        if segments is not None:
+            causal = torch.ones(T, T, dtype=torch.bool, device=idx.device).tril()
+            mask = ((segments[:, :, None] == segments[:, None, :]) & causal)[:, None]     # (B, 1, T, T)
         for i, block in enumerate(self.layers):
-            x = block(x, cos, sin, cache, i)
+            x = block(x, cos, sin, cache, i, mask)
         if cache is not None:
             cache.length += T
         logits = F.linear(self.norm(x), self.tok_emb.weight)                         # tied head (B, T, V)

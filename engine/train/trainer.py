@@ -57,7 +57,7 @@ from engine.train.checkpoint import (
     save_checkpoint,
 )
 from engine.train.config import PRECISIONS, TrainConfig
-from engine.train.data import IGNORE, Batch, Curriculum
+from engine.train.data import IGNORE, Batch, Curriculum, segments
 from engine.train.optim import clip_, grad_norms, lr_at, make_optimizer
 
 METRICS = "metrics.jsonl"
@@ -200,7 +200,7 @@ class Trainer:
             sync = contextlib.nullcontext() if last or self.world == 1 else self.net.no_sync()
             with sync:
                 with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.cfg.precision == "bf16"):
-                    logits, _ = self.net(x)                                          # (b, T, V)
+                    logits, _ = self.net(x, segments=segments(x, self.data.bos_id))  # (b, T, V)
                 loss = F.cross_entropy(logits.float().flatten(0, 1), y.flatten(), ignore_index=IGNORE,
                                        reduction="sum")
                 (loss * scale).backward()
@@ -250,7 +250,13 @@ class Trainer:
         folder = self.run_dir / CHECKPOINTS if self.run_dir else None
         sidecar = latest_checkpoint(folder) if folder else None
         if sidecar is None:
-            raise InputError(f"{folder}: no checkpoint to resume from")
+            if folder is None or not self.run_dir.is_dir():
+                raise InputError(f"{folder}: no checkpoint to resume from")
+            # Stopped before its first checkpoint (killed, say): the run starts over, and since the
+            # init and the data order are seeded it is the run it would have been.
+            if self.writes:
+                _truncate_metrics(self.run_dir / METRICS, 0)
+            return
         meta, tensors = load_checkpoint(sidecar, self.tokenizer.hash)
         if meta["model"] != self.model_cfg.to_dict():
             raise InputError(f"{sidecar}: model {meta['model']} is not this run's {self.model_cfg.to_dict()}")
@@ -275,9 +281,16 @@ class Trainer:
 
 
 def _truncate_metrics(path: Path, step: int) -> None:
-    """Drop the events logged after the checkpoint being resumed, so the curve has no repeated steps."""
+    """Drop the events logged after the checkpoint being resumed, so the curve has no repeated steps,
+    and a last line torn by a kill in the middle of its write."""
     if not path.exists():
         return
-    keep = [line for line in read_text(path).splitlines(keepends=True)
-            if line.strip() and json.loads(line).get("step", 0) <= step]
+    keep = []
+    for line in read_text(path).splitlines(keepends=True):
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if event.get("step", 0) <= step:
+            keep.append(line if line.endswith("\n") else line + "\n")
     write_atomic(path, "".join(keep))
