@@ -6,7 +6,8 @@ one train, one held out, the hidden split first) go through the exact path a pro
 
     prompt and target tokenize with no unknown piece, and the target decodes back to itself
     prompt + target + <|bos|>/<|eos|> fit the context
-    the target parses, is canonical, and compiles with its gold content in strict mode
+    the target parses, is canonical, and compiles with its gold content as the probe compiles it
+    (refs a structural variant adds, such as a duplicated card's, draw placeholders)
     the compiled SVG rasterizes (cairosvg)
 
 A format, tokenizer, budget or compiler break shows here in a second instead of after the run.
@@ -91,9 +92,9 @@ def check_case(row, content, tokenizer, ctx: int) -> list[str]:
     if problems:
         return problems
     try:
-        svg = compile_scene(load(row.target).scene, content, strict=True).svg
+        svg = compile_scene(load(row.target).scene, content).svg
     except DiagnosticError as e:
-        return [f"content does not bind: {e.diagnostics[0].message}"]
+        return [f"does not compile: {e.diagnostics[0].message}"]
     try:
         cairosvg.svg2png(bytestring=svg.encode(), output_width=RENDER_WIDTH)
     except Exception as e:  # noqa: BLE001 - whatever stops the rasterizer is what the canary reports
