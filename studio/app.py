@@ -1,45 +1,73 @@
-"""`ck-studio [WORKSPACE] [--screenshot PNG]`: the desktop studio.
+"""`ck-studio [WORKSPACE] [--entry NAME] [--screenshot PNG] [--smoke]`: the desktop studio.
 
+Without WORKSPACE the studio reopens the last session's workspace, else the bundled gold pack.
 With --screenshot, the window is drawn once its first preview is on screen, saved, and the app
 quits: how the studio is looked at offscreen (QT_QPA_PLATFORM=offscreen) or under Xvfb.
+With --smoke (or CK_STUDIO_SMOKE=1) it renders every entry of the bundled gold pack and exits 0,
+or 1 on any failure (studio/smoke.py); without a display it runs offscreen.
+QT_API=pyqt6 runs it under PyQt6 (with the QScintilla editor); PySide6 is the default.
 """
 from __future__ import annotations
 
+import studio  # noqa: F401 (the default binding; run as a script, as in the bundle, nothing else sets it)
+
 import argparse
+import multiprocessing
+import os
 import sys
 from pathlib import Path
-
-from qtpy.QtCore import QTimer
-from qtpy.QtGui import QFontDatabase
-from qtpy.QtWidgets import QApplication
-
-from engine.paths import FONTS
-from engine.workspace import default_workspace
 
 
 def register_fonts() -> None:
     """Qt renders the preview with the same font the compiler measured with."""
+    from qtpy.QtGui import QFontDatabase
+
+    from engine.paths import FONTS
+
     for path in sorted(FONTS.glob("*.ttf")):
         QFontDatabase.addApplicationFont(str(path))
 
 
 def main(argv: list[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # a frozen bundle's child processes start here: run the job, exit
     ap = argparse.ArgumentParser(prog="ck-studio")
-    ap.add_argument("workspace", nargs="?", type=Path, help="a folder of entries (default: the bundled gold pack)")
+    ap.add_argument("workspace", nargs="?", type=Path, help="a folder of entries (default: the last one, "
+                    "else the bundled gold pack)")
     ap.add_argument("--entry", help="open this entry of the workspace (default: the first)")
     ap.add_argument("--screenshot", type=Path, help="save a PNG of the window once it has drawn, then quit")
+    ap.add_argument("--smoke", action="store_true",
+                    help="render every entry of the bundled gold pack, exit 0 or 1 (also CK_STUDIO_SMOKE=1)")
     args = ap.parse_args(argv)
+    smoke = args.smoke or os.environ.get("CK_STUDIO_SMOKE") == "1"
+    if smoke and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from qtpy.QtCore import QTimer
+    from qtpy.QtWidgets import QApplication
+
+    from engine.workspace import default_workspace
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CK Scene Studio")
+    from qtpy.QtGui import QIcon
+
+    from engine.paths import ROOT
+
+    if (icon := ROOT / "packaging" / "ck-studio.svg").exists():
+        app.setWindowIcon(QIcon(str(icon)))
     register_fonts()
     from studio.main_window import MainWindow
 
-    window = MainWindow(args.workspace or default_workspace())
-    window.resize(1400, 860)
+    window = MainWindow(args.workspace or (default_workspace() if smoke else None), smoke=smoke)
     if args.entry:
         window.select_entry(args.entry)
     window.show()
+    if smoke:
+        from studio.smoke import SmokeRun
+
+        run = SmokeRun(window, app)
+        QTimer.singleShot(0, run.start)
+        return app.exec()
     if args.screenshot:
         def shoot(_request: int) -> None:
             QTimer.singleShot(100, lambda: (window.grab().save(str(args.screenshot)), app.quit()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from qtpy.QtCore import QRectF, Qt
+from qtpy.QtCore import QRectF, Qt, Signal
 from qtpy.QtGui import QColor, QPainter, QPen
 from qtpy.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
@@ -44,8 +44,11 @@ class Meter(QWidget):
 
 
 class BudgetPanel(QWidget):
+    gold_requested = Signal()  # the gold pack's figures, asked for when the panel is first seen
+
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.gold_asked = False
         self.meter = Meter()
         self.verdict = QLabel()
         self.gold = QLabel("gold pack: measuring…")
@@ -62,6 +65,14 @@ class BudgetPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.chips, 1)
         self.show_chips.toggled.connect(self._on_chips_toggled)
+
+    def on_seen(self, visible: bool) -> None:
+        """Slot for the dock's visibilityChanged. Tokenizing the whole gold pack takes seconds:
+        only once a person looks. (At start-up every dock's widget counts as visible, tabbed
+        away or not; the dock's signal tells the tab a person sees.)"""
+        if visible and not self.gold_asked:
+            self.gold_asked = True
+            self.gold_requested.emit()
 
     def show_measure(self, m: dict) -> None:
         self.meter.set_values(m["prompt"], m["output"], m["ctx"], m["limit"])

@@ -1,78 +1,86 @@
-"""The DSL editor: syntax highlighting and diagnostics drawn as squiggles under their token."""
+"""The DSL editor: one interface, two backends.
+
+Under PyQt6 with PyQt6-QScintilla installed the editor is QScintilla with a QsciLexerCustom for
+the DSL (studio/editor_qsci.py); under PySide6, which has no QScintilla, it is built on
+QPlainTextEdit (studio/editor_plain.py). Both take highlighting, folds and completions from
+studio/dsl_syntax.py, so they behave alike; the main window and the tests speak only `SceneEditor`.
+The content.json pane has the same pair (`make_content_editor`).
+"""
 from __future__ import annotations
 
-import re
+from typing import Protocol, runtime_checkable
 
-from qtpy.QtCore import Qt
-from qtpy.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextCursor
-from qtpy.QtWidgets import QPlainTextEdit, QTextEdit
+from qtpy import API_NAME
 
-from engine.diagnostics import Diagnostic, Severity
+from engine.diagnostics import Diagnostic
 
-
-def _fmt(colour: str, bold: bool = False) -> QTextCharFormat:
-    f = QTextCharFormat()
-    f.setForeground(QColor(colour))
-    if bold:
-        f.setFontWeight(QFont.Weight.Bold)
-    return f
+MONO_FONT = "DejaVu Sans Mono"
+FONT_SIZE = 11
+BACKGROUND, FOREGROUND, MARGIN = "#1e1e1e", "#d4d4d4", "#252526"
+ERROR_COLOUR, WARNING_COLOUR = "#f14c4c", "#cca700"
 
 
-# Order matters: later rules paint over earlier ones within the same token.
-RULES = [
-    (re.compile(r"\[[a-z][a-z0-9_]*:[^\]\s]*\]"), _fmt("#9cdcfe")),            # attribute
-    (re.compile(r"(?<=:)[^\]\s|]+(?=\])"), _fmt("#ce9178")),                   # value
-    (re.compile(r"\[/?[a-z][a-z0-9_]*\]"), _fmt("#c586c0", True)),             # block open/close
-    (re.compile(r"\[[a-z][a-z0-9_]*_ref:"), _fmt("#4ec9b0")),                  # content ref key
-    (re.compile(r"\[(node_id|from_ref|to_ref):"), _fmt("#dcdcaa", True)),      # topology
-    (re.compile(r"\[/?scene\]"), _fmt("#569cd6", True)),                       # scene
-    (re.compile(r"@[^\]|\s]+"), _fmt("#4ec9b0")),                              # compact ref cell
-]
+@runtime_checkable
+class SceneEditor(Protocol):
+    """What the studio asks of a DSL editor. Lines and columns are 1-based, as in diagnostics.
+    Both backends also emit Qt's `textChanged()` signal on every edit."""
 
-
-class DslHighlighter(QSyntaxHighlighter):
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
-        for pattern, fmt in RULES:
-            for m in pattern.finditer(text):
-                self.setFormat(m.start(), m.end() - m.start(), fmt)
-
-
-class SceneEditor(QPlainTextEdit):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        font = QFont("DejaVu Sans Mono")
-        font.setStyleHint(QFont.StyleHint.Monospace)
-        font.setPointSize(11)
-        self.setFont(font)
-        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.highlighter = DslHighlighter(self.document())
-
-    def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
-        selections = []
-        doc = self.document()
-        for d in diagnostics:
-            block = doc.findBlockByNumber(max(0, d.line - 1))
-            if not block.isValid():
-                continue
-            text = block.text()
-            start = min(max(0, d.col - 1), len(text))
-            end = text.find("]", start)
-            end = len(text) if end < 0 else end + 1
-            cursor = QTextCursor(block)
-            cursor.setPosition(block.position() + start)
-            cursor.setPosition(block.position() + max(end, start + 1) if text else block.position(),
-                               QTextCursor.MoveMode.KeepAnchor)
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = cursor
-            sel.format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-            sel.format.setUnderlineColor(QColor("#f14c4c" if d.severity is Severity.ERROR else "#cca700"))
-            sel.format.setToolTip(f"{d.code}: {d.message}")
-            selections.append(sel)
-        self.setExtraSelections(selections)
-
+    def text(self) -> str: ...
+    def set_text(self, text: str) -> None: ...
+    def replace_all(self, text: str) -> None:
+        """Replace the whole text as one undo step (format on command)."""
+    def cursor_position(self) -> tuple[int, int]: ...
     def goto(self, line: int, col: int) -> None:
-        block = self.document().findBlockByNumber(max(0, line - 1))
-        cursor = QTextCursor(block)
-        cursor.movePosition(QTextCursor.MoveOperation.Right, n=max(0, min(col - 1, block.length() - 1)))
-        self.setTextCursor(cursor)
-        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        """Move the cursor there, show it, and give the editor focus (problems list)."""
+    def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
+        """Draw each as a squiggle under its token, with its message as the tooltip."""
+    def squiggles(self) -> list[tuple[int, int, int, str]]:
+        """(line, first col, last col + 1, "error" | "warning") of every squiggle drawn."""
+    def set_content_refs(self, refs: tuple[str, ...]) -> None:
+        """The content.json paths `*_ref:` values complete to."""
+    def complete(self) -> None:
+        """Offer the completions that fit at the cursor (Ctrl+Space; also after `[` and `:`)."""
+    def completion_words(self) -> list[str]:
+        """The words the open completion list offers ([] when none is open)."""
+    def toggle_fold(self, line: int) -> None:
+        """Fold or unfold the block that opens on `line`."""
+    def is_line_visible(self, line: int) -> bool: ...
+    def fold_marker_at(self, line: int):
+        """(widget, QPoint) where a person clicks to fold the block opening on `line`."""
+    def set_font_size(self, points: int) -> None: ...
+
+
+def qscintilla_available() -> bool:
+    if API_NAME != "PyQt6":
+        return False
+    try:
+        from qtpy import Qsci  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def backends() -> list[str]:
+    """The editor backends this binding can run: "plain" always, "qscintilla" under PyQt6."""
+    return ["plain"] + (["qscintilla"] if qscintilla_available() else [])
+
+
+def default_backend() -> str:
+    return backends()[-1]
+
+
+def make_scene_editor(backend: str | None = None) -> SceneEditor:
+    if (backend or default_backend()) == "qscintilla":
+        from studio.editor_qsci import QsciSceneEditor
+        return QsciSceneEditor()
+    from studio.editor_plain import PlainSceneEditor
+    return PlainSceneEditor()
+
+
+def make_content_editor(backend: str | None = None):
+    """The content.json editor beside the scene: text(), set_text(), goto(), textChanged."""
+    if (backend or default_backend()) == "qscintilla":
+        from studio.editor_qsci import QsciJsonEditor
+        return QsciJsonEditor()
+    from studio.editor_plain import PlainJsonEditor
+    return PlainJsonEditor()

@@ -1,11 +1,15 @@
-"""Gold panel: the current entry's parity score, and reference, compiled and difference side by
-side or as an overlay with an opacity slider; the asset's text roles beside them."""
+"""Gold panel: the whole pack's gate (every entry with its parity score; double-click opens one),
+the current entry's score, and reference, compiled and difference side by side or as an overlay
+with an opacity slider; the asset's text roles beside them."""
 from __future__ import annotations
 
-from qtpy.QtCore import Qt
-from qtpy.QtGui import QImage, QPainter, QPixmap
-from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QListWidget, QSlider, QSplitter,
-                            QVBoxLayout, QWidget)
+from qtpy.QtCore import Qt, Signal
+from qtpy.QtGui import QBrush, QColor, QImage, QPainter, QPixmap
+from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton,
+                            QSlider, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+STATUS_COLOURS = {"pass": "#2f855a", "fail": "#c53030"}  # anything else (skipped, error): amber
+GATE_COLUMNS = ("entry", "split", "score", "threshold", "status")
 
 
 class ImageView(QLabel):
@@ -32,9 +36,32 @@ class ImageView(QLabel):
 
 
 class GoldPanel(QWidget):
+    gate_requested = Signal()
+    entry_activated = Signal(str)   # an entry's name, double-clicked in the gate table
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.images: dict[str, QImage] = {}
+        self.gate_button = QPushButton("Run gold gate")
+        self.gate_status = QLabel("gate not run")
+        self.gate = QTableWidget(0, len(GATE_COLUMNS))
+        self.gate.setHorizontalHeaderLabels(GATE_COLUMNS)
+        self.gate.verticalHeader().hide()
+        self.gate.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.gate.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.gate.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.gate.horizontalHeader().setStretchLastSection(True)
+        self.gate.verticalHeader().setDefaultSectionSize(self.gate.fontMetrics().height() + 6)
+        self.gate.cellDoubleClicked.connect(lambda row, _col: self.entry_activated.emit(self.gate.item(row, 0).text()))
+        self.gate_button.clicked.connect(self._on_gate_clicked)
+        gate_top = QHBoxLayout()
+        gate_top.addWidget(self.gate_button)
+        gate_top.addWidget(self.gate_status, 1)
+        gate_box = QWidget()
+        gate_layout = QVBoxLayout(gate_box)
+        gate_layout.setContentsMargins(0, 0, 0, 0)
+        gate_layout.addLayout(gate_top)
+        gate_layout.addWidget(self.gate, 1)
         self.score = QLabel("no gold entry")
         self.score.setTextFormat(Qt.TextFormat.RichText)
         self.mode = QComboBox()
@@ -49,17 +76,29 @@ class GoldPanel(QWidget):
 
         self.views = {k: ImageView(k) for k in ("reference", "compiled", "diff")}
         self.overlay = ImageView("overlay")
+        self.frames = {}  # each picture under its caption
         pictures = QHBoxLayout()
-        for v in (*self.views.values(), self.overlay):
-            pictures.addWidget(v, 1)
-        self.overlay.hide()
+        for caption, v in (("reference", self.views["reference"]), ("compiled", self.views["compiled"]),
+                           ("difference (normalized)", self.views["diff"]), ("compiled over reference", self.overlay)):
+            frame = QWidget()
+            column = QVBoxLayout(frame)
+            column.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(caption)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setStyleSheet("color: #8a8a8a")
+            column.addWidget(label)
+            column.addWidget(v, 1)
+            pictures.addWidget(frame, 1)
+            self.frames[v] = frame
+        self.frames[self.overlay].hide()
         self.roles = QListWidget()
         box = QWidget()
         box.setLayout(pictures)
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(gate_box)
         split.addWidget(box)
         split.addWidget(self.roles)
-        split.setSizes([900, 260])
+        split.setSizes([380, 760, 260])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -67,7 +106,7 @@ class GoldPanel(QWidget):
         self.opacity.valueChanged.connect(self._draw_overlay)
 
     def show_result(self, result, images: dict | None) -> None:
-        colour = {"pass": "#2f855a", "fail": "#c53030"}.get(result.status, "#b7791f")
+        colour = STATUS_COLOURS.get(result.status, "#b7791f")
         if result.status in ("pass", "fail"):
             self.score.setText(
                 f"<b>{result.name}</b> parity <b style='color:{colour}'>{result.score:.3f}</b> "
@@ -96,8 +135,8 @@ class GoldPanel(QWidget):
 
     def _on_mode_changed(self, index: int) -> None:
         for v in self.views.values():
-            v.setVisible(index == 0)
-        self.overlay.setVisible(index == 1)
+            self.frames[v].setVisible(index == 0)
+        self.frames[self.overlay].setVisible(index == 1)
         self._draw_overlay()
 
     def _draw_overlay(self) -> None:
@@ -109,3 +148,35 @@ class GoldPanel(QWidget):
         painter.drawImage(0, 0, self.images["compiled"])
         painter.end()
         self.overlay.set_image(base)
+
+    # ---- the whole pack's gate ---------------------------------------------------------------------
+    def _on_gate_clicked(self) -> None:
+        self.gate.setRowCount(0)
+        self.gate_button.setEnabled(False)
+        self.gate_status.setText("scoring every entry…")
+        self.gate_requested.emit()
+
+    def on_gate_entry(self, result) -> None:
+        row = self.gate.rowCount()
+        self.gate.insertRow(row)
+        scored = result.status in ("pass", "fail")
+        cells = (result.name, result.split, f"{result.score:.3f}" if scored else "",
+                 f"{result.threshold:.2f}", result.status)
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(result.reason or result.notes)
+            if col == len(cells) - 1:
+                item.setForeground(QBrush(QColor(STATUS_COLOURS.get(result.status, "#b7791f"))))
+            self.gate.setItem(row, col, item)
+        self.gate_status.setText(f"scored {row + 1} entries…")
+
+    def on_gate_finished(self, report) -> None:
+        self.gate_button.setEnabled(True)
+        passed = sum(e.status == "pass" for e in report.entries)
+        self.gate_status.setText(f"gold_asset_parity_score {report.overall:.3f} · {passed}/{len(report.entries)} pass"
+                                 f" · {'PASSED' if report.passed else 'FAILED'}")
+        self.gate_status.setStyleSheet(f"color: {STATUS_COLOURS['pass' if report.passed else 'fail']}")
+
+    def on_gate_failed(self, message: str) -> None:
+        self.gate_button.setEnabled(True)
+        self.gate_status.setText(message)

@@ -1,72 +1,105 @@
-"""The main window: workspace entries, the scene and content editors, live preview, problems."""
+"""The main window: workspace entries, the scene and content editors, live preview, and the docks
+(problems, gold, token budget, training, parity, probe gallery, runs). Engine work goes to the workers by signal.
+
+What outlives a session: the dock layout, geometry, recent workspaces and files and the editor's
+font size are QSettings (studio/settings.py); unsaved edits are autosaved to the recovery folder
+(studio/recovery.py) and offered back on the next start.
+"""
 from __future__ import annotations
 
 import gc
 from pathlib import Path
 
-from qtpy.QtCore import QSettings, Qt, QTimer, Signal
+from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtGui import QAction, QKeySequence
-from qtpy.QtWidgets import (QDockWidget, QFileDialog, QListWidget, QListWidgetItem, QMainWindow,
-                            QMessageBox, QPlainTextEdit, QSplitter, QTabWidget)
+from qtpy.QtWidgets import (QDockWidget, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                            QMessageBox, QSplitter, QVBoxLayout, QWidget)
 
 from engine.assets import default_library
-from engine.diagnostics import Diagnostic
+from engine.diagnostics import Diagnostic, Severity
 from engine.dsl import format_text
 from engine.fileio import InputError, write_atomic
 from engine.gold.pack import load_entry
-from engine.workspace import Entry, entries
+from engine.paths import ROOT
+from engine.workspace import Entry, default_workspace, entries
 from studio.budget_panel import BudgetPanel
-from studio.editor import SceneEditor
+from studio.dsl_syntax import content_paths
+from studio.editor import FONT_SIZE, make_content_editor, make_scene_editor
 from studio.gold_panel import GoldPanel
+from studio.parity_panel import ParityPanel
 from studio.preview import SvgPreview
+from studio.probe_panel import ProbePanel
+from studio.recovery import RecoveryStore
+from studio.runs_panel import RunsPanel, ledger_workspace
+from studio.settings import open_settings, push_recent, recent, recovery_dir
 from studio.training_panel import TrainingPanel
-from studio.workers import BudgetWorker, CompileWorker, GoldWorker, PreflightWorker, TrainWorker, start
+from studio.workers import (BudgetWorker, CompileWorker, GateWorker, GoldWorker, ParityWorker,
+                            PreflightWorker, TrainWorker, start)
 
 DEBOUNCE_MS = 120
+GOLD_DEBOUNCE_MS = 350  # scoring rasterizes twice: follow typing, but not every keystroke
+AUTOSAVE_MS = 1000      # at most this long between an edit and its copy in the recovery folder
+PARITY_OUT = ROOT / "out" / "parity"   # where `ck parity` writes, so the preflight gate sees it
 
 
 def spec_ctx() -> int:
     """The context the budget meter measures against: spec01's, the spec the studio opens with."""
     from engine.data.spec import load_spec
-    from engine.paths import ROOT
 
-    spec = ROOT / "specs" / "spec01.toml"
     try:
-        return load_spec(spec).ctx
+        return load_spec(ROOT / "specs" / "spec01.toml").ctx
     except InputError:
         return 768
-GOLD_DEBOUNCE_MS = 350  # scoring rasterizes twice: follow typing, but not every keystroke
+
+
+def _titled(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    label = QLabel(title)
+    label.setStyleSheet("color: #8a8a8a; padding-left: 4px")
+    layout.addWidget(label)
+    layout.addWidget(widget, 1)
+    return box
 
 
 class MainWindow(QMainWindow):
     compile_requested = Signal(int, str, str)
     score_requested = Signal(int, object, str)
     budget_requested = Signal(int, str)
-    gold_budget_requested = Signal()
+    gate_requested = Signal(str)
     budget_updated = Signal(int)
     preview_updated = Signal(int)  # request id now on screen
     gold_scored = Signal(int)      # request id whose gold score is on screen
+    recovery_offered = Signal(list)  # paths offered back after a crash
+    autosaved = Signal(list)         # paths copied to the recovery folder
 
-    def __init__(self, workspace: Path):
+    def __init__(self, workspace: Path | None = None, *, smoke: bool = False):
         super().__init__()
         self.setWindowTitle("CK Scene Studio")
-        self.workspace = workspace
+        self.smoke = smoke
+        self.settings = open_settings()
+        self.recovery = RecoveryStore(recovery_dir())
+        self.autosaved_paths: set[Path] = set()
+        self.recovering = False
         self.entry: Entry | None = None
         self.bottom_docks: list[QDockWidget] = []
         self.gold_entry = None
         self.last_svg = ""
+        self.diagnostics: list[Diagnostic] = []
         self.request = 0
         self.saved_texts = ("", "")
 
-        self.scene_editor = SceneEditor()
-        self.content_editor = QPlainTextEdit()
-        self.content_editor.setFont(self.scene_editor.font())
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.scene_editor, "scene.dsl")
-        self.tabs.addTab(self.content_editor, "content.json")
+        self.scene_editor = make_scene_editor()
+        self.content_editor = make_content_editor()
         self.preview = SvgPreview()
+        editors = QSplitter(Qt.Orientation.Vertical)
+        editors.addWidget(_titled("scene.dsl", self.scene_editor))
+        editors.addWidget(_titled("content.json", self.content_editor))
+        editors.setSizes([560, 300])
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.tabs)
+        splitter.addWidget(editors)
         splitter.addWidget(self.preview)
         splitter.setSizes([520, 760])
         self.setCentralWidget(splitter)
@@ -81,11 +114,51 @@ class MainWindow(QMainWindow):
         self.gold = GoldPanel()
         self.gold_dock = self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.budget = BudgetPanel()
-        self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
-        from engine.paths import ROOT
-
+        self.budget_dock = self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.budget_dock.visibilityChanged.connect(self.budget.on_seen)
         self.training = TrainingPanel(ROOT / "specs" / "spec01.toml", ROOT / "out" / "runs")
         self.training_dock = self._dock("Training", self.training, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.parity = ParityPanel(str(PARITY_OUT))
+        self.parity_dock = self._dock("Parity", self.parity, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.parity_dock.visibilityChanged.connect(self.parity.on_seen)
+        self.probe = ProbePanel(ledger_workspace())   # these two start their own workers (probe_workers.py)
+        self.probe_dock = self._dock("Probe gallery", self.probe, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.runs = RunsPanel(ledger_workspace())
+        self.runs_dock = self._dock("Runs", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.runs.workspace_changed.connect(self.probe.set_workspace)
+        self._start_workers()
+
+        self.gold_debounce = QTimer(self, singleShot=True, interval=GOLD_DEBOUNCE_MS)
+        self.gold_debounce.timeout.connect(self.request_score)
+        self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.request_compile)
+        self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
+        self.autosave.timeout.connect(self.autosave_now)
+        self.scene_editor.textChanged.connect(self._on_edited)
+        self.content_editor.textChanged.connect(self._on_edited)
+
+        self._menus()
+        self.resize(1400, 860)  # unless the last session's geometry says otherwise
+        self.set_font_size(int(self.settings.value("editor/font_size", FONT_SIZE)))
+        if geometry := self.settings.value("geometry"):
+            self.restoreGeometry(geometry)
+        if state := self.settings.value("window_state"):
+            self.restoreState(state)
+        else:  # first start: the editors get most of the height, once the window has its size
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.bottom_docks[0]], [250], Qt.Orientation.Vertical))
+        last, last_entry = self.settings.value("workspace"), self.settings.value("entry")
+        if workspace is None and not smoke and last and entries(Path(last)):
+            workspace = Path(last)  # where the last session was
+        self.workspace = workspace or default_workspace()
+        self.load_workspace(self.workspace)
+        if not smoke and last and last_entry and self.workspace == Path(last):
+            self.select_entry(last_entry)
+        if not smoke:
+            QTimer.singleShot(0, self.offer_recovery)
+
+    # ---- set-up --------------------------------------------------------------------------
+    def _start_workers(self) -> None:
+        """Every worker on its own thread; requests go by queued signal, results come back so."""
         self.train_worker = TrainWorker()
         self.train_thread = start(self.train_worker, self)
         self.training.start_requested.connect(self.train_worker.start)
@@ -107,31 +180,35 @@ class MainWindow(QMainWindow):
         self.score_requested.connect(self.gold_worker.score)
         self.gold_worker.scored.connect(self._on_scored)
         self.gold_worker.roles_read.connect(self.gold.show_roles)
+        self.gate_worker = GateWorker(default_library())
+        self.gate_thread = start(self.gate_worker, self)
+        self.gold.gate_requested.connect(lambda: self.gate_requested.emit(str(self.workspace)))
+        self.gate_requested.connect(self.gate_worker.run)
+        self.gate_worker.entry_scored.connect(self.gold.on_gate_entry)
+        self.gate_worker.gate_finished.connect(self.gold.on_gate_finished)
+        self.gate_worker.failed.connect(self.gold.on_gate_failed)
+        self.gold.entry_activated.connect(self.select_entry)
         self.budget_worker = BudgetWorker(spec_ctx())
         self.budget_thread = start(self.budget_worker, self)
         self.budget_requested.connect(self.budget_worker.measure)
-        self.gold_budget_requested.connect(self.budget_worker.measure_gold)
+        self.budget.gold_requested.connect(self.budget_worker.measure_gold)
         self.budget_worker.measured.connect(self._on_measured)
         self.budget_worker.gold_measured.connect(self.budget.show_gold)
-        self.gold_budget_requested.emit()
-        self.gold_debounce = QTimer(self, singleShot=True, interval=GOLD_DEBOUNCE_MS)
-        self.gold_debounce.timeout.connect(self.request_score)
-        self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
-        self.debounce.timeout.connect(self.request_compile)
-        self.scene_editor.textChanged.connect(self.debounce.start)
-        self.content_editor.textChanged.connect(self.debounce.start)
+        self.parity_worker = ParityWorker()
+        self.parity_thread = start(self.parity_worker, self)
+        self.parity.run_requested.connect(self.parity_worker.run)
+        self.parity.sizes_requested.connect(self.parity_worker.list_sizes)
+        self.parity_worker.sizes_listed.connect(self.parity.set_sizes)
+        self.parity_worker.stage_done.connect(self.parity.on_stage)
+        self.parity_worker.run_finished.connect(self.parity.on_finished)
+        self.parity_worker.failed.connect(self.parity.on_failed)
+        self.threads = (self.thread, self.gold_thread, self.gate_thread, self.budget_thread, self.train_thread,
+                        self.preflight_thread, self.parity_thread)
 
-        self._menus()
-        self.load_workspace(workspace)
-        settings = QSettings("CK", "Scene Studio")
-        if geometry := settings.value("geometry"):
-            self.restoreGeometry(geometry)
-
-    # ---- set-up --------------------------------------------------------------------------
     def _dock(self, title: str, widget, area) -> QDockWidget:
         """Add a dock; bottom docks share one tabbed area so none is squeezed."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(title)
+        dock.setObjectName(title)  # saveState/restoreState find docks by name
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         if area == Qt.DockWidgetArea.BottomDockWidgetArea:
@@ -142,31 +219,80 @@ class MainWindow(QMainWindow):
             self.bottom_docks.append(dock)
         return dock
 
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
     def _menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        for text, shortcut, slot in (("Open workspace…", QKeySequence.StandardKey.Open, self._choose_workspace),
-                                     ("Save", QKeySequence.StandardKey.Save, self.save),
-                                     ("Quit", QKeySequence.StandardKey.Quit, self.close)):
-            action = QAction(text, self, shortcut=shortcut)
-            action.triggered.connect(slot)
-            file_menu.addAction(action)
-        fmt = QAction("Format scene", self, shortcut=QKeySequence("Ctrl+Shift+F"))
-        fmt.triggered.connect(self.format_scene)
-        self.menuBar().addMenu("&Scene").addAction(fmt)
-        new_entry = QAction("New gold entry from asset…", self)
-        new_entry.triggered.connect(self._choose_asset)
-        self.menuBar().addMenu("&Gold").addAction(new_entry)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "Open workspace…", self._choose_workspace, QKeySequence.StandardKey.Open)
+        self.recent_workspaces_menu = file_menu.addMenu("Recent workspaces")
+        self.recent_files_menu = file_menu.addMenu("Recent files")
+        self._action(file_menu, "Save", self.save, QKeySequence.StandardKey.Save)
+        file_menu.addSeparator()
+        self._action(file_menu, "Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._fill_recent_menus()
+        scene_menu = bar.addMenu("&Scene")
+        self._action(scene_menu, "Format scene", self.format_scene, QKeySequence("Ctrl+Shift+F"))
+        self._action(scene_menu, "Complete", lambda: self.scene_editor.complete(), QKeySequence("Ctrl+Space"))
+        gold_menu = bar.addMenu("&Gold")
+        self._action(gold_menu, "New gold entry from asset…", self._choose_asset)
+        self._action(gold_menu, "Run gold gate", self.gold.gate_button.click)
+        view = bar.addMenu("&View")
+        self._action(view, "Larger font", lambda: self.set_font_size(self.font_size + 1), QKeySequence.StandardKey.ZoomIn)
+        self._action(view, "Smaller font", lambda: self.set_font_size(self.font_size - 1), QKeySequence.StandardKey.ZoomOut)
+        self._action(view, "Fit preview", self.preview.fit, QKeySequence("Ctrl+0"))
+        view.addSeparator()
+        for dock in self.findChildren(QDockWidget):
+            view.addAction(dock.toggleViewAction())
+
+    def _fill_recent_menus(self) -> None:
+        for menu, key, slot in ((self.recent_workspaces_menu, "recent/workspaces", self.open_workspace),
+                                (self.recent_files_menu, "recent/files", self.open_file)):
+            menu.clear()
+            items = recent(self.settings, key)
+            for item in items:
+                action = menu.addAction(item)
+                action.triggered.connect(lambda _=False, p=item, s=slot: s(Path(p)))
+            menu.setEnabled(bool(items))
+
+    def set_font_size(self, points: int) -> None:
+        self.font_size = max(6, min(32, points))
+        self.scene_editor.set_font_size(self.font_size)
+        self.content_editor.set_font_size(self.font_size)
+        if not self.smoke:
+            self.settings.setValue("editor/font_size", self.font_size)
 
     # ---- workspace -----------------------------------------------------------------------
     def load_workspace(self, folder: Path) -> None:
-        self.workspace = folder
+        self.workspace = Path(folder)
+        if not self.smoke:
+            self.settings.setValue("workspace", str(self.workspace))
+            push_recent(self.settings, "recent/workspaces", str(self.workspace))
+            self._fill_recent_menus()
+        self.entry_list.blockSignals(True)  # clearing moves the current item through the old entries
         self.entry_list.clear()
-        for e in entries(folder):
+        self.entry_list.blockSignals(False)
+        for e in entries(self.workspace):
             item = QListWidgetItem(e.name)
             item.setData(Qt.ItemDataRole.UserRole, e)
             self.entry_list.addItem(item)
         if self.entry_list.count():
             self.entry_list.setCurrentRow(0)
+
+    def open_workspace(self, folder: Path) -> None:
+        if folder.resolve() != self.workspace.resolve():
+            self.load_workspace(folder)
+
+    def open_file(self, path: Path) -> None:
+        """A scene.dsl or content.json: open its workspace and select its entry."""
+        self.open_workspace(path.parent.parent)
+        self.select_entry(path.parent.name)
 
     def select_entry(self, name: str) -> bool:
         found = self.entry_list.findItems(name, Qt.MatchFlag.MatchExactly)
@@ -179,10 +305,13 @@ class MainWindow(QMainWindow):
         if folder:
             self.load_workspace(Path(folder))
 
-    def _on_entry_chosen(self, item: QListWidgetItem | None, _previous=None) -> None:
+    def _on_entry_chosen(self, item: QListWidgetItem | None, previous=None) -> None:
         if item is None:
             return
         if self.is_modified() and not self._confirm_discard():
+            self.entry_list.blockSignals(True)
+            self.entry_list.setCurrentItem(previous)  # stay where the unsaved edits are
+            self.entry_list.blockSignals(False)
             return
         self.entry = item.data(Qt.ItemDataRole.UserRole)
         self.gold_entry = None
@@ -197,22 +326,43 @@ class MainWindow(QMainWindow):
         content_path = self.entry.content_path
         content = content_path.read_text(encoding="utf-8", errors="replace") if content_path.exists() else "{}"
         self.saved_texts = (scene, content)
-        self.scene_editor.setPlainText(scene)
-        self.content_editor.setPlainText(content)
+        self.scene_editor.set_text(scene)
+        self.content_editor.set_text(content)
+        if self.recovering:
+            self._apply_recovered()
+        self.debounce.stop()  # setting the texts started it; the compile is asked for below
         self.setWindowTitle(f"CK Scene Studio — {self.entry.name}")
+        if not self.smoke:
+            self.settings.setValue("entry", self.entry.name)
+            push_recent(self.settings, "recent/files", str(self.entry.scene_path))
+            self._fill_recent_menus()
         self.request_compile()
 
     # ---- editing -------------------------------------------------------------------------
     def texts(self) -> tuple[str, str]:
-        return self.scene_editor.toPlainText(), self.content_editor.toPlainText()
+        return self.scene_editor.text(), self.content_editor.text()
+
+    def buffers(self) -> list[tuple[Path, object, str]]:
+        """(file, its editor, its text on disk) for each buffer of the open entry."""
+        if self.entry is None:
+            return []
+        return [(self.entry.scene_path, self.scene_editor, self.saved_texts[0]),
+                (self.entry.content_path, self.content_editor, self.saved_texts[1])]
 
     def is_modified(self) -> bool:
-        return self.entry is not None and self.texts() != self.saved_texts
+        return any(editor.text() != saved for _, editor, saved in self.buffers())
+
+    def _on_edited(self) -> None:
+        self.debounce.start()
+        if not self.smoke and not self.autosave.isActive():
+            self.autosave.start()  # not restarted by each key: a steady typist is saved too
 
     def request_compile(self) -> None:
         self.request += 1
-        self.compile_requested.emit(self.request, *self.texts())
-        self.budget_requested.emit(self.request, self.scene_editor.toPlainText())
+        scene, content = self.texts()
+        self.scene_editor.set_content_refs(content_paths(content))
+        self.compile_requested.emit(self.request, scene, content)
+        self.budget_requested.emit(self.request, scene)
 
     def _on_measured(self, request: int, measure: dict) -> None:
         if request == self.request:
@@ -222,6 +372,7 @@ class MainWindow(QMainWindow):
     def _on_compiled(self, request: int, svg: bytes, diagnostics: list[Diagnostic]) -> None:
         if request != self.request:
             return  # a newer edit is already on its way
+        self.diagnostics = diagnostics
         self.preview.set_svg(svg)
         if svg and self.gold_entry is not None:
             self.last_svg = svg.decode()
@@ -231,6 +382,7 @@ class MainWindow(QMainWindow):
         for d in diagnostics:
             item = QListWidgetItem(f"{d.line}:{d.col}  {d.severity.value}  {d.code}: {d.message}")
             item.setData(Qt.ItemDataRole.UserRole, d)
+            item.setForeground(Qt.GlobalColor.red if d.severity is Severity.ERROR else Qt.GlobalColor.darkYellow)
             self.problems.addItem(item)
         self.preview_updated.emit(request)
 
@@ -261,17 +413,15 @@ class MainWindow(QMainWindow):
     def _on_problem_activated(self, item: QListWidgetItem) -> None:
         d: Diagnostic = item.data(Qt.ItemDataRole.UserRole)
         if d.code in ("content-json", "bad-content"):
-            self.tabs.setCurrentWidget(self.content_editor)
+            self.content_editor.goto(d.line, d.col)
             return
-        self.tabs.setCurrentWidget(self.scene_editor)
         self.scene_editor.goto(d.line, d.col)
 
     def format_scene(self) -> None:
-        canonical = format_text(self.scene_editor.toPlainText())
-        if canonical is not None and canonical != self.scene_editor.toPlainText():
-            cursor = self.scene_editor.textCursor()
-            cursor.select(cursor.SelectionType.Document)
-            cursor.insertText(canonical)  # one undo step
+        text = self.scene_editor.text()
+        canonical = format_text(text)
+        if canonical is not None and canonical != text:
+            self.scene_editor.replace_all(canonical)
 
     def save(self) -> None:
         if self.entry is None:
@@ -280,6 +430,56 @@ class MainWindow(QMainWindow):
         write_atomic(self.entry.scene_path, scene)
         write_atomic(self.entry.content_path, content)
         self.saved_texts = (scene, content)
+        self._drop_recovered()
+
+    # ---- autosave and recovery -------------------------------------------------------------------
+    def autosave_now(self) -> None:
+        """Copy every modified buffer to the recovery folder; drop the copy of one saved since."""
+        written = []
+        for path, editor, saved in self.buffers():
+            text = editor.text()
+            if text != saved:
+                self.recovery.save(path, text)
+                self.autosaved_paths.add(path)
+                written.append(path)
+            elif path in self.autosaved_paths:
+                self.recovery.discard(path)
+                self.autosaved_paths.discard(path)
+        if written:
+            self.autosaved.emit(written)
+
+    def _drop_recovered(self) -> None:
+        for path, _, _ in self.buffers():
+            self.recovery.discard(path)
+            self.autosaved_paths.discard(path)
+
+    def offer_recovery(self) -> None:
+        """After a crash: offer back every buffer the recovery folder still holds."""
+        pending = self.recovery.pending()
+        if not pending:
+            return
+        self.recovery_offered.emit([r.path for r in pending])
+        listing = "\n".join(f"  {r.path}" for r in pending)
+        answer = QMessageBox.question(
+            self, "Recover unsaved edits",
+            f"The studio ended without saving these edits:\n\n{listing}\n\nRestore them? (No discards them.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            for r in pending:
+                self.recovery.discard(r.path)
+            return
+        self.recovering = True  # an entry opened from now on gets its recovered text
+        folder = pending[0].path.parent
+        if self.entry is not None and self.entry.folder.resolve() == folder:
+            self._apply_recovered()
+        else:
+            self.open_file(folder / "scene.dsl")
+
+    def _apply_recovered(self) -> None:
+        for path, editor, _ in self.buffers():
+            if (found := self.recovery.get(path)) is not None:
+                editor.set_text(found.text)
+                self.autosaved_paths.add(path)
 
     def _confirm_discard(self) -> bool:
         answer = QMessageBox.question(
@@ -287,18 +487,26 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Save:
             self.save()
+        elif answer == QMessageBox.StandardButton.Discard:
+            self._drop_recovered()
         return answer != QMessageBox.StandardButton.Cancel
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.is_modified() and not self._confirm_discard():
             event.ignore()
             return
-        QSettings("CK", "Scene Studio").setValue("geometry", self.saveGeometry())
-        self.train_worker.stop()
-        if self.train_worker.handle is not None:
-            self.train_worker.handle.join(10)
-        for thread in (self.thread, self.gold_thread, self.budget_thread, self.train_thread, self.preflight_thread):
+        if not self.smoke:
+            self.settings.setValue("geometry", self.saveGeometry())
+            self.settings.setValue("window_state", self.saveState())
+            self.settings.sync()
+        self.autosave.stop()
+        for worker in (self.train_worker, self.preflight_worker, self.gate_worker, self.parity_worker):
+            worker.shutdown()  # a training run checkpoints before it ends
+        self.gold_worker.shutdown()
+        self.probe.shutdown()
+        self.runs.shutdown()
+        for thread in self.threads:
             thread.quit()
-            thread.wait(2000)
+            thread.wait()  # a thread destroyed while it runs aborts the process: let each finish its slot
         gc.collect()  # on the GUI thread, while no worker runs: Qt objects must die where they live
         event.accept()

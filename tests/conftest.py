@@ -5,6 +5,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One binding for qtpy and pytest-qt alike: QT_API picks it (PySide6 unless told otherwise).
+os.environ.setdefault("QT_API", "pyside6")
+os.environ.setdefault("PYTEST_QT_API", os.environ["QT_API"])
 
 
 import gc  # noqa: E402

@@ -3,19 +3,23 @@
     QT_QPA_PLATFORM=offscreen python tools/screenshots.py OUTDIR [--entry NAME]
 
 Opens the bundled gold pack, waits until the preview, the gold score and the token budget of the
-chosen entry are on screen, then saves the whole window and each panel. QT_API picks the binding.
+chosen entry are on screen, runs the gold gate over the pack and the parity regimen (tiny,
+float32), then saves each panel; last, a misspelt value in the scene shows the problems and the
+squiggle in the editor and window shots. QT_API picks the binding (PySide6 by default).
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import studio  # noqa: E402,F401 (the default binding, before qtpy is imported)
 from qtpy.QtCore import QEventLoop, QTimer  # noqa: E402
 from qtpy.QtWidgets import QApplication  # noqa: E402
 
@@ -28,6 +32,28 @@ def wait_until(app, ready, timeout_ms: int = 20000) -> bool:
         loop.exec()
         waited += 50
     return ready()
+
+
+def show_probe_and_runs(app, window) -> None:
+    """The newest probe.json under out/runs in the gallery, on its first failing case; the ledger's
+    runs, or where there is no ledger yet, the run folders recorded in a scratch one."""
+    from engine.runs.ledger import LEDGER, Ledger
+    from engine.runs.record import record_folder
+    from studio.probe_panel import ANY_FAILURE
+
+    runs = ROOT / "out" / "runs"
+    probes = sorted(runs.glob("*/probes/*/probe.json"), key=lambda p: p.stat().st_mtime)
+    if probes and window.probe.open_probe(probes[-1]):
+        window.probe.set_filter(window.probe.failure, ANY_FAILURE)
+    if not (window.runs.workspace / LEDGER).exists():
+        window.scratch = tempfile.TemporaryDirectory()   # removed when the script ends
+        with Ledger.open(window.scratch.name) as ledger:
+            for spec in sorted(runs.glob("*/spec.toml")):
+                record_folder(ledger, spec.parent)
+        window.runs.set_workspace(Path(window.scratch.name))
+    wait_until(app, lambda: window.runs.table.rowCount() > 0, 5000)
+    window.runs.select_runs(*(r["id"] for r in window.runs.runs[:2]))
+    window.runs.compare_button.click()
 
 
 def main() -> int:
@@ -53,19 +79,36 @@ def main() -> int:
     if runs:  # replay the newest run's events, as they arrived while it trained
         for event in read_metrics(runs[-1]):
             window.training.on_event(event)
+    show_probe_and_runs(app, window)
+    window.gold.gate_button.click()  # the whole pack, each entry's score
+    window.parity_dock.raise_()      # first seen: the sizes are listed
+    ok &= wait_until(app, lambda: window.parity.run_button.isEnabled(), 120000)
+    window.parity.config.setCurrentText("tiny")
+    window.parity.dtype.setCurrentText("float32")
+    window.parity.run_button.click()
+    ok &= wait_until(app, lambda: window.parity.run_button.isEnabled() and window.gold.gate_button.isEnabled(), 300000)
     wait_until(app, lambda: False, 300)
     args.out.mkdir(parents=True, exist_ok=True)
-    shots = {"window": window, "editor": window.tabs, "preview": window.preview, "gold": window.gold,
-             "budget": window.budget, "problems": window.problems, "training": window.training}
+    shots = {"window": window, "editor": window.centralWidget().widget(0), "preview": window.preview,
+             "gold": window.gold, "budget": window.budget, "problems": window.problems, "training": window.training,
+             "parity": window.parity, "probe": window.probe, "runs": window.runs}
     for dock in window.bottom_docks:
         dock.raise_()
         wait_until(app, lambda: False, 100)
-        name = {"Gold": "gold", "Token budget": "budget", "Problems": "problems",
-                "Training": "training"}[dock.objectName()]
+        if dock.objectName() == "Token budget":  # the gold pack's figures are measured once seen
+            ok &= wait_until(app, lambda: "p95" in window.budget.gold.text())
+        name = {"Gold": "gold", "Token budget": "budget", "Problems": "problems", "Training": "training",
+                "Parity": "parity", "Probe gallery": "probe", "Runs": "runs"}[dock.objectName()]
         shots[name].grab().save(str(args.out / f"{name}.png"))
     window.gold_dock.raise_()
     wait_until(app, lambda: False, 100)
-    for name in ("window", "editor", "preview"):
+    shots["preview"].grab().save(str(args.out / "preview.png"))
+    misspelt = window.scene_editor.text().replace("[theme:", "[theme:x", 1)
+    window.scene_editor.set_text(misspelt)
+    window.scene_editor.goto(4, 8)
+    window.bottom_docks[0].raise_()  # Problems
+    ok &= wait_until(app, lambda: window.problems.count() > 0)
+    for name in ("window", "editor", "problems"):
         shots[name].grab().save(str(args.out / f"{name}.png"))
     print(f"{'all panels ready' if ok else 'timed out waiting for a panel'}; PNGs in {args.out}")
     window.saved_texts = window.texts()

@@ -1,0 +1,190 @@
+"""What the DSL editor knows about the text, without Qt: style runs for highlighting, fold blocks,
+and completions of tokens and values. Both editor backends (QPlainTextEdit and QScintilla) draw
+from these functions, so they highlight, fold and complete alike; the vocabulary is
+engine/dsl/vocab.py's data, never a list of its own.
+
+    >>> style_runs("[theme:infra_dark]")
+    [(0, 7, 'key'), (7, 10, 'value'), (17, 1, 'key')]
+    >>> fold_ranges("[scene]\\n[header_band]\\n[band:open]\\n[/header_band]\\n[/scene]")
+    [(1, 5), (2, 4)]
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from engine.dsl.vocab import COMPONENTS, TOP_LEVEL_KEYS, TOP_LEVEL_VALUES, TOPOLOGY_KEYS
+
+# Style name -> (colour, bold). Index order is the QScintilla style number.
+STYLES: dict[str, tuple[str, bool]] = {
+    "default": ("#d4d4d4", False),
+    "key": ("#9cdcfe", False),          # [key:
+    "value": ("#ce9178", False),        # :value]
+    "block": ("#c586c0", True),         # [component] [/component]
+    "ref": ("#4ec9b0", False),          # [field_ref:
+    "topology": ("#dcdcaa", True),      # [node_id: [from_ref: [to_ref:
+    "scene": ("#569cd6", True),         # [scene] [/scene]
+    "cell": ("#4ec9b0", False),         # @compact.ref.cell
+}
+STYLE_INDEX = {name: i for i, name in enumerate(STYLES)}
+
+# Order matters: later rules paint over earlier ones within the same token.
+_RULES = [
+    (re.compile(r"\[[a-z][a-z0-9_]*:[^\]\s]*\]?"), "key"),
+    (re.compile(r"(?<=:)[^\]\s|]+(?=\])"), "value"),
+    (re.compile(r"\[/?[a-z][a-z0-9_]*\]"), "block"),
+    (re.compile(r"\[[a-z][a-z0-9_]*_ref:"), "ref"),
+    (re.compile(r"\[(node_id|from_ref|to_ref):"), "topology"),
+    (re.compile(r"\[/?scene\]"), "scene"),
+    (re.compile(r"@[^\]|\s]+"), "cell"),
+]
+_BLOCK = re.compile(r"\[(/?)([a-z][a-z0-9_]*)\]")
+
+
+def style_runs(line: str) -> list[tuple[int, int, str]]:
+    """(start, length, style) runs of one line, in order, unstyled gaps left out."""
+    styles = ["default"] * len(line)
+    for pattern, style in _RULES:
+        for m in pattern.finditer(line):
+            styles[m.start():m.end()] = [style] * (m.end() - m.start())
+    runs: list[tuple[int, int, str]] = []
+    for i, style in enumerate(styles):
+        if runs and runs[-1][2] == style and runs[-1][0] + runs[-1][1] == i:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1, style)
+        else:
+            runs.append((i, 1, style))
+    return [r for r in runs if r[2] != "default"]
+
+
+def fold_depths(lines: list[str]) -> list[tuple[int, bool]]:
+    """For each line, (depth of block nesting at its start, whether it opens a block that a later
+    line closes): the fold levels QScintilla wants, and what the plain editor's margin draws."""
+    out: list[tuple[int, bool]] = []
+    opens = {start for start, _ in _blocks(lines)}
+    depth = 0
+    for i, line in enumerate(lines):
+        out.append((depth, i in opens))
+        for m in _BLOCK.finditer(line):
+            depth = max(0, depth - 1) if m.group(1) else depth + 1
+    return out
+
+
+def fold_ranges(text: str) -> list[tuple[int, int]]:
+    """1-based (first, last) lines of every block that spans lines, outermost first."""
+    return sorted((s + 1, e + 1) for s, e in _blocks(text.split("\n")))
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """0-based (open line, close line) of each [name] ... [/name] pair on different lines."""
+    stack: list[tuple[str, int]] = []
+    found = []
+    for i, line in enumerate(lines):
+        for m in _BLOCK.finditer(line):
+            closing, name = m.group(1), m.group(2)
+            if not closing:
+                stack.append((name, i))
+                continue
+            # pop to the matching open: an unclosed inner block does not break the outer fold
+            for j in range(len(stack) - 1, -1, -1):
+                if stack[j][0] == name:
+                    if i > stack[j][1]:
+                        found.append((stack[j][1], i))
+                    del stack[j:]
+                    break
+    return found
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What may be typed at the cursor: `words` replace the `prefix` just before it."""
+
+    prefix: str
+    words: tuple[str, ...]
+
+
+def content_paths(content_text: str) -> tuple[str, ...]:
+    """The leaf paths of a content.json text, as scene refs name them (`nodes.parse.title`,
+    `header_band.0.headline`); () when it is not valid JSON."""
+    try:
+        data = json.loads(content_text)
+    except json.JSONDecodeError:
+        return ()
+    paths: list[str] = []
+
+    def walk(node, path: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{path}.{k}" if path else str(k))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{path}.{i}" if path else str(i))
+        elif path:
+            paths.append(path)
+    walk(data, "")
+    return tuple(paths)
+
+
+def completions(text: str, pos: int, refs: tuple[str, ...] = ()) -> Completion:
+    """Tokens or values that fit at offset `pos` of `text`, given the content paths `refs`. Each
+    word is what gets typed: keys end in ':', blocks and values in ']' (unless one follows).
+
+    >>> completions("[scene]\\n[theme:pa", 17).words
+    ('paper_editorial]',)
+    >>> completions("[scene]\\n[stage_card]\\n[acc", 23).words
+    ('accent:',)
+    """
+    before = text[:pos]
+    line = before.rsplit("\n", 1)[-1]
+    bracket = line.rfind("[")
+    if bracket < 0 or "]" in line[bracket:]:
+        return Completion("", ())
+    token = line[bracket + 1:]
+    enclosing = _enclosing(before[: len(before) - len(line) + bracket])
+    if ":" in token:
+        key, prefix = token.split(":", 1)
+        if "|" in prefix:  # compact cells are content refs, typed freely
+            return Completion("", ())
+        closed = text[pos:].split("\n", 1)[0].startswith("]")
+        values = [v if closed else f"{v}]" for v in _values(key, enclosing, text, refs)]
+    else:
+        prefix, values = token, _keys(enclosing)
+    return Completion(prefix, tuple(v for v in values if v.startswith(prefix) and v != prefix))
+
+
+def _enclosing(before: str) -> str | None:
+    """The innermost block open at the end of `before`: "scene", a component, or None."""
+    stack: list[str] = []
+    for m in _BLOCK.finditer(before):
+        if not m.group(1):
+            stack.append(m.group(2))
+        elif m.group(2) in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(m.group(2)):]
+    return stack[-1] if stack else None
+
+
+def _keys(enclosing: str | None) -> list[str]:
+    if enclosing is None:
+        return ["scene]"]
+    if enclosing == "scene":
+        return [f"{k}:" for k in TOP_LEVEL_KEYS] + [f"{c}]" for c in COMPONENTS] + ["/scene]"]
+    spec = COMPONENTS.get(enclosing)
+    if spec is None:
+        return [f"/{enclosing}]"]
+    fields = [f"{f}_ref:" for f in spec.fields]
+    if spec.column_fields:
+        fields[:0] = [f"column_{i}_ref:" for i in range(1, 5)]
+    return [f"{t}:" for t in spec.topology] + [f"{a}:" for a in spec.attrs] + fields + [f"/{enclosing}]"]
+
+
+def _values(key: str, enclosing: str | None, text: str, refs: tuple[str, ...]) -> list[str]:
+    spec = COMPONENTS.get(enclosing or "")
+    if spec is not None and key in spec.attrs:
+        return list(spec.attrs[key])
+    if enclosing == "scene" and key in TOP_LEVEL_VALUES:
+        return list(TOP_LEVEL_VALUES[key])
+    if key in ("from_ref", "to_ref"):
+        return list(dict.fromkeys(re.findall(r"\[node_id:([^\]\s]+)\]", text)))
+    if key.endswith("_ref") and key not in TOPOLOGY_KEYS:
+        return list(refs)
+    return []

@@ -1,0 +1,155 @@
+"""Parity: run `ck parity`'s regimen (engine/ck/regimen.py) and watch it fill a per-tensor table,
+one column per stage and dtype as each finishes: the max |CK - torch| of every tensor against the
+stage's tolerance for its kind, failures in red, the first diverging tensor named below."""
+from __future__ import annotations
+
+import math
+
+from qtpy.QtCore import Qt, Signal
+from qtpy.QtGui import QBrush, QColor, QFont
+from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
+                            QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+FAIL_COLOUR, PASS_COLOUR, TOLERANCE_COLOUR = "#c53030", "#2f855a", "#8a8a8a"
+RESULT_ROW = "result"
+
+
+def over(diff: float, bound: float) -> bool:
+    """NaN is over every bound, as in the regimen (`not d <= bound`)."""
+    return not diff <= bound
+
+
+class ParityPanel(QWidget):
+    run_requested = Signal(str, str, int, str)   # config, dtype, vocab, output folder
+    sizes_requested = Signal()                   # the model sizes live behind torch: a worker lists them
+
+    def __init__(self, out: str, parent=None):
+        super().__init__(parent)
+        self.out = out
+        self.stages: list[dict] = []
+        self.config = QComboBox()
+        self.dtype = QComboBox()
+        self.dtype.addItems(["float32", "float64", "both"])
+        self.dtype.setCurrentText("both")
+        self.vocab = QSpinBox(minimum=8, maximum=200_000, value=64)
+        self.run_button = QPushButton("Run regimen")
+        self.run_button.setEnabled(False)  # until the sizes are in
+        self.status = QLabel("not run")
+        top = QHBoxLayout()
+        for w in (QLabel("config"), self.config, QLabel("dtype"), self.dtype, QLabel("vocab"), self.vocab,
+                  self.run_button):
+            top.addWidget(w)
+        top.addWidget(self.status, 1)
+        self.table = QTableWidget(0, 0)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.divergence = QLabel()
+        self.divergence.setStyleSheet(f"color: {FAIL_COLOUR}")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.divergence)
+        self.run_button.clicked.connect(self._on_run_clicked)
+        self.sizes_asked = False
+
+    def on_seen(self, visible: bool) -> None:
+        """Slot for the dock's visibilityChanged. The sizes are listed once the panel is first
+        seen: listing them starts a child process. (At start-up every dock's widget counts as
+        visible, tabbed away or not; the dock's signal tells the tab a person sees.)"""
+        if visible and not self.sizes_asked:
+            self.sizes_asked = True
+            self.sizes_requested.emit()
+
+    def _on_run_clicked(self) -> None:
+        self.stages = []
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.divergence.clear()
+        self.run_button.setEnabled(False)
+        self.status.setText(f"running {self.config.currentText()} ({self.dtype.currentText()})…")
+        self.run_requested.emit(self.config.currentText(), self.dtype.currentText(), self.vocab.value(), self.out)
+
+    # ---- slots for the worker's signals ---------------------------------------------------------
+    def set_sizes(self, sizes: list[str]) -> None:
+        self.config.clear()
+        self.config.addItems(sizes)
+        self.run_button.setEnabled(bool(sizes))
+
+    def on_stage(self, stage: dict) -> None:
+        self.stages.append(stage)
+        self._fill()
+        self.status.setText(f"{stage['name']} {stage['dtype']}: {'pass' if stage['passed'] else 'FAIL'}")
+
+    def on_finished(self, result: dict) -> None:
+        self.run_button.setEnabled(True)
+        sec = result["seconds"]
+        verdict = "PASSED" if result["passed"] else "FAILED"
+        self.status.setText(f"{result['config']}: {verdict} in {sec['total']:.1f} s "
+                            f"(CK {sec['ck']:.1f} s, torch {sec['torch']:.1f} s)")
+        self.status.setStyleSheet(f"color: {PASS_COLOUR if result['passed'] else FAIL_COLOUR}")
+        fd = result["first_divergence"]
+        self.divergence.setText("" if fd is None else
+                                f"first divergence: {fd['tensor']} in {fd['stage']} ({fd['dtype']}, {fd['step']}): "
+                                f"{fd['max_diff']:.3e} > {fd['tolerance']:.0e}")
+
+    def on_failed(self, message: str) -> None:
+        self.run_button.setEnabled(True)
+        self.status.setText(message)
+        self.status.setStyleSheet(f"color: {FAIL_COLOUR}")
+
+    # ---- the table ---------------------------------------------------------------------------------
+    def rows(self) -> list[str]:
+        """Tolerance rows (one per kind of tensor), then every tensor in the order the stages
+        compare them, then the result row."""
+        kinds = list(dict.fromkeys(k for st in self.stages for k in st["tolerance"]))
+        keys = list(dict.fromkeys(k for st in self.stages for k in st["max_diff"]))
+        return [f"tolerance {k}" for k in kinds] + keys + [RESULT_ROW]
+
+    def cell(self, row: str, column: int) -> QTableWidgetItem:
+        return self.table.item(self.rows().index(row), column)
+
+    def failed_cells(self) -> list[tuple[str, str]]:
+        """(row, column header) of every cell drawn as a failure."""
+        rows = self.rows()
+        return [(rows[r], self.table.horizontalHeaderItem(c).text())
+                for r in range(self.table.rowCount()) for c in range(self.table.columnCount())
+                if (item := self.table.item(r, c)) is not None and item.data(Qt.ItemDataRole.UserRole)]
+
+    def _fill(self) -> None:
+        rows = self.rows()
+        self.table.clearContents()  # new stages add rows: every cell is placed again
+        self.table.setRowCount(len(rows))
+        self.table.setColumnCount(len(self.stages))
+        self.table.setVerticalHeaderLabels(rows)
+        self.table.setHorizontalHeaderLabels([f"{st['name']} {st['dtype']}" for st in self.stages])
+        grey, bold = QBrush(QColor(TOLERANCE_COLOUR)), QFont()
+        bold.setBold(True)
+        for c, st in enumerate(self.stages):
+            for r, row in enumerate(rows):
+                item = None
+                if row.startswith("tolerance "):
+                    bound = st["tolerance"].get(row.removeprefix("tolerance "))
+                    if bound is not None:
+                        item = QTableWidgetItem(f"{bound:.0e}")
+                        item.setForeground(grey)
+                elif row == RESULT_ROW:
+                    item = QTableWidgetItem("pass" if st["passed"] else "FAIL")
+                    item.setFont(bold)
+                    self._mark(item, not st["passed"])
+                elif row in st["max_diff"]:
+                    diff, bound = st["max_diff"][row], st["tolerance"][row.split(":")[0]]
+                    item = QTableWidgetItem("nan" if isinstance(diff, float) and math.isnan(diff) else f"{diff:.1e}")
+                    item.setToolTip(f"max |CK - torch| {diff:.3e}, tolerance {bound:.0e}")
+                    self._mark(item, over(diff, bound))
+                if item is not None:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.table.setItem(r, c, item)
+
+    @staticmethod
+    def _mark(item: QTableWidgetItem, failed: bool) -> None:
+        item.setData(Qt.ItemDataRole.UserRole, failed)
+        if failed:
+            item.setForeground(QBrush(QColor("white")))
+            item.setBackground(QBrush(QColor(FAIL_COLOUR)))

@@ -1,0 +1,115 @@
+"""The studio as a person uses it: open a workspace, type, see the preview and the problems, click
+a problem, format, save; a gold entry's score follows the edits; the token budget follows too.
+(Training and the whole-pack gate: test_studio_responsiveness.py.)"""
+from __future__ import annotations
+
+
+from qtpy.QtCore import Qt
+from studio_helpers import after_edit, go_to_end, open_window, type_text
+
+from studio.editor import SceneEditor
+
+
+def problems(window) -> list[str]:
+    return [window.problems.item(i).text() for i in range(window.problems.count())]
+
+
+def test_opens_the_first_entry_and_previews_it(window):
+    assert window.entry_list.count() == 2
+    assert window.entry.name == "dashboard_cards"
+    assert isinstance(window.scene_editor, SceneEditor)
+    assert window.preview.renderer.defaultSize().width() == 1600
+    assert window.problems.count() == 0
+    assert window.content_editor.isVisible() and window.scene_editor.isVisible()  # side by side
+
+
+def test_typing_an_error_shows_a_problem_and_a_squiggle(window, qtbot):
+    go_to_end(qtbot, window.scene_editor)
+    after_edit(qtbot, window, "preview_updated", lambda: type_text(qtbot, window.scene_editor, "\n[bogus:1]"), 3000)
+    assert any("text-after-scene" in m or "unknown-key" in m for m in problems(window))
+    assert window.scene_editor.squiggles()
+
+
+def test_clicking_a_problem_moves_the_cursor_there(window, qtbot):
+    text = window.scene_editor.text().replace("[theme:signal_glow]", "[theme:signal_glw]")
+    after_edit(qtbot, window, "preview_updated", lambda: window.scene_editor.set_text(text), 3000)
+    row = next(i for i, m in enumerate(problems(window)) if "unknown-value" in m)
+    assert window.scene_editor.squiggles()[0][:2] == (4, 1)  # under [theme:signal_glw]
+    item = window.problems.item(row)
+    qtbot.mouseClick(window.problems.viewport(), Qt.MouseButton.LeftButton, pos=window.problems.visualItemRect(item).center())
+    assert window.scene_editor.cursor_position()[0] == 4
+    assert window.scene_editor.hasFocus() or window.scene_editor.isAncestorOf(window.focusWidget())
+
+
+def test_a_content_json_problem_jumps_into_the_content_pane(window, qtbot):
+    broken = '{\n  "header_band": [\n    {"kicker": }\n  ]\n}'
+    after_edit(qtbot, window, "preview_updated", lambda: window.content_editor.set_text(broken), 3000)
+    row = next(i for i, m in enumerate(problems(window)) if "content-json" in m)
+    window._on_problem_activated(window.problems.item(row))
+    assert window.content_editor.hasFocus()
+
+
+def test_format_canonicalizes_in_one_undo_step_and_save_writes_both_files(window, qtbot):
+    compact = "[scene] [layout:dashboard_cards] [/scene]"
+    after_edit(qtbot, window, "preview_updated", lambda: window.scene_editor.set_text(compact), 3000)
+    window.format_scene()
+    assert window.scene_editor.text().startswith("[scene]\n[canvas:wide]\n[layout:dashboard_cards]")
+    window.scene_editor.undo()
+    assert window.scene_editor.text() == compact
+    window.scene_editor.redo()
+    assert window.is_modified()
+    window.save()
+    assert not window.is_modified()
+    window.close()
+    assert window.asked == []  # nothing unsaved, so closing asks nothing
+    assert window.entry.scene_path.read_text() == window.scene_editor.text()
+
+
+def test_bad_content_json_is_a_problem_not_a_crash(window, qtbot):
+    after_edit(qtbot, window, "preview_updated", lambda: window.content_editor.set_text('{"header_band": ['), 3000)
+    assert any("content-json" in m for m in problems(window))
+
+
+def test_ref_values_complete_to_the_content_paths(window, qtbot):
+    editor = window.scene_editor
+    editor.goto(21, 1)  # the line after [/header_band]: inside the scene
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.keyClick(editor, Qt.Key.Key_Up)  # the new empty line
+    type_text(qtbot, editor, "[callout_card]\n[title_ref:callout_card.2.t")
+    qtbot.waitUntil(lambda: bool(editor.completion_words()), timeout=2000)
+    words = editor.completion_words()
+    assert "callout_card.2.title]" in words and "callout_card.2.text]" in words
+
+
+def test_preview_follows_typing(window, qtbot):
+    before = window.preview.renderer.defaultSize()
+    tall = window.scene_editor.text().replace("[canvas:wide]", "[canvas:tall]")
+    after_edit(qtbot, window, "preview_updated", lambda: window.scene_editor.set_text(tall), 3000)
+    assert window.preview.renderer.defaultSize() != before
+
+
+def test_gold_entry_shows_its_score_and_updates_while_editing(gold_workspace, qtbot, asked):
+    w = open_window(qtbot, gold_workspace)
+    qtbot.waitUntil(lambda: "parity" in w.gold.score.text(), timeout=10000)
+    assert "1.000" in w.gold.score.text() or "0.99" in w.gold.score.text()
+    assert w.gold.roles.count() > 5 and w.gold.views["diff"].pixmap() is not None
+    text = w.scene_editor.text().replace("[theme:infra_dark]", "[theme:paper_editorial]")
+    after_edit(qtbot, w, "gold_scored", lambda: w.scene_editor.set_text(text), 10000)
+    assert "1.000" not in w.gold.score.text() and "fail" not in w.gold.score.text()
+    w.gold.mode.setCurrentIndex(1)
+    assert w.gold.overlay.isVisibleTo(w.gold) and not w.gold.views["reference"].isVisibleTo(w.gold)
+    w.close()
+
+
+def test_budget_meter_follows_the_scene_and_shows_chips(window, qtbot):
+    next(d for d in window.bottom_docks if d.objectName() == "Token budget").raise_()
+    qtbot.waitUntil(lambda: window.budget.meter.output > 0, timeout=10000)
+    before = window.budget.meter.output
+    text = window.scene_editor.text().replace(
+        "[/scene]", "[footer_note]\n[text_ref:footer_note.1.text]\n[/footer_note]\n[/scene]")
+    after_edit(qtbot, window, "budget_updated", lambda: window.scene_editor.set_text(text), 5000)
+    assert window.budget.meter.output > before
+    assert "within" in window.budget.verdict.text()
+    window.budget.show_chips.setChecked(True)
+    assert "[footer_note]" in window.budget.chips.toPlainText()
+    qtbot.waitUntil(lambda: "p95" in window.budget.gold.text(), timeout=20000)
