@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 class InputError(Exception):
-    """A file could not be read or understood; the message says which and where."""
+    """A file could not be read, understood or written; the message says which and where."""
 
 
 def read_text(path: str | Path) -> str:
@@ -24,6 +24,10 @@ def read_json(path: str | Path):
         return json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"{path}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    except ValueError as e:   # a number past Python's 4300-digit limit for int()
+        raise InputError(f"{path}: invalid JSON: a number {str(e).split(':')[0].lower()}") from None
+    except RecursionError:
+        raise InputError(f"{path}: invalid JSON: nested too deeply to read") from None
 
 
 def _umask() -> int:
@@ -33,9 +37,19 @@ def _umask() -> int:
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder and rename, so a crash leaves the old file."""
+    """Write via a temporary file in the same folder and rename, so a crash leaves the old file.
+
+    A failed write (disk full, no permission, a folder in the way) leaves the old file as it was,
+    removes the temporary one and raises InputError naming the path and the reason."""
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _replace(path, raw)
+    except OSError as e:
+        raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
+
+
+def _replace(path: Path, raw: bytes) -> None:
     if path.exists() and not path.is_file():  # /dev/null, a pipe: nothing to replace, just write
         with open(path, "wb") as f:
             f.write(raw)

@@ -423,14 +423,21 @@ class MainWindow(QMainWindow):
         if canonical is not None and canonical != text:
             self.scene_editor.replace_all(canonical)
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Write both buffers; on a full disk or a refused path say so and keep every edit
+        (the autosaved copies stay until a save succeeds)."""
         if self.entry is None:
-            return
+            return True
         scene, content = self.texts()
-        write_atomic(self.entry.scene_path, scene)
-        write_atomic(self.entry.content_path, content)
+        try:
+            write_atomic(self.entry.scene_path, scene)
+            write_atomic(self.entry.content_path, content)
+        except InputError as e:
+            QMessageBox.warning(self, "Cannot save", str(e))
+            return False
         self.saved_texts = (scene, content)
         self._drop_recovered()
+        return True
 
     # ---- autosave and recovery -------------------------------------------------------------------
     def autosave_now(self) -> None:
@@ -486,8 +493,8 @@ class MainWindow(QMainWindow):
             self, "Unsaved changes", "Save the changes to this entry first?",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
         if answer == QMessageBox.StandardButton.Save:
-            self.save()
-        elif answer == QMessageBox.StandardButton.Discard:
+            return self.save()
+        if answer == QMessageBox.StandardButton.Discard:
             self._drop_recovered()
         return answer != QMessageBox.StandardButton.Cancel
 

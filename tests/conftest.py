@@ -15,6 +15,13 @@ import gc  # noqa: E402
 import pytest  # noqa: E402
 
 
+def pytest_collection_finish(session):
+    """Move everything imported so far (torch, Qt, the engine) out of the collector's reach: the
+    per-test collections below then scan only what tests create (0.3 s each becomes 0.1 ms)."""
+    gc.collect()
+    gc.freeze()
+
+
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_the_main_thread():
     """Collect cyclic garbage (closed windows, their widgets) here, on the GUI thread: left to

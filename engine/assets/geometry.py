@@ -258,11 +258,12 @@ def declared_canvas(root: Element) -> Canvas | None:
     return None
 
 
-def draw(root: Element) -> Drawing:
-    """Walk an SVG tree into a Drawing. The canvas is estimated when the SVG states none."""
+def draw(root: Element, sheet: StyleSheet | None = None) -> Drawing:
+    """Walk an SVG tree into a Drawing. The canvas is estimated when the SVG states none.
+    `sheet` is the document's style sheet when the caller has parsed it already."""
     declared = declared_canvas(root)
     out = Drawing(declared or Canvas(0.0, 0.0, "estimate"))
-    _Walker(out, StyleSheet.of(root), root).walk(root, IDENTITY, ROOT_STYLE, True)
+    _Walker(out, sheet or StyleSheet.of(root), root).walk(root, IDENTITY, ROOT_STYLE, True)
     if declared is None:
         out.canvas = _estimate_canvas(out)
     return out

@@ -21,11 +21,19 @@ from engine.assets.geometry import SHAPES, Canvas, Drawing, draw
 from engine.assets.read import AssetError, SvgDocument
 from engine.assets.roles import ROLES, assign_roles, placeholders
 from engine.assets.structure import features
+from engine.assets.style import StyleSheet
+from engine.assets.tree import local
 
 PROFILE_VERSION = 1
 # Shapes plus texts. The library's busiest asset draws 117; structure features compare some
 # items pairwise, so this cap is what keeps profiling a hostile-but-valid SVG to about a second.
 MAX_DRAWN = 1_000
+# What drawing costs before the drawn count is known: path data is read point by point, and every
+# element is matched against every style rule. The library's busiest asset has 45 characters of
+# path data and 10 rules x 98 elements; these bounds keep a small hostile file from costing minutes.
+MAX_PATH_CHARS = 128 * 1024
+MAX_STYLE_CHARS = 64 * 1024
+MAX_STYLE_MATCHES = 250_000
 
 
 @dataclass(frozen=True)
@@ -72,7 +80,20 @@ class AssetProfile:
 
 def drawing_of(doc: SvgDocument) -> Drawing:
     """The document's drawing, refused when it is too busy to profile in bounded time."""
-    d = draw(doc.root)
+    elements = list(doc.root.iter())
+    path_chars = sum(len(e.get("d") or "") for e in elements)
+    if path_chars > MAX_PATH_CHARS:
+        raise AssetError(doc.path, f"has {path_chars:,} characters of path data, over the {MAX_PATH_CHARS:,} "
+                                   "an asset profile reads; an infographic's shapes are simple")
+    style_chars = sum(len(e.text or "") for e in elements if local(e.tag) == "style")
+    if style_chars > MAX_STYLE_CHARS:
+        raise AssetError(doc.path, f"has {style_chars:,} characters of <style>, over the {MAX_STYLE_CHARS:,} "
+                                   "an asset profile reads")
+    sheet = StyleSheet.of(doc.root)
+    if len(sheet.rules) * len(elements) > MAX_STYLE_MATCHES:
+        raise AssetError(doc.path, f"matches {len(sheet.rules):,} style rules against {len(elements):,} elements, "
+                                   f"over the {MAX_STYLE_MATCHES:,} matches an asset profile makes")
+    d = draw(doc.root, sheet)
     drawn = sum(d.shapes.values()) + len(d.texts)
     if drawn > MAX_DRAWN:
         raise AssetError(doc.path, f"draws {drawn} shapes and texts, over the {MAX_DRAWN} an asset "

@@ -30,6 +30,7 @@ from engine.fileio import InputError
 MAX_BYTES = 8 * 1024 * 1024   # the library's largest asset is 17 kB; 8 MB leaves room, not risk
 MAX_DEPTH = 256               # the library nests at most 5 deep
 MAX_ELEMENTS = 20_000         # the library's largest asset has 150 elements
+FIRST_READ_BYTES = 16 * 1024  # parsed in reads of this size, doubling; limits checked between reads
 
 # expat error codes whose usual cause in hand-written SVG is worth naming.
 _EXPAT_HINTS = {
@@ -95,12 +96,30 @@ def read_bytes(path: str | Path, limit: int = MAX_BYTES) -> bytes:
     return data
 
 
+class _GrowingReads(io.BytesIO):
+    """iterparse reads 16 kB at a time, and expat before 2.6 rescans an unfinished token on every
+    read (CVE-2023-52425): one 7 MB attribute cost 5 s. Reads that double in size keep that to a
+    few rescans, while the first reads stay small, so the limits below stop a file of a million
+    tiny elements after a few kB."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.next_size = FIRST_READ_BYTES
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            return super().read()
+        chunk = super().read(max(size, self.next_size))
+        self.next_size *= 2
+        return chunk
+
+
 def parse_svg(data: bytes, path: str | Path = "<svg>") -> Element:
     """Parse SVG bytes into a tree, or raise AssetError. Nothing is expanded or fetched."""
     depth = 0
     count = 0
     try:
-        events = SafeET.iterparse(io.BytesIO(data), events=("start", "end"),
+        events = SafeET.iterparse(_GrowingReads(data), events=("start", "end"),
                                   forbid_dtd=False, forbid_entities=True, forbid_external=True)
         for event, _elem in events:
             if event == "end":

@@ -5,6 +5,7 @@ diagnostic and a visible placeholder; strict mode turns those into errors.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from engine.diagnostics import Diagnostic, Severity
@@ -45,7 +46,8 @@ def _walk(content, path: str):
     for part in path.split("."):
         if isinstance(node, dict):
             node = node.get(part, _MISSING)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        # len(part) first: int() refuses thousands of digits, and no list is 19 digits long
+        elif isinstance(node, list) and part.isdigit() and len(part) < 19 and int(part) < len(node):
             node = node[int(part)]
         else:
             return _MISSING
@@ -59,7 +61,21 @@ def _display(value) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value)
+    try:
+        return str(value)
+    except ValueError:   # an int past Python's 4300-digit limit for int -> str
+        return None
+
+
+def _magnitude(m) -> float | None:
+    """A bar's `magnitude` as a finite float, or None (a string, a bool, NaN, an int past float)."""
+    if isinstance(m, bool) or not isinstance(m, int | float):
+        return None
+    try:
+        m = float(m)
+    except OverflowError:   # JSON allows integers of any length
+        return None
+    return m if math.isfinite(m) else None
 
 
 def bind(scene: Scene, content) -> tuple[list[Bound], list[Diagnostic]]:
@@ -83,11 +99,13 @@ def bind(scene: Scene, content) -> tuple[list[Bound], list[Diagnostic]]:
                                               f"{ref.field}_ref '{ref.path}' {why}", Severity.WARNING))
                 slots[ref.field] = Slot(f"\u2039{ref.path}\u203a", missing=True)
                 continue
+            if len(text) > MAX_SLOT_CHARS:
+                diagnostics.append(Diagnostic(ref.line, ref.col, "content-too-long",
+                                              f"{ref.field}_ref '{ref.path}' holds {len(text):,} characters; "
+                                              f"the first {MAX_SLOT_CHARS:,} are shown", Severity.WARNING))
             slots[ref.field] = Slot(text[:MAX_SLOT_CHARS])
             record = _walk(content, ref.path.rpartition(".")[0]) if "." in ref.path else None
             if magnitude is None and isinstance(record, dict):
-                m = record.get("magnitude")
-                if isinstance(m, int | float) and not isinstance(m, bool) and m == m and abs(m) != float("inf"):
-                    magnitude = float(m)
+                magnitude = _magnitude(record.get("magnitude"))
         bound.append(Bound(comp, index, order, slots, magnitude))
     return bound, diagnostics

@@ -18,6 +18,9 @@ from engine.diagnostics import Diagnostic
 from engine.dsl.model import Attr, Component, Ref, Topo
 
 MAX_DIAGNOSTICS = 100
+# A scene is a few kB (the largest gold scene is 2.5 kB; a 1024-token model output is about 5 kB).
+# Longer text is refused before parsing, so no input, however hostile, costs more than a moment.
+MAX_SCENE_CHARS = 64 * 1024
 _GRAMMAR = Path(__file__).with_name("scene.lark")
 
 
@@ -115,11 +118,17 @@ class _Recovery:
     def __init__(self, text: str):
         self.text = text
         self.diagnostics: list[Diagnostic] = []
+        self.problems = 0   # reported here, or mended silently and named by validation
         self.after_end_reported = False
 
     def report(self, line: int, col: int, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic(line, col, code, message))
-        if len(self.diagnostics) >= MAX_DIAGNOSTICS:
+        self.count_problem(line, col)
+
+    def count_problem(self, line: int, col: int) -> None:
+        """Stop once the text has too many problems to be worth reading on (each costs a mend)."""
+        self.problems += 1
+        if self.problems >= MAX_DIAGNOSTICS:
             self.diagnostics.append(
                 Diagnostic(line, col, "too-many-problems", f"stopped after {MAX_DIAGNOSTICS} problems")
             )
@@ -149,6 +158,8 @@ class _Recovery:
     def _unexpected_token(self, e: UnexpectedToken) -> bool:
         # accepts() simulates each terminal; the raw parse-table lookaheads over-approximate.
         ip, tok = e.interactive_parser, e.token
+        if self.after_end_reported and tok.type != "$END":
+            return True   # already said once: everything after [/scene] is ignored
         expected = ip.accepts()
         line, col = _position(tok, self.text)
         kind = tok.type
@@ -160,6 +171,7 @@ class _Recovery:
             return self._refeed(ip, tok)
         if "BLOCK_CLOSE" in expected and kind in ("SCENE_CLOSE", "BLOCK_OPEN", "COMPACT"):
             # The open block is closed where the next thing begins; validation names it.
+            self.count_problem(line, col)
             ip.feed_token(_synthetic("BLOCK_CLOSE", tok))
             return self._refeed(ip, tok)
         if expected <= {"$END"}:
@@ -201,6 +213,9 @@ class _Recovery:
         try:
             ip.feed_token(tok)
         except UnexpectedToken as again:
+            # Raised by the parser state itself, so lark leaves interactive_parser unset; the
+            # refused token left the parser in a state it goes on from, so the same one carries on.
+            again.interactive_parser = ip
             return self._unexpected_token(again)
         return True
 
@@ -232,6 +247,10 @@ def _stray_end(text: str, start: int) -> int:
 
 def parse_entries(text: str) -> Parsed:
     """Run the grammar over `text`; entries are None only when nothing could be recovered."""
+    if len(text) > MAX_SCENE_CHARS:
+        return Parsed(None, [Diagnostic(1, 1, "too-large",
+                                        f"the scene text has {len(text):,} characters, over the limit of "
+                                        f"{MAX_SCENE_CHARS:,}; a scene is a few thousand")])
     recovery = _Recovery(text)
     try:
         entries = _parser().parse(text, on_error=recovery)

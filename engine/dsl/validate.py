@@ -16,6 +16,9 @@ from engine.dsl.parse import Block, Compact
 _INDEXED_PATH = re.compile(r"([a-z][a-z0-9_]*)\.(\d+)\.([a-z][a-z0-9_]*)\Z")
 _NODE_PATH = re.compile(r"nodes\.([A-Za-z0-9_\-]+)\.([a-z][a-z0-9_]*)\Z")
 _EDGE_PATH = re.compile(r"edges\.([A-Za-z0-9_\-]+)\Z")
+# difflib compares a typo with every node id; a real scene has tens of nodes, and past this many a
+# suggestion would cost more (edges x nodes comparisons) than it helps.
+MAX_NODES_TO_SUGGEST_FROM = 64
 
 
 def _did_you_mean(word: str, choices) -> str:
@@ -160,8 +163,8 @@ class _Checker:
             for t in c.topo:
                 if t.key in ("from_ref", "to_ref") and t.id not in ids:
                     target = "decision_node" if c.name == "decision_edge" else "stage_card"
-                    self.report(t, "unknown-node",
-                                f"{t.key} '{t.id}' names no {target}{_did_you_mean(t.id, ids)}")
+                    hint = _did_you_mean(t.id, ids) if len(ids) <= MAX_NODES_TO_SUGGEST_FROM else ""
+                    self.report(t, "unknown-node", f"{t.key} '{t.id}' names no {target}{hint}")
 
 
 class _At:

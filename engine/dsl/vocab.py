@@ -92,7 +92,7 @@ class ComponentSpec:
 
 
 MAX_COLUMNS = 8
-_COLUMN_FIELD = re.compile(r"column_(\d+)\Z")
+_COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses thousands of digits
 
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;

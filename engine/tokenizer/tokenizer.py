@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -46,7 +47,7 @@ class Tokenizer:
         if any(not isinstance(t, str) or not t for t in vocab):
             raise InputError("tokenizer vocabulary entries must be non-empty strings")
         if len(set(vocab)) != len(vocab):
-            dupes = sorted({t for t in vocab if vocab.count(t) > 1})[:5]
+            dupes = sorted(t for t, n in Counter(vocab).items() if n > 1)[:5]
             raise InputError(f"tokenizer vocabulary has duplicate tokens: {dupes}")
         missing = [s for s in SPECIALS if s not in vocab]
         if missing:

@@ -29,6 +29,7 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from engine.fileio import InputError, read_json, write_atomic
+from engine.model import ModelConfig, Transformer
 
 FORMAT = "ck-checkpoint"
 # Bump when the tensor naming or the sidecar's keys change; an older checkpoint is refused.
@@ -129,7 +130,15 @@ def load_checkpoint(sidecar_path: Path, tokenizer_hash: str) -> tuple[dict, dict
     if meta.get("tokenizer_hash") != tokenizer_hash:
         raise InputError(f"{sidecar_path}: trained with tokenizer {str(meta.get('tokenizer_hash'))[:12]}, "
                          f"but this run's tokenizer is {tokenizer_hash[:12]}; ids would mean other tokens")
-    tensor_path = sidecar_path.parent / meta["tensors"]["file"]
+    listing = meta["tensors"]
+    if not (isinstance(listing, dict) and isinstance(listing.get("names"), dict)
+            and isinstance(listing.get("sha256"), str)):
+        raise InputError(f"{sidecar_path}: its \"tensors\" entry is not a file, sha256 and names")
+    own = sidecar_path.with_suffix(".safetensors").name
+    if listing.get("file") != own:   # never another path: /dev/zero, another run's weights
+        raise InputError(f"{sidecar_path}: a sidecar must name its own tensor file {own}, "
+                         f"not {listing.get('file')!r}")
+    tensor_path = sidecar_path.parent / own
     try:
         blob = tensor_path.read_bytes()
     except OSError as e:
@@ -141,15 +150,54 @@ def load_checkpoint(sidecar_path: Path, tokenizer_hash: str) -> tuple[dict, dict
         tensors = load_tensors(blob)
     except SafetensorError as e:
         raise InputError(f"{tensor_path}: not a safetensors file: {e}") from None
-    listed = meta["tensors"]["names"]
+    listed = listing["names"]
     for name in sorted(set(listed) | set(tensors)):
         if name not in tensors or name not in listed:
             raise InputError(f"{sidecar_path}: tensor {name} is {'missing from' if name not in tensors else 'not listed in'} "
                              f"{tensor_path.name if name not in tensors else 'the sidecar'}")
-        if list(tensors[name].shape) != listed[name]["shape"]:
+        said = listed[name] if isinstance(listed[name], dict) else {}
+        if list(tensors[name].shape) != said.get("shape"):
             raise InputError(f"{sidecar_path}: tensor {name} has shape {list(tensors[name].shape)}, "
-                             f"the sidecar says {listed[name]['shape']}")
+                             f"the sidecar says {said.get('shape')}")
+        if _dtype(tensors[name]) != said.get("dtype"):
+            raise InputError(f"{sidecar_path}: tensor {name} is {_dtype(tensors[name])}, the sidecar says {said.get('dtype')}")
+    _check_fits_model(sidecar_path, meta["model"], tensors)
     return meta, tensors
+
+
+def _dtype(t: torch.Tensor) -> str:
+    return str(t.dtype).removeprefix("torch.")
+
+
+def _check_fits_model(sidecar_path: Path, config, tensors: dict[str, torch.Tensor]) -> None:
+    """The sidecar's model config must build a model whose weights are exactly these tensors (names,
+    shapes, dtypes), and each AdamW moment must have its parameter's shape: anything else would
+    fail later, inside torch, with no word of which file is wrong."""
+    layers = {k.split(".")[1] for k in tensors if k.startswith("model/layers.")}
+    if isinstance(config, dict) and config.get("n_layer") != len(layers):   # before building it, however many
+        raise InputError(f"{sidecar_path}: model config says n_layer={config.get('n_layer')!r}, "
+                         f"its tensors hold {len(layers)} layers")
+    try:
+        with torch.device("meta"):   # shapes and dtypes only: nothing is allocated
+            expected = Transformer(ModelConfig(**config)).state_dict()
+    except (TypeError, ValueError, ArithmeticError, RuntimeError) as e:
+        raise InputError(f"{sidecar_path}: model config {config!r} builds no model: {e}") from None
+    have = {k.removeprefix("model/") for k in tensors if k.startswith("model/")}
+    if have != set(expected):
+        raise InputError(f"{sidecar_path}: its tensors do not fit the model config: missing "
+                         f"{sorted(set(expected) - have)[:3]}, unexpected {sorted(have - set(expected))[:3]}")
+    for name, want in expected.items():
+        got = tensors[f"model/{name}"]
+        if got.shape != want.shape:
+            raise InputError(f"{sidecar_path}: tensor model/{name} has shape {list(got.shape)}, which does not "
+                             f"fit the model config (it needs {list(want.shape)})")
+        if got.dtype != want.dtype:
+            raise InputError(f"{sidecar_path}: tensor model/{name} is {_dtype(got)}, the model's is {_dtype(want)}")
+    for key, t in tensors.items():
+        if key.startswith("optim/"):
+            param, _, kind = key.removeprefix("optim/").rpartition("/")
+            if param not in expected or (kind != "step" and t.shape != expected[param].shape):
+                raise InputError(f"{sidecar_path}: optimizer tensor {key} fits no parameter of the model")
 
 
 def restore(model: torch.nn.Module, optimizer: torch.optim.Optimizer, meta: dict,

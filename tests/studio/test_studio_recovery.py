@@ -121,3 +121,25 @@ def test_closing_with_unsaved_work_asks(window, qtbot, monkeypatch, answer, clos
     assert window.entry.scene_path.read_text().endswith("\n\n") == on_disk
     assert bool(RecoveryStore(recovery_dir()).pending()) == recovered
     window.saved_texts = window.texts()  # let the fixture close it
+
+
+def test_a_failing_save_says_why_keeps_the_window_open_and_the_recovered_copy(window, qtbot, monkeypatch):
+    import studio.main_window as main_window
+    from engine.fileio import InputError
+
+    warned, asked = [], []
+
+    def full_disk(path, text):
+        raise InputError(f"{path}: cannot write: No space left on device")
+
+    monkeypatch.setattr(main_window, "write_atomic", full_disk)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: asked.append(a[1]) or QMessageBox.StandardButton.Save)
+    window.scene_editor.set_text(window.scene_editor.text() + "\n\n")
+    window.autosave_now()
+    window.close()
+    assert asked == ["Unsaved changes"] and "No space left on device" in warned[0]
+    assert window.isVisible()
+    assert RecoveryStore(recovery_dir()).pending()
+    monkeypatch.undo()
+    window.saved_texts = window.texts()  # let the fixture close it
