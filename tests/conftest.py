@@ -29,3 +29,15 @@ def _collect_garbage_on_the_main_thread():
     gc.collect()
     yield
     gc.collect()
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Tiny tensors gain nothing from a second OpenMP thread, and on a busy shared CPU its spin-waits
+    make each op many times slower; the thread count is restored after the module."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

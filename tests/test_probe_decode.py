@@ -26,14 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LOGIT_TOLERANCE = 1e-4
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny tensors gain nothing from a second OpenMP thread, and on a busy shared CPU its spin-waits
-    make each op many times slower; the thread count is restored after the module."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+# Tiny tensors gain nothing from a second OpenMP thread (tests/conftest.py: one_torch_thread).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-import torch
 
 from engine.data.rows import Row
 from engine.dsl import format_text
@@ -22,14 +21,8 @@ from engine.train import Stage, TrainConfig, Trainer
 CONTENT = {"header_band": [{"headline": "Probe me", "kicker": "K"}]}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny tensors gain nothing from a second OpenMP thread, and on a busy shared CPU its spin-waits
-    make each op many times slower; the thread count is restored after the module."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+# Tiny tensors gain nothing from a second OpenMP thread (tests/conftest.py: one_torch_thread).
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _scene(topic: str, layout: str) -> str:
