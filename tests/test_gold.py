@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,26 +13,14 @@ from engine.dsl import load
 from engine.fileio import InputError
 from engine.gold.gate import run_gate
 from engine.gold.pack import default_pack, load_entry, load_pack
+from tests.gold_entries import own_entry
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = ROOT.parent / "shared" / "assets"
-GOLDEN = ROOT / "tests" / "golden"
-
-
-def _own_entry(pack: Path, case: str = "poster_stack", threshold: float = 0.9) -> Path:
-    """An entry whose reference is the compiled scene itself: a perfect round trip."""
-    folder = pack / case
-    shutil.copytree(GOLDEN / case, folder, ignore=shutil.ignore_patterns("expected.*", "layout.json"))
-    scene = load((folder / "scene.dsl").read_text()).scene
-    svg = compile_scene(scene, json.loads((folder / "content.json").read_text())).svg
-    (folder / "reference.svg").write_text(svg)
-    (folder / "meta.toml").write_text(f'family = "{scene.attr("layout")}"\nsplit = "train"\n'
-                                      f'reference = "reference.svg"\nthreshold = {threshold}\n')
-    return folder
 
 
 def test_a_perfect_round_trip_scores_near_one(tmp_path):
-    _own_entry(tmp_path)
+    own_entry(tmp_path)
     report = run_gate(load_pack(tmp_path), LIBRARY, tmp_path / "out")
     [entry] = report.entries
     assert entry.status == "pass" and entry.ssim_64 > 0.99 and entry.score > 0.95
@@ -44,7 +31,7 @@ def test_a_perfect_round_trip_scores_near_one(tmp_path):
 
 
 def test_the_gate_catches_a_compiler_regression(tmp_path, monkeypatch):
-    _own_entry(tmp_path, "poster_stack")
+    own_entry(tmp_path, "poster_stack")
     original = layouts.LAYOUTS["poster_stack"]
 
     def regressed(bound, style):  # a planted bug: every section after the first is lost
@@ -61,12 +48,12 @@ def test_the_gate_catches_a_compiler_regression(tmp_path, monkeypatch):
 
 
 def test_a_floor_raises_every_threshold(tmp_path):
-    _own_entry(tmp_path, threshold=0.1)
+    own_entry(tmp_path, threshold=0.1)
     assert run_gate(load_pack(tmp_path), LIBRARY, None, floor=0.99).entries[0].threshold == 0.99
 
 
 def test_library_entries_are_skipped_without_the_library(tmp_path):
-    folder = _own_entry(tmp_path)
+    folder = own_entry(tmp_path)
     (folder / "meta.toml").write_text('family = "poster_stack"\nsplit = "dev"\n'
                                       'reference = "asset:memory-reality-infographic.svg"\nthreshold = 0.5\n')
     report = run_gate(load_pack(tmp_path), tmp_path / "no-library", None)
@@ -89,7 +76,7 @@ def test_bad_meta_is_a_clear_error(tmp_path, meta, message):
 
 
 def test_cli_gate_exit_codes(tmp_path, capsys):
-    folder = _own_entry(tmp_path, threshold=0.5)
+    folder = own_entry(tmp_path, threshold=0.5)
     assert main(["gold", "gate", "--pack", str(tmp_path), "-o", str(tmp_path / "out")]) == 0
     scene = folder / "scene.dsl"
     scene.write_text(scene.read_text().replace("[theme:infra_dark]", "[theme:paper_editorial]"))

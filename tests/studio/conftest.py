@@ -63,18 +63,9 @@ def window(qtbot, workspace, asked):
 def gold_workspace(tmp_path) -> Path:
     """A workspace of two gold entries whose references are their own compiled scenes (so each
     scores about 1.0): poster_stack and table_matrix."""
-    import json
-
-    from engine.compiler import compile_scene
-    from engine.dsl import load
+    from tests.gold_entries import own_entry
 
     folder = tmp_path / "gold"
     for case in ("poster_stack", "table_matrix"):
-        entry = folder / case
-        shutil.copytree(GOLDEN / case, entry, ignore=shutil.ignore_patterns("expected.*", "layout.json"))
-        scene = load((entry / "scene.dsl").read_text()).scene
-        svg = compile_scene(scene, json.loads((entry / "content.json").read_text())).svg
-        (entry / "reference.svg").write_text(svg)
-        (entry / "meta.toml").write_text(f'family = "{case}"\nsplit = "train"\nreference = "reference.svg"\n'
-                                         'threshold = 0.9\n')
+        own_entry(folder, case)
     return folder
