@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from engine.model import SIZES, ModelConfig, Transformer
-from engine.model.model import apply_rope, rope_tables
+from engine.model.model import Packing, apply_rope, rope_tables
 
 VOCAB = 61
 
@@ -176,16 +176,62 @@ def test_rope_gradient_matches_the_slice_and_concatenate_formula():
     torch.testing.assert_close(dx_ours, dx_ref)
 
 
-def test_packed_rows_with_segments_do_not_see_each_other():
-    """A row packed after another, with segments, gets the logits it gets alone (RoPE is relative)."""
-    torch.manual_seed(5)
-    model = Transformer(SIZES["tiny"].with_vocab(50)).eval()
-    a, b = torch.randint(0, 50, (1, 9)), torch.randint(0, 50, (1, 13))
-    packed = torch.cat([a, b], dim=1)
-    segments = torch.tensor([[0] * 9 + [1] * 13])
+def _full(n: int, value: int) -> torch.Tensor:
+    return torch.full((1, n), value)
+
+
+def _packed_example():
+    """Two windows of 26: rows a (9) + b (13) + 4 padding, and c (20) + 6 padding; targets alike."""
+    rows = [_ids(1, n, seed) for n, seed in ((9, 11), (13, 12), (20, 13))]
+    targets = [_ids(1, r.shape[1], seed + 10) for r, seed in zip(rows, (11, 12, 13))]
+    a, b, c = rows
+    idx = torch.cat([torch.cat([a, b, _full(4, 0)], 1), torch.cat([c, _full(6, 0)], 1)])
+    tgt = torch.cat([torch.cat([*targets[:2], _full(4, -100)], 1), torch.cat([targets[2], _full(6, -100)], 1)])
+    segments = torch.tensor([[1] * 9 + [2] * 13 + [0] * 4, [1] * 20 + [0] * 6])
+    return rows, targets, idx, tgt, segments
+
+
+@pytest.mark.parametrize("padding_free", [True, False])
+def test_packed_rows_get_the_logits_each_gets_alone(padding_free):
+    """With segments each row sees only itself, at positions from its own start, and padding gets
+    zero logits: every row's logits equal the row decoded alone, in both packed layouts."""
+    model = _model()
+    rows, _, idx, _, segments = _packed_example()
     with torch.no_grad():
-        alone = model(b)[0]
-        together = model(packed, segments=segments)[0][:, 9:]
-        leaky = model(packed)[0][:, 9:]
-    torch.testing.assert_close(together, alone, atol=1e-5, rtol=1e-5)
-    assert (leaky - alone).abs().max() > 1e-3      # without segments the second row sees the first
+        together = model(idx, segments=segments, padding_free=padding_free)[0]
+        alone = [model(r)[0][0] for r in rows]
+        leaky = model(idx)[0]
+    torch.testing.assert_close(together[0, :9], alone[0], atol=1e-6, rtol=1e-6)
+    torch.testing.assert_close(together[0, 9:22], alone[1], atol=1e-6, rtol=1e-6)
+    torch.testing.assert_close(together[1, :20], alone[2], atol=1e-6, rtol=1e-6)
+    assert together[0, 22:].abs().max() == 0 and together[1, 20:].abs().max() == 0
+    assert (leaky[0, 9:22] - alone[1]).abs().max() > 1e-3   # without segments row b sees row a
+
+
+@pytest.mark.parametrize("padding_free", [True, False])
+def test_packed_loss_and_gradients_equal_the_rows_trained_alone(padding_free):
+    """The packed loss is the mean over every row's targets, and its gradients (attention per row
+    with the padding dropped, or one masked call) equal those of the rows run one by one."""
+    model = _model().train()
+    rows, targets, idx, tgt, segments = _packed_example()
+    n = sum(t.numel() for t in targets)
+    _, loss = model(idx, tgt, segments=segments, padding_free=padding_free)
+    packed = torch.autograd.grad(loss * n, list(model.parameters()))
+    alone = sum(model(r, t)[1] * t.numel() for r, t in zip(rows, targets))
+    single = torch.autograd.grad(alone, list(model.parameters()))
+    torch.testing.assert_close(loss * n, alone, atol=1e-5, rtol=1e-6)
+    for (name, _), g_packed, g_single in zip(model.named_parameters(), packed, single):
+        torch.testing.assert_close(g_packed, g_single, atol=1e-6, rtol=1e-5, msg=lambda m, name=name: f"{name}: {m}")
+
+
+def test_packing_finds_rows_positions_and_padding():
+    # row ids restart per window; equal ids in neighbouring windows are still two rows; a run split
+    # by padding is two rows
+    segments = torch.tensor([[1, 1, 1, 2, 2, 0],
+                             [1, 1, 0, 0, 1, 1]])
+    p = Packing.of(segments)
+    assert p.keep.tolist() == [0, 1, 2, 3, 4, 6, 7, 10, 11]
+    assert p.lengths == [3, 2, 2, 2]
+    assert p.positions.tolist() == [0, 1, 2, 0, 1, 0, 1, 0, 1]
+    with pytest.raises(ValueError, match="padding"):
+        Packing.of(torch.zeros(2, 4, dtype=torch.long))

@@ -20,7 +20,14 @@ from engine.tokenizer import default_tokenizer
 from engine.train import Stage, TrainConfig, Trainer, load_train_config, start_in_thread
 from engine.train.checkpoint import latest_checkpoint, load_checkpoint
 from engine.train.cli import add_parser
-from engine.train.data import IGNORE, Curriculum, encode_rows, pack, window_tensors
+from engine.train.data import (
+    IGNORE,
+    Curriculum,
+    encode_rows,
+    pack,
+    segments,
+    window_tensors,
+)
 from engine.train.optim import lr_at
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,6 +106,10 @@ def test_window_labels_score_only_target_tokens_and_eos():
     assert scored == want and y[len(a.ids) - 1] == IGNORE          # eos -> next bos is not scored
     assert all(y[j] == x[j + 1] for j in scored if j + 1 < 16)
     assert pack([5, 4, 3, 2], 7) == [[0, 3], [1, 2]]
+    # the model's rows: one per bos, padding 0, and no scored position is in the padding it drops
+    rows = segments(x[None], tok.bos_id, tok.pad_id)[0].tolist()
+    assert rows == [1] * len(a.ids) + [2] * len(b.ids) + [0] * (16 - len(stream))
+    assert all(rows[j] for j in scored)
 
 
 def test_every_target_token_is_scored_once_per_epoch_and_rows_are_never_cut():

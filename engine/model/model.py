@@ -2,12 +2,15 @@
 
 RMSNorm, rotary position embeddings (rotate-half convention, as transformers' Llama), grouped-query
 causal attention through F.scaled_dot_product_attention, a SwiGLU MLP, residuals, tied input and
-output embeddings, and a KV cache for decoding. engine/ck holds an independent numpy
-implementation of exactly this network; parameter names here are the contract between the two.
+output embeddings, and a KV cache for decoding. In packed training windows each row attends only
+within itself; on a CPU they also run "padding-free" (see Packing).
+engine/ck holds an independent numpy implementation of exactly this network; parameter names here
+are the contract between the two.
 
     cfg = SIZES["tiny"].with_vocab(416)
     model = Transformer(cfg)
     logits, loss = model(idx, targets)        # idx, targets: (B, T) int64
+    logits, loss = model(idx, targets, segments=rows)   # rows: (B, T), 0 = padding
 """
 from __future__ import annotations
 
@@ -102,6 +105,38 @@ def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.T
     return torch.addcmul(x * cos, swapped, signed_sin)
 
 
+@dataclass(frozen=True)
+class Packing:
+    """Where the rows of packed windows lie; rotary positions restart at each row, as the row sees
+    them when it is decoded alone.
+
+    Padding-free (the CPU default): the model runs on the N real tokens as one sequence, rows end
+    to end, so the linear layers skip the padding and each row attends causally within itself, one
+    attention call per row: no work on scores a mask would discard. On a GPU those many small calls
+    cost more than they save (bench/train.py on an H200: 3x slower than one masked call in float32,
+    and spec01 in bf16 ran 40x slower than in float32), so there the windows keep their shape and
+    attention takes the block-diagonal causal mask in one call."""
+    keep: torch.Tensor        # (N,) indices into the flattened (B*T) positions of the real tokens
+    positions: torch.Tensor   # (N,) each token's offset within its row
+    lengths: list[int]        # tokens of each row, in order
+
+    @staticmethod
+    def of(segments: torch.Tensor) -> Packing:
+        """segments (B, T): a row is a run of equal non-zero ids; 0 marks padding."""
+        T = segments.shape[1]
+        flat = segments.flatten()
+        keep = (flat != 0).nonzero().squeeze(1)
+        if keep.numel() == 0:
+            raise ValueError("segments: every position is padding")
+        row = flat[keep] + keep.div(T, rounding_mode="floor") * (int(segments.max()) + 1)  # unique per window
+        first = torch.ones_like(keep, dtype=torch.bool)
+        first[1:] = (row[1:] != row[:-1]) | (keep[1:] != keep[:-1] + 1)
+        starts = first.nonzero().squeeze(1)
+        lengths = torch.diff(starts, append=starts.new_tensor([keep.numel()]))
+        positions = torch.arange(keep.numel(), device=keep.device) - starts.repeat_interleave(lengths)
+        return Packing(keep, positions, lengths.tolist())
+
+
 class KVCache:
     """Keys and values of every layer for positions decoded so far: (B, KV, ctx, hd) each."""
 
@@ -122,18 +157,23 @@ class Attention(nn.Module):
         self.wv = nn.Linear(cfg.d_model, cfg.n_kv_head * hd, bias=False)
         self.wo = nn.Linear(cfg.n_head * hd, cfg.d_model, bias=False)
 
-    def forward(self, x, cos, sin, cache: KVCache | None = None, layer: int = 0, mask=None):
+    def forward(self, x, cos, sin, cache: KVCache | None = None, layer: int = 0,
+                lengths: list[int] | None = None, mask: torch.Tensor | None = None):
         cfg = self.cfg
         B, T, _ = x.shape
         H, KV, hd = cfg.n_head, cfg.n_kv_head, cfg.head_dim
         # One matmul for q, k and v, and one rotary pass over q and k together: fewer, larger kernels.
         w = torch.cat([self.wq.weight, self.wk.weight, self.wv.weight])
         qkv = F.linear(x, w).view(B, T, H + 2 * KV, hd)
-        qk = apply_rope(qkv[:, :, :H + KV], cos[:, None], sin[:, None])
+        qk = apply_rope(qkv[:, :, :H + KV], cos.unsqueeze(-2), sin.unsqueeze(-2))
         q = qk[:, :, :H].transpose(1, 2)                                             # (B, H, T, hd)
         k = qk[:, :, H:].transpose(1, 2)                                             # (B, KV, T, hd)
         v = qkv[:, :, H + KV:].transpose(1, 2)
-        if cache is None:
+        if lengths is not None:   # packed rows (B == 1): causal within each row; split's backward is one cat
+            y = torch.cat([F.scaled_dot_product_attention(qr, kr, vr, is_causal=True, enable_gqa=True)
+                           for qr, kr, vr in zip(q.split(lengths, 2), k.split(lengths, 2), v.split(lengths, 2))],
+                          dim=2)
+        elif cache is None:
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=mask is None, enable_gqa=True)
         else:  # decoding past a prefix: query i sees keys up to start + i
             start = cache.length
@@ -169,8 +209,8 @@ class Block(nn.Module):
         self.mlp_norm = RMSNorm(cfg.d_model, cfg.norm_eps)
         self.mlp = SwiGLU(cfg)
 
-    def forward(self, x, cos, sin, cache=None, layer=0, mask=None):
-        x = x + self.attn(self.attn_norm(x), cos, sin, cache, layer, mask)
+    def forward(self, x, cos, sin, cache=None, layer=0, lengths=None, mask=None):
+        x = x + self.attn(self.attn_norm(x), cos, sin, cache, layer, lengths, mask)
         return x + self.mlp(self.mlp_norm(x))
 
 
@@ -197,28 +237,47 @@ class Transformer(nn.Module):
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
                 cache: KVCache | None = None, ignore_index: int = -100,
-                segments: torch.Tensor | None = None):
-        """segments (B, T): when given, a token attends only to earlier tokens of its own segment
-        (packed rows that must not see each other); otherwise plain causal attention."""
-        T = idx.shape[1]
+                segments: torch.Tensor | None = None, padding_free: bool | None = None):
+        """segments (B, T), for packed windows: a row is a run of equal non-zero ids and attends only
+        within itself; 0 marks padding (its logits are 0 and it adds no loss). padding_free: how
+        (Packing), by default on a CPU only. Without segments, plain causal attention over each of
+        the B sequences."""
+        B, T = idx.shape
         start = cache.length if cache is not None else 0
         assert start + T <= self.cfg.ctx, f"sequence of {start + T} exceeds ctx {self.cfg.ctx}"
-        x = self.tok_emb(idx)                                                        # (B, T, C)
-        cos = self.rope_cos[start:start + T].to(x.dtype)
-        sin = self.rope_sin[start:start + T].to(x.dtype)
-        mask = None
-        if segments is not None:
+        assert segments is None or cache is None, "segments are for training windows, not decoding"
+        packing = Packing.of(segments) if segments is not None else None
+        if padding_free is None:
+            padding_free = idx.device.type == "cpu"
+        lengths = mask = None
+        if packing is None:
+            x = self.tok_emb(idx)                                                    # (B, T, C)
+            cos, sin = self.rope_cos[start:start + T], self.rope_sin[start:start + T]
+        elif padding_free:
+            x = self.tok_emb(idx.flatten()[packing.keep])[None]                     # (1, N, C)
+            cos, sin = self.rope_cos[packing.positions], self.rope_sin[packing.positions]
+            lengths = packing.lengths
+        else:
+            x = self.tok_emb(idx)
+            positions = torch.zeros(B * T, dtype=torch.long, device=idx.device)
+            positions[packing.keep] = packing.positions
+            cos, sin = self.rope_cos[positions.view(B, T)], self.rope_sin[positions.view(B, T)]   # (B, T, hd)
             causal = torch.ones(T, T, dtype=torch.bool, device=idx.device).tril()
             mask = ((segments[:, :, None] == segments[:, None, :]) & causal)[:, None]     # (B, 1, T, T)
+        cos, sin = cos.to(x.dtype), sin.to(x.dtype)
         for i, block in enumerate(self.layers):
-            x = block(x, cos, sin, cache, i, mask)
+            x = block(x, cos, sin, cache, i, lengths, mask)
         if cache is not None:
             cache.length += T
         logits = F.linear(self.norm(x), self.tok_emb.weight)                         # tied head (B, T, V)
+        if packing is not None and not padding_free:   # padding: 0, and back to the real tokens
+            logits = logits.flatten(0, 1)[packing.keep][None]
         loss = None
         if targets is not None:
-            loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), targets.view(-1),
-                                   ignore_index=ignore_index)
+            kept = targets.flatten() if packing is None else targets.flatten()[packing.keep]
+            loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), kept, ignore_index=ignore_index)
+        if packing is not None:
+            logits = logits.new_zeros(B * T, logits.size(-1)).index_copy(0, packing.keep, logits[0]).view(B, T, -1)
         return logits, loss
 
     def new_cache(self, batch: int = 1) -> KVCache:

@@ -12,10 +12,12 @@ builder and QC keep prompt + target + eos <= ctx, which is exactly "the row fits
     y:   -   -   t1  t2  eos -    -   ...          (- is -100)
 
 Rows in one window do not see each other: `segments` numbers the rows of a window (each bos
-starts one) and the model attends within a row only. With plain causal packing the copy of a
-prompt's [layout:L] had the earlier rows' layouts to confuse it with, and the model learnt to guess
-the layout from the canvas instead (spec01: 31 of 40 dashboard_cards train rows answered
-table_matrix under teacher forcing); a probe decodes one row alone, so training does too. Fill rate on spec01 is about 0.89 (seed: "Verify token packing fill rate (>0.85)").
+starts one; padding is 0) and the model attends within a row only, at positions counted from the
+row's start, and skips the padding. With plain causal packing the copy of a prompt's [layout:L] had
+the earlier rows' layouts to confuse it with, and the model learnt to guess the layout from the
+canvas instead (spec01: 31 of 40 dashboard_cards train rows answered table_matrix under teacher
+forcing); a probe decodes one row alone, so training does too. Fill rate on spec01 is about 0.89
+(seed: "Verify token packing fill rate (>0.85)").
 
 Order: each stage's rows are shuffled per epoch by a Random seeded with (seed, stage, epoch),
 packed first-fit in that order, and the windows shuffled again; epochs are laid end to end and
@@ -90,13 +92,14 @@ def window_tensors(rows: Sequence[Encoded], ctx: int, pad_id: int) -> tuple[torc
     return torch.tensor(tokens[:-1]), torch.tensor(labels[1:])
 
 
-def segments(inputs: torch.Tensor, bos_id: int) -> torch.Tensor:
-    """(B, T) row number of every position of packed windows: each bos starts the next row.
+def segments(inputs: torch.Tensor, bos_id: int, pad_id: int) -> torch.Tensor:
+    """(B, T) row number of every position of packed windows, 0 for padding: each bos starts the
+    next row (the model's `segments`: it skips the padding and attends within each row).
 
-    >>> segments(torch.tensor([[1, 5, 6, 1, 7, 0]]), bos_id=1).tolist()
-    [[1, 1, 1, 2, 2, 2]]
+    >>> segments(torch.tensor([[1, 5, 6, 1, 7, 0, 0]]), bos_id=1, pad_id=0).tolist()
+    [[1, 1, 1, 2, 2, 0, 0]]
     """
-    return torch.cumsum(inputs == bos_id, dim=-1)
+    return torch.cumsum(inputs == bos_id, dim=-1) * (inputs != pad_id)
 
 
 class StageData:

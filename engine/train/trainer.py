@@ -200,7 +200,7 @@ class Trainer:
             sync = contextlib.nullcontext() if last or self.world == 1 else self.net.no_sync()
             with sync:
                 with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.cfg.precision == "bf16"):
-                    logits, _ = self.net(x, segments=segments(x, self.data.bos_id))  # (b, T, V)
+                    logits, _ = self.net(x, segments=segments(x, self.data.bos_id, self.data.pad_id))
                 loss = F.cross_entropy(logits.float().flatten(0, 1), y.flatten(), ignore_index=IGNORE,
                                        reduction="sum")
                 (loss * scale).backward()
