@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 import torch
 
 from engine.model import SIZES, Transformer
+from engine.model.model import Packing
 from engine.tokenizer import default_tokenizer
 
 # our parameter name -> transformers' Llama name (layers.{i}. prefix handled below)
@@ -134,11 +135,8 @@ def packed_batches(spec_path: Path, ctx: int, batch: int, count: int):
 
 
 def row_positions(segments: torch.Tensor) -> torch.Tensor:
-    """position_ids restarting at each row (and at the padding), transformers' packed convention."""
-    first = torch.ones_like(segments, dtype=torch.bool)
-    first[:, 1:] = segments[:, 1:] != segments[:, :-1]
-    index = torch.arange(segments.shape[1], device=segments.device).expand_as(segments)
-    return index - torch.where(first, index, 0).cummax(dim=1).values
+    """position_ids restarting at each row, transformers' packed-sequence convention (0 at padding)."""
+    return Packing.of(segments).window_positions(segments.shape)
 
 
 def compare(name: str, size: str, batches, warmup: int, steps: int, peak: float, device: torch.device) -> float:

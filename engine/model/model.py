@@ -123,18 +123,21 @@ class Packing:
     @staticmethod
     def of(segments: torch.Tensor) -> Packing:
         """segments (B, T): a row is a run of equal non-zero ids; 0 marks padding."""
-        T = segments.shape[1]
-        flat = segments.flatten()
-        keep = (flat != 0).nonzero().squeeze(1)
+        keep = (segments.flatten() != 0).nonzero().squeeze(1)
         if keep.numel() == 0:
             raise ValueError("segments: every position is padding")
-        row = flat[keep] + keep.div(T, rounding_mode="floor") * (int(segments.max()) + 1)  # unique per window
-        first = torch.ones_like(keep, dtype=torch.bool)
-        first[1:] = (row[1:] != row[:-1]) | (keep[1:] != keep[:-1] + 1)
-        starts = first.nonzero().squeeze(1)
+        first = torch.ones_like(segments, dtype=torch.bool)    # a row starts a window or follows another id
+        first[:, 1:] = segments[:, 1:] != segments[:, :-1]
+        starts = first.flatten()[keep].nonzero().squeeze(1)
         lengths = torch.diff(starts, append=starts.new_tensor([keep.numel()]))
         positions = torch.arange(keep.numel(), device=keep.device) - starts.repeat_interleave(lengths)
         return Packing(keep, positions, lengths.tolist())
+
+    def window_positions(self, shape: torch.Size) -> torch.Tensor:
+        """(B, T) each token's offset within its row, laid back into the windows; 0 at padding."""
+        positions = torch.zeros(shape.numel(), dtype=torch.long, device=self.keep.device)
+        positions[self.keep] = self.positions
+        return positions.view(shape)
 
 
 class KVCache:
@@ -259,9 +262,8 @@ class Transformer(nn.Module):
             lengths = packing.lengths
         else:
             x = self.tok_emb(idx)
-            positions = torch.zeros(B * T, dtype=torch.long, device=idx.device)
-            positions[packing.keep] = packing.positions
-            cos, sin = self.rope_cos[positions.view(B, T)], self.rope_sin[positions.view(B, T)]   # (B, T, hd)
+            positions = packing.window_positions(idx.shape)
+            cos, sin = self.rope_cos[positions], self.rope_sin[positions]           # (B, T, hd)
             causal = torch.ones(T, T, dtype=torch.bool, device=idx.device).tril()
             mask = ((segments[:, :, None] == segments[:, None, :]) & causal)[:, None]     # (B, 1, T, T)
         cos, sin = cos.to(x.dtype), sin.to(x.dtype)
@@ -269,9 +271,9 @@ class Transformer(nn.Module):
             x = block(x, cos, sin, cache, i, lengths, mask)
         if cache is not None:
             cache.length += T
+        if packing is not None and not padding_free:   # the real tokens, as padding-free lays them out
+            x = x.flatten(0, 1)[packing.keep][None]
         logits = F.linear(self.norm(x), self.tok_emb.weight)                         # tied head (B, T, V)
-        if packing is not None and not padding_free:   # padding: 0, and back to the real tokens
-            logits = logits.flatten(0, 1)[packing.keep][None]
         loss = None
         if targets is not None:
             kept = targets.flatten() if packing is None else targets.flatten()[packing.keep]
