@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import socket
+import os
+import subprocess
+import sys
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +30,7 @@ from engine.train.data import (
     segments,
     window_tensors,
 )
+from engine.train.distributed import process_group
 from engine.train.optim import lr_at
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -231,25 +234,18 @@ def test_bf16_autocast_stays_within_its_tolerance():
 
 # ---- DDP ----------------------------------------------------------------------------------------
 
-def _ddp_rank(rank: int, world: int, port: int, out: str) -> None:
-    import torch.distributed as dist
-
+def _ddp_rank(rank: int, world: int, rendezvous: str, out: str) -> None:
     torch.set_num_threads(1)
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
-    try:
+    # A file rendezvous, not a TCP port: a free port picked here could be taken before the ranks bind it.
+    with process_group("gloo", init_method=f"file://{rendezvous}", rank=rank, world_size=world):
         losses = [e["loss"] for e in _steps(Trainer(_cfg(), _rows(), default_tokenizer(), None, max_steps=3))]
         if rank == 0:
             Path(out).write_text(json.dumps(losses))
-    finally:
-        dist.destroy_process_group()
 
 
 def test_two_cpu_processes_match_one_on_the_same_global_batch(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     out = tmp_path / "losses.json"
-    mp.spawn(_ddp_rank, args=(2, port, str(out)), nprocs=2, join=True)
+    mp.spawn(_ddp_rank, args=(2, str(tmp_path / "rendezvous"), str(out)), nprocs=2, join=True)
     ddp = json.loads(out.read_text())
     single = [e["loss"] for e in _steps(Trainer(_cfg(), _rows(), default_tokenizer(), None, max_steps=3))]
     diff = max(abs(a - b) for a, b in zip(ddp, single))
@@ -264,6 +260,29 @@ def _ck_train(argv: list[str]) -> int:
     add_parser(p.add_subparsers())
     args = p.parse_args(["train", *argv])
     return args.run(args)
+
+
+
+def _step_losses(run: Path) -> list[float]:
+    events = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    return [e["loss"] for e in events if e["event"] == "step"]
+
+
+def test_torchrun_trains_the_spec_on_two_ranks_as_one_process_does(tmp_path):
+    spec = _spec(tmp_path, "[train]\nsize = 'tiny'\nbatch = 4\ncheckpoint_every = 2\n"
+                           "[[train.stages]]\nname = 'pretrain'\nsteps = 3\n")
+    data = tmp_path / "data"
+    write_dataset(_rows(), data, {})
+    ranks = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+                            "-m", "engine.train", str(spec), "--data", str(data), "--run-dir", str(tmp_path / "ddp"),
+                            "--skip-preflight", "--log-every", "1"],
+                           check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                           env={**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"})
+    assert ranks.returncode == 0, ranks.stderr[-3000:]
+    assert ranks.stdout.count("finished at step 3") == 1 and "cpu x2" in ranks.stdout   # rank 0 alone speaks
+    assert _ck_train([str(spec), "--data", str(data), "--run-dir", str(tmp_path / "one"), "--skip-preflight"]) == 0
+    ddp, one = _step_losses(tmp_path / "ddp"), _step_losses(tmp_path / "one")
+    assert len(ddp) == len(one) == 3 and max(abs(a - b) for a, b in zip(ddp, one)) < DDP_TOLERANCE
 
 
 def test_ck_train_refuses_without_preflight_then_trains_and_resumes(tmp_path, monkeypatch, capsys):

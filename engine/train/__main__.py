@@ -10,35 +10,34 @@ the run directory and prints. Without torchrun it is a plain single-process `ck 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
 import torch
-import torch.distributed as dist
 
 from engine.fileio import InputError
 from engine.train.cli import add_arguments, cmd_train
+from engine.train.distributed import process_group
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m engine.train", description="ck train, torchrun-ready")
     add_arguments(p)
     args = p.parse_args(argv)
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world > 1:
+    group = contextlib.nullcontext()
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
         cuda = args.device.startswith("cuda")
         if cuda:
             args.device = f"cuda:{int(os.environ.get('LOCAL_RANK', '0'))}"
             torch.cuda.set_device(args.device)
-        dist.init_process_group("nccl" if cuda else "gloo")
+        group = process_group("nccl" if cuda else "gloo")
     try:
-        return cmd_train(args)
+        with group:
+            return cmd_train(args)
     except InputError as e:
         print(f"ck train: {e}", file=sys.stderr)
         return 2
-    finally:
-        if dist.is_initialized():
-            dist.destroy_process_group()
 
 
 if __name__ == "__main__":
