@@ -34,7 +34,7 @@ from studio.runs_panel import RunsPanel, ledger_workspace
 from studio.settings import open_settings, push_recent, recent, recovery_dir
 from studio.training_panel import TrainingPanel
 from studio.workers import (BudgetWorker, CompileWorker, GateWorker, GoldWorker, ParityWorker,
-                            PreflightWorker, TrainWorker, start)
+                            PreflightWorker, TrainWorker, start, stop)
 
 DEBOUNCE_MS = 120
 GOLD_DEBOUNCE_MS = 350  # scoring rasterizes twice: follow typing, but not every keystroke
@@ -512,8 +512,6 @@ class MainWindow(QMainWindow):
         self.gold_worker.shutdown()
         self.probe.shutdown()
         self.runs.shutdown()
-        for thread in self.threads:
-            thread.quit()
-            thread.wait()  # a thread destroyed while it runs aborts the process: let each finish its slot
+        stop(self.threads)
         gc.collect()  # on the GUI thread, while no worker runs: Qt objects must die where they live
         event.accept()

@@ -23,7 +23,7 @@ from engine.runs.ledger import RUNS
 from studio.diff_view import DiffView
 from studio.preview import SvgPreview
 from studio.probe_workers import CasePictures, CaseWorker, LedgerWorker, ProbeRunWorker
-from studio.workers import start
+from studio.workers import start, stop
 
 FAIL_COLOUR, PASS_COLOUR = "#c53030", "#2f855a"
 SURFACES = ("raw", "repaired")
@@ -238,9 +238,7 @@ class ProbePanel(QWidget):
     def shutdown(self) -> None:
         """End a running probe and the threads; the window calls this before it closes."""
         self.probe_worker.shutdown()
-        for thread in self.threads:
-            thread.quit()
-            thread.wait()
+        stop(self.threads)
 
     # ---- choosing a probe ----------------------------------------------------------------------
     def refresh_runs(self) -> None:

@@ -23,7 +23,7 @@ from engine.runs.promotion import EPSILON, GATED, Comparison, Delta
 from engine.runs.schema import ACTIONS
 from studio.probe_panel import compact, metric_label
 from studio.probe_workers import LedgerWorker, ReportWorker
-from studio.workers import start
+from studio.workers import start, stop
 
 BETTER, WORSE, GATED_REGRESSION = "#2f855a", "#c53030", "#fbd5d5"
 # Rates where more is better; every other metric is an error flag's rate, where less is.
@@ -173,9 +173,7 @@ class RunsPanel(QWidget):
     def shutdown(self) -> None:
         """End a report being written and the threads; the window calls this before it closes."""
         self.report_worker.shutdown()
-        for thread in self.threads:
-            thread.quit()
-            thread.wait()
+        stop(self.threads)
 
     # ---- the runs ------------------------------------------------------------------------------
     def set_workspace(self, workspace: Path) -> None:

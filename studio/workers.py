@@ -35,6 +35,13 @@ def start(worker: QObject, parent: QObject) -> QThread:
     return thread
 
 
+def stop(threads) -> None:
+    """End each thread's event loop and wait for it: a thread destroyed while it runs a slot aborts the process."""
+    for thread in threads:
+        thread.quit()
+        thread.wait()
+
+
 CHILD_NICE = 5  # the engine's children yield the CPU to the GUI: a 2-core machine stays usable
 
 

@@ -18,6 +18,8 @@ import torch.multiprocessing as mp
 
 from engine.data.rows import Row, write_dataset
 from engine.fileio import InputError
+from engine.runs.metrics import FILE as METRICS_FILE
+from engine.runs.metrics import curve, read_events
 from engine.tokenizer import default_tokenizer
 from engine.train import Stage, TrainConfig, Trainer, load_train_config, start_in_thread
 from engine.train.checkpoint import latest_checkpoint, load_checkpoint
@@ -264,8 +266,7 @@ def _ck_train(argv: list[str]) -> int:
 
 
 def _step_losses(run: Path) -> list[float]:
-    events = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
-    return [e["loss"] for e in events if e["event"] == "step"]
+    return [loss for _, loss in curve(read_events(run / METRICS_FILE), "loss")]
 
 
 def test_torchrun_trains_the_spec_on_two_ranks_as_one_process_does(tmp_path):
