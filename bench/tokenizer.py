@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.timing import median_s  # noqa: E402
 
-from engine.data.prompts import explicit_prompt
 from engine.dsl import canonicalize, load, serialize, vocab
 from engine.dsl.model import Attr, Component, Ref, Scene, Topo
 from engine.gold.pack import default_pack
 from engine.tokenizer import build_tokenizer
+from engine.tokenizer.prompts import explicit_prompt
 from engine.tokenizer.sources import gold_samples
 
 WORDS = ("kv", "cache", "memory", "gpu", "latency", "budget", "pipeline", "tree", "gate", "model",

@@ -23,8 +23,13 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import signal
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from engine.diagnostics import DiagnosticError
 from engine.fileio import InputError, read_json, read_text, write_atomic
@@ -148,8 +153,7 @@ def cmd_assets_vocab(args) -> int:
     return 0
 
 
-def _add_assets_parser(sub) -> None:
-    a = sub.add_parser("assets", help="asset intake: scan, profile, normalize, vocabulary")
+def _assets_arguments(a: argparse.ArgumentParser) -> None:
     asub = a.add_subparsers(dest="assets_command", required=True, metavar="ASSETS_COMMAND")
     library_help = "asset folder (default: $CK_ASSET_LIBRARY, else ../shared/assets beside the repository)"
 
@@ -198,10 +202,9 @@ def cmd_gold_add(args) -> int:
     return 0
 
 
-def _add_gold_parser(sub) -> None:
+def _gold_arguments(g: argparse.ArgumentParser) -> None:
     from engine.gold.pack import default_pack
 
-    g = sub.add_parser("gold", help="the gold pack: round-trip gate, new entries")
     gsub = g.add_subparsers(dest="gold_command", required=True, metavar="GOLD_COMMAND")
     gate = gsub.add_parser("gate", help="compile every entry, compare with its reference; exit 1 below threshold")
     gate.add_argument("--pack", default=str(default_pack()), help="gold pack folder (default: gold/)")
@@ -235,23 +238,58 @@ def cmd_preflight(args) -> int:
     return 0 if result.passed else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ck", description="CK Scene Studio engine, headless.")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def cmd_run(args) -> int:
+    from engine.pipeline import Progress, run_spec
 
-    c = sub.add_parser("check", help="report diagnostics; exit 0 when clean, 1 otherwise")
+    stop = threading.Event()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        def on_interrupt(*_):   # first Ctrl-C: stop after the step in flight; second: at once
+            stop.set()
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+    created: list[str] = []
+    try:
+        outcome = run_spec(args.spec, args.workspace, rung=args.rung, resume=args.resume,
+                           parity=Path(args.parity) if args.parity else None,
+                           library=Path(args.assets) if args.assets else None, device=args.device,
+                           precision=args.precision, max_steps=args.max_steps, stop=stop,
+                           progress=Progress(not args.quiet), on_created=created.append)
+    except BaseException:
+        if created:     # the last line of stdout is the run id, also when the run failed
+            print(created[0], flush=True)
+        raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if outcome.status == "blocked":
+        print(f"{outcome.run_id} blocked: {outcome.detail}", file=sys.stderr)
+    elif outcome.status == "stopped":
+        print(f"{outcome.run_id} {outcome.detail}", file=sys.stderr)
+    else:
+        print(f"report: {outcome.report}")
+    print(outcome.run_id)
+    if outcome.status == "stopped":
+        return 130 if stop.is_set() else 0
+    return 0 if outcome.status == "finished" else 1
+
+
+def _check_arguments(c: argparse.ArgumentParser) -> None:
     c.add_argument("files", nargs="+")
     c.add_argument("-q", "--quiet", action="store_true", help="print nothing for clean files")
     c.set_defaults(run=cmd_check)
 
-    f = sub.add_parser("fmt", help="print the canonical form")
+
+def _fmt_arguments(f: argparse.ArgumentParser) -> None:
     f.add_argument("files", nargs="+")
     mode = f.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="exit 1 when a file is not canonical")
     mode.add_argument("--write", action="store_true", help="rewrite files in place")
     f.set_defaults(run=cmd_fmt)
 
-    k = sub.add_parser("compile", help="compile a scene and its content to SVG")
+
+def _compile_arguments(k: argparse.ArgumentParser) -> None:
     k.add_argument("scene")
     k.add_argument("--content", help="content.json (default: beside the scene)")
     k.add_argument("-o", "--output", help="SVG path (default: stdout)")
@@ -260,41 +298,83 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--strict", action="store_true", help="unresolved content refs are errors")
     k.set_defaults(run=cmd_compile)
 
-    _add_assets_parser(sub)
-    _add_gold_parser(sub)
-    from engine.tokenizer.cli import add_parser as add_tokenizer_parser
 
-    add_tokenizer_parser(sub)
-    from engine.data.cli import add_parser as add_data_parser
-
-    add_data_parser(sub)
-    from engine.ck.cli import add_parser as add_parity_parser
-
-    add_parity_parser(sub)
-    from engine.train.cli import add_parser as add_train_parser
-
-    add_train_parser(sub)
-    from engine.probe.cli import add_parser as add_probe_parser
-
-    add_probe_parser(sub)
-    from engine.runs.cli import add_parser as add_runs_parser
-
-    add_runs_parser(sub)
-    from engine.report.cli import add_parser as add_report_parser
-
-    add_report_parser(sub)
-    pf = sub.add_parser("preflight", help="the six pre-training gates of a spec; exit 1 if any blocks")
+def _preflight_arguments(pf: argparse.ArgumentParser) -> None:
     pf.add_argument("spec", help="SPEC.toml")
     pf.add_argument("--data", help="a built dataset folder (default: build the spec into OUT/data)")
     pf.add_argument("--parity", help="training_parity_regimen_latest.json (default: out/parity/)")
     pf.add_argument("--assets", help="asset library for the gold gate")
     pf.add_argument("-o", "--output", help="output folder (default: out/preflight/SPEC)")
     pf.set_defaults(run=cmd_preflight)
+
+
+def _run_arguments(r: argparse.ArgumentParser) -> None:
+    r.add_argument("spec", help="SPEC.toml with a [train] table")
+    r.add_argument("--workspace", help="folder holding ledger.sqlite and runs/ (default: $CK_WORKSPACE, else ./out)")
+    r.add_argument("--rung", help="the rung name (default: the spec's next, r1, r2, ...)")
+    r.add_argument("--resume", metavar="RUN", help="continue this stopped or killed run of the spec")
+    r.add_argument("--parity", help="training_parity_regimen_latest.json (default: out/parity/)")
+    r.add_argument("--assets", help="asset library for the gold gate")
+    r.add_argument("--device", default="cpu", help="cpu or cuda")
+    r.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")
+    r.add_argument("--max-steps", type=int, help="stop (resumable) once training reaches step N")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    r.set_defaults(run=cmd_run)
+
+
+def _imported(target: str) -> Callable[[argparse.ArgumentParser], None]:
+    """'module:function', imported when called: a command's module loads only when it runs."""
+    module, function = target.split(":")
+    return lambda parser: getattr(importlib.import_module(module), function)(parser)
+
+
+class Command(NamedTuple):
+    help: str                                               # its line in `ck --help`
+    arguments: Callable[[argparse.ArgumentParser], None]    # adds its arguments and run=cmd_...
+
+
+# In `ck --help` order. Only the chosen command's arguments are added, so `ck check` does not
+# import torch (the train command's module does) or any other stage it does not run.
+COMMANDS: dict[str, Command] = {
+    "check": Command("report diagnostics; exit 0 when clean, 1 otherwise", _check_arguments),
+    "fmt": Command("print the canonical form", _fmt_arguments),
+    "compile": Command("compile a scene and its content to SVG", _compile_arguments),
+    "assets": Command("asset intake: scan, profile, normalize, vocabulary", _assets_arguments),
+    "gold": Command("the gold pack: round-trip gate, new entries", _gold_arguments),
+    "tokenizer": Command("build a tokenizer; coverage and context-budget gates",
+                         _imported("engine.tokenizer.cli:add_arguments")),
+    "data": Command("datasets: build from a spec, QC, curriculum audit", _imported("engine.data.cli:add_arguments")),
+    "parity": Command("CK <-> PyTorch training parity regimen; exit 1 if a stage fails",
+                      _imported("engine.ck.cli:add_arguments")),
+    "train": Command("train a spec's model: stages, checkpoints, metrics.jsonl",
+                     _imported("engine.train.cli:add_arguments")),
+    "probe": Command("decode a run on its frozen probe list; scoreboard and failure gallery",
+                     _imported("engine.probe.cli:add_probe_arguments")),
+    "probes": Command("frozen probe lists: freeze from a spec, show and verify",
+                      _imported("engine.probe.cli:add_probes_arguments")),
+    "run": Command("preflight, canary, train, probe and report a spec; prints the run id last", _run_arguments),
+    "runs": Command("the run ledger: list, show, compare, decide, record", _imported("engine.runs.cli:add_arguments")),
+    "report": Command("one self-contained HTML report of a run, ten sections ending in a decision",
+                      _imported("engine.report.cli:add_arguments")),
+    "preflight": Command("the six pre-training gates of a spec; exit 1 if any blocks", _preflight_arguments),
+}
+
+
+def build_parser(argv: list[str]) -> argparse.ArgumentParser:
+    """The parser for argv: every command listed with its help, only the chosen one's arguments."""
+    p = argparse.ArgumentParser(prog="ck", description="CK Scene Studio engine, headless.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, command in COMMANDS.items():
+        parser = sub.add_parser(name, help=command.help)
+        if name == chosen:
+            command.arguments(parser)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     try:
         return args.run(args)
     except InputError as e:

@@ -3,8 +3,9 @@
 Under PyQt6 with PyQt6-QScintilla installed the editor is QScintilla with a QsciLexerCustom for
 the DSL (studio/editor_qsci.py); under PySide6, which has no QScintilla, it is built on
 QPlainTextEdit (studio/editor_plain.py). Both take highlighting, folds and completions from
-studio/dsl_syntax.py, so they behave alike; the main window and the tests speak only `SceneEditor`.
-The content.json pane has the same pair (`make_content_editor`).
+studio/dsl_syntax.py and their font and colours from studio/editor_style.py, so they behave alike;
+the main window and the tests speak only `SceneEditor`. The content.json pane has the same pair
+(`make_content_editor`).
 """
 from __future__ import annotations
 
@@ -13,11 +14,6 @@ from typing import Protocol, runtime_checkable
 from qtpy import API_NAME
 
 from engine.diagnostics import Diagnostic
-
-MONO_FONT = "DejaVu Sans Mono"
-FONT_SIZE = 11
-BACKGROUND, FOREGROUND, MARGIN = "#1e1e1e", "#d4d4d4", "#252526"
-ERROR_COLOUR, WARNING_COLOUR = "#f14c4c", "#cca700"
 
 
 @runtime_checkable

@@ -8,8 +8,8 @@ from qtpy.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QToolTip, QWid
 
 from engine.diagnostics import Diagnostic, Severity
 from studio.dsl_syntax import STYLES, completions, fold_depths, fold_ranges, style_runs
-from studio.editor import (BACKGROUND, ERROR_COLOUR, FONT_SIZE, FOREGROUND, MARGIN, MONO_FONT,
-                           WARNING_COLOUR)
+from studio.editor_style import (BACKGROUND, ERROR_COLOUR, FONT_SIZE, FOREGROUND, MARGIN, MONO_FONT,
+                                 WARNING_COLOUR)
 
 
 def _format(colour: str, bold: bool) -> QTextCharFormat:

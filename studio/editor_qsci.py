@@ -13,8 +13,8 @@ from qtpy.QtWidgets import QToolTip
 
 from engine.diagnostics import Diagnostic, Severity
 from studio.dsl_syntax import STYLE_INDEX, STYLES, completions, fold_depths, style_runs
-from studio.editor import (BACKGROUND, ERROR_COLOUR, FONT_SIZE, FOREGROUND, MARGIN, MONO_FONT,
-                           WARNING_COLOUR)
+from studio.editor_style import (BACKGROUND, ERROR_COLOUR, FONT_SIZE, FOREGROUND, MARGIN, MONO_FONT,
+                                 WARNING_COLOUR)
 
 SC = QsciScintilla
 INDICATORS = {"error": 8, "warning": 9}    # 0-7 belong to lexers

@@ -24,7 +24,8 @@ from engine.paths import ROOT
 from engine.workspace import Entry, default_workspace, entries
 from studio.budget_panel import BudgetPanel
 from studio.dsl_syntax import content_paths
-from studio.editor import FONT_SIZE, make_content_editor, make_scene_editor
+from studio.editor import make_content_editor, make_scene_editor
+from studio.editor_style import FONT_SIZE
 from studio.gold_panel import GoldPanel
 from studio.parity_panel import ParityPanel
 from studio.preview import SvgPreview

@@ -203,8 +203,8 @@ class BudgetWorker(QObject):
 
     @Slot(int, str)
     def measure(self, request: int, scene_text: str) -> None:
-        from engine.data.prompts import explicit_prompt
         from engine.dsl import serialize
+        from engine.tokenizer.prompts import explicit_prompt
         from engine.tokenizer.vocabulary import reserved_tokens
 
         doc = load(scene_text)

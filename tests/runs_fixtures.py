@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from engine.data.prompts import explicit_prompt
 from engine.dsl import load, serialize
 from engine.probe.result import FLAGS, METRICS, SCHEMA, probe_path
 from engine.tokenizer import default_tokenizer
+from engine.tokenizer.prompts import explicit_prompt
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "gold"

@@ -5,19 +5,17 @@ module); one test builds the shipped specs/spec01.toml over the real gold pack.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
 
 import pytest
 
+from engine.cli import build_parser
 from engine.compiler import compile_scene
 from engine.data.audit import audit
 from engine.data.build import build_dataset, dataset_meta, load_golds
-from engine.data.cli import add_parser
 from engine.data.failures import CLASSES, CORRUPTION_TEACHES, NOT_DATA
-from engine.data.prompts import explicit_prompt, intent_prompt, repair_prompt
 from engine.data.rows import Row, read_rows, write_dataset
 from engine.data.spec import CORRUPTIONS, load_spec
 from engine.data.variants import damage
@@ -25,6 +23,7 @@ from engine.dsl import load, serialize
 from engine.fileio import InputError
 from engine.paths import ROOT
 from engine.tokenizer import default_tokenizer
+from engine.tokenizer.prompts import explicit_prompt, intent_prompt, repair_prompt
 
 HEADER = ("[header_band]\n[kicker_ref:header_band.0.kicker]\n[headline_ref:header_band.0.headline]\n"
           "[/header_band]\n")
@@ -137,9 +136,7 @@ def write_spec(folder: Path, name: str = "tiny.toml", seed: int = 7, repair: flo
 
 
 def ck(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="ck")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(list(argv))
+    args = build_parser(list(argv)).parse_args(list(argv))
     return args.run(args)
 
 

@@ -3,16 +3,15 @@ gallery for every failing case, constrained decoding renderable but for truncati
 refusals (an edited probe list, a run without checkpoints)."""
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
+from engine.cli import build_parser
 from engine.data.rows import Row
 from engine.dsl import format_text
 from engine.fileio import InputError
-from engine.probe.cli import add_parser
 from engine.probe.probe_list import build_list, save_list
 from engine.probe.result import METRICS, load_probe, probe_path
 from engine.tokenizer import default_tokenizer
@@ -58,9 +57,7 @@ def tiny_run(tmp_path_factory):
 
 
 def _ck(argv: list[str]) -> int:
-    p = argparse.ArgumentParser()
-    add_parser(p.add_subparsers())
-    args = p.parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     return args.run(args)
 
 

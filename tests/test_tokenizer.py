@@ -1,7 +1,6 @@
 """The tokenizer: exact round trips, reserved structure not payload, the file, coverage, budget."""
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 from pathlib import Path
@@ -10,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.data.prompts import explicit_prompt, intent_prompt, repair_prompt
+from engine.cli import build_parser
 from engine.dsl import canonicalize, format_text, load, serialize, vocab
 from engine.fileio import InputError
 from engine.gold.pack import default_pack
@@ -20,7 +19,7 @@ from engine.tokenizer import (
     default_corpus,
     default_tokenizer,
 )
-from engine.tokenizer.cli import add_parser
+from engine.tokenizer.prompts import explicit_prompt, intent_prompt, repair_prompt
 from engine.tokenizer.reports import budget, coverage, percentile, recommend_ctx
 from engine.tokenizer.sources import Sample, dataset_samples, gold_samples
 from engine.tokenizer.vocabulary import SPECIALS, composition, reserved_tokens
@@ -259,9 +258,7 @@ def test_budget_measures_prompt_plus_output_and_applies_the_80_percent_rule(tok)
 
 
 def _ck(*argv: str) -> int:
-    parser = argparse.ArgumentParser(prog="ck")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(list(argv))
+    args = build_parser(list(argv)).parse_args(list(argv))
     return args.run(args)
 
 

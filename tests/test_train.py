@@ -2,7 +2,6 @@
 refused when they do not match, bf16 tolerance, DDP against one process, and `ck train`."""
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import os
@@ -16,6 +15,7 @@ import pytest
 import torch
 import torch.multiprocessing as mp
 
+from engine.cli import build_parser
 from engine.data.rows import Row, write_dataset
 from engine.fileio import InputError
 from engine.runs.metrics import FILE as METRICS_FILE
@@ -23,7 +23,6 @@ from engine.runs.metrics import curve, read_events
 from engine.tokenizer import default_tokenizer
 from engine.train import Stage, TrainConfig, Trainer, load_train_config, start_in_thread
 from engine.train.checkpoint import latest_checkpoint, load_checkpoint
-from engine.train.cli import add_parser
 from engine.train.data import (
     IGNORE,
     Curriculum,
@@ -258,9 +257,8 @@ def test_two_cpu_processes_match_one_on_the_same_global_batch(tmp_path):
 # ---- ck train -----------------------------------------------------------------------------------
 
 def _ck_train(argv: list[str]) -> int:
-    p = argparse.ArgumentParser()
-    add_parser(p.add_subparsers())
-    args = p.parse_args(["train", *argv])
+    argv = ["train", *argv]
+    args = build_parser(argv).parse_args(argv)
     return args.run(args)
 
 

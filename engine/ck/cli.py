@@ -50,8 +50,7 @@ def cmd_parity(args) -> int:
     return 0 if result["passed"] else 1
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("parity", help="CK <-> PyTorch training parity regimen; exit 1 if a stage fails")
+def add_arguments(p) -> None:
     p.add_argument("--config", required=True, help="a size of engine.model.SIZES (tiny, small, l3_d192, l6_d384)")
     p.add_argument("--dtype", choices=("float32", "float64", "both"), default="both")
     p.add_argument("-o", "--output", default=str(DEFAULT_OUT), help="output folder (default: out/parity)")

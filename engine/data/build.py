@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
-from engine.data.prompts import explicit_prompt, repair_prompt
 from engine.data.qc import target_problems
 from engine.data.rows import Row
 from engine.data.spec import Spec
@@ -53,6 +52,7 @@ from engine.data.variants import (
 from engine.dsl import Scene, load, serialize
 from engine.fileio import InputError, read_json, read_text
 from engine.gold.pack import load_pack
+from engine.tokenizer.prompts import explicit_prompt, repair_prompt
 
 STYLE_KEYS: tuple[str, ...] = ("theme", "tone", "density")
 HOLDOUT_SPLITS: tuple[str, ...] = ("dev", "test")

@@ -53,8 +53,7 @@ def cmd_audit(args) -> int:
     return 0 if report["passed"] else 1
 
 
-def add_parser(sub) -> None:
-    d = sub.add_parser("data", help="datasets: build from a spec, QC, curriculum audit")
+def add_arguments(d) -> None:
     dsub = d.add_subparsers(dest="data_command", required=True, metavar="DATA_COMMAND")
 
     b = dsub.add_parser("build", help="build train/dev/test/hidden JSONL and a manifest from SPEC.toml")

@@ -84,8 +84,7 @@ def cmd_show(args) -> int:
     return 0
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("probe", help="decode a run on its frozen probe list; scoreboard and failure gallery")
+def add_probe_arguments(p) -> None:
     p.add_argument("run_dir", metavar="RUN", help="run directory (from ck train)")
     p.add_argument("--checkpoint", help="checkpoint sidecar (default: the run's newest)")
     p.add_argument("--constrained", action="store_true", help="grammar-constrained decoding")
@@ -97,7 +96,8 @@ def add_parser(sub) -> None:
     p.add_argument("-o", "--output", help="probe.json path (default: RUN/probes/<mode>/probe.json)")
     p.set_defaults(run=cmd_probe)
 
-    q = sub.add_parser("probes", help="frozen probe lists: freeze from a spec, show and verify")
+
+def add_probes_arguments(q) -> None:
     qsub = q.add_subparsers(dest="probes_command", required=True, metavar="PROBES_COMMAND")
     f = qsub.add_parser("freeze", help="build a spec's probe list; a changed list gets a new version")
     f.add_argument("spec", help="the spec (e.g. specs/spec01.toml)")

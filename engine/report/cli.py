@@ -13,8 +13,7 @@ def cmd_report(args) -> int:
     return 0
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("report", help="one self-contained HTML report of a run, ten sections ending in a decision")
+def add_arguments(p) -> None:
     p.add_argument("run_id", metavar="RUN", help="a run id of the ledger, or a run folder")
     p.add_argument("-o", "--output", help="HTML path (default: RUN/report.html)")
     p.add_argument("--workspace", help="folder holding ledger.sqlite (default: $CK_WORKSPACE, else ./out)")

@@ -1,2 +1,2 @@
-"""The run ledger (SQLite, one file per workspace), the promotion rules, the canary, and `ck run`:
-preflight, canary, train, probe, report, each step recorded (engine/runs/pipeline.py)."""
+"""The run ledger (SQLite, one file per workspace), the promotion rules and the canary: what `ck run`
+(engine/pipeline.py) records at each step, preflight, canary, train, probe, report."""

@@ -1,6 +1,5 @@
-"""`ck run` and `ck runs`: run a spec end to end, and read or decide on the workspace's runs.
+"""`ck runs`: read or decide on the workspace's runs (`ck run`, which makes them, is engine/pipeline.py).
 
-    ck run SPEC.toml [--workspace DIR] [--rung rN] [--resume RUN] [--max-steps N] [--parity FILE]
     ck runs list [--json]
     ck runs show RUN [--json]            the record with its scoreboard (SPEC.md section 7 names)
     ck runs compare A B [--json]         A against B on the newest probe list both have
@@ -8,15 +7,12 @@
     ck runs record RUN_DIR [--rung rN]   register (or refresh) a folder `ck train` / `ck probe` wrote
 
 Every command takes --workspace DIR (default: $CK_WORKSPACE, else ./out), whose ledger.sqlite holds
-the runs. Exit codes: 0 done, 1 a run blocked, a promotion refused or a run not finished,
-2 bad input, 130 stopped by Ctrl-C.
+the runs. Exit codes: 0 done, 1 a promotion refused, 2 bad input.
 """
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
 
 from engine.fileio import InputError
@@ -39,43 +35,6 @@ def _open(args) -> Ledger:
         raise InputError(f"{path}: no ledger in this workspace yet (`ck run SPEC.toml` starts one; "
                          "--workspace DIR picks another)")
     return Ledger(path)
-
-
-def cmd_run(args) -> int:
-    from engine.runs.pipeline import Progress, run_spec
-
-    stop = threading.Event()
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        def on_interrupt(*_):   # first Ctrl-C: stop after the step in flight; second: at once
-            stop.set()
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-
-        previous = signal.signal(signal.SIGINT, on_interrupt)
-    created: list[str] = []
-    try:
-        outcome = run_spec(args.spec, _workspace(args), rung=args.rung, resume=args.resume,
-                           parity=Path(args.parity) if args.parity else None,
-                           library=Path(args.assets) if args.assets else None, device=args.device,
-                           precision=args.precision, max_steps=args.max_steps, stop=stop,
-                           progress=Progress(not args.quiet), on_created=created.append)
-    except BaseException:
-        if created:     # the last line of stdout is the run id, also when the run failed
-            print(created[0], flush=True)
-        raise
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
-    if outcome.status == "blocked":
-        print(f"{outcome.run_id} blocked: {outcome.detail}", file=sys.stderr)
-    elif outcome.status == "stopped":
-        print(f"{outcome.run_id} {outcome.detail}", file=sys.stderr)
-    else:
-        print(f"report: {outcome.report}")
-    print(outcome.run_id)
-    if outcome.status == "stopped":
-        return 130 if stop.is_set() else 0
-    return 0 if outcome.status == "finished" else 1
 
 
 def cmd_list(args) -> int:
@@ -188,24 +147,10 @@ def cmd_record(args) -> int:
     return 0
 
 
-def add_parser(sub) -> None:
+def add_arguments(g) -> None:
     def workspace(p) -> None:
         p.add_argument("--workspace", help="folder holding ledger.sqlite and runs/ (default: $CK_WORKSPACE, else ./out)")
 
-    r = sub.add_parser("run", help="preflight, canary, train, probe and report a spec; prints the run id last")
-    r.add_argument("spec", help="SPEC.toml with a [train] table")
-    workspace(r)
-    r.add_argument("--rung", help="the rung name (default: the spec's next, r1, r2, ...)")
-    r.add_argument("--resume", metavar="RUN", help="continue this stopped or killed run of the spec")
-    r.add_argument("--parity", help="training_parity_regimen_latest.json (default: out/parity/)")
-    r.add_argument("--assets", help="asset library for the gold gate")
-    r.add_argument("--device", default="cpu", help="cpu or cuda")
-    r.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")
-    r.add_argument("--max-steps", type=int, help="stop (resumable) once training reaches step N")
-    r.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
-    r.set_defaults(run=cmd_run)
-
-    g = sub.add_parser("runs", help="the run ledger: list, show, compare, decide, record")
     gsub = g.add_subparsers(dest="runs_command", required=True, metavar="RUNS_COMMAND")
     ls = gsub.add_parser("list", help="every run, newest first")
     workspace(ls)

@@ -11,7 +11,7 @@ code is refused rather than guessed at. Never edit a shipped migration: append a
 """
 from __future__ import annotations
 
-# Statuses a run moves through (engine/runs/pipeline.py); `recorded` is a run registered from a
+# Statuses a run moves through (engine/pipeline.py); `recorded` is a run registered from a
 # folder that `ck train` wrote (`ck runs record`).
 STATUSES = ("preflight", "canary", "training", "probing", "reporting", "finished",
             "blocked", "failed", "stopped", "recorded")

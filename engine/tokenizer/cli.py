@@ -67,11 +67,10 @@ def cmd_budget(args) -> int:
     return 0 if report.passed else 1
 
 
-def add_parser(sub) -> None:
-    """Register `ck tokenizer` on the `ck` subparsers."""
+def add_arguments(t: argparse.ArgumentParser) -> None:
+    """`ck tokenizer`'s subcommands and their arguments."""
     from engine.gold.pack import default_pack
 
-    t = sub.add_parser("tokenizer", help="build a tokenizer; coverage and context-budget gates")
     tsub = t.add_subparsers(dest="tokenizer_command", required=True, metavar="TOKENIZER_COMMAND")
 
     def common(p, with_tokenizer: bool = True) -> None:

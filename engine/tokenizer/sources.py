@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.data.prompts import explicit_prompt
 from engine.dsl import load, serialize
 from engine.fileio import InputError, read_text
 from engine.gold.pack import load_pack
+from engine.tokenizer.prompts import explicit_prompt
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,4 @@ def add_arguments(p) -> None:
     p.add_argument("--log-every", type=int, default=10, help="print every N-th step (all go to metrics.jsonl)")
     p.add_argument("--skip-preflight", action="store_true",
                    help="train although the preflight gates were not passed (recorded in the run)")
-
-
-def add_parser(sub) -> None:
-    t = sub.add_parser("train", help="train a spec's model: stages, checkpoints, metrics.jsonl")
-    add_arguments(t)
-    t.set_defaults(run=cmd_train)
+    p.set_defaults(run=cmd_train)

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from runs_fixtures import GOLD, probe_json, write_probe
 
+from engine import pipeline
 from engine.cli import main
 from engine.data.rows import Row
 from engine.probe.result import probe_path
-from engine.runs import canary, pipeline
+from engine.runs import canary
 from engine.runs.ledger import Ledger
 from engine.tokenizer import default_tokenizer
 

@@ -1,5 +1,8 @@
 """`ck run SPEC.toml`: one run from spec to decision surface, every step recorded in the ledger.
 
+It chains every stage up to the report, so it sits above them all (engine/runs keeps the ledger it
+writes to), under engine/cli.py alone.
+
     ck run specs/spec01.toml [--workspace out] [--rung r2] [--max-steps N] [--resume spec01-r2]
 
     outcome = run_spec("specs/spec01.toml", workspace="out")    # Outcome(run_id, status, detail, report)
