@@ -18,22 +18,24 @@ class Meter(QWidget):
     def __init__(self):
         super().__init__()
         self.setMinimumHeight(34)
-        self.prompt = self.output = 0
-        self.ctx, self.limit = 768, 614.4
+        self.prompt = self.output = self.ctx = 0   # ctx 0: nothing measured yet
+        self.limit, self.within = 0.0, True
 
-    def set_values(self, prompt: int, output: int, ctx: int, limit: float) -> None:
-        self.prompt, self.output, self.ctx, self.limit = prompt, output, ctx, limit
+    def set_values(self, prompt: int, output: int, ctx: int, limit: float, within: bool) -> None:
+        self.prompt, self.output, self.ctx, self.limit, self.within = prompt, output, ctx, limit, within
         self.update()
 
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
         w, h = self.width() - 2, self.height() - 2
-        scale = w / max(self.ctx, self.prompt + self.output, 1)
         p.fillRect(QRectF(1, 1, w, h), QColor("#2a2a2a"))
+        if not self.ctx:
+            p.end()
+            return
+        scale = w / max(self.ctx, self.prompt + self.output, 1)
         p.fillRect(QRectF(1, 1, self.prompt * scale, h), QColor("#5b7db8"))
-        over = self.output > self.limit
         p.fillRect(QRectF(1 + self.prompt * scale, 1, self.output * scale, h),
-                   QColor("#c0504d" if over else "#59a86b"))
+                   QColor("#59a86b" if self.within else "#c0504d"))
         p.setPen(QPen(QColor("#ffd166"), 2))
         x = 1 + self.limit * scale
         p.drawLine(int(x), 0, int(x), h + 2)
@@ -75,8 +77,8 @@ class BudgetPanel(QWidget):
             self.gold_requested.emit()
 
     def show_measure(self, m: dict) -> None:
-        self.meter.set_values(m["prompt"], m["output"], m["ctx"], m["limit"])
-        ok = m["output"] <= m["limit"]
+        self.meter.set_values(m["prompt"], m["output"], m["ctx"], m["limit"], m["within"])
+        ok = m["within"]
         self.verdict.setText(f"output {m['output']} tokens {'within' if ok else 'OVER'} 80 % of ctx "
                              f"({m['limit']:.0f})")
         self.verdict.setStyleSheet(f"color: {'#2f855a' if ok else '#c53030'}")

@@ -1,7 +1,8 @@
 """What the DSL editor knows about the text, without Qt: style runs for highlighting, fold blocks,
 and completions of tokens and values. Both editor backends (QPlainTextEdit and QScintilla) draw
-from these functions, so they highlight, fold and complete alike; the vocabulary is
-engine/dsl/vocab.py's data, never a list of its own.
+from these functions, so they highlight, fold and complete alike. The tokens are the grammar's
+own, read by its lexer (engine/dsl/lex.py), and the vocabulary is engine/dsl/vocab.py's data:
+never a pattern or a list of their own here.
 
     >>> style_runs("[theme:infra_dark]")
     [(0, 7, 'key'), (7, 10, 'value'), (17, 1, 'key')]
@@ -11,77 +12,64 @@ engine/dsl/vocab.py's data, never a list of its own.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from engine.dsl.lex import spans, tokens
 from engine.dsl.vocab import COMPONENTS, TOP_LEVEL_KEYS, TOP_LEVEL_VALUES, TOPOLOGY_KEYS
 
 # Style name -> (colour, bold). Index order is the QScintilla style number.
 STYLES: dict[str, tuple[str, bool]] = {
     "default": ("#d4d4d4", False),
-    "key": ("#9cdcfe", False),          # [key:
+    "key": ("#9cdcfe", False),          # [key: ]
     "value": ("#ce9178", False),        # :value]
     "block": ("#c586c0", True),         # [component] [/component]
-    "ref": ("#4ec9b0", False),          # [field_ref:
-    "topology": ("#dcdcaa", True),      # [node_id: [from_ref: [to_ref:
+    "ref": ("#4ec9b0", False),          # [field_ref: ]
+    "topology": ("#dcdcaa", True),      # [node_id: [from_ref: [to_ref: ]
     "scene": ("#569cd6", True),         # [scene] [/scene]
-    "cell": ("#4ec9b0", False),         # @compact.ref.cell
+    "cell": ("#4ec9b0", False),         # [name:@compact.ref.cell|key=value]
 }
 STYLE_INDEX = {name: i for i, name in enumerate(STYLES)}
-
-# Order matters: later rules paint over earlier ones within the same token.
-_RULES = [
-    (re.compile(r"\[[a-z][a-z0-9_]*:[^\]\s]*\]?"), "key"),
-    (re.compile(r"(?<=:)[^\]\s|]+(?=\])"), "value"),
-    (re.compile(r"\[/?[a-z][a-z0-9_]*\]"), "block"),
-    (re.compile(r"\[[a-z][a-z0-9_]*_ref:"), "ref"),
-    (re.compile(r"\[(node_id|from_ref|to_ref):"), "topology"),
-    (re.compile(r"\[/?scene\]"), "scene"),
-    (re.compile(r"@[^\]|\s]+"), "cell"),
-]
-_BLOCK = re.compile(r"\[(/?)([a-z][a-z0-9_]*)\]")
+# Each kind of the grammar's spans (engine/dsl/lex.py kinds()) -> its style.
+KIND_STYLES: dict[str, str] = {
+    "SCENE_OPEN": "scene", "SCENE_CLOSE": "scene", "BLOCK_OPEN": "block", "BLOCK_CLOSE": "block",
+    "ATTR": "key", "COMPACT": "key", "REF": "ref", "TOPO": "topology",
+    "_VALUE": "value", "_PATH": "value", "_CELL": "cell",
+}
+OPENS, CLOSES = ("SCENE_OPEN", "BLOCK_OPEN"), ("SCENE_CLOSE", "BLOCK_CLOSE")
 
 
 def style_runs(line: str) -> list[tuple[int, int, str]]:
-    """(start, length, style) runs of one line, in order, unstyled gaps left out."""
-    styles = ["default"] * len(line)
-    for pattern, style in _RULES:
-        for m in pattern.finditer(line):
-            styles[m.start():m.end()] = [style] * (m.end() - m.start())
-    runs: list[tuple[int, int, str]] = []
-    for i, style in enumerate(styles):
-        if runs and runs[-1][2] == style and runs[-1][0] + runs[-1][1] == i:
-            runs[-1] = (runs[-1][0], runs[-1][1] + 1, style)
-        else:
-            runs.append((i, 1, style))
-    return [r for r in runs if r[2] != "default"]
+    """(start, length, style) runs of one line, in order; text that is no token is left out."""
+    return [(start, end - start, KIND_STYLES[kind]) for start, end, kind in spans(line)]
 
 
 def fold_depths(lines: list[str]) -> list[tuple[int, bool]]:
     """For each line, (depth of block nesting at its start, whether it opens a block that a later
     line closes): the fold levels QScintilla wants, and what the plain editor's margin draws."""
+    tags = _line_tags(lines)
+    opens = {start for start, _ in _blocks(tags)}
     out: list[tuple[int, bool]] = []
-    opens = {start for start, _ in _blocks(lines)}
     depth = 0
-    for i, line in enumerate(lines):
+    for i, line_tags in enumerate(tags):
         out.append((depth, i in opens))
-        for m in _BLOCK.finditer(line):
-            depth = max(0, depth - 1) if m.group(1) else depth + 1
+        for closing, _ in line_tags:
+            depth = max(0, depth - 1) if closing else depth + 1
     return out
 
 
 def fold_ranges(text: str) -> list[tuple[int, int]]:
     """1-based (first, last) lines of every block that spans lines, outermost first."""
-    return sorted((s + 1, e + 1) for s, e in _blocks(text.split("\n")))
+    return sorted((s + 1, e + 1) for s, e in _blocks(_line_tags(text.split("\n"))))
 
 
-def _blocks(lines: list[str]) -> list[tuple[int, int]]:
-    """0-based (open line, close line) of each [name] ... [/name] pair on different lines."""
+def _blocks(tags: list[list[tuple[bool, str]]]) -> list[tuple[int, int]]:
+    """0-based (open line, close line) of each [name] ... [/name] pair on different lines, from
+    each line's tags."""
     stack: list[tuple[str, int]] = []
     found = []
-    for i, line in enumerate(lines):
-        for m in _BLOCK.finditer(line):
-            closing, name = m.group(1), m.group(2)
+    for i, line_tags in enumerate(tags):
+        for closing, name in line_tags:
             if not closing:
                 stack.append((name, i))
                 continue
@@ -93,6 +81,25 @@ def _blocks(lines: list[str]) -> list[tuple[int, int]]:
                     del stack[j:]
                     break
     return found
+
+
+def _tags(text: str) -> Iterator[tuple[int, bool, str]]:
+    """(offset, closing, name) of each [name] and [/name], [scene] and [/scene] included."""
+    for start, end, kind in tokens(text):
+        if kind in OPENS or kind in CLOSES:
+            yield start, kind in CLOSES, text[start + 1:end - 1].lstrip("/")
+
+
+def _line_tags(lines: list[str]) -> list[list[tuple[bool, str]]]:
+    """(closing, name) of each line's tags, the text lexed in one pass (a lexer call per line
+    costs more than the lexing)."""
+    text = "\n".join(lines)
+    out: list[list[tuple[bool, str]]] = [[] for _ in lines]
+    line = at = 0
+    for start, closing, name in _tags(text):
+        line, at = line + text.count("\n", at, start), start
+        out[line].append((closing, name))
+    return out
 
 
 @dataclass(frozen=True)
@@ -155,11 +162,11 @@ def completions(text: str, pos: int, refs: tuple[str, ...] = ()) -> Completion:
 def _enclosing(before: str) -> str | None:
     """The innermost block open at the end of `before`: "scene", a component, or None."""
     stack: list[str] = []
-    for m in _BLOCK.finditer(before):
-        if not m.group(1):
-            stack.append(m.group(2))
-        elif m.group(2) in stack:
-            del stack[len(stack) - 1 - stack[::-1].index(m.group(2)):]
+    for _, closing, name in _tags(before):
+        if not closing:
+            stack.append(name)
+        elif name in stack:
+            del stack[len(stack) - 1 - stack[::-1].index(name):]
     return stack[-1] if stack else None
 
 
@@ -184,7 +191,14 @@ def _values(key: str, enclosing: str | None, text: str, refs: tuple[str, ...]) -
     if enclosing == "scene" and key in TOP_LEVEL_VALUES:
         return list(TOP_LEVEL_VALUES[key])
     if key in ("from_ref", "to_ref"):
-        return list(dict.fromkeys(re.findall(r"\[node_id:([^\]\s]+)\]", text)))
+        return list(dict.fromkeys(_node_ids(text)))
     if key.endswith("_ref") and key not in TOPOLOGY_KEYS:
         return list(refs)
     return []
+
+
+def _node_ids(text: str) -> list[str]:
+    """The ids that [node_id:ID] tokens give, in order."""
+    head = "[node_id:"
+    return [text[start + len(head):end - 1] for start, end, kind in tokens(text)
+            if kind == "TOPO" and text.startswith(head, start)]

@@ -189,7 +189,7 @@ def to_qimage(img):
 class BudgetWorker(QObject):
     """Token counts of the scene being edited against the spec's context, and the gold pack's."""
 
-    measured = Signal(int, dict)   # request id, {prompt, output, ctx, limit, tokens: [(piece, kind)]}
+    measured = Signal(int, dict)   # request id, {prompt, output, ctx, limit, within, tokens: [(piece, kind)]}
     gold_measured = Signal(dict)   # {p50, p95, max, longest_output, longest_name}
 
     def __init__(self, ctx: int):
@@ -204,6 +204,7 @@ class BudgetWorker(QObject):
     @Slot(int, str)
     def measure(self, request: int, scene_text: str) -> None:
         from engine.dsl import serialize
+        from engine.tokenizer.fit import output_fits, output_limit, output_tokens
         from engine.tokenizer.prompts import explicit_prompt
         from engine.tokenizer.vocabulary import reserved_tokens
 
@@ -216,9 +217,10 @@ class BudgetWorker(QObject):
         pieces = tok.tokens(target)
         kinds = [("unknown" if tok.encode(p) == [tok.unk_id] else
                   "structure" if p in reserved else "space" if p.isspace() else "piece") for p in pieces]
-        # bos + prompt + target + eos, the packed row the trainer sees; output = target + eos
-        self.measured.emit(request, {"prompt": tok.count(prompt) + 1, "output": len(pieces) + 1,
-                                     "ctx": self.ctx, "limit": 0.8 * self.ctx,
+        # prompt + output is what the row takes of ctx (engine/tokenizer/fit.py)
+        output = output_tokens(len(pieces))
+        self.measured.emit(request, {"prompt": tok.count(prompt), "output": output, "ctx": self.ctx,
+                                     "limit": output_limit(self.ctx), "within": output_fits(output, self.ctx),
                                      "tokens": list(zip(pieces, kinds, strict=True))})
 
     @Slot()

@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import re
+import subprocess
+import sys
 import xml.dom.minidom
+from pathlib import Path
 
 import cairosvg
 import numpy as np
@@ -14,9 +19,13 @@ from engine.compiler import compile_scene
 from engine.diagnostics import DiagnosticError
 from engine.dsl import load, vocab
 from engine.dsl.model import Attr, Scene
+from engine.paths import RESOURCES
 from hypothesis import given, settings
 
 from scenes import kitchen_sink, scene_text, scenes
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
 
 
 def _scene(text: str) -> Scene:
@@ -65,6 +74,36 @@ def test_every_top_level_value_changes_the_picture(key):
                 continue
             svg = compile_scene(_with(base, key, value), content).svg
             assert _visibly_different(base_svg, svg), f"{layout}: [{key}:{value}] looks like [{key}:{base.attr(key)}]"
+
+
+def test_a_theme_added_to_themes_toml_alone_is_valid_in_the_dsl_and_drawn_by_the_compiler(tmp_path):
+    """Themes are declared once: a new table in themes.toml is a DSL value, a palette the compiler
+    draws, and a reserved token, with no other file touched (run in a fresh interpreter whose
+    resources folder holds the extended file)."""
+    themes = (RESOURCES / "themes.toml").read_text()
+    infra = themes[themes.index("[infra_dark]"):themes.index("[paper_editorial]")]
+    (tmp_path / "themes.toml").write_text(themes + "\n" + infra.replace("infra_dark", "deep_sea")
+                                          .replace('background = "#0f1724"', 'background = "#012345"'))
+    script = f"""
+import json
+from pathlib import Path
+import engine.paths
+engine.paths.RESOURCES = Path({str(tmp_path)!r})
+from engine.compiler import compile_scene
+from engine.dsl import load
+from engine.dsl.vocab import TOP_LEVEL_VALUES
+from engine.tokenizer.vocabulary import reserved_tokens
+golden = Path({str(GOLDEN / "poster_stack")!r})
+doc = load((golden / "scene.dsl").read_text().replace("[theme:infra_dark]", "[theme:deep_sea]"))
+svg = compile_scene(doc.scene, json.loads((golden / "content.json").read_text()), strict=True).svg
+print(json.dumps({{"themes": TOP_LEVEL_VALUES["theme"], "errors": [d.format() for d in doc.errors],
+                   "theme": doc.scene.attr("theme"), "drawn": "#012345" in svg,
+                   "reserved": "[theme:deep_sea]" in reserved_tokens()}}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    assert json.loads(done.stdout) == {"themes": ["infra_dark", "paper_editorial", "signal_glow", "deep_sea"],
+                                       "errors": [], "theme": "deep_sea", "drawn": True, "reserved": True}
 
 
 def _component_variants():

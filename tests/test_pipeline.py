@@ -179,4 +179,4 @@ def test_the_canary_names_what_would_break_a_probe(change, problem):
     assert [c["id"] for c in bad] == ["poster_stack-train-0"]
     assert __import__("re").search(problem, " ".join(bad[0]["problems"]))
     assert canary.run_canary(rows, default_tokenizer(), 300, GOLD).cases[0]["problems"][0].startswith(
-        "prompt + target are")
+        "prompt + target + eos are")

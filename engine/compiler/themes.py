@@ -1,12 +1,12 @@
-"""Theme palettes, loaded from resources/themes.toml, and colour arithmetic on them."""
+"""Theme palettes, loaded from resources/themes.toml (whose tables are also the DSL's theme
+names, engine/dsl/vocab.py THEMES), and colour arithmetic on them."""
 from __future__ import annotations
 
 import functools
 import tomllib
 from dataclasses import dataclass
 
-from engine.dsl.vocab import ACCENTS
-from engine.paths import RESOURCES
+from engine.dsl.vocab import ACCENTS, THEMES_FILE
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Palette:
 
 @functools.cache
 def palettes() -> dict[str, Palette]:
-    data = tomllib.loads((RESOURCES / "themes.toml").read_text())
+    data = tomllib.loads(THEMES_FILE.read_text())
     out = {}
     for name, table in data.items():
         missing = set(ACCENTS) - set(table["accents"])

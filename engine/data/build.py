@@ -52,6 +52,7 @@ from engine.data.variants import (
 from engine.dsl import Scene, load, serialize
 from engine.fileio import InputError, read_json, read_text
 from engine.gold.pack import load_pack
+from engine.tokenizer.fit import fits, row_tokens
 from engine.tokenizer.prompts import explicit_prompt, repair_prompt
 
 STYLE_KEYS: tuple[str, ...] = ("theme", "tone", "density")
@@ -349,7 +350,7 @@ class _Builder:
             if prompt in seen:
                 continue
             # a row longer than the context would be cut in training and teach a cut-off scene
-            if tokenizer.count(prompt) + tokenizer.count(source.target) + 1 > self.spec.ctx:
+            if not fits(row_tokens(tokenizer.count(prompt), tokenizer.count(source.target)), self.spec.ctx):
                 continue
             seen.add(prompt)
             provenance = {"gold": source.provenance["gold"], "program": source.provenance["program"],

@@ -34,6 +34,7 @@ from engine.compiler import compile_scene
 from engine.data.rows import SPLITS, Row, read_manifest, read_rows, split_file
 from engine.dsl import load, serialize
 from engine.fileio import read_json, write_atomic
+from engine.tokenizer.fit import fits, row_tokens
 
 # Bucket shares are whole rows and whole pairs, and a verbatim gold row keeps its entry's split,
 # so train lands a little off the declared ratio: allow 2 points, plus two rows' worth for tiny sets.
@@ -165,11 +166,11 @@ def check_repair_cap(rows: list[Row], cap: float) -> dict:
 
 def _lengths(rows: list[Row], tokenizer) -> dict[str, int]:
     """Packed length per row: prompt + target + the end-of-sequence token."""
-    return {r.id: tokenizer.count(r.prompt) + tokenizer.count(r.target) + 1 for r in rows}
+    return {r.id: row_tokens(tokenizer.count(r.prompt), tokenizer.count(r.target)) for r in rows}
 
 
 def check_context(rows: list[Row], lengths: dict[str, int], ctx: int) -> dict:
-    over = sorted((r.id for r in rows if lengths[r.id] > ctx), key=lambda i: -lengths[i])
+    over = sorted((r.id for r in rows if not fits(lengths[r.id], ctx)), key=lambda i: -lengths[i])
     return _check("fits_context", not over, ctx=ctx, rows_over=len(over),
                   longest=max(lengths.values(), default=0), examples=over[:EVIDENCE])
 

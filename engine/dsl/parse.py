@@ -96,7 +96,7 @@ class _ToModel(Transformer):
 
 
 @functools.cache
-def _parser() -> Lark:
+def parser() -> Lark:
     # Built once, lazily: the studio and the CLI pay for it only when they first parse.
     return Lark(
         _GRAMMAR.read_text(),
@@ -143,7 +143,7 @@ class _Recovery:
     def _stray_text(self, e: UnexpectedCharacters) -> bool:
         state = e.interactive_parser.lexer_thread.state
         start = state.line_ctr.char_pos
-        end = _stray_end(self.text, start)
+        end = stray_end(self.text, start)
         snippet = self.text[start:end]
         shown = snippet if len(snippet) <= 40 else snippet[:37] + "..."
         if snippet.startswith("["):
@@ -231,7 +231,7 @@ def _position(tok: Token, text: str) -> tuple[int, int]:
     return len(lines), len(lines[-1]) + 1
 
 
-def _stray_end(text: str, start: int) -> int:
+def stray_end(text: str, start: int) -> int:
     """Where a run of stray text ends: after a malformed [..] token, or at white space or '['."""
     n = len(text)
     if text.startswith("[", start):
@@ -253,7 +253,7 @@ def parse_entries(text: str) -> Parsed:
                                         f"{MAX_SCENE_CHARS:,}; a scene is a few thousand")])
     recovery = _Recovery(text)
     try:
-        entries = _parser().parse(text, on_error=recovery)
+        entries = parser().parse(text, on_error=recovery)
     except _TooMany:
         return Parsed(None, recovery.diagnostics)
     except UnexpectedInput as e:  # recovery gave up: report where, keep no scene

@@ -2,12 +2,19 @@
 
 Everything the parser validates against, the canonicalizer orders by, and the tokenizer reserves
 comes from the tables here (SPEC.md section 2). Extending the DSL means extending these tables and
-teaching the compiler the new value; no other module lists vocabulary.
+teaching the compiler the new value; no other module lists vocabulary. The one exception is the
+themes: a theme is a palette, and palettes are data the compiler draws from (THEMES_FILE), so the
+theme names are that file's tables, in its order, and a theme is added there alone.
 """
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
+
+from engine.paths import RESOURCES
+
+THEMES_FILE = RESOURCES / "themes.toml"
 
 # Top-level attributes in canonical order (SPEC.md §2: fixed order, fixed arity of 15).
 TOP_LEVEL_KEYS: tuple[str, ...] = (
@@ -16,6 +23,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
 )
 
 ACCENTS: tuple[str, ...] = ("amber", "green", "blue", "purple", "red")
+THEMES: tuple[str, ...] = tuple(tomllib.loads(THEMES_FILE.read_text()))
 
 LAYOUTS: tuple[str, ...] = (
     "poster_stack", "comparison_span_chart", "pipeline_lane", "table_matrix",
@@ -25,7 +33,7 @@ LAYOUTS: tuple[str, ...] = (
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
     "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama"),
     "layout": LAYOUTS,
-    "theme": ("infra_dark", "paper_editorial", "signal_glow"),
+    "theme": THEMES,
     "tone": ACCENTS + ("mixed",),
     "frame": ("card", "panel", "none"),
     "density": ("compact", "balanced", "airy"),

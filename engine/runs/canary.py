@@ -5,7 +5,7 @@ Before any compute is spent, 12 of the dataset's clean rows (two per family wher
 one train, one held out, the hidden split first) go through the exact path a probe will take:
 
     prompt and target tokenize with no unknown piece, and the target decodes back to itself
-    prompt + target + <|bos|>/<|eos|> fit the context
+    prompt + target + <|eos|> fit the context (engine/tokenizer/fit.py: the trainer's rule)
     the target parses, is canonical, and compiles with its gold content as the probe compiles it
     (refs a structural variant adds, such as a duplicated card's, draw placeholders)
     the compiled SVG rasterizes (cairosvg)
@@ -23,6 +23,7 @@ from itertools import zip_longest
 from pathlib import Path
 
 from engine.fileio import InputError, read_json
+from engine.tokenizer.fit import fits, row_tokens
 
 SIZE = 12
 # Buckets whose prompt is a request and whose target is a whole clean scene (repair rows prompt
@@ -85,9 +86,9 @@ def check_case(row, content, tokenizer, ctx: int) -> list[str]:
             problems.append(f"{part} has pieces the tokenizer does not know: {', '.join(unknown[:3])}")
     if tokenizer.decode(tokenizer.encode(row.target)) != row.target:
         problems.append("the target does not decode back to itself")
-    length = tokenizer.count(row.prompt) + tokenizer.count(row.target) + 2
-    if length > ctx:
-        problems.append(f"prompt + target are {length} tokens, over the context of {ctx}")
+    length = row_tokens(tokenizer.count(row.prompt), tokenizer.count(row.target))
+    if not fits(length, ctx):
+        problems.append(f"prompt + target + eos are {length} tokens, over the context of {ctx}")
     problems += target_problems(row.target, content)
     if problems:
         return problems

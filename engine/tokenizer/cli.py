@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 
 from engine.tokenizer import Tokenizer, build_tokenizer, default_corpus
-from engine.tokenizer.reports import OUTPUT_SHARE, budget, coverage
+from engine.tokenizer.fit import OUTPUT_SHARE
+from engine.tokenizer.reports import budget, coverage
 from engine.tokenizer.sources import corpus_texts, dataset_samples, gold_samples
 from engine.tokenizer.vocabulary import composition
 
@@ -52,7 +53,7 @@ def cmd_budget(args) -> int:
     tok = _tokenizer(args)
     report = budget(tok, gold_samples(args.pack), args.ctx, _datasets(args))
     print(f"tokenizer {tok.hash[:12]} ({len(tok)} tokens), ctx {report.ctx}; "
-          f"prompt + output tokens per sample (bos and eos included)")
+          f"prompt + output tokens per sample (prompt + target + eos, as a row takes of ctx)")
     for m in ([report.gold] if report.gold else []) + list(report.others):
         print(f"  {m.source}: {m.samples} samples  p50 {m.p50}  p95 {m.p95}  max {m.max}")
     if report.gold is None:

@@ -1,9 +1,10 @@
 """Coverage and budget reports: the tokenizer gates of the preflight (SPEC.md section 6).
 
 Coverage counts `<|unk|>` tokens per source; the gold pack must have none. Budget measures
-prompt + output tokens per sample against a context length. The rules are the seed's: "Context
-Budget Is A Gate" (p95 of prompt + output picks ctx 512, 768 or 1024) and the preflight's "Token
-budget" row (the longest gold output fits within 80 % of the context).
+prompt + output tokens per sample against a context length, counted as engine/tokenizer/fit.py
+counts a row. The rules are the seed's: "Context Budget Is A Gate" (p95 of prompt + output picks
+ctx 512, 768 or 1024) and the preflight's "Token budget" row (the longest gold output fits within
+80 % of the context).
 
     report = coverage(tok, {"gold": gold_samples(pack)})
     report.passed, report.sources[0].unknown
@@ -16,10 +17,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from engine.tokenizer.fit import output_fits, output_limit, output_tokens, row_tokens
 from engine.tokenizer.sources import Sample
 from engine.tokenizer.tokenizer import Tokenizer
 
-OUTPUT_SHARE = 0.8      # seed: "Longest gold output fits within 80% of context window"
 FIRST_OFFENDERS = 5
 
 
@@ -87,8 +88,8 @@ def recommend_ctx(p95: int) -> int | None:
 
 @dataclass(frozen=True)
 class Lengths:
-    """prompt + output token counts over one source. A trained sequence is <|bos|> prompt target
-    <|eos|>, so output is the target plus <|eos|> and the total adds <|bos|>."""
+    """prompt + output token counts over one source: output is the target plus <|eos|>, and the
+    total is what the row takes of ctx (fit.row_tokens; <|bos|> rides in the window's extra token)."""
 
     source: str
     samples: int
@@ -102,8 +103,9 @@ class Lengths:
 def lengths(tok: Tokenizer, source: str, samples: Iterable[Sample]) -> Lengths | None:
     totals, longest, longest_name = [], -1, ""
     for sample in samples:
-        output = tok.count(sample.target) + 1
-        totals.append(1 + tok.count(sample.prompt) + output)
+        target = tok.count(sample.target)
+        output = output_tokens(target)
+        totals.append(row_tokens(tok.count(sample.prompt), target))
         if output > longest:
             longest, longest_name = output, sample.name
     if not totals:
@@ -121,7 +123,7 @@ class BudgetReport:
 
     @property
     def limit(self) -> float:
-        return self.ctx * OUTPUT_SHARE
+        return output_limit(self.ctx)
 
     @property
     def longest_output(self) -> int:
@@ -130,7 +132,7 @@ class BudgetReport:
     @property
     def passed(self) -> bool:
         """The gate: the gold pack is measured and its longest output fits in 80 % of ctx."""
-        return self.gold is not None and self.longest_output <= self.limit
+        return self.gold is not None and output_fits(self.longest_output, self.ctx)
 
     @property
     def recommended_ctx(self) -> int | None:

@@ -4,8 +4,9 @@ A row is `bos + encode(prompt) + encode(target) + eos`. Rows are packed whole (n
 second half of a cut scene would be trained without its prompt) into windows of ctx + 1 tokens;
 the model reads window[:-1] and is scored on window[1:]. The label of a position is the next token
 when that token is a target token or the row's eos, and -100 (ignored by the loss) for prompt
-tokens, for the bos that starts the next row, and for padding. The data contract matches: the
-builder and QC keep prompt + target + eos <= ctx, which is exactly "the row fits a window".
+tokens, for the bos that starts the next row, and for padding. The data contract is one rule
+(engine/tokenizer/fit.py), asked by the builder, QC and canary too: prompt + target + eos <= ctx,
+which is exactly "the row fits a window".
 
     bos  p1  p2  t1  t2  eos | bos  q1 ...  pad
     in:  bos p1  p2  t1  t2  eos  bos ...
@@ -34,6 +35,7 @@ import torch
 
 from engine.data.rows import Row
 from engine.fileio import InputError
+from engine.tokenizer.fit import fits, row_tokens
 from engine.train.config import Stage, TrainConfig
 
 IGNORE = -100
@@ -50,12 +52,12 @@ class Encoded:
 def encode_rows(rows: Sequence[Row], tokenizer, ctx: int) -> list[Encoded]:
     out = []
     for r in rows:
-        prompt = tokenizer.encode(r.prompt)
-        ids = (tokenizer.bos_id, *prompt, *tokenizer.encode(r.target), tokenizer.eos_id)
-        if len(ids) > ctx + 1:
-            raise InputError(f"row {r.id}: prompt + target + eos is {len(ids) - 1} tokens, over ctx {ctx}; "
+        prompt, target = tokenizer.encode(r.prompt), tokenizer.encode(r.target)
+        length = row_tokens(len(prompt), len(target))
+        if not fits(length, ctx):
+            raise InputError(f"row {r.id}: prompt + target + eos is {length} tokens, over ctx {ctx}; "
                              "QC (`ck data qc`) rejects such rows: rebuild the dataset")
-        out.append(Encoded(r.id, ids, 1 + len(prompt)))
+        out.append(Encoded(r.id, (tokenizer.bos_id, *prompt, *target, tokenizer.eos_id), 1 + len(prompt)))
     return out
 
 

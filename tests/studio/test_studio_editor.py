@@ -8,7 +8,8 @@ from qtpy.QtCore import Qt
 from studio_helpers import GOLDEN, type_text
 
 from engine.diagnostics import Diagnostic, Severity
-from studio.dsl_syntax import completions, content_paths, fold_ranges, style_runs
+from engine.dsl.lex import kinds
+from studio.dsl_syntax import KIND_STYLES, STYLES, completions, content_paths, fold_ranges, style_runs
 from studio.editor import SceneEditor, backends, make_scene_editor
 
 SCENE = (GOLDEN / "dashboard_cards" / "scene.dsl").read_text()
@@ -54,10 +55,16 @@ def test_fold_ranges(text, expected):
 
 
 def test_style_runs_and_content_paths():
-    assert [s for _, _, s in style_runs("[title_ref:a.b]")] == ["ref", "value", "key"]
+    assert [s for _, _, s in style_runs("[title_ref:a.b]")] == ["ref", "value", "ref"]
     assert [s for _, _, s in style_runs("[/scene]")] == ["scene"]
+    assert [s for _, _, s in style_runs("[theme:inf [tone:red]")] == ["key", "value", "key"]  # half-typed: plain
     assert content_paths('{"nodes": {"a": {"title": "A"}}, "rows": [{"x": 1}]}') == ("nodes.a.title", "rows.0.x")
     assert content_paths("{not json") == ()
+
+
+def test_every_kind_the_grammar_lexes_has_a_style():
+    assert set(KIND_STYLES) == set(kinds())
+    assert set(KIND_STYLES.values()) <= set(STYLES) - {"default"}
 
 
 # ---- each backend, driven by keyboard and mouse --------------------------------------------------
