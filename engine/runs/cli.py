@@ -7,8 +7,8 @@
     ck runs decide RUN promote|reject|repair|branch --why TEXT [--next TEXT] [--lesson TEXT ...]
     ck runs record RUN_DIR [--rung rN]   register (or refresh) a folder `ck train` / `ck probe` wrote
 
-Every command takes --workspace DIR (default: $CK_WORKSPACE, else ./out), whose ledger.sqlite holds
-the runs. Exit codes: 0 done, 1 a run blocked, a promotion refused or a run not finished,
+Every command takes --workspace DIR (default: $CK_WORKSPACE, else out/ in the repository), whose
+ledger.sqlite holds the runs. Exit codes: 0 done, 1 a run blocked, a promotion refused or a run not finished,
 2 bad input, 130 stopped by Ctrl-C.
 """
 from __future__ import annotations
@@ -20,7 +20,8 @@ import threading
 from pathlib import Path
 
 from engine.fileio import InputError
-from engine.runs.ledger import Ledger, default_workspace
+from engine.paths import Workspace
+from engine.runs.ledger import Ledger
 
 HEADLINE = ("exact_rate", "renderable_rate", "materialized_exact_rate")
 
@@ -29,12 +30,12 @@ def _pct(v) -> str:
     return "    –" if v is None else f"{100 * v:5.1f}"
 
 
-def _workspace(args) -> Path:
-    return Path(args.workspace) if args.workspace else default_workspace()
+def _workspace(args) -> Workspace:
+    return Workspace(args.workspace or None)
 
 
 def _open(args) -> Ledger:
-    path = _workspace(args) / "ledger.sqlite"
+    path = _workspace(args).ledger
     if not path.exists():
         raise InputError(f"{path}: no ledger in this workspace yet (`ck run SPEC.toml` starts one; "
                          "--workspace DIR picks another)")
@@ -54,7 +55,7 @@ def cmd_run(args) -> int:
         previous = signal.signal(signal.SIGINT, on_interrupt)
     created: list[str] = []
     try:
-        outcome = run_spec(args.spec, _workspace(args), rung=args.rung, resume=args.resume,
+        outcome = run_spec(args.spec, _workspace(args).root, rung=args.rung, resume=args.resume,
                            parity=Path(args.parity) if args.parity else None,
                            library=Path(args.assets) if args.assets else None, device=args.device,
                            precision=args.precision, max_steps=args.max_steps, stop=stop,
@@ -182,7 +183,7 @@ def cmd_decide(args) -> int:
 def cmd_record(args) -> int:
     from engine.runs.record import record_folder
 
-    with Ledger.open(_workspace(args)) as ledger:
+    with Ledger.open(_workspace(args).root) as ledger:
         run_id = record_folder(ledger, Path(args.run_dir), rung=args.rung)
     print(run_id)
     return 0
@@ -190,14 +191,15 @@ def cmd_record(args) -> int:
 
 def add_parser(sub) -> None:
     def workspace(p) -> None:
-        p.add_argument("--workspace", help="folder holding ledger.sqlite and runs/ (default: $CK_WORKSPACE, else ./out)")
+        p.add_argument("--workspace", help="folder holding ledger.sqlite and runs/ "
+                                           "(default: $CK_WORKSPACE, else out/ in the repository)")
 
     r = sub.add_parser("run", help="preflight, canary, train, probe and report a spec; prints the run id last")
     r.add_argument("spec", help="SPEC.toml with a [train] table")
     workspace(r)
     r.add_argument("--rung", help="the rung name (default: the spec's next, r1, r2, ...)")
     r.add_argument("--resume", metavar="RUN", help="continue this stopped or killed run of the spec")
-    r.add_argument("--parity", help="training_parity_regimen_latest.json (default: out/parity/)")
+    r.add_argument("--parity", help="training_parity_regimen_latest.json (default: the workspace's parity/)")
     r.add_argument("--assets", help="asset library for the gold gate")
     r.add_argument("--device", default="cpu", help="cpu or cuda")
     r.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")
