@@ -1,6 +1,6 @@
 """Fuzz the DSL parser, canonicalizer and compiler: 100,000 inputs, the failures and the slowest.
 
-    python bench/fuzz.py [--inputs 100000] [--workers N] [--seed 1] [--out out/fuzz]
+    python bench/fuzz.py [--inputs 100000] [--workers N] [--seed 1] [--out DIR]   # default: WORKSPACE/fuzz
 
 The inputs are those of tests/test_fuzz_dsl.py (half vocabulary token soups, half byte-mutated gold
 scenes), drawn through hypothesis's `fuzz_one_input` from seeded random buffers, so input k of a
@@ -38,6 +38,7 @@ from hypothesis import HealthCheck, given, settings
 from test_fuzz_dsl import GOLD_SCENES, SINK_CONTENT, answer, mutated_gold, token_soups
 
 from bench.timing import median_s
+from engine.paths import default_workspace
 
 BOUND_S = 1.0
 BUFFER_BYTES = 8192   # hypothesis reads its choices from this; more than any input here needs
@@ -94,7 +95,7 @@ def main() -> int:
     ap.add_argument("--inputs", type=int, default=100_000)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--out", type=Path, default=ROOT / "out" / "fuzz")
+    ap.add_argument("--out", type=Path, default=default_workspace() / "fuzz")
     args = ap.parse_args()
 
     gold_median = median_s(lambda: [answer(d.decode(), c) for _, d, c in GOLD_SCENES], 5, warmup=True) / len(GOLD_SCENES)

@@ -112,12 +112,14 @@ def cmd_assets_scan(args) -> int:
     """Exit 0 when the scan ran, even with refused files: they are listed with their reason."""
     from engine.assets import default_library, scan, write_profiles
     from engine.assets.library import scan_table
+    from engine.paths import Workspace
 
     entries = scan(args.dir or default_library())
-    written = write_profiles(entries, args.output)
+    out = args.output or Workspace().assets
+    written = write_profiles(entries, out)
     sys.stdout.write(scan_table(entries))
     refused = sum(1 for e in entries if e.error is not None)
-    print(f"{len(written)} profiled, {refused} refused; profiles in {args.output}")
+    print(f"{len(written)} profiled, {refused} refused; profiles in {out}")
     return 0
 
 
@@ -159,7 +161,7 @@ def _assets_arguments(a: argparse.ArgumentParser) -> None:
 
     s = asub.add_parser("scan", help="profile every SVG of a folder; refused files are listed")
     s.add_argument("dir", nargs="?", help=library_help)
-    s.add_argument("-o", "--output", default="out/assets", help="profile folder (default: out/assets)")
+    s.add_argument("-o", "--output", help="profile folder (default: the workspace's assets/)")
     s.set_defaults(run=cmd_assets_scan)
 
     p = asub.add_parser("profile", help="print one asset's profile as JSON")
@@ -181,15 +183,17 @@ def cmd_gold_gate(args) -> int:
     from engine.assets import default_library
     from engine.gold.gate import run_gate, table
     from engine.gold.pack import load_pack
+    from engine.paths import Workspace
+    from engine.rundir import GateDir
 
     entries = load_pack(Path(args.pack))
     if not entries:
         print(f"ck: {args.pack}: no gold entries (folders with meta.toml)", file=sys.stderr)
         return 2
-    out = Path(args.output)
-    report = run_gate(entries, Path(args.assets or default_library()), out, args.threshold)
+    out = GateDir(args.output) if args.output else Workspace().gold
+    report = run_gate(entries, Path(args.assets or default_library()), out.folder, args.threshold)
     print(table(report))
-    print(f"gallery: {out / 'index.html'}")
+    print(f"gallery: {out.gallery}")
     return 0 if report.passed else 1
 
 
@@ -211,7 +215,7 @@ def _gold_arguments(g: argparse.ArgumentParser) -> None:
     gate.add_argument("--assets", help="asset library (default: $CK_ASSET_LIBRARY or ../shared/assets)")
     gate.add_argument("--threshold", type=float, default=0.0,
                       help="a floor over every entry's own threshold from meta.toml")
-    gate.add_argument("-o", "--output", default="out/gold", help="gallery and images (default: out/gold)")
+    gate.add_argument("-o", "--output", help="gallery and images (default: the workspace's gold/)")
     gate.set_defaults(run=cmd_gold_gate)
     add = gsub.add_parser("add", help="start a gold entry from an asset")
     add.add_argument("asset")
@@ -222,19 +226,21 @@ def _gold_arguments(g: argparse.ArgumentParser) -> None:
 
 
 def cmd_preflight(args) -> int:
-    from engine.preflight import DEFAULT_PARITY, run_preflight
+    from engine.paths import Workspace
+    from engine.preflight import run_preflight
+    from engine.rundir import PreflightDir
 
-    out = Path(args.output or Path("out") / "preflight" / Path(args.spec).stem)
+    out = PreflightDir(args.output) if args.output else Workspace().preflight(args.spec)
 
     def show(gate) -> None:
         print(f"{gate.status.upper():8} {gate.name:26} {gate.detail}")
 
-    result = run_preflight(Path(args.spec), out, Path(args.data) if args.data else None,
-                           Path(args.parity) if args.parity else DEFAULT_PARITY,
+    result = run_preflight(Path(args.spec), out.folder, Path(args.data) if args.data else None,
+                           Path(args.parity) if args.parity else None,
                            Path(args.assets) if args.assets else None, on_gate=show)
     verdict = "ready to train" if result.passed else \
         "BLOCKED by " + ", ".join(g.name for g in result.blocking)
-    print(f"preflight {result.spec}: {verdict}  ({out / 'preflight.json'})")
+    print(f"preflight {result.spec}: {verdict}  ({out.verdict})")
     return 0 if result.passed else 1
 
 
@@ -302,18 +308,19 @@ def _compile_arguments(k: argparse.ArgumentParser) -> None:
 def _preflight_arguments(pf: argparse.ArgumentParser) -> None:
     pf.add_argument("spec", help="SPEC.toml")
     pf.add_argument("--data", help="a built dataset folder (default: build the spec into OUT/data)")
-    pf.add_argument("--parity", help="training_parity_regimen_latest.json (default: out/parity/)")
+    pf.add_argument("--parity", help="training_parity_regimen_latest.json (default: the workspace's parity/)")
     pf.add_argument("--assets", help="asset library for the gold gate")
-    pf.add_argument("-o", "--output", help="output folder (default: out/preflight/SPEC)")
+    pf.add_argument("-o", "--output", help="output folder (default: the workspace's preflight/SPEC)")
     pf.set_defaults(run=cmd_preflight)
 
 
 def _run_arguments(r: argparse.ArgumentParser) -> None:
     r.add_argument("spec", help="SPEC.toml with a [train] table")
-    r.add_argument("--workspace", help="folder holding ledger.sqlite and runs/ (default: $CK_WORKSPACE, else ./out)")
+    r.add_argument("--workspace", help="folder holding ledger.sqlite and runs/ "
+                                       "(default: $CK_WORKSPACE, else out/ in the repository)")
     r.add_argument("--rung", help="the rung name (default: the spec's next, r1, r2, ...)")
     r.add_argument("--resume", metavar="RUN", help="continue this stopped or killed run of the spec")
-    r.add_argument("--parity", help="training_parity_regimen_latest.json (default: out/parity/)")
+    r.add_argument("--parity", help="training_parity_regimen_latest.json (default: the workspace's parity/)")
     r.add_argument("--assets", help="asset library for the gold gate")
     r.add_argument("--device", default="cpu", help="cpu or cuda")
     r.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")

@@ -3,9 +3,9 @@
 It chains every stage up to the report, so it sits above them all (engine/runs keeps the ledger it
 writes to), under engine/cli.py alone.
 
-    ck run specs/spec01.toml [--workspace out] [--rung r2] [--max-steps N] [--resume spec01-r2]
+    ck run specs/spec01.toml [--workspace DIR] [--rung r2] [--max-steps N] [--resume spec01-r2]
 
-    outcome = run_spec("specs/spec01.toml", workspace="out")    # Outcome(run_id, status, detail, report)
+    outcome = run_spec("specs/spec01.toml")    # Outcome(run_id, status, detail, report)
 
 The steps, each moving the run's status in the ledger before it starts:
 
@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.fileio import InputError, read_json
+from engine.rundir import RunDir
 from engine.runs.ledger import Ledger
 
-PREFLIGHT = "preflight"
 IN_PROGRESS = ("preflight", "canary", "training", "probing", "reporting")
 
 ProbeFn = Callable[..., object]
@@ -140,10 +140,7 @@ def _resumable(ledger: Ledger, run_id: str, spec) -> str:
 class _Steps:
     def __init__(self, ledger: Ledger, run_id: str, run_dir: Path, spec, progress: Progress):
         self.ledger, self.run_id, self.run_dir, self.spec, self.progress = ledger, run_id, run_dir, spec, progress
-
-    @property
-    def preflight_dir(self) -> Path:
-        return self.run_dir / PREFLIGHT
+        self.files = RunDir(run_dir)
 
     def all(self, *, resume: bool, parity, library, device, precision, max_steps, probe: ProbeFn | None,
             stop) -> Outcome:
@@ -165,7 +162,7 @@ class _Steps:
         return Outcome(self.run_id, "finished", "", report)
 
     def preflight(self, parity: Path | None, library: Path | None) -> str:
-        from engine.preflight import DEFAULT_PARITY, run_preflight
+        from engine.preflight import run_preflight
 
         self.ledger.set_status(self.run_id, "preflight")
         with self.progress.bar("preflight", 6) as bar:
@@ -173,7 +170,7 @@ class _Steps:
                 bar.set_postfix_str(f"{gate.name}: {gate.status}")
                 bar.update()
 
-            result = run_preflight(self.spec.path, self.preflight_dir, parity=parity or DEFAULT_PARITY,
+            result = run_preflight(self.spec.path, self.files.preflight.folder, parity=parity,
                                    library=library, on_gate=on_gate)
         if result.passed:
             return ""
@@ -186,7 +183,7 @@ class _Steps:
 
         self.ledger.set_status(self.run_id, "canary")
         with self.progress.bar("canary", SIZE) as bar:
-            result = run_canary(read_rows(self.preflight_dir / "data"), default_tokenizer(), self.spec.ctx,
+            result = run_canary(read_rows(self.files.preflight.data), default_tokenizer(), self.spec.ctx,
                                 self.spec.gold_pack, progress=lambda case: bar.update())
         self.ledger.record_canary(self.run_id, result.passed, result.cases)
         self.progress.say(result.summary())
@@ -197,20 +194,19 @@ class _Steps:
         from engine.runs.hashes import config_hash
         from engine.train import prepare_run
         from engine.train.checkpoint import latest_checkpoint
-        from engine.train.trainer import CHECKPOINTS, METRICS
 
         self.ledger.set_status(self.run_id, "training")
-        metrics = self.run_dir / METRICS
-        if resume and latest_checkpoint(self.run_dir / CHECKPOINTS) is None:
+        metrics = self.files.metrics
+        if resume and latest_checkpoint(self.files.checkpoints) is None:
             if metrics.exists():
                 raise InputError(f"{self.run_id}: training began but left no checkpoint to resume from; "
                                  "start a new run")
             resume = False      # stopped before training began: train from the start
-        trainer = prepare_run(self.spec.path, self.run_dir, self.preflight_dir / "data", resume=resume,
-                              preflight=self.preflight_dir / "preflight.json", device=device,
+        trainer = prepare_run(self.spec.path, self.run_dir, self.files.preflight.data, resume=resume,
+                              preflight=self.files.preflight.verdict, device=device,
                               precision=precision, max_steps=max_steps)
         record = self.ledger.record_of(self.run_id)
-        dataset = read_json(self.run_dir / "dataset.json")
+        dataset = read_json(self.files.dataset)
         self.ledger.set_status(self.run_id, "training", hashes=record["run"]["hashes"] | {
             "dataset": dataset["train_sha256"], "train": config_hash(trainer.cfg.to_dict()),
             "tokenizer": trainer.tokenizer.hash})

@@ -1,6 +1,6 @@
 """The pre-training checklist (seed: "Pre-Training Checklist"): six gates a run must pass.
 
-    ck preflight specs/spec01.toml [--data DIR] [--parity FILE] [-o out/preflight/spec01]
+    ck preflight specs/spec01.toml [--data DIR] [--parity FILE] [-o DIR]   # default: WORKSPACE/preflight/spec01
 
 1. compiler parity     the gold gate passes on the spec's gold pack
 2. token budget        the longest gold output fits 80 % of the spec's context
@@ -11,7 +11,8 @@
                        disjoint, bucket ratios as declared
 6. failure frontier    every failure class the spec predicts has teaching rows (blueprint audit)
 
-Writes preflight.json beside the gate outputs; a run is blocked unless every gate passes.
+Writes preflight.json beside the gate outputs (engine/rundir.PreflightDir); a run is blocked unless
+every gate passes.
 """
 from __future__ import annotations
 
@@ -21,10 +22,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from engine.fileio import InputError, read_json, write_atomic
-from engine.paths import ROOT
+from engine.paths import Workspace
+from engine.rundir import PreflightDir
 
 PARITY_FILE = "training_parity_regimen_latest.json"
-DEFAULT_PARITY = ROOT / "out" / "parity" / PARITY_FILE
+
+
+def default_parity() -> Path:
+    """Where `ck parity` writes by default, and so where the parity-regimen gate looks."""
+    return Workspace().parity / PARITY_FILE
 
 
 @dataclass
@@ -61,12 +67,12 @@ def _status(ok: bool) -> str:
     return "pass" if ok else "fail"
 
 
-def compiler_parity(spec, out: Path, library: Path) -> Gate:
+def compiler_parity(spec, gallery: Path, library: Path) -> Gate:
     from engine.gold.gate import run_gate
     from engine.gold.pack import load_pack
 
     entries = load_pack(spec.gold_pack)
-    report = run_gate(entries, library, out / "gold")
+    report = run_gate(entries, library, gallery)
     skipped = [e.name for e in report.entries if e.status == "skipped"]
     failing = [f"{e.name} {e.status} ({e.score:.3f} < {e.threshold:.2f})" if e.status == "fail"
                else f"{e.name}: {e.reason}" for e in report.entries if e.status in ("fail", "error")]
@@ -144,9 +150,10 @@ def failure_frontier(spec, rows) -> Gate:
     return Gate("failure-frontier forecast", _status(report["passed"]), detail, {"taught": taught})
 
 
-def run_preflight(spec_path: Path, out: Path, data: Path | None = None, parity: Path = DEFAULT_PARITY,
+def run_preflight(spec_path: Path, out: Path, data: Path | None = None, parity: Path | None = None,
                   library: Path | None = None, on_gate: Callable[[Gate], None] | None = None) -> Preflight:
-    """Run the six gates; builds the spec's dataset into OUT/data when no DIR is given."""
+    """Run the six gates into OUT; builds the spec's dataset into OUT/data when no DIR is given,
+    and reads the parity regimen's result from the workspace unless told another file."""
     from engine.assets import default_library
     from engine.data.build import build_to
     from engine.data.rows import read_rows
@@ -155,16 +162,17 @@ def run_preflight(spec_path: Path, out: Path, data: Path | None = None, parity: 
 
     spec = load_spec(spec_path)
     tokenizer = default_tokenizer()
+    folder = PreflightDir(out)
     if data is None:
-        data = out / "data"
+        data = folder.data
         rows, _ = build_to(spec, data)
     else:
         rows = read_rows(data)
     gates = []
-    for make in (lambda: compiler_parity(spec, out, library or default_library()),
+    for make in (lambda: compiler_parity(spec, folder.gold.folder, library or default_library()),
                  lambda: token_budget(spec, tokenizer),
                  lambda: tokenizer_coverage(spec, tokenizer, data),
-                 lambda: parity_regimen(parity),
+                 lambda: parity_regimen(parity or default_parity()),
                  lambda: dataset_qc(spec, data),
                  lambda: failure_frontier(spec, rows)):
         gate = make()
@@ -172,7 +180,7 @@ def run_preflight(spec_path: Path, out: Path, data: Path | None = None, parity: 
         if on_gate:
             on_gate(gate)
     result = Preflight(spec.name, gates)
-    write_atomic(out / "preflight.json", result.to_json())
+    write_atomic(folder.verdict, result.to_json())
     return result
 
 

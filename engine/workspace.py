@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.paths import ROOT
+from engine.paths import GOLD, ROOT
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ def entries(folder: Path) -> list[Entry]:
     return [Entry(p.parent.name, p.parent) for p in sorted(Path(folder).glob("*/scene.dsl"))]
 
 
-def default_workspace() -> Path:
-    """The bundled gold pack, or the compiler's golden fixtures when no gold entry exists yet."""
-    gold = ROOT / "gold"
-    return gold if entries(gold) else ROOT / "tests" / "golden"
+def default_gold_pack() -> Path:
+    """The entries the studio opens when told none: the bundled gold pack, or the compiler's golden
+    fixtures when no gold entry exists yet."""
+    return GOLD if entries(GOLD) else ROOT / "tests" / "golden"

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     from qtpy.QtCore import QTimer
     from qtpy.QtWidgets import QApplication
 
-    from engine.workspace import default_workspace
+    from engine.workspace import default_gold_pack
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("CK Scene Studio")
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     register_fonts()
     from studio.main_window import MainWindow
 
-    window = MainWindow(args.workspace or (default_workspace() if smoke else None), smoke=smoke)
+    window = MainWindow(args.workspace or (default_gold_pack() if smoke else None), smoke=smoke)
     if args.entry:
         window.select_entry(args.entry)
     window.show()

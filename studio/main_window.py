@@ -20,8 +20,8 @@ from engine.diagnostics import Diagnostic, Severity
 from engine.dsl import format_text
 from engine.fileio import InputError, write_atomic
 from engine.gold.pack import load_entry
-from engine.paths import ROOT
-from engine.workspace import Entry, default_workspace, entries
+from engine.paths import ROOT, Workspace
+from engine.workspace import Entry, default_gold_pack, entries
 from studio.budget_panel import BudgetPanel
 from studio.dsl_syntax import content_paths
 from studio.editor import make_content_editor, make_scene_editor
@@ -31,7 +31,7 @@ from studio.parity_panel import ParityPanel
 from studio.preview import SvgPreview
 from studio.probe_panel import ProbePanel
 from studio.recovery import RecoveryStore
-from studio.runs_panel import RunsPanel, ledger_workspace
+from studio.runs_panel import RunsPanel
 from studio.settings import open_settings, push_recent, recent, recovery_dir
 from studio.training_panel import TrainingPanel
 from studio.workers import (BudgetWorker, CompileWorker, GateWorker, GoldWorker, ParityWorker,
@@ -40,7 +40,6 @@ from studio.workers import (BudgetWorker, CompileWorker, GateWorker, GoldWorker,
 DEBOUNCE_MS = 120
 GOLD_DEBOUNCE_MS = 350  # scoring rasterizes twice: follow typing, but not every keystroke
 AUTOSAVE_MS = 1000      # at most this long between an edit and its copy in the recovery folder
-PARITY_OUT = ROOT / "out" / "parity"   # where `ck parity` writes, so the preflight gate sees it
 
 
 def spec_ctx() -> int:
@@ -117,14 +116,15 @@ class MainWindow(QMainWindow):
         self.budget = BudgetPanel()
         self.budget_dock = self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.budget_dock.visibilityChanged.connect(self.budget.on_seen)
-        self.training = TrainingPanel(ROOT / "specs" / "spec01.toml", ROOT / "out" / "runs")
+        runs = Workspace()   # where the commands write too: a run started here is theirs, and theirs here
+        self.training = TrainingPanel(ROOT / "specs" / "spec01.toml", runs.runs)
         self.training_dock = self._dock("Training", self.training, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.parity = ParityPanel(str(PARITY_OUT))
+        self.parity = ParityPanel(str(runs.parity))
         self.parity_dock = self._dock("Parity", self.parity, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.parity_dock.visibilityChanged.connect(self.parity.on_seen)
-        self.probe = ProbePanel(ledger_workspace())   # these two start their own workers (probe_workers.py)
+        self.probe = ProbePanel(runs.root)   # these two start their own workers (probe_workers.py)
         self.probe_dock = self._dock("Probe gallery", self.probe, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.runs = RunsPanel(ledger_workspace())
+        self.runs = RunsPanel(runs.root)
         self.runs_dock = self._dock("Runs", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.runs.workspace_changed.connect(self.probe.set_workspace)
         self._start_workers()
@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
         last, last_entry = self.settings.value("workspace"), self.settings.value("entry")
         if workspace is None and not smoke and last and entries(Path(last)):
             workspace = Path(last)  # where the last session was
-        self.workspace = workspace or default_workspace()
+        self.workspace = workspace or default_gold_pack()
         self.load_workspace(self.workspace)
         if not smoke and last and last_entry and self.workspace == Path(last):
             self.select_entry(last_entry)

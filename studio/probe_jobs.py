@@ -41,9 +41,10 @@ def probe(run_dir: str, constrained: bool, workspace: str, emit, stop) -> None:
 def record_in_ledger(path: Path, run_dir: str, workspace: str) -> str:
     """Record the probe in the ledger when the run is one of its runs; what happened, in words."""
     from engine.fileio import InputError
-    from engine.runs.ledger import LEDGER, Ledger
+    from engine.paths import Workspace
+    from engine.runs.ledger import Ledger
 
-    if not (Path(workspace) / LEDGER).exists():
+    if not Workspace(workspace).ledger.exists():
         return ""
     with Ledger.open(workspace) as ledger:
         found = ledger.find(run_dir)

@@ -18,8 +18,9 @@ from qtpy.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QH
                             QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from engine.fileio import InputError
+from engine.paths import Workspace
 from engine.probe.result import MODES, PARITY, SPLITS, ProbeCase, ProbeResult, load_probe, probe_path
-from engine.runs.ledger import RUNS
+from engine.rundir import ProbeDir, run_dirs
 from studio.diff_view import DiffView
 from studio.preview import SvgPreview
 from studio.probe_workers import CasePictures, CaseWorker, LedgerWorker, ProbeRunWorker
@@ -52,7 +53,7 @@ def run_folders(workspace: Path, ledger_runs: list[dict]) -> list[tuple[str, str
     the ledger does not hold (`ck train` writes runs there without a ledger)."""
     out = [(r["id"], r["run_dir"]) for r in ledger_runs]
     known = {Path(d).resolve() for _, d in out}
-    folders = sorted(p for p in (workspace / RUNS).glob("*") if (p / "run.json").is_file())
+    folders = [run.folder for run in run_dirs(Workspace(workspace).runs) if run.info.is_file()]
     return out + [(p.name, str(p)) for p in folders if p.resolve() not in known]
 
 
@@ -285,7 +286,7 @@ class ProbePanel(QWidget):
         except InputError as e:
             self._say_failed(str(e))
             return False
-        self.path = Path(path) if Path(path).is_file() else Path(path) / "probe.json"
+        self.path = Path(path) if Path(path).is_file() else ProbeDir(path).result
         self.result = result
         self._fill_scoreboard()
         self._fill_filter_choices()

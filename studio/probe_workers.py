@@ -16,9 +16,10 @@ from qtpy.QtCore import QObject, Signal, Slot
 
 from engine.dsl import load
 from engine.fileio import InputError
+from engine.paths import Workspace
 from engine.probe.metrics import compiled, read_output
 from engine.probe.result import ProbeCase
-from engine.runs.ledger import LEDGER, Ledger
+from engine.runs.ledger import Ledger
 from studio import probe_jobs
 from studio.workers import ChildRun, ChildWorker
 
@@ -85,7 +86,7 @@ class LedgerWorker(QObject):
     @Slot(str)
     def list_runs(self, workspace: str) -> None:
         """No ledger file yet lists no runs (opening one would create it)."""
-        if not (Path(workspace) / LEDGER).exists():
+        if not Workspace(workspace).ledger.exists():
             self.runs_listed.emit(workspace, [])
             return
         try:

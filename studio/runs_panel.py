@@ -8,7 +8,6 @@ for the current run; when the promotion rules refuse it, their message is shown 
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from qtpy.QtCore import Qt, QUrl, Signal
@@ -16,9 +15,8 @@ from qtpy.QtGui import QBrush, QColor, QDesktopServices, QFont
 from qtpy.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                             QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from engine.paths import ROOT
+from engine.paths import Workspace
 from engine.probe.result import PARITY
-from engine.runs.ledger import LEDGER
 from engine.runs.promotion import EPSILON, GATED, Comparison, Delta
 from engine.runs.schema import ACTIONS
 from studio.probe_panel import compact, metric_label
@@ -31,11 +29,6 @@ HIGHER_IS_BETTER = (*GATED, PARITY)
 RUN_COLUMNS = ("run", "spec", "rung", "status", "step", "loss", "exact", "renderable", "exact repaired", "probe",
                "decision")
 DELTA_COLUMNS = ("mode", "surface", "scope", "metric", "A", "B", "Δ")
-
-
-def ledger_workspace() -> Path:
-    """$CK_WORKSPACE, else the repository's out/ (where the studio's training runs write)."""
-    return Path(os.environ.get("CK_WORKSPACE") or ROOT / "out")
 
 
 def improved(metric: str, delta: float) -> bool | None:
@@ -178,7 +171,7 @@ class RunsPanel(QWidget):
     # ---- the runs ------------------------------------------------------------------------------
     def set_workspace(self, workspace: Path) -> None:
         self.workspace = Path(workspace)
-        self.where.setText(f"ledger: {self.workspace / LEDGER}")
+        self.where.setText(f"ledger: {Workspace(self.workspace).ledger}")
         self.workspace_changed.emit(str(self.workspace))
         self.refresh()
 
@@ -214,7 +207,7 @@ class RunsPanel(QWidget):
                 self.table.selectRow(row)
         self.table.blockSignals(False)
         if not runs:
-            self._say(f"no runs in {self.workspace / LEDGER} yet (`ck run` or `ck runs record` adds them)")
+            self._say(f"no runs in {Workspace(self.workspace).ledger} yet (`ck run` or `ck runs record` adds them)")
         self._on_selection_changed()
         self.runs_shown.emit()
 

@@ -13,6 +13,8 @@ from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                             QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
+from engine.rundir import run_dirs
+
 SERIES = (("loss", "loss"), ("grad_norm", "grad norm"), ("lr", "learning rate"), ("tokens_per_s", "tokens/s"))
 REDRAW_MS = 100                       # each plot's refresh period
 TICK_MS = REDRAW_MS // len(SERIES)    # one plot per tick
@@ -124,7 +126,7 @@ class TrainingPanel(QWidget):
 
     def refresh_runs(self) -> None:
         self.overlays.clear()
-        for metrics in sorted(self.runs.glob("*/metrics.jsonl")):
+        for metrics in (run.metrics for run in run_dirs(self.runs) if run.metrics.is_file()):
             item = QListWidgetItem(metrics.parent.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)

@@ -14,13 +14,13 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 from qtpy.QtCore import QObject, QThread, Signal, Slot
 
 from engine.compiler import compile_scene
 from engine.diagnostics import Diagnostic
 from engine.dsl import load
+from engine.paths import Workspace
 from studio import jobs
 
 SPAWN = multiprocessing.get_context("spawn")  # fork would copy the GUI's threads' locks mid-use
@@ -271,7 +271,7 @@ class PreflightWorker(ChildWorker):
         if self.busy():
             self.failed.emit("preflight is already running")
             return
-        self.handle = self._spawn(jobs.preflight, spec, str(Path("out") / "preflight" / Path(spec).stem))
+        self.handle = self._spawn(jobs.preflight, spec, str(Workspace().preflight(spec).folder))
 
     def _on_event(self, event: dict) -> None:
         kind = event["event"]

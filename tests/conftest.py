@@ -23,6 +23,12 @@ def pytest_collection_finish(session):
 
 
 @pytest.fixture(autouse=True)
+def _own_workspace(tmp_path_factory, monkeypatch):
+    """Every test its own run workspace (engine/paths.py): none reads or writes the repository's out/."""
+    monkeypatch.setenv("CK_WORKSPACE", str(tmp_path_factory.mktemp("workspace")))
+
+
+@pytest.fixture(autouse=True)
 def _collect_garbage_on_the_main_thread():
     """Collect cyclic garbage (closed windows, their widgets) here, on the GUI thread: left to
     chance, a collection triggered on a worker thread would finalize Qt objects there and crash."""

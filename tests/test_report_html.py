@@ -12,10 +12,8 @@ from runs_fixtures import probe_json, run_folder, write_probe
 from engine.cli import main
 from engine.report import curves, gallery
 from engine.report.render import report_run, write_report
-from engine.runs import metrics as run_metrics
 from engine.runs.ledger import Ledger
 from engine.runs.record import record_folder
-from engine.train.trainer import METRICS
 
 SECTIONS = ["run-card", "hypothesis", "held-constant", "data-tokenizer", "compiler-gate", "probe-summary",
             "product-scorecard", "failure-gallery", "lessons", "decision"]
@@ -41,10 +39,6 @@ class Page(HTMLParser):
 def test_the_helpers_worked_examples():
     for module in (curves, gallery):
         assert doctest.testmod(module).failed == 0
-
-
-def test_metrics_file_name_is_the_trainers():
-    assert run_metrics.FILE == METRICS
 
 
 def test_a_run_folder_alone_gives_ten_sections_in_order_and_loads_nothing(tmp_path):

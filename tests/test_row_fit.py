@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.data.build import _Builder
-from engine.data.prompts import explicit_prompt
+from engine.tokenizer.prompts import explicit_prompt
 from engine.data.qc import _lengths, check_context
 from engine.data.rows import Row
 from engine.data.spec import load_spec

@@ -18,7 +18,7 @@ import torch.multiprocessing as mp
 from engine.cli import build_parser
 from engine.data.rows import Row, write_dataset
 from engine.fileio import InputError
-from engine.runs.metrics import FILE as METRICS_FILE
+from engine.rundir import RunDir
 from engine.runs.metrics import curve, read_events
 from engine.tokenizer import default_tokenizer
 from engine.train import Stage, TrainConfig, Trainer, load_train_config, start_in_thread
@@ -264,7 +264,7 @@ def _ck_train(argv: list[str]) -> int:
 
 
 def _step_losses(run: Path) -> list[float]:
-    return [loss for _, loss in curve(read_events(run / METRICS_FILE), "loss")]
+    return [loss for _, loss in curve(read_events(RunDir(run).metrics), "loss")]
 
 
 def test_torchrun_trains_the_spec_on_two_ranks_as_one_process_does(tmp_path):

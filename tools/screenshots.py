@@ -35,21 +35,26 @@ def wait_until(app, ready, timeout_ms: int = 20000) -> bool:
 
 
 def show_probe_and_runs(app, window) -> None:
-    """The newest probe.json under out/runs in the gallery, on its first failing case; the ledger's
-    runs, or where there is no ledger yet, the run folders recorded in a scratch one."""
-    from engine.runs.ledger import LEDGER, Ledger
+    """The newest probe.json of the workspace's runs in the gallery, on its first failing case; the
+    ledger's runs, or where there is no ledger yet, the run folders recorded in a scratch one."""
+    from engine.paths import Workspace
+    from engine.probe.result import MODES
+    from engine.rundir import run_dirs
+    from engine.runs.ledger import Ledger
     from engine.runs.record import record_folder
     from studio.probe_panel import ANY_FAILURE
 
-    runs = ROOT / "out" / "runs"
-    probes = sorted(runs.glob("*/probes/*/probe.json"), key=lambda p: p.stat().st_mtime)
+    runs = run_dirs(Workspace().runs)
+    probes = sorted((p for run in runs for mode in MODES if (p := run.probes(mode).result).is_file()),
+                    key=lambda p: p.stat().st_mtime)
     if probes and window.probe.open_probe(probes[-1]):
         window.probe.set_filter(window.probe.failure, ANY_FAILURE)
-    if not (window.runs.workspace / LEDGER).exists():
+    if not Workspace(window.runs.workspace).ledger.exists():
         window.scratch = tempfile.TemporaryDirectory()   # removed when the script ends
         with Ledger.open(window.scratch.name) as ledger:
-            for spec in sorted(runs.glob("*/spec.toml")):
-                record_folder(ledger, spec.parent)
+            for run in runs:
+                if run.spec.is_file():
+                    record_folder(ledger, run.folder)
         window.runs.set_workspace(Path(window.scratch.name))
     wait_until(app, lambda: window.runs.table.rowCount() > 0, 5000)
     window.runs.select_runs(*(r["id"] for r in window.runs.runs[:2]))
@@ -73,9 +78,12 @@ def main() -> int:
     ok = wait_until(app, lambda: window.preview.renderer.isValid() and "parity" in window.gold.score.text()
                     and window.budget.meter.output > 0)
     window.budget.show_chips.setChecked(True)
+    from engine.paths import Workspace
+    from engine.rundir import run_dirs
     from studio.training_panel import read_metrics
 
-    runs = sorted((ROOT / "out" / "runs").glob("*/metrics.jsonl"), key=lambda p: p.stat().st_mtime)
+    runs = sorted((run.metrics for run in run_dirs(Workspace().runs) if run.metrics.is_file()),
+                  key=lambda p: p.stat().st_mtime)
     if runs:  # replay the newest run's events, as they arrived while it trained
         for event in read_metrics(runs[-1]):
             window.training.on_event(event)

@@ -1,6 +1,6 @@
 """`ck parity`: the CK <-> PyTorch training parity regimen (wired in by engine/cli.py).
 
-    ck parity --config tiny [--dtype float32|float64|both] [-o out/parity]
+    ck parity --config tiny [--dtype float32|float64|both] [-o DIR]   # default: WORKSPACE/parity
     ck parity --config l3_d192 --vocab tokenizer --seq 64
 
 Prints the per-tensor table and writes OUT/training_parity_regimen_latest.json (the preflight
@@ -12,9 +12,7 @@ from __future__ import annotations
 import sys
 
 from engine.fileio import InputError
-from engine.paths import ROOT
-
-DEFAULT_OUT = ROOT / "out" / "parity"
+from engine.paths import Workspace
 
 
 def _vocab(text: str) -> int:
@@ -44,7 +42,7 @@ def cmd_parity(args) -> int:
     on_stage = lambda st: print(f"{st.name:<3} {st.dtype:<8} {'pass' if st.passed else 'FAIL'}  {st.title}",
                                 file=sys.stderr, flush=True)
     result = run_regimen(cfg, args.config, settings, dtypes, on_stage)
-    json_path, text_path = write_result(result, args.output)
+    json_path, text_path = write_result(result, args.output or Workspace().parity)
     sys.stdout.write(table(result))
     print(f"wrote {json_path} and {text_path}")
     return 0 if result["passed"] else 1
@@ -53,7 +51,7 @@ def cmd_parity(args) -> int:
 def add_arguments(p) -> None:
     p.add_argument("--config", required=True, help="a size of engine.model.SIZES (tiny, small, l3_d192, l6_d384)")
     p.add_argument("--dtype", choices=("float32", "float64", "both"), default="both")
-    p.add_argument("-o", "--output", default=str(DEFAULT_OUT), help="output folder (default: out/parity)")
+    p.add_argument("-o", "--output", help="output folder (default: the workspace's parity/, where preflight looks)")
     p.add_argument("--vocab", default="64", help="vocabulary size, or 'tokenizer' for the default tokenizer's")
     p.add_argument("--batch", type=int, default=8, help="rows per batch (at least 8)")
     p.add_argument("--seq", type=int, help="positions per row (default: 32, at most the config's ctx)")

@@ -1,6 +1,6 @@
 """The training parity regimen: engine/ck (numpy) against engine.model.Transformer (torch).
 
-    ck parity --config tiny [--dtype float32|float64|both] [-o out/parity]
+    ck parity --config tiny [--dtype float32|float64|both] [-o DIR]
     result = run_regimen(SIZES["tiny"].with_vocab(64), "tiny", Settings(), ("float32",))
 
 Stages, each run in float32 and in float64, both engines starting from the same weights and

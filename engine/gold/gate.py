@@ -33,6 +33,7 @@ from engine.gold.pack import GoldEntry
 from engine.gold.raster import raster_rgb
 from engine.gold.similarity import WIDTH, heat_map, ssim_pair
 from engine.gold.structure import compare
+from engine.rundir import GateDir
 
 WEIGHTS = {"ssim_64": 0.60, "ssim_full": 0.15, "structure": 0.25}
 
@@ -174,8 +175,8 @@ def score_entry(entry: GoldEntry, assets: Path, out: Path | None, floor: float =
 def run_gate(entries: list[GoldEntry], assets: Path, out: Path | None, floor: float = 0.0) -> GateReport:
     report = GateReport([score_entry(e, assets, out, floor) for e in entries], floor)
     if out is not None:
-        write_atomic(out / "gold_gate.json", report.to_json())
-        write_atomic(out / "index.html", render_gallery(report))
+        write_atomic(GateDir(out).verdict, report.to_json())
+        write_atomic(GateDir(out).gallery, render_gallery(report))
     return report
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from engine.dsl.vocab import LAYOUTS
 from engine.fileio import InputError, read_text
-from engine.paths import ROOT
+from engine.paths import GOLD
 from engine.workspace import Entry
 
 SPLITS = ("train", "dev", "test")
@@ -35,7 +35,7 @@ class GoldEntry(Entry):
 
 
 def default_pack() -> Path:
-    return ROOT / "gold"
+    return GOLD
 
 
 def load_entry(folder: Path) -> GoldEntry:

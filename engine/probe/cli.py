@@ -51,13 +51,14 @@ def summary(result) -> str:
 def cmd_probe(args) -> int:
     from engine.probe.result import probe_path
     from engine.probe.runner import run_probe
+    from engine.rundir import ProbeDir
 
     result = run_probe(args.run_dir, args.checkpoint, args.constrained, probes=args.probes, budget=args.budget,
                        batch_size=args.batch, threads=args.threads or None, out=args.output,
                        progress=_progress)
     print(summary(result))
     out = Path(args.output) if args.output else probe_path(args.run_dir, args.constrained)
-    print(f"\nwrote {out} (gallery of {len(result.failures('raw'))} raw failures in {out.parent / 'gallery'})")
+    print(f"\nwrote {out} (gallery of {len(result.failures('raw'))} raw failures in {ProbeDir(out.parent).gallery})")
     return 0
 
 

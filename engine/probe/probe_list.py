@@ -33,11 +33,10 @@ from pathlib import Path
 
 from engine.data.rows import Row
 from engine.fileio import InputError, read_json, write_atomic
-from engine.paths import RESOURCES
+from engine.paths import PROBE_LISTS
 from engine.probe.result import SPLITS, ProbeListRef
 
 FORMAT = "ck-probe-list"
-PROBES = RESOURCES / "probes"
 PER_CELL = {"train": 8, "dev": 8, "test": 8, "hidden": 6}
 PROBE_BUCKETS = ("anchor_replay", "direct", "minimal_pair")
 
@@ -85,7 +84,7 @@ def list_hash(items, contents: dict) -> str:
 
 
 def default_list_path(spec_name: str) -> Path:
-    return PROBES / f"{spec_name}.json"
+    return PROBE_LISTS / f"{spec_name}.json"
 
 
 def select(rows: list[Row], per_cell: dict[str, int] | None = None) -> list[Row]:

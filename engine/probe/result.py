@@ -37,6 +37,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from engine.fileio import InputError, read_json, write_atomic
+from engine.rundir import ProbeDir, RunDir
 
 SCHEMA = 1
 SPLITS = ("train", "dev", "test", "hidden")
@@ -171,7 +172,7 @@ def load_probe(path: str | Path) -> ProbeResult:
     """probe.json (or a folder holding one) as a ProbeResult; InputError says what is wrong."""
     path = Path(path)
     if path.is_dir():
-        path = path / "probe.json"
+        path = ProbeDir(path).result
     data = read_json(path)
     if not isinstance(data, dict):
         raise InputError(f"{path}: not a probe result (expected a JSON object)")
@@ -183,4 +184,4 @@ def load_probe(path: str | Path) -> ProbeResult:
 
 def probe_path(run_dir: str | Path, constrained: bool) -> Path:
     """Where `ck probe` writes a run's result: RUN/probes/<unconstrained|constrained>/probe.json."""
-    return Path(run_dir) / "probes" / MODES[int(constrained)] / "probe.json"
+    return RunDir(run_dir).probes(MODES[int(constrained)]).result

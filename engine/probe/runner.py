@@ -1,8 +1,8 @@
 """`run_probe`: decode a run's checkpoint on its spec's frozen probe list, repair, score, write.
 
-    result = run_probe("out/runs/spec01")                               # unconstrained
-    result = run_probe("out/runs/spec01", constrained=True, progress=print_progress)
-    # -> out/runs/spec01/probes/<unconstrained|constrained>/probe.json and gallery/
+    result = run_probe(run_dir)                                         # unconstrained
+    result = run_probe(run_dir, constrained=True, progress=print_progress)
+    # -> RUN/probes/<unconstrained|constrained>/probe.json and gallery/ (engine/rundir.ProbeDir)
 
 Every case is scored twice, raw and repaired (seed: "Raw vs repaired reporting"), each with a
 failure class when it misses. The failure gallery holds, per failing case, the expected scene's SVG
@@ -31,14 +31,15 @@ from engine.probe.result import (
     save_probe,
 )
 from engine.probe.weights import load_trained
+from engine.rundir import ProbeDir, RunDir
 
 Progress = Callable[[str, int, int], None]
-GALLERY = "gallery"
 
 
 def gold_parity(run_dir: Path) -> float | None:
     """The gold gate's gold_asset_parity_score from the preflight verdict the run recorded, if any."""
-    run = read_json(run_dir / "run.json") if (run_dir / "run.json").exists() else {}
+    info = RunDir(run_dir).info
+    run = read_json(info) if info.exists() else {}
     gate = Path(run.get("preflight", {}).get("file", "") or "")
     for path in (gate, run_dir / gate):
         if gate.name and path.is_file():
@@ -70,7 +71,7 @@ def run_probe(run_dir: str | Path, checkpoint: str | Path | None = None, constra
     seconds = time.perf_counter() - began
 
     out = Path(out) if out else probe_path(run_dir, constrained)
-    gallery_dir = out.parent / GALLERY
+    gallery_dir = ProbeDir(out.parent).gallery
     cache: dict[str, dict] = {}   # per gold entry: canonical scene -> (svg, error)
     cases: list[ProbeCase] = []
     for n, (item, d) in enumerate(zip(plist.items, decoded), 1):

@@ -1,6 +1,6 @@
 """A run's trained model for probing: its frozen tokenizer and a checkpoint's weights.
 
-    trained = load_trained("out/runs/spec01")                  # the newest checkpoint
+    trained = load_trained(run_dir)                            # the newest checkpoint
     trained = load_trained(run_dir, "checkpoints/step_0000300.json")
     trained.model, trained.tokenizer, trained.step, trained.spec
 """
@@ -11,9 +11,9 @@ from pathlib import Path
 
 from engine.fileio import InputError, read_json
 from engine.model.model import ModelConfig, Transformer
+from engine.rundir import RunDir
 from engine.tokenizer import Tokenizer
 from engine.train.checkpoint import latest_checkpoint, load_checkpoint
-from engine.train.trainer import CHECKPOINTS
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,10 @@ def resolve_checkpoint(run_dir: Path, checkpoint: str | Path | None) -> Path:
     """The sidecar to load: the given one (a sidecar or its .safetensors, relative to the run or
     not), or the run's newest."""
     if checkpoint is None:
-        found = latest_checkpoint(run_dir / CHECKPOINTS)
+        folder = RunDir(run_dir).checkpoints
+        found = latest_checkpoint(folder)
         if found is None:
-            raise InputError(f"{run_dir}: no checkpoint in {run_dir / CHECKPOINTS} (train the run first)")
+            raise InputError(f"{run_dir}: no checkpoint in {folder} (train the run first)")
         return found
     path = Path(checkpoint)
     if not path.exists() and (run_dir / path).exists():
@@ -44,9 +45,10 @@ def resolve_checkpoint(run_dir: Path, checkpoint: str | Path | None) -> Path:
 
 def load_trained(run_dir: str | Path, checkpoint: str | Path | None = None) -> Trained:
     run_dir = Path(run_dir)
-    if not (run_dir / "tokenizer.json").exists():
-        raise InputError(f"{run_dir}: not a run directory (no tokenizer.json; start one with `ck train`)")
-    tokenizer = Tokenizer.load(run_dir / "tokenizer.json")
+    files = RunDir(run_dir)
+    if not files.tokenizer.exists():
+        raise InputError(f"{run_dir}: not a run directory (no {files.tokenizer.name}; start one with `ck train`)")
+    tokenizer = Tokenizer.load(files.tokenizer)
     sidecar = resolve_checkpoint(run_dir, checkpoint)
     meta, tensors = load_checkpoint(sidecar, tokenizer.hash)
     model = Transformer(ModelConfig(**meta["model"]))
@@ -56,5 +58,5 @@ def load_trained(run_dir: str | Path, checkpoint: str | Path | None = None) -> T
         raise InputError(f"{sidecar}: checkpoint tensors do not fit the model: missing {missing[:3]}, "
                          f"unexpected {unexpected[:3]}")
     model.eval()
-    run = read_json(run_dir / "run.json") if (run_dir / "run.json").exists() else {}
+    run = read_json(files.info) if files.info.exists() else {}
     return Trained(model, tokenizer, sidecar, int(meta["step"]), str(run.get("spec", "")))

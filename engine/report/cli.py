@@ -1,7 +1,7 @@
 """`ck report RUN -o report.html`: the run's HTML report (engine/report/render.py).
 
-RUN is a run id of the workspace's ledger (--workspace DIR, default $CK_WORKSPACE or ./out) or a
-run folder. Without -o the report is written to RUN/report.html.
+RUN is a run id of the workspace's ledger (--workspace DIR, default $CK_WORKSPACE, else out/ in the
+repository) or a run folder. Without -o the report is written to RUN/report.html.
 """
 from __future__ import annotations
 
@@ -16,5 +16,6 @@ def cmd_report(args) -> int:
 def add_arguments(p) -> None:
     p.add_argument("run_id", metavar="RUN", help="a run id of the ledger, or a run folder")
     p.add_argument("-o", "--output", help="HTML path (default: RUN/report.html)")
-    p.add_argument("--workspace", help="folder holding ledger.sqlite (default: $CK_WORKSPACE, else ./out)")
+    p.add_argument("--workspace",
+                   help="folder holding ledger.sqlite (default: $CK_WORKSPACE, else out/ in the repository)")
     p.set_defaults(run=cmd_report)

@@ -20,6 +20,7 @@ from engine.report import curves
 from engine.report.gallery import failure_cards
 from engine.report.images import png_thumbnail, svg_uri
 from engine.report.readings import readings
+from engine.rundir import PreflightDir, RunDir
 from engine.runs import metrics as run_metrics
 
 GALLERY_LIMIT = 24          # failure cards per probe mode; the rest are counted
@@ -49,14 +50,14 @@ def _spec_table(run_dir: Path, record: dict | None) -> dict:
         return {"name": s["name"], "version": s["version"], "sha256": s["sha256"], "hypothesis": s["hypothesis"],
                 "primary_axis": record["run"]["primary_axis"], "held_constant": record["run"]["held_constant"],
                 "baseline": s["baseline"]}
-    path = run_dir / "spec.toml"
+    path = RunDir(run_dir).spec
     if not path.exists():
         return {}
     try:
         head = tomllib.loads(read_text(path)).get("spec", {})
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"{path}: {e}") from None
-    run = _maybe_json(run_dir / "run.json") or {}
+    run = _maybe_json(RunDir(run_dir).info) or {}
     return {"name": head.get("name", "?"), "version": head.get("version"), "sha256": run.get("spec_sha256", ""),
             "hypothesis": str(head.get("hypothesis", "")).strip(), "primary_axis": head.get("primary_axis", ""),
             "held_constant": list(head.get("held_constant", [])), "baseline": head.get("baseline", "")}
@@ -73,23 +74,24 @@ def _probes(run_dir: Path, record: dict | None) -> dict:
     return out
 
 
-def _preflight(run_dir: Path) -> tuple[dict | None, Path | None]:
-    local = run_dir / "preflight" / "preflight.json"
-    if local.exists():
-        return _maybe_json(local), local.parent
-    run = _maybe_json(run_dir / "run.json") or {}
+def _preflight(run_dir: Path) -> tuple[dict | None, PreflightDir | None]:
+    local = RunDir(run_dir).preflight
+    if local.verdict.exists():
+        return _maybe_json(local.verdict), local
+    run = _maybe_json(RunDir(run_dir).info) or {}
     named = Path(run.get("preflight", {}).get("file", "")) if run.get("preflight", {}).get("file") else None
     if named is not None and named.exists():
-        return _maybe_json(named), named.parent
+        return _maybe_json(named), PreflightDir(named.parent)
     return None, None
 
 
 def fingerprint(run_dir: Path, hashes: dict | None) -> dict[str, str]:
     """What each held-constant axis was for a run, from its folder and its recorded hashes."""
-    run = _maybe_json(run_dir / "run.json") or {}
-    dataset = _maybe_json(run_dir / "dataset.json") or {}
-    tokenizer = _maybe_json(run_dir / "tokenizer.json") or {}
-    events = run_metrics.read_events(run_dir / run_metrics.FILE)
+    folder = RunDir(run_dir)
+    run = _maybe_json(folder.info) or {}
+    dataset = _maybe_json(folder.dataset) or {}
+    tokenizer = _maybe_json(folder.tokenizer) or {}
+    events = run_metrics.read_events(folder.metrics)
     summary = run_metrics.summary(events)
     train, model = summary["train"], summary["model"]
     probe = next((p for p in (_maybe_json(probe_path(run_dir, c)) for c in (False, True)) if p), None)
@@ -149,11 +151,12 @@ def _in_family(probe) -> float | None:
     return hits / len(probe.cases)
 
 
-def _gold_gate(preflight_dir: Path | None) -> dict | None:
+def _gold_gate(preflight_dir: PreflightDir | None) -> dict | None:
     if preflight_dir is None:
         return None
-    folder = preflight_dir / "gold"
-    gate = _maybe_json(folder / "gold_gate.json")
+    gate_dir = preflight_dir.gold
+    folder = gate_dir.folder
+    gate = _maybe_json(gate_dir.verdict)
     if not isinstance(gate, dict):
         return None
     entries = []
@@ -174,12 +177,13 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
         raise InputError(f"{run_dir}: no such run folder")
     record = ledger.record_of(run_id) if ledger is not None and run_id else None
     spec = _spec_table(run_dir, record)
-    run_json = _maybe_json(run_dir / "run.json") or {}
-    events = run_metrics.read_events(run_dir / run_metrics.FILE)
+    folder = RunDir(run_dir)
+    run_json = _maybe_json(folder.info) or {}
+    events = run_metrics.read_events(folder.metrics)
     summary = run_metrics.summary(events)
-    dataset = _maybe_json(run_dir / "dataset.json") or {}
+    dataset = _maybe_json(folder.dataset) or {}
     manifest = _maybe_json(Path(dataset["path"]) / "manifest.json") if dataset.get("path") else None
-    tokenizer = _maybe_json(run_dir / "tokenizer.json")
+    tokenizer = _maybe_json(folder.tokenizer)
     preflight, preflight_dir = _preflight(run_dir)
     probes = _probes(run_dir, record)
 

@@ -3,7 +3,7 @@
     ck report spec01-r1 -o report.html              # a run of the workspace's ledger
     ck report out/runs/spec01_cpu15 -o report.html  # any run folder `ck train` wrote
 
-    path = report_run("spec01-r1", "report.html", workspace="out")
+    path = report_run("spec01-r1", "report.html")   # the workspace's ledger (engine/paths.py)
     html = render_report(report_context(run_dir, ledger, run_id))
 
 The page holds the seed's ten sections in its order ("HTML Report Contract After Every Spec or
@@ -18,11 +18,12 @@ from pathlib import Path
 import jinja2
 
 from engine.fileio import InputError, write_atomic
+from engine.paths import Workspace
 from engine.report.context import report_context
-from engine.runs.ledger import LEDGER, Ledger, default_workspace
+from engine.rundir import RunDir
+from engine.runs.ledger import Ledger
 
 TEMPLATE = "report.html.j2"
-REPORT = "report.html"
 
 
 def _environment() -> jinja2.Environment:
@@ -40,7 +41,7 @@ def write_report(run_dir: str | Path, out: str | Path | None = None, ledger: Led
                  run_id: str | None = None) -> Path:
     """Write the report of a run folder (default RUN/report.html); a ledger run gets it recorded."""
     html = render_report(report_context(run_dir, ledger, run_id))
-    path = Path(out) if out else Path(run_dir) / REPORT
+    path = Path(out) if out else RunDir(run_dir).report
     write_atomic(path, html)
     if ledger is not None and run_id:
         ledger.set_report(run_id, path)
@@ -49,7 +50,7 @@ def write_report(run_dir: str | Path, out: str | Path | None = None, ledger: Led
 
 def report_run(run: str, out: str | Path | None = None, workspace: str | Path | None = None) -> Path:
     """`run` is a run id (or folder) of the workspace's ledger, or any run folder."""
-    ledger_path = Path(workspace if workspace is not None else default_workspace()) / LEDGER
+    ledger_path = Workspace(workspace).ledger
     if ledger_path.exists():
         with Ledger(ledger_path) as ledger:
             found = ledger.find(run)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from engine.fileio import InputError, read_json
 from engine.tokenizer.fit import fits, row_tokens
+from engine.workspace import Entry
 
 SIZE = 12
 # Buckets whose prompt is a request and whose target is a whole clean scene (repair rows prompt
@@ -104,7 +105,7 @@ def check_case(row, content, tokenizer, ctx: int) -> list[str]:
 
 
 def gold_content(gold_pack: Path, name: str):
-    path = Path(gold_pack) / name / "content.json"
+    path = Entry(name, Path(gold_pack) / name).content_path
     if not name or not path.exists():
         raise InputError(f"{path}: the row's gold content is missing; a probe could not materialize it")
     return read_json(path)

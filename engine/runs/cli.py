@@ -6,8 +6,8 @@
     ck runs decide RUN promote|reject|repair|branch --why TEXT [--next TEXT] [--lesson TEXT ...]
     ck runs record RUN_DIR [--rung rN]   register (or refresh) a folder `ck train` / `ck probe` wrote
 
-Every command takes --workspace DIR (default: $CK_WORKSPACE, else ./out), whose ledger.sqlite holds
-the runs. Exit codes: 0 done, 1 a promotion refused, 2 bad input.
+Every command takes --workspace DIR (default: $CK_WORKSPACE, else out/ in the repository), whose
+ledger.sqlite holds the runs. Exit codes: 0 done, 1 a promotion refused, 2 bad input.
 """
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 from engine.fileio import InputError
-from engine.runs.ledger import Ledger, default_workspace
+from engine.paths import Workspace
+from engine.runs.ledger import Ledger
 
 HEADLINE = ("exact_rate", "renderable_rate", "materialized_exact_rate")
 
@@ -25,12 +26,12 @@ def _pct(v) -> str:
     return "    –" if v is None else f"{100 * v:5.1f}"
 
 
-def _workspace(args) -> Path:
-    return Path(args.workspace) if args.workspace else default_workspace()
+def _workspace(args) -> Workspace:
+    return Workspace(args.workspace or None)
 
 
 def _open(args) -> Ledger:
-    path = _workspace(args) / "ledger.sqlite"
+    path = _workspace(args).ledger
     if not path.exists():
         raise InputError(f"{path}: no ledger in this workspace yet (`ck run SPEC.toml` starts one; "
                          "--workspace DIR picks another)")
@@ -141,7 +142,7 @@ def cmd_decide(args) -> int:
 def cmd_record(args) -> int:
     from engine.runs.record import record_folder
 
-    with Ledger.open(_workspace(args)) as ledger:
+    with Ledger.open(_workspace(args).root) as ledger:
         run_id = record_folder(ledger, Path(args.run_dir), rung=args.rung)
     print(run_id)
     return 0
@@ -149,7 +150,8 @@ def cmd_record(args) -> int:
 
 def add_arguments(g) -> None:
     def workspace(p) -> None:
-        p.add_argument("--workspace", help="folder holding ledger.sqlite and runs/ (default: $CK_WORKSPACE, else ./out)")
+        p.add_argument("--workspace", help="folder holding ledger.sqlite and runs/ "
+                                           "(default: $CK_WORKSPACE, else out/ in the repository)")
 
     gsub = g.add_subparsers(dest="runs_command", required=True, metavar="RUNS_COMMAND")
     ls = gsub.add_parser("list", help="every run, newest first")

@@ -1,10 +1,10 @@
 """The run ledger: one SQLite file per workspace (WORKSPACE/ledger.sqlite) that every run writes to.
 
-    with Ledger.open("out") as ledger:
+    with Ledger.open() as ledger:                          # the workspace's (engine/paths.py)
         run = ledger.create_run(spec, hashes)              # spec01-r3, status preflight
         ledger.set_status(run, "training")
-        ledger.record_metrics(run, run_dir / "metrics.jsonl")
-        ledger.record_probe(run, run_dir / "probes/unconstrained/probe.json")
+        ledger.record_metrics(run, run_dir.metrics)        # a RunDir (engine/rundir.py)
+        ledger.record_probe(run, run_dir.probes("unconstrained").result)
         ledger.decide(run, "promote", "no family regression, +12 % exact on hidden")
         ledger.record_of(run)                              # the run with its scoreboard, as a dict
 
@@ -21,7 +21,6 @@ last status (`training`, ...) — `ck runs show` says so — and nothing half-re
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -30,20 +29,14 @@ from pathlib import Path
 from typing import Self
 
 from engine.fileio import InputError
+from engine.paths import Workspace
 from engine.runs import metrics as run_metrics
 from engine.runs import schema
 from engine.runs.promotion import Comparison, compare_boards, require_promotable
 
-LEDGER = "ledger.sqlite"
-RUNS = "runs"
 SURFACES = ("raw", "repaired")
 # How long a writer waits for another process's transaction before giving up (ms).
 BUSY_TIMEOUT_MS = 10_000
-
-
-def default_workspace() -> Path:
-    """$CK_WORKSPACE, else out/ in the current folder (where `ck train` and `ck preflight` write)."""
-    return Path(os.environ.get("CK_WORKSPACE") or "out")
 
 
 def now() -> str:
@@ -70,7 +63,7 @@ class Ledger:
 
     @classmethod
     def open(cls, workspace: str | Path | None = None) -> Ledger:
-        return cls(Path(workspace if workspace is not None else default_workspace()) / LEDGER)
+        return cls(Workspace(workspace).ledger)
 
     def close(self) -> None:
         self.db.close()
@@ -146,7 +139,7 @@ class Ledger:
             if self.db.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone():
                 raise InputError(f"{self.path}: run {run_id} exists already; pick another rung")
             champion = self.db.execute("SELECT run_id FROM champions WHERE spec = ?", (spec.name,)).fetchone()
-            folder = (Path(run_dir) if run_dir else self.workspace / RUNS / run_id).resolve()
+            folder = (Path(run_dir) if run_dir else Workspace(self.workspace).run(run_id).folder).resolve()
             stamp = now()
             self.db.execute(
                 "INSERT INTO runs (id, spec_id, spec, rung, primary_axis, held_constant, hypothesis, baseline,"

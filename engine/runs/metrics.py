@@ -1,6 +1,6 @@
 """A run's metrics.jsonl (the trainer's events, engine/train/trainer.py) read back and summarized.
 
-    events = read_events(run_dir / "metrics.jsonl")
+    events = read_events(RunDir(folder).metrics)
     summary(events)   # {"step": 615, "total_steps": 615, "loss": 0.08, "min_loss": ..., ...}
     curve(events, "loss")   # [(step, value), ...] one point per step, the newest on resume
 
@@ -14,9 +14,6 @@ import statistics
 from pathlib import Path
 
 from engine.fileio import InputError, read_text
-
-# engine.train.trainer.METRICS, named again so reading a run does not import torch
-FILE = "metrics.jsonl"
 
 
 def read_events(path: str | Path) -> list[dict]:

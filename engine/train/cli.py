@@ -1,10 +1,11 @@
 """`ck train SPEC.toml`: train the spec's [train] table, printing the loss curve as it goes.
 
-    ck train specs/spec01.toml [--data DIR] [--run-dir out/runs/NAME] [--resume]
+    ck train specs/spec01.toml [--data DIR] [--run-dir DIR] [--resume]
              [--device cpu|cuda] [--precision fp32|bf16] [--max-steps N] [--skip-preflight]
     torchrun --nproc_per_node=2 -m engine.train specs/spec01.toml ...     (DDP; engine/train/__main__.py)
 
-Refuses to start unless out/preflight/<spec>/preflight.json passes (`ck preflight SPEC.toml`).
+Refuses to start unless the workspace's preflight/<spec>/preflight.json passes (`ck preflight SPEC.toml`);
+the run directory defaults to the workspace's runs/<spec name> (engine/paths.py).
 Ctrl-C stops after the step in flight and writes a checkpoint; `--resume` continues from it.
 Exit codes: 0 finished or reached --max-steps, 130 stopped by Ctrl-C, 2 bad input (InputError).
 """
@@ -71,7 +72,7 @@ def cmd_train(args) -> int:
 def add_arguments(p) -> None:
     p.add_argument("spec", help="SPEC.toml with a [train] table")
     p.add_argument("--data", help="a built dataset folder (default: build the spec into RUN/data)")
-    p.add_argument("--run-dir", help="run directory (default: out/runs/<spec name>)")
+    p.add_argument("--run-dir", help="run directory (default: the workspace's runs/<spec name>)")
     p.add_argument("--resume", action="store_true", help="continue the run directory's newest checkpoint")
     p.add_argument("--device", default="cpu", help="cpu or cuda (cuda:N; under torchrun each rank its own)")
     p.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")

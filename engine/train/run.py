@@ -1,22 +1,17 @@
 """A run directory, and the Trainer for it: what `ck train` and the studio call first.
 
-    trainer = prepare_run("specs/spec01.toml", run_dir="out/runs/spec01")      # a new run
-    trainer = prepare_run("specs/spec01.toml", run_dir="out/runs/spec01", resume=True)
+    trainer = prepare_run("specs/spec01.toml")                     # a new run in WORKSPACE/runs/spec01
+    trainer = prepare_run("specs/spec01.toml", run_dir=folder, resume=True)
 
-The run directory holds what the run was trained from, frozen when it starts:
+The run directory (engine/rundir.RunDir, which lists its files) freezes what the run was trained
+from when it starts: the spec's exact text (a resume refuses a spec that has changed since), the
+tokenizer (a resume loads this one, not today's default), the dataset folder and the sha256 of its
+train.jsonl (a resume checks it), and run.json; the dataset is built into it when no --data is given.
 
-    spec.toml        the spec's exact text (a resume refuses a spec that has changed since)
-    tokenizer.json   the tokenizer (a resume loads this one, not today's default)
-    dataset.json     the dataset folder and the sha256 of its train.jsonl (a resume checks it)
-    run.json         spec name and hash, whether the preflight gates were checked, device
-    data/            the dataset, when it was built for this run (no --data)
-    metrics.jsonl    every event (engine/train/trainer.py)
-    checkpoints/     step_NNNNNNN.{safetensors,json} (engine/train/checkpoint.py)
-
-A run is refused unless `engine.preflight.require` passes on out/preflight/<spec>/preflight.json
-(`ck preflight SPEC.toml` writes it); skip_preflight=True trains anyway and records that in
-run.json and in the start event. Under torch.distributed rank 0 prepares the directory and the
-other ranks wait for it.
+A run is refused unless `engine.preflight.require` passes on the workspace's
+preflight/<spec>/preflight.json (`ck preflight SPEC.toml` writes it); skip_preflight=True trains
+anyway and records that in run.json and in the start event. Under torch.distributed rank 0
+prepares the directory and the other ranks wait for it.
 """
 from __future__ import annotations
 
@@ -30,9 +25,11 @@ import torch.distributed as dist
 from engine.data.rows import read_rows
 from engine.data.spec import load_spec
 from engine.fileio import InputError, read_json, read_text, write_atomic
+from engine.paths import Workspace
 from engine.preflight import require
+from engine.rundir import RunDir
 from engine.train.config import load_train_config
-from engine.train.trainer import CHECKPOINTS, METRICS, Trainer
+from engine.train.trainer import Trainer
 
 
 def _sha(data: bytes) -> str:
@@ -50,11 +47,6 @@ def _rank0() -> bool:
     return not dist.is_initialized() or dist.get_rank() == 0
 
 
-def default_preflight(spec_path: Path) -> Path:
-    """Where `ck preflight SPEC.toml` writes its verdict by default."""
-    return Path("out") / "preflight" / spec_path.stem / "preflight.json"
-
-
 def prepare_run(spec_path: str | Path, run_dir: str | Path | None = None, data: str | Path | None = None, *,
                 resume: bool = False, skip_preflight: bool = False, preflight: str | Path | None = None,
                 device: str = "cpu", precision: str | None = None, max_steps: int | None = None) -> Trainer:
@@ -64,45 +56,46 @@ def prepare_run(spec_path: str | Path, run_dir: str | Path | None = None, data: 
     spec_path = Path(spec_path)
     spec = load_spec(spec_path)
     cfg = load_train_config(spec_path, spec)
-    run_dir = Path(run_dir) if run_dir else Path("out") / "runs" / spec.name
-    gate = Path(preflight) if preflight else default_preflight(spec_path)
+    run = RunDir(run_dir) if run_dir else Workspace().run(spec.name)
+    run_dir = run.folder
+    gate = Path(preflight) if preflight else Workspace().preflight(spec_path).verdict
     if not skip_preflight:
         require(gate)
     checked = {"checked": not skip_preflight, "file": str(gate)}
 
     if resume:
-        if not (run_dir / "run.json").exists():
-            raise InputError(f"{run_dir}: no run to resume (no run.json); start one without --resume")
-        frozen = run_dir / "spec.toml"
+        if not run.info.exists():
+            raise InputError(f"{run_dir}: no run to resume (no {run.info.name}); start one without --resume")
+        frozen = run.spec
         if _sha(frozen.read_bytes()) != spec.sha256:
             raise InputError(f"{spec_path} differs from the spec this run started with ({frozen}); "
                              "a changed spec is a new run: pass another --run-dir")
-        tokenizer = Tokenizer.load(run_dir / "tokenizer.json")
-        recorded = read_json(run_dir / "dataset.json")
+        tokenizer = Tokenizer.load(run.tokenizer)
+        recorded = read_json(run.dataset)
         data = Path(data) if data else Path(recorded["path"])
         if _train_sha(data) != recorded["train_sha256"]:
             raise InputError(f"{data}/train.jsonl is not the dataset this run trained on "
-                             f"(sha256 {recorded['train_sha256'][:12]}, recorded in {run_dir / 'dataset.json'})")
+                             f"(sha256 {recorded['train_sha256'][:12]}, recorded in {run.dataset})")
     else:
-        if (run_dir / METRICS).exists() or (run_dir / CHECKPOINTS).exists():
+        if run.metrics.exists() or run.checkpoints.exists():
             raise InputError(f"{run_dir}: holds a run already; pass --resume to continue it or another --run-dir")
         tokenizer = default_tokenizer()
         if _rank0():
             if data is None:
                 from engine.data.build import build_to
 
-                build_to(spec, run_dir / "data")
-            write_atomic(run_dir / "spec.toml", read_text(spec_path))
-            tokenizer.save(run_dir / "tokenizer.json")
-            folder = Path(data) if data else run_dir / "data"
-            write_atomic(run_dir / "dataset.json", json.dumps(
+                build_to(spec, run.data)
+            write_atomic(run.spec, read_text(spec_path))
+            tokenizer.save(run.tokenizer)
+            folder = Path(data) if data else run.data
+            write_atomic(run.dataset, json.dumps(
                 {"path": str(folder.resolve()), "train_sha256": _train_sha(folder)}, indent=1) + "\n")
-            write_atomic(run_dir / "run.json", json.dumps(
+            write_atomic(run.info, json.dumps(
                 {"spec": spec.name, "spec_sha256": spec.sha256, "preflight": checked, "device": device,
                  "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, indent=1) + "\n")
         if dist.is_initialized():
             dist.barrier()
-        data = Path(data) if data else run_dir / "data"
+        data = Path(data) if data else run.data
     identity = {"spec_sha256": spec.sha256, "dataset_sha256": _train_sha(data)}
     return Trainer(cfg, read_rows(data, ("train",)), tokenizer, run_dir, device=device, precision=precision,
                    max_steps=max_steps, resume=resume, identity=identity,

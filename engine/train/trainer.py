@@ -48,6 +48,7 @@ import torch.nn.functional as F
 
 from engine.fileio import InputError, read_text, write_atomic
 from engine.model import SIZES, Transformer
+from engine.rundir import RunDir
 from engine.train.checkpoint import (
     latest_checkpoint,
     load_checkpoint,
@@ -59,9 +60,6 @@ from engine.train.checkpoint import (
 from engine.train.config import PRECISIONS, TrainConfig
 from engine.train.data import IGNORE, Batch, Curriculum, segments
 from engine.train.optim import clip_, grad_norms, lr_at, make_optimizer
-
-METRICS = "metrics.jsonl"
-CHECKPOINTS = "checkpoints"
 
 Event = dict
 
@@ -83,7 +81,7 @@ class Trainer:
             cfg = replace(cfg, precision=precision)
         self.cfg = cfg
         self.tokenizer = tokenizer
-        self.run_dir = Path(run_dir) if run_dir is not None else None
+        self.run_dir = RunDir(run_dir) if run_dir is not None else None
         self.device = torch.device(device)
         if self.device.type == "cuda" and not torch.cuda.is_available():
             raise InputError("--device cuda: torch sees no CUDA device here")
@@ -127,7 +125,7 @@ class Trainer:
 
     def _emit(self, event: Event) -> Event:
         if self.writes:
-            with open(self.run_dir / METRICS, "a", encoding="utf-8") as f:
+            with open(self.run_dir.metrics, "a", encoding="utf-8") as f:
                 f.write(json.dumps(event, sort_keys=True) + "\n")
         for callback in self._subscribers:
             callback(event)
@@ -148,7 +146,7 @@ class Trainer:
 
     def _run(self, stop: threading.Event | None) -> Iterator[Event]:
         if self.writes:
-            (self.run_dir / CHECKPOINTS).mkdir(parents=True, exist_ok=True)
+            self.run_dir.checkpoints.mkdir(parents=True, exist_ok=True)
         began = time.perf_counter() - self.elapsed
         yield self._emit({
             "event": "start", "step": self.step, "total_steps": self.data.total,
@@ -229,7 +227,7 @@ class Trainer:
         self._saved_at = self.step
         if not self.writes:
             return
-        folder = self.run_dir / CHECKPOINTS
+        folder = self.run_dir.checkpoints
         self.elapsed = time.perf_counter() - began
         meta = {"stage": self.stage, "cursor": self._cursor(), "tokens": self.tokens, "elapsed": self.elapsed,
                 "model": self.model_cfg.to_dict(), "train": _jsonable(self.cfg),
@@ -247,15 +245,15 @@ class Trainer:
         return {"stage": self.data.stages[i].stage.name, "stage_step": local, **where}
 
     def _resume(self) -> None:
-        folder = self.run_dir / CHECKPOINTS if self.run_dir else None
+        folder = self.run_dir.checkpoints if self.run_dir else None
         sidecar = latest_checkpoint(folder) if folder else None
         if sidecar is None:
-            if folder is None or not self.run_dir.is_dir():
+            if folder is None or not self.run_dir.folder.is_dir():
                 raise InputError(f"{folder}: no checkpoint to resume from")
             # Stopped before its first checkpoint (killed, say): the run starts over, and since the
             # init and the data order are seeded it is the run it would have been.
             if self.writes:
-                _truncate_metrics(self.run_dir / METRICS, 0)
+                _truncate_metrics(self.run_dir.metrics, 0)
             return
         meta, tensors = load_checkpoint(sidecar, self.tokenizer.hash)
         if meta["model"] != self.model_cfg.to_dict():
@@ -277,7 +275,7 @@ class Trainer:
             raise InputError(f"{sidecar}: the data stream moved (cursor {meta['cursor']} is now "
                              f"{self._cursor()}): the dataset or packing changed")
         if self.writes:
-            _truncate_metrics(self.run_dir / METRICS, self.step)
+            _truncate_metrics(self.run_dir.metrics, self.step)
 
 
 def _truncate_metrics(path: Path, step: int) -> None:

@@ -7,7 +7,7 @@ import math
 
 from studio_helpers import ROOT
 
-from engine.data.prompts import explicit_prompt
+from engine.tokenizer.prompts import explicit_prompt
 from engine.dsl import load, serialize
 from engine.tokenizer import default_tokenizer
 from engine.tokenizer.fit import OUTPUT_SHARE, output_tokens, row_tokens

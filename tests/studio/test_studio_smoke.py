@@ -19,11 +19,11 @@ def smoke(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 @pytest.mark.engine_heavy
 def test_the_env_var_smoke_run_renders_the_bundled_gold_pack():
-    from engine.workspace import default_workspace, entries
+    from engine.workspace import default_gold_pack, entries
 
     done = smoke(env={"CK_STUDIO_SMOKE": "1"})
     assert done.returncode == 0, done.stdout + done.stderr
-    names = [e.name for e in entries(default_workspace())]
+    names = [e.name for e in entries(default_gold_pack())]
     assert [line.split()[1] for line in done.stdout.splitlines() if line.startswith("smoke: ")] == names
     assert all(line.endswith(" ok") for line in done.stdout.splitlines() if line.startswith("smoke: "))
     assert "smoke passed" in done.stdout
