@@ -117,4 +117,5 @@ def test_run_dirs_lists_the_run_folders_in_name_order(tmp_path):
         (tmp_path / name).mkdir()
     (tmp_path / "notes.txt").write_text("")
     assert [r.folder.name for r in run_dirs(tmp_path)] == ["a", "b"]
-    assert RunDir(tmp_path / "a").probes("constrained").result == tmp_path / "a" / "probes" / "constrained" / "probe.json"
+    run = RunDir(tmp_path / "a")
+    assert run.probes("constrained").result == tmp_path / "a" / "probes" / "constrained" / "probe.json"
