@@ -175,6 +175,7 @@ def _add_assets_parser(sub) -> None:
 
 def cmd_gold_gate(args) -> int:
     from engine.assets import default_library
+    from engine.events import finish
     from engine.gold.gate import run_gate, table
     from engine.gold.pack import load_pack
 
@@ -183,7 +184,7 @@ def cmd_gold_gate(args) -> int:
         print(f"ck: {args.pack}: no gold entries (folders with meta.toml)", file=sys.stderr)
         return 2
     out = Path(args.output)
-    report = run_gate(entries, Path(args.assets or default_library()), out, args.threshold)
+    report = finish(run_gate(entries, Path(args.assets or default_library()), out, args.threshold)).value
     print(table(report))
     print(f"gallery: {out / 'index.html'}")
     return 0 if report.passed else 1
@@ -219,20 +220,20 @@ def _add_gold_parser(sub) -> None:
 
 
 def cmd_preflight(args) -> int:
+    from engine.events import finish
     from engine.preflight import DEFAULT_PARITY, run_preflight
 
     out = Path(args.output or Path("out") / "preflight" / Path(args.spec).stem)
 
-    def show(gate) -> None:
-        print(f"{gate.status.upper():8} {gate.name:26} {gate.detail}")
+    def show(progress) -> None:
+        gate = progress.data["gate"]
+        print(f"{gate['status'].upper():8} {gate['name']:26} {gate['detail']}")
 
-    result = run_preflight(Path(args.spec), out, Path(args.data) if args.data else None,
-                           Path(args.parity) if args.parity else DEFAULT_PARITY,
-                           Path(args.assets) if args.assets else None, on_gate=show)
-    verdict = "ready to train" if result.passed else \
-        "BLOCKED by " + ", ".join(g.name for g in result.blocking)
-    print(f"preflight {result.spec}: {verdict}  ({out / 'preflight.json'})")
-    return 0 if result.passed else 1
+    result = finish(run_preflight(Path(args.spec), out, Path(args.data) if args.data else None,
+                                  Path(args.parity) if args.parity else DEFAULT_PARITY,
+                                  Path(args.assets) if args.assets else None), show)
+    print(f"{result.summary}  ({out / 'preflight.json'})")
+    return 0 if result.value.passed else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
