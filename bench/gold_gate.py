@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from bench.timing import median_s  # noqa: E402
 
 from engine.assets import default_library  # noqa: E402
+from engine.events import finish  # noqa: E402
 from engine.gold.gate import run_gate  # noqa: E402
 from engine.gold.pack import default_pack, load_pack  # noqa: E402
 from engine.gold.raster import raster_rgb  # noqa: E402
@@ -34,7 +35,7 @@ def main() -> None:
     entries = load_pack(default_pack())
     library = default_library()
     refs = [e.reference_path(library) for e in entries if e.reference_path(library).exists()]
-    gate_s = median_s(lambda: run_gate(entries, library, None), args.repeat)
+    gate_s = median_s(lambda: finish(run_gate(entries, library, None)), args.repeat)
     raster_s = median_s(lambda: [raster_rgb(p.read_bytes(), WIDTH) for p in refs], args.repeat)
     print(f"entries: {len(entries)} ({len(refs)} with a reference here)")
     print(f"gold gate, whole pack:          {gate_s:6.2f} s  (median of {args.repeat})")

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 import torch
 
 from engine.ck.regimen import DTYPES, Settings, run_regimen
+from engine.events import finish
 from engine.model import SIZES
 
 
@@ -40,10 +41,10 @@ def main() -> int:
     settings = Settings()
     cfg = SIZES[args.config].with_vocab(settings.vocab)
     dtypes = DTYPES if args.dtype == "both" else (args.dtype,)
-    run_regimen(cfg, args.config, settings, dtypes)  # warm-up: imports, allocator, BLAS threads
+    finish(run_regimen(cfg, args.config, settings, dtypes))  # warm-up: imports, allocator, BLAS threads
     runs = []
     for _ in range(args.repeat):
-        result = run_regimen(cfg, args.config, settings, dtypes)
+        result = finish(run_regimen(cfg, args.config, settings, dtypes)).value
         if not result["passed"]:
             print(f"regimen FAILED: {result['first_divergence']}", file=sys.stderr)
             return 1

@@ -181,6 +181,7 @@ def _assets_arguments(a: argparse.ArgumentParser) -> None:
 
 def cmd_gold_gate(args) -> int:
     from engine.assets import default_library
+    from engine.events import finish
     from engine.gold.gate import run_gate, table
     from engine.gold.pack import load_pack
     from engine.paths import Workspace
@@ -191,7 +192,7 @@ def cmd_gold_gate(args) -> int:
         print(f"ck: {args.pack}: no gold entries (folders with meta.toml)", file=sys.stderr)
         return 2
     out = GateDir(args.output) if args.output else Workspace().gold
-    report = run_gate(entries, Path(args.assets or default_library()), out.folder, args.threshold)
+    report = finish(run_gate(entries, Path(args.assets or default_library()), out.folder, args.threshold)).value
     print(table(report))
     print(f"gallery: {out.gallery}")
     return 0 if report.passed else 1
@@ -226,22 +227,22 @@ def _gold_arguments(g: argparse.ArgumentParser) -> None:
 
 
 def cmd_preflight(args) -> int:
+    from engine.events import finish
     from engine.paths import Workspace
     from engine.preflight import run_preflight
     from engine.rundir import PreflightDir
 
     out = PreflightDir(args.output) if args.output else Workspace().preflight(args.spec)
 
-    def show(gate) -> None:
-        print(f"{gate.status.upper():8} {gate.name:26} {gate.detail}")
+    def show(progress) -> None:
+        gate = progress.data["gate"]
+        print(f"{gate['status'].upper():8} {gate['name']:26} {gate['detail']}")
 
-    result = run_preflight(Path(args.spec), out.folder, Path(args.data) if args.data else None,
-                           Path(args.parity) if args.parity else None,
-                           Path(args.assets) if args.assets else None, on_gate=show)
-    verdict = "ready to train" if result.passed else \
-        "BLOCKED by " + ", ".join(g.name for g in result.blocking)
-    print(f"preflight {result.spec}: {verdict}  ({out.verdict})")
-    return 0 if result.passed else 1
+    result = finish(run_preflight(Path(args.spec), out.folder, Path(args.data) if args.data else None,
+                                  Path(args.parity) if args.parity else None,
+                                  Path(args.assets) if args.assets else None), show)
+    print(f"{result.summary}  ({out.verdict})")
+    return 0 if result.value.passed else 1
 
 
 def cmd_run(args) -> int:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.events import finish
 from engine.fileio import InputError, read_json
 from engine.rundir import RunDir
 from engine.runs.ledger import Ledger
@@ -64,16 +65,17 @@ class Progress:
             print(text, file=self.stream, flush=True)
 
 
-def _stage_bar(bar) -> Callable[[str, int, int], None]:
-    """progress(stage, done, total) shown on one bar that restarts at each stage (decode, score)."""
+def _stage_bar(bar) -> Callable:
+    """A probe's Progress events shown on one bar that restarts at each stage (decode, score)."""
     current = {"stage": None}
 
-    def advance(stage: str, done: int, total: int) -> None:
+    def advance(event) -> None:
+        stage = event.data["stage"]
         if stage != current["stage"]:
             current["stage"] = stage
-            bar.reset(total=total)
+            bar.reset(total=event.total)
             bar.set_postfix_str(stage, refresh=False)
-        bar.n = done
+        bar.n = event.done
         bar.refresh()
 
     return advance
@@ -92,7 +94,7 @@ def run_spec(spec_path: str | Path, workspace: str | Path | None = None, *, rung
              stop: threading.Event | None = None, on_created: Callable[[str], None] | None = None) -> Outcome:
     """Run (or, with resume=RUN, continue) a spec end to end; see the module docstring.
     `probe` is engine.probe.runner.run_probe unless a caller passes another with its signature
-    (run_dir, checkpoint=None, constrained=False, progress=cb(stage, done, total))."""
+    (run_dir, checkpoint=None, constrained=False) and its events."""
     from engine.data.spec import load_spec
     from engine.tokenizer import default_tokenizer
 
@@ -166,12 +168,12 @@ class _Steps:
 
         self.ledger.set_status(self.run_id, "preflight")
         with self.progress.bar("preflight", 6) as bar:
-            def on_gate(gate) -> None:
-                bar.set_postfix_str(f"{gate.name}: {gate.status}")
+            def on_gate(event) -> None:
+                bar.set_postfix_str(event.message)
                 bar.update()
 
-            result = run_preflight(self.spec.path, self.files.preflight.folder, parity=parity,
-                                   library=library, on_gate=on_gate)
+            result = finish(run_preflight(self.spec.path, self.files.preflight.folder, parity=parity,
+                                          library=library), on_gate).value
         if result.passed:
             return ""
         return "preflight: " + "; ".join(f"{g.name} ({g.status}): {g.detail}" for g in result.blocking)
@@ -183,8 +185,8 @@ class _Steps:
 
         self.ledger.set_status(self.run_id, "canary")
         with self.progress.bar("canary", SIZE) as bar:
-            result = run_canary(read_rows(self.files.preflight.data), default_tokenizer(), self.spec.ctx,
-                                self.spec.gold_pack, progress=lambda case: bar.update())
+            result = finish(run_canary(read_rows(self.files.preflight.data), default_tokenizer(), self.spec.ctx,
+                                       self.spec.gold_pack), lambda _: bar.update()).value
         self.ledger.record_canary(self.run_id, result.passed, result.cases)
         self.progress.say(result.summary())
         return "" if result.passed else result.summary()
@@ -194,6 +196,7 @@ class _Steps:
         from engine.runs.hashes import config_hash
         from engine.train import prepare_run
         from engine.train.checkpoint import latest_checkpoint
+        from engine.train.trainer import logged
 
         self.ledger.set_status(self.run_id, "training")
         metrics = self.files.metrics
@@ -210,10 +213,9 @@ class _Steps:
         self.ledger.set_status(self.run_id, "training", hashes=record["run"]["hashes"] | {
             "dataset": dataset["train_sha256"], "train": config_hash(trainer.cfg.to_dict()),
             "tokenizer": trainer.tokenizer.hash})
-        last: dict = {}
         with self.progress.bar("training", None) as bar:
-            for event in trainer.run(stop):
-                last = event
+            def on_event(progress) -> None:
+                event = logged(progress)
                 kind = event["event"]
                 if kind == "start":
                     bar.reset(total=event["total_steps"])
@@ -223,8 +225,10 @@ class _Steps:
                     bar.update()
                 elif kind == "checkpoint":
                     self.ledger.record_metrics(self.run_id, metrics)
+
+            last = finish(trainer.run(stop), on_event).value
         self.ledger.record_metrics(self.run_id, metrics)
-        if last.get("event") == "stopped":
+        if last["event"] == "stopped":
             return f"stopped at step {last['step']} ({last['reason']}); continue with --resume {self.run_id}"
         return ""
 
@@ -235,7 +239,7 @@ class _Steps:
         self.ledger.set_status(self.run_id, "probing")
         for constrained in (False, True):
             with self.progress.bar(f"probe {MODES[constrained]}", None) as bar:
-                probe(self.run_dir, checkpoint=None, constrained=constrained, progress=_stage_bar(bar))
+                finish(probe(self.run_dir, checkpoint=None, constrained=constrained), _stage_bar(bar))
             self.ledger.record_probe(self.run_id, probe_path(self.run_dir, constrained))
 
     def report(self) -> Path:

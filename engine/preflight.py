@@ -12,20 +12,23 @@
 6. failure frontier    every failure class the spec predicts has teaching rows (blueprint audit)
 
 Writes preflight.json beside the gate outputs (engine/rundir.PreflightDir); a run is blocked unless
-every gate passes.
+every gate passes. `run_preflight` yields a Progress per gate as it is decided, then the Preflight as
+its Result (engine/events.py).
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engine.events import Event, Progress, Result, finish, producer
 from engine.fileio import InputError, read_json, write_atomic
 from engine.paths import Workspace
 from engine.rundir import PreflightDir
 
 PARITY_FILE = "training_parity_regimen_latest.json"
+JOB = "preflight"
 
 
 def default_parity() -> Path:
@@ -44,6 +47,9 @@ class Gate:
     def passed(self) -> bool:
         return self.status == "pass"
 
+    def to_dict(self) -> dict:
+        return asdict(self) | {"passed": self.passed}
+
 
 @dataclass
 class Preflight:
@@ -60,7 +66,7 @@ class Preflight:
 
     def to_json(self) -> str:
         return json.dumps({"spec": self.spec, "passed": self.passed,
-                           "gates": [asdict(g) | {"passed": g.passed} for g in self.gates]}, indent=2) + "\n"
+                           "gates": [g.to_dict() for g in self.gates]}, indent=2) + "\n"
 
 
 def _status(ok: bool) -> str:
@@ -72,7 +78,7 @@ def compiler_parity(spec, gallery: Path, library: Path) -> Gate:
     from engine.gold.pack import load_pack
 
     entries = load_pack(spec.gold_pack)
-    report = run_gate(entries, library, gallery)
+    report = finish(run_gate(entries, library, gallery)).value
     skipped = [e.name for e in report.entries if e.status == "skipped"]
     failing = [f"{e.name} {e.status} ({e.score:.3f} < {e.threshold:.2f})" if e.status == "fail"
                else f"{e.name}: {e.reason}" for e in report.entries if e.status in ("fail", "error")]
@@ -150,10 +156,12 @@ def failure_frontier(spec, rows) -> Gate:
     return Gate("failure-frontier forecast", _status(report["passed"]), detail, {"taught": taught})
 
 
+@producer(JOB)
 def run_preflight(spec_path: Path, out: Path, data: Path | None = None, parity: Path | None = None,
-                  library: Path | None = None, on_gate: Callable[[Gate], None] | None = None) -> Preflight:
-    """Run the six gates into OUT; builds the spec's dataset into OUT/data when no DIR is given,
-    and reads the parity regimen's result from the workspace unless told another file."""
+                  library: Path | None = None) -> Iterator[Event]:
+    """Run the six gates into OUT, each a Progress carrying the gate; builds the spec's dataset into
+    OUT/data when no DIR is given, and reads the parity regimen's result from the workspace unless
+    told another file. The Result's value is the Preflight."""
     from engine.assets import default_library
     from engine.data.build import build_to
     from engine.data.rows import read_rows
@@ -169,19 +177,20 @@ def run_preflight(spec_path: Path, out: Path, data: Path | None = None, parity: 
     else:
         rows = read_rows(data)
     gates = []
-    for make in (lambda: compiler_parity(spec, folder.gold.folder, library or default_library()),
-                 lambda: token_budget(spec, tokenizer),
-                 lambda: tokenizer_coverage(spec, tokenizer, data),
-                 lambda: parity_regimen(parity or default_parity()),
-                 lambda: dataset_qc(spec, data),
-                 lambda: failure_frontier(spec, rows)):
+    makers = (lambda: compiler_parity(spec, folder.gold.folder, library or default_library()),
+              lambda: token_budget(spec, tokenizer),
+              lambda: tokenizer_coverage(spec, tokenizer, data),
+              lambda: parity_regimen(parity or default_parity()),
+              lambda: dataset_qc(spec, data),
+              lambda: failure_frontier(spec, rows))
+    for make in makers:
         gate = make()
         gates.append(gate)
-        if on_gate:
-            on_gate(gate)
+        yield Progress(JOB, len(gates), len(makers), f"{gate.name}: {gate.status}", {"gate": gate.to_dict()})
     result = Preflight(spec.name, gates)
     write_atomic(folder.verdict, result.to_json())
-    return result
+    verdict = "ready to train" if result.passed else "BLOCKED by " + ", ".join(g.name for g in result.blocking)
+    yield Result(JOB, f"preflight {result.spec}: {verdict}", result)
 
 
 def require(preflight_json: Path) -> None:

@@ -1,4 +1,5 @@
-"""CK Studio: the Qt desktop app over the engine. All engine work runs in studio/workers.py.
+"""CK Studio: the Qt desktop app over the engine. Engine work runs off the GUI thread: short work
+on studio/workers.py's threads, long work through the job runner (studio/jobs.py) in child processes.
 
 qtpy picks the binding from QT_API. Left unset, qtpy would take the first one installed in its own
 order (PyQt before PySide); the studio's default is PySide6, so it is set here, before any studio

@@ -1,13 +1,17 @@
-"""Token budget: the current scene's prompt + output tokens against the spec's context with the
-80 % line (seed: "Context Budget Is A Gate"), the gold pack's p50/p95/max, and the scene's tokens
-as coloured chips on demand."""
+"""Token budget: the current scene's prompt + output tokens against the context of the spec in
+use (the one chosen in the Training panel) with the 80 % line (seed: "Context Budget Is A Gate"),
+the gold pack's p50/p95/max, and the scene's tokens as coloured chips on demand. The counting runs
+on the panel's own worker (studio.workers.BudgetWorker)."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 from qtpy.QtCore import QRectF, Qt, Signal
 from qtpy.QtGui import QColor, QPainter, QPen
 from qtpy.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from studio.workers import BudgetWorker, start, stop
 
 CHIP = {"structure": "#3b5b8c", "piece": "#3f6f4f", "space": "#555555", "unknown": "#b33a3a"}
 
@@ -46,11 +50,16 @@ class Meter(QWidget):
 
 
 class BudgetPanel(QWidget):
-    gold_requested = Signal()  # the gold pack's figures, asked for when the panel is first seen
+    measure_requested = Signal(int, str)   # request id, scene text: to the worker
+    spec_requested = Signal(str)           # the spec whose context to measure against
+    gold_requested = Signal()              # the gold pack's figures, asked for when the panel is first seen
+    measure_shown = Signal(int)            # the request id whose measure is on screen
 
-    def __init__(self, parent=None):
+    def __init__(self, spec: Path | None, parent=None):
         super().__init__(parent)
         self.gold_asked = False
+        self.latest = 0   # the newest request: an older measure arriving late is not shown
+        self.scene_text: str | None = None
         self.meter = Meter()
         self.verdict = QLabel()
         self.gold = QLabel("gold pack: measuring…")
@@ -67,6 +76,33 @@ class BudgetPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.chips, 1)
         self.show_chips.toggled.connect(self._on_chips_toggled)
+        self.worker = BudgetWorker()
+        self.threads = [start(self.worker, self)]
+        self.measure_requested.connect(self.worker.measure)
+        self.spec_requested.connect(self.worker.use_spec)
+        self.gold_requested.connect(self.worker.measure_gold)
+        self.worker.measured.connect(self._on_measured)
+        self.worker.gold_measured.connect(self.show_gold)
+        self.worker.spec_failed.connect(self._on_spec_failed)
+        if spec is None:
+            self._on_spec_failed("no spec in use: choose one in the Training panel")
+        else:
+            self.use_spec(spec)
+
+    def shutdown(self) -> None:
+        stop(self.threads)
+
+    def use_spec(self, spec: Path) -> None:
+        """Measure against this spec's context from now on (the gold figures too, once asked for)."""
+        self.spec_requested.emit(str(spec))
+        if self.scene_text is not None:
+            self.measure_requested.emit(self.latest, self.scene_text)
+        if self.gold_asked:
+            self.gold_requested.emit()
+
+    def measure(self, request: int, scene_text: str) -> None:
+        self.latest, self.scene_text = request, scene_text
+        self.measure_requested.emit(request, scene_text)
 
     def on_seen(self, visible: bool) -> None:
         """Slot for the dock's visibilityChanged. Tokenizing the whole gold pack takes seconds:
@@ -75,6 +111,16 @@ class BudgetPanel(QWidget):
         if visible and not self.gold_asked:
             self.gold_asked = True
             self.gold_requested.emit()
+
+    def _on_measured(self, request: int, m: dict) -> None:
+        if request == self.latest:
+            self.show_measure(m)
+            self.measure_shown.emit(request)
+
+    def _on_spec_failed(self, message: str) -> None:
+        self.verdict.setText(message)
+        self.verdict.setStyleSheet("color: #c53030")
+        self.gold.setText("")
 
     def show_measure(self, m: dict) -> None:
         self.meter.set_values(m["prompt"], m["output"], m["ctx"], m["limit"], m["within"])

@@ -1,12 +1,19 @@
 """Gold panel: the whole pack's gate (every entry with its parity score; double-click opens one),
 the current entry's score, and reference, compiled and difference side by side or as an overlay
-with an opacity slider; the asset's text roles beside them."""
+with an opacity slider; the asset's text roles beside them. The panel owns its work: live scoring
+on a worker (studio.workers.GoldWorker), the gate through the job runner (studio/jobs.py)."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from qtpy.QtCore import Qt, Signal
 from qtpy.QtGui import QBrush, QColor, QImage, QPainter, QPixmap
 from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton,
                             QSlider, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from studio import tasks
+from studio.jobs import Job
+from studio.workers import GoldWorker, start, stop
 
 STATUS_COLOURS = {"pass": "#2f855a", "fail": "#c53030"}  # anything else (skipped, error): amber
 GATE_COLUMNS = ("entry", "split", "score", "threshold", "status")
@@ -36,11 +43,15 @@ class ImageView(QLabel):
 
 
 class GoldPanel(QWidget):
-    gate_requested = Signal()
-    entry_activated = Signal(str)   # an entry's name, double-clicked in the gate table
+    entry_activated = Signal(str)              # an entry's name, double-clicked in the gate table
+    score_requested = Signal(int, object, str)  # request id, GoldEntry, compiled SVG: to the worker
+    score_shown = Signal(int)                  # the request id whose score is on screen
 
-    def __init__(self, parent=None):
+    def __init__(self, assets: Path, parent=None):
         super().__init__(parent)
+        self.assets = Path(assets)
+        self.pack: Path | None = None            # the folder the gate scores: the open workspace
+        self.asked: tuple[int, str] | None = None  # the newest (request, entry) asked: older scores are dropped
         self.images: dict[str, QImage] = {}
         self.gate_button = QPushButton("Run gold gate")
         self.gate_status = QLabel("gate not run")
@@ -104,6 +115,38 @@ class GoldPanel(QWidget):
         layout.addWidget(split, 1)
         self.mode.currentIndexChanged.connect(self._on_mode_changed)
         self.opacity.valueChanged.connect(self._draw_overlay)
+        self._start_workers()
+
+    def _start_workers(self) -> None:
+        self.scorer = GoldWorker(self.assets)
+        self.threads = [start(self.scorer, self)]
+        self.score_requested.connect(self.scorer.score)
+        self.scorer.scored.connect(self._on_scored)
+        self.scorer.roles_read.connect(self.show_roles)
+        self.gate_job = Job(tasks.gate, self)
+        self.gate_job.progressed.connect(self._on_gate_entry)
+        self.gate_job.finished.connect(self._on_gate_finished)
+        self.gate_job.failed.connect(self._on_gate_failed)
+
+    def shutdown(self) -> None:
+        """End the gate, the scoring pool and the thread; the window calls this before it closes."""
+        self.gate_job.shutdown()
+        self.scorer.shutdown()
+        stop(self.threads)
+
+    def set_pack(self, folder: Path) -> None:
+        self.pack = Path(folder)
+
+    def score_compiled(self, request: int, entry, svg: str) -> None:
+        """Score a compiled SVG of a gold entry; shown unless a newer request is asked first."""
+        self.asked = (request, entry.name)
+        self.score_requested.emit(request, entry, svg)
+
+    def _on_scored(self, request: int, result, images) -> None:
+        if (request, result.name) != self.asked:
+            return
+        self.show_result(result, images)
+        self.score_shown.emit(request)
 
     def show_result(self, result, images: dict | None) -> None:
         colour = STATUS_COLOURS.get(result.status, "#b7791f")
@@ -126,6 +169,7 @@ class GoldPanel(QWidget):
         self.roles.addItems([f"{role:9} {text}" for role, text in roles])
 
     def clear(self) -> None:
+        self.asked = None
         self.score.setText("not a gold entry (no meta.toml)")
         self.images = {}
         for v in (*self.views.values(), self.overlay):
@@ -151,32 +195,36 @@ class GoldPanel(QWidget):
 
     # ---- the whole pack's gate ---------------------------------------------------------------------
     def _on_gate_clicked(self) -> None:
+        if self.pack is None:
+            return
         self.gate.setRowCount(0)
         self.gate_button.setEnabled(False)
         self.gate_status.setText("scoring every entry…")
-        self.gate_requested.emit()
+        self.gate_job.start(str(self.pack), str(self.assets))
 
-    def on_gate_entry(self, result) -> None:
+    def _on_gate_entry(self, progress) -> None:
+        result = progress.data["entry"]   # an EntryResult as a dict (importing the gate here would stall the GUI)
         row = self.gate.rowCount()
         self.gate.insertRow(row)
-        scored = result.status in ("pass", "fail")
-        cells = (result.name, result.split, f"{result.score:.3f}" if scored else "",
-                 f"{result.threshold:.2f}", result.status)
+        scored = result["status"] in ("pass", "fail")
+        cells = (result["name"], result["split"], f"{result['score']:.3f}" if scored else "",
+                 f"{result['threshold']:.2f}", result["status"])
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            item.setToolTip(result.reason or result.notes)
+            item.setToolTip(result["reason"] or result["notes"])
             if col == len(cells) - 1:
-                item.setForeground(QBrush(QColor(STATUS_COLOURS.get(result.status, "#b7791f"))))
+                item.setForeground(QBrush(QColor(STATUS_COLOURS.get(result["status"], "#b7791f"))))
             self.gate.setItem(row, col, item)
         self.gate_status.setText(f"scored {row + 1} entries…")
 
-    def on_gate_finished(self, report) -> None:
+    def _on_gate_finished(self, event) -> None:
+        report = event.value
         self.gate_button.setEnabled(True)
         passed = sum(e.status == "pass" for e in report.entries)
         self.gate_status.setText(f"gold_asset_parity_score {report.overall:.3f} · {passed}/{len(report.entries)} pass"
                                  f" · {'PASSED' if report.passed else 'FAILED'}")
         self.gate_status.setStyleSheet(f"color: {STATUS_COLOURS['pass' if report.passed else 'fail']}")
 
-    def on_gate_failed(self, message: str) -> None:
+    def _on_gate_failed(self, error) -> None:
         self.gate_button.setEnabled(True)
-        self.gate_status.setText(message)
+        self.gate_status.setText(error.message)

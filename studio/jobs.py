@@ -1,121 +1,134 @@
-"""Engine work the studio runs in child processes, without Qt.
+"""The one job runner: long engine work (training, preflight, the gold gate, parity, the probe, a
+report) runs as a task of studio/tasks.py in a spawned child process, and its events
+(engine/events.py) arrive on the GUI thread as the Job's signals.
+
+    job = Job(tasks.gate, parent=panel)            # the panel owns its jobs
+    job.progressed.connect(panel._on_gate_entry)   # each Progress
+    job.finished.connect(panel._on_gate_finished)  # the Result
+    job.failed.connect(panel._on_gate_failed)      # or the Error
+    job.start(pack, assets)                        # the task's arguments, less `stop`
+    job.stop()                                     # ends at its next event (training checkpoints first)
+    job.shutdown()                                 # before the panel goes: stop, wait, kill if it must
 
 Why processes: Python threads share one interpreter lock, and two CPU-bound threads (a training
 run and the gold gate, say) starve the GUI thread of it; measured here, event-loop stalls of
 150-450 ms. In a child process the work has its own lock, and the GUI thread stays under 50 ms
-(tests/studio/test_studio_responsiveness.py). studio/workers.py starts these and relays what
-they send; each job is a thin call into the engine.
-
-A streaming job is `job(*args, emit, stop)`: it calls emit(event dict) for each thing that
-happens and checks stop.is_set() between steps. A scoring job is a plain function for a
-process pool.
+(tests/studio/test_studio_responsiveness.py). A relay thread per run starts the child (forking
+the GUI's process costs the GUI thread nothing there), reads the event dicts it sends and emits
+them; Qt queues each signal to the GUI thread.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
-from pathlib import Path
+import multiprocessing
+import queue
+import threading
+from collections.abc import Callable, Iterator
+
+from qtpy.QtCore import QObject, Signal
+
+from engine.events import Error, Progress, Result, from_dict, to_dict
+from studio.tasks import child_main
+
+SPAWN = multiprocessing.get_context("spawn")  # fork would copy the GUI's threads' locks mid-use
+POLL_S = 0.5     # how often the relay looks whether a silent child is still alive
 
 
-def train(spec: str, run_dir: str, resume: bool, max_steps: int, skip_preflight: bool, emit, stop) -> None:
-    """Prepare the run (dataset, tokenizer, gates) and train it; the trainer's events, as they come."""
-    from engine.fileio import InputError
-    from engine.train.run import prepare_run
+class _Run:
+    """One run of a task: the child process, and the relay thread that starts it and passes on
+    what it sends."""
 
-    try:
-        trainer = prepare_run(spec, run_dir or None, resume=resume, skip_preflight=skip_preflight,
-                              max_steps=max_steps or None)
-    except InputError as e:
-        emit({"event": "failed", "message": str(e)})
-        return
-    for event in trainer.run(stop):
-        emit(event)
+    def __init__(self, task, args: tuple, deliver: Callable[[dict], None]):
+        self.name = task.__name__
+        self.events = SPAWN.Queue()
+        self.stop_flag = SPAWN.Event()
+        self.process = SPAWN.Process(target=child_main, args=(task, args, self.events, self.stop_flag), daemon=True)
+        self.relay = threading.Thread(target=self._relay, args=(deliver,), name=f"ck-job-{self.name}", daemon=True)
+        self.relay.start()
+
+    def _relay(self, deliver) -> None:
+        self.process.start()
+        for event in self._received():
+            try:
+                deliver(event)
+            except RuntimeError:  # the Job that would emit it is gone: the studio closed
+                return
+
+    def _received(self) -> Iterator[dict]:
+        """What the child sends, up to the None that closes it. A child that dies without it
+        (killed, out of memory) ends the run with an Error, so a panel never waits on it forever."""
+        while True:
+            try:
+                event = self.events.get(timeout=POLL_S)
+            except queue.Empty:
+                if self.process.is_alive():
+                    continue
+                try:   # what it sent just before it ended
+                    event = self.events.get(timeout=POLL_S)
+                except queue.Empty:
+                    if not self.stop_flag.is_set():   # stopped, then killed: nobody waits for it
+                        yield to_dict(Error(self.name, f"{self.name}: the process ended "
+                                                       f"(exit code {self.process.exitcode})"))
+                    return
+            if event is None:
+                return
+            yield event
+
+    def join(self, timeout: float) -> bool:
+        """Wait for the child and the relay's last event; True when both ended."""
+        self.relay.join(timeout)
+        return not self.relay.is_alive()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.relay.join()
 
 
-def preflight(spec: str, out: str, emit, stop) -> None:
-    """The six pre-training gates, each sent as it is decided, then the verdict."""
-    from engine.fileio import InputError
-    from engine.preflight import run_preflight
+class Job(QObject):
+    """Runs one task, again and again, one run at a time. Each event of a run arrives as a signal
+    on the GUI thread; a run ends with exactly one `finished` or `failed`."""
 
-    try:
-        result = run_preflight(Path(spec), Path(out),
-                               on_gate=lambda g: emit({"event": "gate", "gate": asdict(g) | {"passed": g.passed}}))
-    except InputError as e:
-        emit({"event": "failed", "message": str(e)})
-        return
-    emit({"event": "finished", "passed": result.passed})
+    # object, not dict: PySide6 would carry a dict across threads as a QVariantMap (keys sorted)
+    progressed = Signal(object)   # engine.events.Progress
+    finished = Signal(object)     # engine.events.Result
+    failed = Signal(object)       # engine.events.Error
 
+    def __init__(self, task, parent: QObject | None = None):
+        super().__init__(parent)
+        self.task = task
+        self.current: _Run | None = None
+        self.closed = False
 
-def gate(pack: str, assets: str, emit, stop) -> None:
-    """The gold gate over a pack: each entry's EntryResult as it is scored."""
-    from engine.fileio import InputError
-    from engine.gold.gate import score_entry
-    from engine.gold.pack import load_pack
+    @property
+    def running(self) -> bool:
+        return self.current is not None and self.current.relay.is_alive()
 
-    try:
-        entries = load_pack(Path(pack))
-    except InputError as e:
-        emit({"event": "failed", "message": str(e)})
-        return
-    for entry in entries:
-        if stop.is_set():
+    def start(self, *args) -> None:
+        """Run the task with these arguments (and a stop flag); a second start while one runs fails it."""
+        if self.closed:
             return
-        emit({"event": "entry", "result": score_entry(entry, Path(assets), None)})
-    emit({"event": "finished"})
+        if self.running:
+            name = self.task.__name__
+            self.failed.emit(Error(name, f"{name} is running already"))
+            return
+        self.current = _Run(self.task, args, self._deliver)
 
+    def _deliver(self, event: dict) -> None:   # on the relay thread; emitting is thread-safe
+        if self.closed:
+            return
+        event = from_dict(event)
+        {Progress: self.progressed, Result: self.finished, Error: self.failed}[type(event)].emit(event)
 
-class Cancelled(Exception):
-    """Raised from an engine callback to end a run between two of its steps."""
+    def stop(self) -> None:
+        """Ask the run to end at its next event (a training run checkpoints first)."""
+        if self.current is not None:
+            self.current.stop_flag.set()
 
-
-def sizes(emit, stop) -> None:
-    """The model sizes parity can run (engine.model imports torch, which the GUI process never does)."""
-    from engine.model import SIZES
-
-    emit({"event": "sizes", "sizes": list(SIZES)})
-
-
-def parity(config: str, dtype: str, vocab: int, out: str, emit, stop) -> None:
-    """`ck parity`'s regimen; each stage as it finishes, then the whole result (written to `out`
-    as `ck parity` writes it, so the preflight gate reads a studio run too)."""
-    from engine.ck.regimen import DTYPES, Settings, run_regimen, write_result
-    from engine.model import SIZES
-
-    if config not in SIZES:
-        emit({"event": "failed", "message": f"unknown size {config}; one of {', '.join(SIZES)}"})
-        return
-    cfg = SIZES[config].with_vocab(vocab)
-
-    def on_stage(stage) -> None:
-        if stop.is_set():
-            raise Cancelled
-        emit({"event": "stage", "stage": stage.to_dict()})
-    try:
-        result = run_regimen(cfg, config, Settings(vocab=vocab, seq=min(32, cfg.ctx)),
-                             DTYPES if dtype == "both" else (dtype,), on_stage)
-    except Cancelled:
-        return
-    if out:
-        write_result(result, out)
-    emit({"event": "finished", "result": result})
-
-
-def score_live(entry, svg: str, assets: str):
-    """One compiled SVG against its gold entry's reference: (EntryResult, {kind: PIL image} or
-    None, [(role, text)] of the reference). The reference is prepared once per child (cached)."""
-    from engine.assets import AssetError
-    from engine.fileio import InputError
-    from engine.gold.gate import new_result, reference_of, score_svg
-
-    result = new_result(entry)
-    path = entry.reference_path(Path(assets))
-    if not path.exists():
-        result.status, result.reason = "skipped", f"no reference at {path}"
-        return result, None, []
-    try:
-        reference = reference_of(path)
-        images = score_svg(result, svg, reference)
-    except (InputError, AssetError) as e:
-        result.reason = str(e)
-        return result, None, []
-    return (result, {k: getattr(images, k) for k in ("reference", "compiled", "diff")},
-            [(t.role, t.text) for t in reference.profile.texts])
+    def shutdown(self, timeout: float = 15) -> None:
+        """Stop the run and wait for it (a training run's checkpoint), killing it past `timeout`;
+        nothing more is emitted, and no run starts after."""
+        self.closed = True
+        if self.current is not None:
+            self.stop()
+            if not self.current.join(timeout):
+                self.current.kill()

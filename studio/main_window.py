@@ -1,9 +1,11 @@
 """The main window: workspace entries, the scene and content editors, live preview, and the docks
-(problems, gold, token budget, training, parity, probe gallery, runs). Engine work goes to the workers by signal.
+(problems, gold, token budget, training, parity, probe gallery, runs). The window compiles the
+scene on its own worker; each panel owns the workers and jobs behind it, and the window only tells
+a panel what changed (the scene's text, the workspace, the spec in use).
 
-What outlives a session: the dock layout, geometry, recent workspaces and files and the editor's
-font size are QSettings (studio/settings.py); unsaved edits are autosaved to the recovery folder
-(studio/recovery.py) and offered back on the next start.
+What outlives a session: the dock layout, geometry, recent workspaces and files, the spec in use
+and the editor's font size are QSettings (studio/settings.py); unsaved edits are autosaved to the
+recovery folder (studio/recovery.py) and offered back on the next start.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from engine.diagnostics import Diagnostic, Severity
 from engine.dsl import format_text
 from engine.fileio import InputError, write_atomic
 from engine.gold.pack import load_entry
-from engine.paths import ROOT, Workspace
+from engine.paths import Workspace
 from engine.workspace import Entry, default_gold_pack, entries
 from studio.budget_panel import BudgetPanel
 from studio.dsl_syntax import content_paths
@@ -32,24 +34,13 @@ from studio.preview import SvgPreview
 from studio.probe_panel import ProbePanel
 from studio.recovery import RecoveryStore
 from studio.runs_panel import RunsPanel
-from studio.settings import open_settings, push_recent, recent, recovery_dir
+from studio.settings import open_settings, push_recent, recent, recovery_dir, spec_in_use
 from studio.training_panel import TrainingPanel
-from studio.workers import (BudgetWorker, CompileWorker, GateWorker, GoldWorker, ParityWorker,
-                            PreflightWorker, TrainWorker, start, stop)
+from studio.workers import CompileWorker, start, stop
 
 DEBOUNCE_MS = 120
 GOLD_DEBOUNCE_MS = 350  # scoring rasterizes twice: follow typing, but not every keystroke
 AUTOSAVE_MS = 1000      # at most this long between an edit and its copy in the recovery folder
-
-
-def spec_ctx() -> int:
-    """The context the budget meter measures against: spec01's, the spec the studio opens with."""
-    from engine.data.spec import load_spec
-
-    try:
-        return load_spec(ROOT / "specs" / "spec01.toml").ctx
-    except InputError:
-        return 768
 
 
 def _titled(title: str, widget: QWidget) -> QWidget:
@@ -66,10 +57,7 @@ def _titled(title: str, widget: QWidget) -> QWidget:
 
 class MainWindow(QMainWindow):
     compile_requested = Signal(int, str, str)
-    score_requested = Signal(int, object, str)
-    budget_requested = Signal(int, str)
-    gate_requested = Signal(str)
-    budget_updated = Signal(int)
+    budget_updated = Signal(int)   # request id whose token budget is on screen
     preview_updated = Signal(int)  # request id now on screen
     gold_scored = Signal(int)      # request id whose gold score is on screen
     recovery_offered = Signal(list)  # paths offered back after a crash
@@ -111,23 +99,32 @@ class MainWindow(QMainWindow):
         self.problems.itemActivated.connect(self._on_problem_activated)
         self.problems.itemClicked.connect(self._on_problem_activated)
         self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.gold = GoldPanel()
+        spec = spec_in_use(self.settings)
+        self.gold = GoldPanel(default_library())
         self.gold_dock = self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.budget = BudgetPanel()
+        self.gold.entry_activated.connect(self.select_entry)
+        self.gold.score_shown.connect(self.gold_scored)
+        self.budget = BudgetPanel(spec)
         self.budget_dock = self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.budget_dock.visibilityChanged.connect(self.budget.on_seen)
         runs = Workspace()   # where the commands write too: a run started here is theirs, and theirs here
-        self.training = TrainingPanel(ROOT / "specs" / "spec01.toml", runs.runs)
+        self.budget.measure_shown.connect(self.budget_updated)
+        self.training = TrainingPanel(spec, runs.runs)
         self.training_dock = self._dock("Training", self.training, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.training.spec_chosen.connect(self._on_spec_chosen)
         self.parity = ParityPanel(str(runs.parity))
         self.parity_dock = self._dock("Parity", self.parity, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.parity_dock.visibilityChanged.connect(self.parity.on_seen)
-        self.probe = ProbePanel(runs.root)   # these two start their own workers (probe_workers.py)
+        self.probe = ProbePanel(runs.root)
         self.probe_dock = self._dock("Probe gallery", self.probe, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.runs = RunsPanel(runs.root)
         self.runs_dock = self._dock("Runs", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.runs.workspace_changed.connect(self.probe.set_workspace)
-        self._start_workers()
+        self.panels = (self.gold, self.budget, self.training, self.parity, self.probe, self.runs)
+        self.worker = CompileWorker()   # the window's own: the editors and the preview are its
+        self.thread = start(self.worker, self)
+        self.compile_requested.connect(self.worker.compile)
+        self.worker.compiled.connect(self._on_compiled)
 
         self.gold_debounce = QTimer(self, singleShot=True, interval=GOLD_DEBOUNCE_MS)
         self.gold_debounce.timeout.connect(self.request_score)
@@ -158,54 +155,6 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.offer_recovery)
 
     # ---- set-up --------------------------------------------------------------------------
-    def _start_workers(self) -> None:
-        """Every worker on its own thread; requests go by queued signal, results come back so."""
-        self.train_worker = TrainWorker()
-        self.train_thread = start(self.train_worker, self)
-        self.training.start_requested.connect(self.train_worker.start)
-        self.training.stop_requested.connect(self.train_worker.stop)
-        self.train_worker.event_arrived.connect(self.training.on_event)
-        self.train_worker.failed.connect(self.training.on_failed)
-        self.preflight_worker = PreflightWorker()
-        self.preflight_thread = start(self.preflight_worker, self)
-        self.training.preflight_requested.connect(self.preflight_worker.run)
-        self.preflight_worker.gate_done.connect(self.training.on_gate)
-        self.preflight_worker.failed.connect(self.training.on_failed)
-
-        self.worker = CompileWorker()
-        self.thread = start(self.worker, self)
-        self.compile_requested.connect(self.worker.compile)
-        self.worker.compiled.connect(self._on_compiled)
-        self.gold_worker = GoldWorker(default_library())
-        self.gold_thread = start(self.gold_worker, self)
-        self.score_requested.connect(self.gold_worker.score)
-        self.gold_worker.scored.connect(self._on_scored)
-        self.gold_worker.roles_read.connect(self.gold.show_roles)
-        self.gate_worker = GateWorker(default_library())
-        self.gate_thread = start(self.gate_worker, self)
-        self.gold.gate_requested.connect(lambda: self.gate_requested.emit(str(self.workspace)))
-        self.gate_requested.connect(self.gate_worker.run)
-        self.gate_worker.entry_scored.connect(self.gold.on_gate_entry)
-        self.gate_worker.gate_finished.connect(self.gold.on_gate_finished)
-        self.gate_worker.failed.connect(self.gold.on_gate_failed)
-        self.gold.entry_activated.connect(self.select_entry)
-        self.budget_worker = BudgetWorker(spec_ctx())
-        self.budget_thread = start(self.budget_worker, self)
-        self.budget_requested.connect(self.budget_worker.measure)
-        self.budget.gold_requested.connect(self.budget_worker.measure_gold)
-        self.budget_worker.measured.connect(self._on_measured)
-        self.budget_worker.gold_measured.connect(self.budget.show_gold)
-        self.parity_worker = ParityWorker()
-        self.parity_thread = start(self.parity_worker, self)
-        self.parity.run_requested.connect(self.parity_worker.run)
-        self.parity.sizes_requested.connect(self.parity_worker.list_sizes)
-        self.parity_worker.sizes_listed.connect(self.parity.set_sizes)
-        self.parity_worker.stage_done.connect(self.parity.on_stage)
-        self.parity_worker.run_finished.connect(self.parity.on_finished)
-        self.parity_worker.failed.connect(self.parity.on_failed)
-        self.threads = (self.thread, self.gold_thread, self.gate_thread, self.budget_thread, self.train_thread,
-                        self.preflight_thread, self.parity_thread)
-
     def _dock(self, title: str, widget, area) -> QDockWidget:
         """Add a dock; bottom docks share one tabbed area so none is squeezed."""
         dock = QDockWidget(title, self)
@@ -272,6 +221,7 @@ class MainWindow(QMainWindow):
     # ---- workspace -----------------------------------------------------------------------
     def load_workspace(self, folder: Path) -> None:
         self.workspace = Path(folder)
+        self.gold.set_pack(self.workspace)
         if not self.smoke:
             self.settings.setValue("workspace", str(self.workspace))
             push_recent(self.settings, "recent/workspaces", str(self.workspace))
@@ -363,12 +313,12 @@ class MainWindow(QMainWindow):
         scene, content = self.texts()
         self.scene_editor.set_content_refs(content_paths(content))
         self.compile_requested.emit(self.request, scene, content)
-        self.budget_requested.emit(self.request, scene)
+        self.budget.measure(self.request, scene)
 
-    def _on_measured(self, request: int, measure: dict) -> None:
-        if request == self.request:
-            self.budget.show_measure(measure)
-            self.budget_updated.emit(request)
+    def _on_spec_chosen(self, spec: str) -> None:
+        if not self.smoke:
+            self.settings.setValue("spec", str(Path(spec).resolve()))
+        self.budget.use_spec(Path(spec))
 
     def _on_compiled(self, request: int, svg: bytes, diagnostics: list[Diagnostic]) -> None:
         if request != self.request:
@@ -389,13 +339,7 @@ class MainWindow(QMainWindow):
 
     def request_score(self) -> None:
         if self.gold_entry is not None and self.last_svg:
-            self.score_requested.emit(self.request, self.gold_entry, self.last_svg)
-
-    def _on_scored(self, request: int, result, images) -> None:
-        if request != self.request or self.gold_entry is None or result.name != self.gold_entry.name:
-            return
-        self.gold.show_result(result, images)
-        self.gold_scored.emit(request)
+            self.gold.score_compiled(self.request, self.gold_entry, self.last_svg)
 
     def _choose_asset(self) -> None:
         from engine.gold.add import add_entry
@@ -508,11 +452,8 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window_state", self.saveState())
             self.settings.sync()
         self.autosave.stop()
-        for worker in (self.train_worker, self.preflight_worker, self.gate_worker, self.parity_worker):
-            worker.shutdown()  # a training run checkpoints before it ends
-        self.gold_worker.shutdown()
-        self.probe.shutdown()
-        self.runs.shutdown()
-        stop(self.threads)
+        for panel in self.panels:
+            panel.shutdown()  # a training run checkpoints before it ends
+        stop([self.thread])
         gc.collect()  # on the GUI thread, while no worker runs: Qt objects must die where they live
         event.accept()

@@ -1,14 +1,18 @@
 """Parity: run `ck parity`'s regimen (engine/ck/regimen.py) and watch it fill a per-tensor table,
 one column per stage and dtype as each finishes: the max |CK - torch| of every tensor against the
-stage's tolerance for its kind, failures in red, the first diverging tensor named below."""
+stage's tolerance for its kind, failures in red, the first diverging tensor named below. The
+regimen runs in a child process through the panel's own job (studio/jobs.py)."""
 from __future__ import annotations
 
 import math
 
-from qtpy.QtCore import Qt, Signal
+from qtpy.QtCore import Qt
 from qtpy.QtGui import QBrush, QColor, QFont
 from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
                             QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from studio import tasks
+from studio.jobs import Job
 
 FAIL_COLOUR, PASS_COLOUR, TOLERANCE_COLOUR = "#c53030", "#2f855a", "#8a8a8a"
 RESULT_ROW = "result"
@@ -20,9 +24,6 @@ def over(diff: float, bound: float) -> bool:
 
 
 class ParityPanel(QWidget):
-    run_requested = Signal(str, str, int, str)   # config, dtype, vocab, output folder
-    sizes_requested = Signal()                   # the model sizes live behind torch: a worker lists them
-
     def __init__(self, out: str, parent=None):
         super().__init__(parent)
         self.out = out
@@ -52,6 +53,18 @@ class ParityPanel(QWidget):
         layout.addWidget(self.divergence)
         self.run_button.clicked.connect(self._on_run_clicked)
         self.sizes_asked = False
+        self.sizes_job = Job(tasks.sizes, self)   # the sizes live behind torch: a child lists them
+        self.sizes_job.finished.connect(self._on_sizes_listed)
+        self.sizes_job.failed.connect(self._on_run_failed)
+        self.job = Job(tasks.parity, self)        # its own child: a run may start while the sizes' exits
+        self.job.progressed.connect(self._on_stage_done)
+        self.job.finished.connect(self._on_run_finished)
+        self.job.failed.connect(self._on_run_failed)
+
+    def shutdown(self) -> None:
+        """End a running regimen; the window calls this before it closes."""
+        for job in (self.sizes_job, self.job):
+            job.shutdown()
 
     def on_seen(self, visible: bool) -> None:
         """Slot for the dock's visibilityChanged. The sizes are listed once the panel is first
@@ -59,7 +72,7 @@ class ParityPanel(QWidget):
         visible, tabbed away or not; the dock's signal tells the tab a person sees.)"""
         if visible and not self.sizes_asked:
             self.sizes_asked = True
-            self.sizes_requested.emit()
+            self.sizes_job.start()
 
     def _on_run_clicked(self) -> None:
         self.stages = []
@@ -69,20 +82,22 @@ class ParityPanel(QWidget):
         self.divergence.clear()
         self.run_button.setEnabled(False)
         self.status.setText(f"running {self.config.currentText()} ({self.dtype.currentText()})…")
-        self.run_requested.emit(self.config.currentText(), self.dtype.currentText(), self.vocab.value(), self.out)
+        self.job.start(self.config.currentText(), self.dtype.currentText(), self.vocab.value(), self.out)
 
-    # ---- slots for the worker's signals ---------------------------------------------------------
-    def set_sizes(self, sizes: list[str]) -> None:
+    # ---- slots for the jobs' signals ------------------------------------------------------------
+    def _on_sizes_listed(self, result) -> None:
         self.config.clear()
-        self.config.addItems(sizes)
-        self.run_button.setEnabled(bool(sizes))
+        self.config.addItems(result.value)
+        self.run_button.setEnabled(bool(result.value))
 
-    def on_stage(self, stage: dict) -> None:
+    def _on_stage_done(self, progress) -> None:
+        stage = progress.data["stage"]
         self.stages.append(stage)
         self._fill()
         self.status.setText(f"{stage['name']} {stage['dtype']}: {'pass' if stage['passed'] else 'FAIL'}")
 
-    def on_finished(self, result: dict) -> None:
+    def _on_run_finished(self, event) -> None:
+        result = event.value
         self.run_button.setEnabled(True)
         sec = result["seconds"]
         verdict = "PASSED" if result["passed"] else "FAILED"
@@ -94,9 +109,9 @@ class ParityPanel(QWidget):
                                 f"first divergence: {fd['tensor']} in {fd['stage']} ({fd['dtype']}, {fd['step']}): "
                                 f"{fd['max_diff']:.3e} > {fd['tolerance']:.0e}")
 
-    def on_failed(self, message: str) -> None:
+    def _on_run_failed(self, error) -> None:
         self.run_button.setEnabled(True)
-        self.status.setText(message)
+        self.status.setText(error.message)
         self.status.setStyleSheet(f"color: {FAIL_COLOUR}")
 
     # ---- the table ---------------------------------------------------------------------------------

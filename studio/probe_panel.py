@@ -23,7 +23,9 @@ from engine.probe.result import MODES, PARITY, SPLITS, ProbeCase, ProbeResult, l
 from engine.rundir import ProbeDir, run_dirs
 from studio.diff_view import DiffView
 from studio.preview import SvgPreview
-from studio.probe_workers import CasePictures, CaseWorker, LedgerWorker, ProbeRunWorker
+from studio import tasks
+from studio.jobs import Job
+from studio.probe_workers import CasePictures, CaseWorker, LedgerWorker
 from studio.workers import start, stop
 
 FAIL_COLOUR, PASS_COLOUR = "#c53030", "#2f855a"
@@ -102,8 +104,6 @@ class Picture(QWidget):
 
 class ProbePanel(QWidget):
     runs_requested = Signal(str)                     # workspace
-    probe_requested = Signal(str, bool, str)         # run folder, constrained, workspace
-    stop_requested = Signal()
     render_requested = Signal(int, object, str, str)  # request id, case, probe.json's folder, surface
     probe_loaded = Signal(str)                       # the probe.json now shown
     case_shown = Signal(str)                         # the case whose pictures are on screen
@@ -211,7 +211,6 @@ class ProbePanel(QWidget):
         self.run_choice.activated.connect(lambda _: self.load_chosen())
         self.mode.activated.connect(lambda _: self.load_chosen())
         self.run_button.clicked.connect(self._on_run_clicked)
-        self.stop_button.clicked.connect(self.stop_requested)
         for combo in (self.failure, self.layout_filter, self.split):
             combo.activated.connect(lambda _: self.apply_filters())
         self.surface.activated.connect(lambda _: self._on_surface_changed())
@@ -223,22 +222,21 @@ class ProbePanel(QWidget):
     def _start_workers(self) -> None:
         self.case_worker = CaseWorker()
         self.ledger_worker = LedgerWorker()
-        self.probe_worker = ProbeRunWorker()
-        self.threads = [start(w, self) for w in (self.case_worker, self.ledger_worker, self.probe_worker)]
+        self.threads = [start(w, self) for w in (self.case_worker, self.ledger_worker)]
         self.render_requested.connect(self.case_worker.render)
         self.case_worker.rendered.connect(self._on_rendered)
         self.runs_requested.connect(self.ledger_worker.list_runs)
         self.ledger_worker.runs_listed.connect(self._on_runs_listed)
         self.ledger_worker.failed.connect(self._say_failed)
-        self.probe_requested.connect(self.probe_worker.run)
-        self.stop_requested.connect(self.probe_worker.stop)
-        self.probe_worker.progressed.connect(self._on_progress)
-        self.probe_worker.probe_finished.connect(self._on_probe_finished)
-        self.probe_worker.failed.connect(self._on_probe_failed)
+        self.probe_job = Job(tasks.probe, self)
+        self.stop_button.clicked.connect(self.probe_job.stop)
+        self.probe_job.progressed.connect(self._on_progress)
+        self.probe_job.finished.connect(self._on_probe_finished)
+        self.probe_job.failed.connect(self._on_probe_failed)
 
     def shutdown(self) -> None:
         """End a running probe and the threads; the window calls this before it closes."""
-        self.probe_worker.shutdown()
+        self.probe_job.shutdown()
         stop(self.threads)
 
     # ---- choosing a probe ----------------------------------------------------------------------
@@ -258,7 +256,7 @@ class ProbePanel(QWidget):
             self.run_choice.addItem(label, folder)
         if chosen is not None and (i := self.run_choice.findData(chosen)) >= 0:
             self.run_choice.setCurrentIndex(i)
-        self.run_button.setEnabled(self.run_choice.count() > 0 and not self.probe_worker.busy())
+        self.run_button.setEnabled(self.run_choice.count() > 0 and not self.probe_job.running)
 
     def chosen_probe(self) -> Path | None:
         folder = self.run_choice.currentData()
@@ -438,23 +436,25 @@ class ProbePanel(QWidget):
         self.progress.show()
         self.status.setStyleSheet("")
         self.status.setText(f"probing {self.run_choice.currentText()} ({self.mode.currentText()})…")
-        self.probe_requested.emit(folder, self.mode.currentText() == "constrained", str(self.workspace))
+        self.probe_job.start(folder, self.mode.currentText() == "constrained", str(self.workspace))
 
-    def _on_progress(self, stage: str, done: int, total: int) -> None:
+    def _on_progress(self, progress) -> None:
+        stage, done, total = progress.data["stage"], progress.done, progress.total
         # decoding is most of the time; scoring fills the last fifth of the bar
         share = done / max(1, total)
         self.progress.setValue(round(100 * (0.8 * share if stage == "decode" else 0.8 + 0.2 * share)))
         self.progress.setFormat(f"{stage} {done}/{total}")
 
-    def _on_probe_finished(self, path: str, recorded: str) -> None:
+    def _on_probe_finished(self, result) -> None:
+        path, recorded = result.value["path"], result.value["recorded"]
         self._probe_ended()
         if self.open_probe(Path(path)):
             self.status.setText(f"{path}" + (f" ({recorded})" if recorded else ""))
         self.refresh_runs()
 
-    def _on_probe_failed(self, message: str) -> None:
+    def _on_probe_failed(self, error) -> None:
         self._probe_ended()
-        self._say_failed(message)
+        self._say_failed(error.message)
 
     def _probe_ended(self) -> None:
         self.progress.hide()

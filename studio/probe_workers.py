@@ -1,11 +1,11 @@
 """The workers behind the probe gallery and the runs panel: QObjects moved to QThreads (with
 studio.workers.start), asked by queued signals, answering by signals, so the GUI thread never
-waits on the ledger, the compiler, a probe or a report.
+waits on the ledger or the compiler.
 
-Probing and writing a report are CPU-bound for seconds to minutes: they run in child processes
-(studio/probe_jobs.py, through studio.workers.ChildRun) like training does. Ledger reads and
-writes and one case's pictures are short and run on the worker's thread; the ledger is opened on
-that thread for each request, since an sqlite3 connection belongs to the thread that made it.
+Ledger reads and writes and one case's pictures are short and run on the worker's thread; the
+ledger is opened on that thread for each request, since an sqlite3 connection belongs to the
+thread that made it. Probing and writing a report are CPU-bound for seconds to minutes: the
+panels run them through the job runner (studio/jobs.py), like training.
 """
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ from engine.paths import Workspace
 from engine.probe.metrics import compiled, read_output
 from engine.probe.result import ProbeCase
 from engine.runs.ledger import Ledger
-from studio import probe_jobs
-from studio.workers import ChildRun, ChildWorker
 
 
 @dataclass(frozen=True)
@@ -116,51 +114,3 @@ class LedgerWorker(QObject):
             self.failed.emit(str(e))
             return
         self.decided.emit(decision)
-
-
-class ProbeRunWorker(ChildWorker):
-    """`run_probe` on a run folder in a child process, its progress relayed as signals."""
-
-    progressed = Signal(str, int, int)      # stage (decode | score), done, total
-    probe_finished = Signal(str, str)       # probe.json's path, what the ledger made of it
-    failed = Signal(str)
-
-    @Slot(str, bool, str)
-    def run(self, run_dir: str, constrained: bool, workspace: str) -> None:
-        if self.busy():
-            self.failed.emit("a probe is running already")
-            return
-        self.handle = ChildRun(probe_jobs.probe, (run_dir, constrained, workspace), self._on_event)
-
-    def _on_event(self, event: dict) -> None:   # on the relay thread; emitting is thread-safe
-        kind = event["event"]
-        if kind == "progress":
-            self.progressed.emit(event["stage"], event["done"], event["total"])
-        elif kind == "finished":
-            self.probe_finished.emit(event["path"], event["recorded"])
-        else:
-            self.failed.emit(event["message"])
-
-    @Slot()
-    def stop(self) -> None:
-        super().stop()
-
-
-class ReportWorker(ChildWorker):
-    """`report_run` in a child process: it compiles and rasterizes the failure gallery."""
-
-    report_written = Signal(str)   # the HTML file's absolute path
-    failed = Signal(str)
-
-    @Slot(str, str)
-    def export(self, run: str, workspace: str) -> None:
-        if self.busy():
-            self.failed.emit("a report is being written already")
-            return
-        self.handle = ChildRun(probe_jobs.report, (run, workspace), self._on_event)
-
-    def _on_event(self, event: dict) -> None:
-        if event["event"] == "finished":
-            self.report_written.emit(event["path"])
-        else:
-            self.failed.emit(event["message"])

@@ -19,8 +19,10 @@ from engine.paths import Workspace
 from engine.probe.result import PARITY
 from engine.runs.promotion import EPSILON, GATED, Comparison, Delta
 from engine.runs.schema import ACTIONS
+from studio import tasks
+from studio.jobs import Job
 from studio.probe_panel import compact, metric_label
-from studio.probe_workers import LedgerWorker, ReportWorker
+from studio.probe_workers import LedgerWorker
 from studio.workers import start, stop
 
 BETTER, WORSE, GATED_REGRESSION = "#2f855a", "#c53030", "#fbd5d5"
@@ -61,7 +63,6 @@ class RunsPanel(QWidget):
     runs_requested = Signal(str)                     # workspace
     compare_requested = Signal(str, str, str)        # workspace, A, B
     decision_requested = Signal(str, str, str, str)  # workspace, run, action, why
-    report_requested = Signal(str, str)              # run, workspace
     workspace_changed = Signal(str)
     runs_shown = Signal()                            # the table holds the ledger's answer
     report_opened = Signal(str)                      # the report's path, asked of the browser
@@ -150,8 +151,7 @@ class RunsPanel(QWidget):
     # ---- workers -------------------------------------------------------------------------------
     def _start_workers(self) -> None:
         self.ledger_worker = LedgerWorker()
-        self.report_worker = ReportWorker()
-        self.threads = [start(w, self) for w in (self.ledger_worker, self.report_worker)]
+        self.threads = [start(self.ledger_worker, self)]
         self.runs_requested.connect(self.ledger_worker.list_runs)
         self.compare_requested.connect(self.ledger_worker.compare)
         self.decision_requested.connect(self.ledger_worker.decide)
@@ -159,13 +159,13 @@ class RunsPanel(QWidget):
         self.ledger_worker.compared.connect(self._on_compared)
         self.ledger_worker.decided.connect(self._on_decided)
         self.ledger_worker.failed.connect(self._on_failed)
-        self.report_requested.connect(self.report_worker.export)
-        self.report_worker.report_written.connect(self._on_report_written)
-        self.report_worker.failed.connect(self._on_failed)
+        self.report_job = Job(tasks.report, self)
+        self.report_job.finished.connect(self._on_report_written)
+        self.report_job.failed.connect(self._on_report_failed)
 
     def shutdown(self) -> None:
         """End a report being written and the threads; the window calls this before it closes."""
-        self.report_worker.shutdown()
+        self.report_job.shutdown()
         stop(self.threads)
 
     # ---- the runs ------------------------------------------------------------------------------
@@ -301,14 +301,18 @@ class RunsPanel(QWidget):
         if len(chosen) == 1:
             self.report_button.setEnabled(False)
             self._say(f"writing the report of {chosen[0]}…", ok=True)
-            self.report_requested.emit(chosen[0], str(self.workspace))
+            self.report_job.start(chosen[0], str(self.workspace))
 
-    def _on_report_written(self, path: str) -> None:
+    def _on_report_written(self, result) -> None:
+        path = result.value
         self._say(f"report written: {path}", ok=True)
         self._on_selection_changed()
         QDesktopServices.openUrl(QUrl.fromLocalFile(path))
         self.report_opened.emit(path)
         self.refresh()   # the ledger notes the run's report
+
+    def _on_report_failed(self, error) -> None:
+        self._on_failed(error.message)
 
     def _on_failed(self, message: str) -> None:
         self._say(message)

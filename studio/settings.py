@@ -1,5 +1,5 @@
 """Where the studio keeps what outlives a session: QSettings (window geometry, dock layout, recent
-workspaces and files, preferences) and the crash-recovery folder.
+workspaces and files, the spec in use, preferences) and the crash-recovery folder.
 
 CK_STUDIO_CONFIG=DIR keeps both in DIR (an INI file and DIR/recovery): the tests use it so that
 nothing touches a person's own settings. Otherwise QSettings uses the platform's place and
@@ -12,7 +12,10 @@ from pathlib import Path
 
 from qtpy.QtCore import QSettings, QStandardPaths
 
+from engine.paths import ROOT
+
 RECENT_LIMIT = 8
+SPECS = ROOT / "specs"   # where the studio looks for a spec until one is chosen
 
 
 def config_dir() -> Path | None:
@@ -48,3 +51,12 @@ def push_recent(settings: QSettings, key: str, item: str) -> list[str]:
     items = [item] + [i for i in recent(settings, key) if i != item]
     settings.setValue(key, items[:RECENT_LIMIT])
     return items[:RECENT_LIMIT]
+
+
+def spec_in_use(settings: QSettings) -> Path | None:
+    """The spec last chosen in the studio (the training panel), while it exists; else the first
+    spec of the specs folder; None when there is none."""
+    chosen = settings.value("spec")
+    if chosen and Path(chosen).is_file():
+        return Path(chosen)
+    return next(iter(sorted(SPECS.glob("*.toml"))), None)

@@ -1,8 +1,9 @@
-"""Training: a spec, its preflight checklist, start / stop / resume, and live plots of loss, grad
-norm, learning rate and tokens/s with stage boundaries, smoothing, earlier runs overlaid, and the
-run's checkpoints. Events arrive by signal into buffers; each plot redraws at 10 Hz, one plot per
-tick of a 40 Hz timer, so one tick's painting stays a quarter of the whole (pyqtgraph's axes cost
-most of it: about 25 ms for all four under PySide6 here)."""
+"""Training: the spec in use (chosen here; the studio remembers it), its preflight checklist,
+start / stop / resume, and live plots of loss, grad norm, learning rate and tokens/s with stage
+boundaries, smoothing, earlier runs overlaid, and the run's checkpoints. Training and preflight
+are the panel's own jobs (studio/jobs.py); their events arrive by signal into buffers; each plot
+redraws at 10 Hz, one plot per tick of a 40 Hz timer, so one tick's painting stays a quarter of the
+whole (pyqtgraph's axes cost most of it: about 25 ms for all four under PySide6 here)."""
 from __future__ import annotations
 
 import json
@@ -10,9 +11,13 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from qtpy.QtCore import Qt, QTimer, Signal
-from qtpy.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                            QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+from qtpy.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                            QListWidgetItem, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
+from studio import tasks
+from studio.jobs import Job
+
+from engine.paths import Workspace
 from engine.rundir import run_dirs
 
 SERIES = (("loss", "loss"), ("grad_norm", "grad norm"), ("lr", "learning rate"), ("tokens_per_s", "tokens/s"))
@@ -40,11 +45,9 @@ def read_metrics(path: Path) -> list[dict]:
 
 
 class TrainingPanel(QWidget):
-    start_requested = Signal(str, str, bool, int, bool)
-    stop_requested = Signal()
-    preflight_requested = Signal(str)
+    spec_chosen = Signal(str)   # the spec now in use: typed, picked, or trained or checked with
 
-    def __init__(self, spec: Path, runs: Path, parent=None):
+    def __init__(self, spec: Path | None, runs: Path, parent=None):
         super().__init__(parent)
         self.runs = runs
         self.steps: list[dict] = []
@@ -52,8 +55,10 @@ class TrainingPanel(QWidget):
         self.dirty: set[str] = set()           # series whose plot waits for a redraw
         self.turn = 0                          # the series the next tick looks at first
         self.overlay_cache: dict[tuple[str, int], list[dict]] = {}
-        self.spec = QLineEdit(str(spec))
-        self.run_name = QLineEdit(spec.stem)
+        self.spec = QLineEdit(str(spec or ""))
+        self.spec_button = QPushButton("…")
+        self.spec_button.setToolTip("choose the spec")
+        self.run_name = QLineEdit(spec.stem if spec else "")
         self.max_steps = QSpinBox(maximum=1_000_000)
         self.max_steps.setSpecialValueText("all")
         self.skip_preflight = QCheckBox("skip preflight")
@@ -62,8 +67,9 @@ class TrainingPanel(QWidget):
         self.stop_button.setEnabled(False)
         self.status = QLabel("idle")
         top = QHBoxLayout()
-        for w in (QLabel("spec"), self.spec, QLabel("run"), self.run_name, QLabel("max steps"), self.max_steps,
-                  self.skip_preflight, self.preflight_button, self.start_button, self.resume_button, self.stop_button):
+        for w in (QLabel("spec"), self.spec, self.spec_button, QLabel("run"), self.run_name, QLabel("max steps"),
+                  self.max_steps, self.skip_preflight, self.preflight_button, self.start_button, self.resume_button,
+                  self.stop_button):
             top.addWidget(w)
 
         self.checklist = QListWidget()
@@ -114,7 +120,16 @@ class TrainingPanel(QWidget):
         self.preflight_button.clicked.connect(self._on_preflight_clicked)
         self.start_button.clicked.connect(lambda: self._start(resume=False))
         self.resume_button.clicked.connect(lambda: self._start(resume=True))
-        self.stop_button.clicked.connect(self.stop_requested.emit)
+        self.spec_button.clicked.connect(self._choose_spec)
+        self.spec.editingFinished.connect(self._on_spec_edited)
+        self.train_job = Job(tasks.train, self)
+        self.stop_button.clicked.connect(self.train_job.stop)
+        self.train_job.progressed.connect(self._on_progress)
+        self.train_job.finished.connect(self._on_finished)
+        self.train_job.failed.connect(self._on_failed)
+        self.preflight_job = Job(tasks.preflight, self)
+        self.preflight_job.progressed.connect(self._on_gate)
+        self.preflight_job.failed.connect(self._on_failed)
         self.timer = QTimer(self, interval=TICK_MS)
         self.timer.timeout.connect(self._redraw)
         self.timer.start()
@@ -123,6 +138,23 @@ class TrainingPanel(QWidget):
     @property
     def run_dir(self) -> Path:
         return self.runs / self.run_name.text()
+
+    def shutdown(self) -> None:
+        """End a run (it checkpoints first) and the preflight; the window calls this before it closes."""
+        for job in (self.train_job, self.preflight_job):
+            job.shutdown()
+
+    def _choose_spec(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Spec to train", str(Path(self.spec.text()).parent),
+                                              "spec (*.toml)")
+        if name:
+            self.spec.setText(name)
+            self.run_name.setText(Path(name).stem)
+            self._on_spec_edited()
+
+    def _on_spec_edited(self) -> None:
+        if self.spec.text():
+            self.spec_chosen.emit(self.spec.text())
 
     def refresh_runs(self) -> None:
         self.overlays.clear()
@@ -145,16 +177,20 @@ class TrainingPanel(QWidget):
         self.start_button.setEnabled(False)
         self.resume_button.setEnabled(False)
         self.stop_button.setEnabled(True)
-        self.start_requested.emit(self.spec.text(), str(self.run_dir), resume, self.max_steps.value(),
-                                  self.skip_preflight.isChecked())
+        self._on_spec_edited()
+        self.train_job.start(self.spec.text(), str(self.run_dir), resume, self.max_steps.value(),
+                             self.skip_preflight.isChecked())
 
     def _on_preflight_clicked(self) -> None:
         self.checklist.clear()
         self.checklist.addItem("running the six gates…")
-        self.preflight_requested.emit(self.spec.text())
+        self._on_spec_edited()
+        spec = self.spec.text()
+        self.preflight_job.start(spec, str(Workspace().preflight(spec).folder))
 
-    # ---- slots for the workers' signals ---------------------------------------------------------
-    def on_gate(self, gate: dict) -> None:
+    # ---- slots for the jobs' signals --------------------------------------------------------------
+    def _on_gate(self, progress) -> None:
+        gate = progress.data["gate"]
         if self.checklist.count() == 1 and self.checklist.item(0).text().startswith("running"):
             self.checklist.clear()
         mark = {"pass": "\u2713", "fail": "\u2717"}.get(gate["status"], "\u2022")
@@ -163,8 +199,9 @@ class TrainingPanel(QWidget):
         item.setForeground(Qt.GlobalColor.darkGreen if gate["passed"] else Qt.GlobalColor.red)
         self.checklist.addItem(item)
 
-    def on_event(self, event: dict) -> None:
-        kind = event.get("event")
+    def _on_progress(self, progress) -> None:
+        event = progress.data   # the trainer's record, as in metrics.jsonl
+        kind = event["event"]
         if kind == "step":
             self.steps.append(event)
             if not self.stages or self.stages[-1][1] != event.get("stage"):
@@ -172,17 +209,18 @@ class TrainingPanel(QWidget):
             self._mark_dirty()
         elif kind == "checkpoint":
             self.checkpoints.addItem(f"step {event['step']}: {Path(event['path']).name}")
-        elif kind in ("finished", "stopped", "error"):
-            self.status.setText(f"{kind} at step {event.get('step')}" +
-                                (f": {event.get('message') or event.get('reason')}" if kind != "finished" else ""))
-            self._idle()
-            self.refresh_runs()
         elif kind == "start":
             self.status.setText(f"training: {event.get('total_steps')} steps")
 
-    def on_failed(self, message: str) -> None:
-        self.status.setText(message)
+    def _on_finished(self, result) -> None:
+        self.status.setText(result.summary)
         self._idle()
+        self.refresh_runs()
+
+    def _on_failed(self, error) -> None:
+        self.status.setText(error.message)
+        self._idle()
+        self.refresh_runs()
 
     def _idle(self) -> None:
         self.start_button.setEnabled(True)

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from event_checks import assert_progress_then_one_outcome
 
 from engine.ck import checkpoint, optim
 from engine.ck import kernels as K
@@ -243,7 +244,13 @@ SETTINGS = R.Settings(seq=8)
 
 
 def run_tiny(dtypes=("float32",)):
-    return R.run_regimen(SIZES["tiny"].with_vocab(SETTINGS.vocab), "tiny", SETTINGS, dtypes)
+    """The regimen on the tiny model, its events checked against the protocol; the result."""
+    events = list(R.run_regimen(SIZES["tiny"].with_vocab(SETTINGS.vocab), "tiny", SETTINGS, dtypes))
+    assert_progress_then_one_outcome(events, "parity")
+    result = events[-1].value
+    assert [e.data["stage"] for e in events[:-1]] == result["stages"] and events[-1].summary.endswith(
+        "PASSED" if result["passed"] else "FAILED")
+    return result
 
 
 def test_regimen_passes_and_writes_what_the_preflight_gate_reads(tmp_path):

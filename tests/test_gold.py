@@ -10,6 +10,7 @@ from engine.cli import main
 from engine.compiler import compile_scene
 from engine.compiler import layouts
 from engine.dsl import load
+from engine.events import finish
 from engine.fileio import InputError
 from engine.gold.gate import run_gate
 from engine.gold.pack import default_pack, load_entry, load_pack
@@ -21,7 +22,7 @@ LIBRARY = ROOT.parent / "shared" / "assets"
 
 def test_a_perfect_round_trip_scores_near_one(tmp_path):
     own_entry(tmp_path)
-    report = run_gate(load_pack(tmp_path), LIBRARY, tmp_path / "out")
+    report = finish(run_gate(load_pack(tmp_path), LIBRARY, tmp_path / "out")).value
     [entry] = report.entries
     assert entry.status == "pass" and entry.ssim_64 > 0.99 and entry.score > 0.95
     assert entry.role_coverage == 1.0 and entry.element_kinds == 1.0 and entry.palette == 1.0
@@ -42,21 +43,21 @@ def test_the_gate_catches_a_compiler_regression(tmp_path, monkeypatch):
         return layout
 
     monkeypatch.setitem(layouts.LAYOUTS, "poster_stack", regressed)
-    report = run_gate(load_pack(tmp_path), LIBRARY, None)
+    report = finish(run_gate(load_pack(tmp_path), LIBRARY, None)).value
     assert report.entries[0].status == "fail" and not report.passed
     assert report.entries[0].score < 0.9
 
 
 def test_a_floor_raises_every_threshold(tmp_path):
     own_entry(tmp_path, threshold=0.1)
-    assert run_gate(load_pack(tmp_path), LIBRARY, None, floor=0.99).entries[0].threshold == 0.99
+    assert finish(run_gate(load_pack(tmp_path), LIBRARY, None, floor=0.99)).value.entries[0].threshold == 0.99
 
 
 def test_library_entries_are_skipped_without_the_library(tmp_path):
     folder = own_entry(tmp_path)
     (folder / "meta.toml").write_text('family = "poster_stack"\nsplit = "dev"\n'
                                       'reference = "asset:memory-reality-infographic.svg"\nthreshold = 0.5\n')
-    report = run_gate(load_pack(tmp_path), tmp_path / "no-library", None)
+    report = finish(run_gate(load_pack(tmp_path), tmp_path / "no-library", None)).value
     assert report.entries[0].status == "skipped" and "memory-reality-infographic.svg" in report.entries[0].reason
     assert not report.passed  # nothing scored proves nothing
 
@@ -115,7 +116,7 @@ def test_the_bundled_pack_passes_its_gate(tmp_path):
     assert {e.family for e in entries} >= set(layouts.LAYOUTS)
     own = [e for e in entries if not e.from_library]
     assert len(own) >= 4  # a clone without the library still has a working pack
-    report = run_gate(entries, LIBRARY, tmp_path)
+    report = finish(run_gate(entries, LIBRARY, tmp_path)).value
     failing = [(e.name, e.status, round(e.score, 3), e.threshold, e.reason) for e in report.entries
                if e.status in ("fail", "error")]
     assert not failing

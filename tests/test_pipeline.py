@@ -11,11 +11,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from event_checks import assert_progress_then_one_outcome
 from runs_fixtures import GOLD, probe_json, write_probe
 
 from engine import pipeline
 from engine.cli import main
 from engine.data.rows import Row
+from engine.events import Progress, Result, finish
 from engine.probe.result import probe_path
 from engine.runs import canary
 from engine.runs.ledger import Ledger
@@ -89,14 +91,15 @@ class StubProbe:
     def __init__(self):
         self.calls = []
 
-    def __call__(self, run_dir, checkpoint=None, constrained=False, progress=None):
+    def __call__(self, run_dir, checkpoint=None, constrained=False):
         self.calls.append((Path(run_dir), checkpoint, constrained))
         assert (Path(run_dir) / "checkpoints").is_dir()           # training ran before the probe
         for stage in ("decode", "score"):
             for done in range(1, 5):
-                progress(stage, done, 4)
+                yield Progress("probe", done, 4, stage, {"stage": stage})
         write_probe(Path(run_dir), probe_json(constrained, failing={} if constrained else
                                               {"own_tree_triage-dev": "tone"}, run=str(run_dir)))
+        yield Result("probe", "probed", None)
 
 
 def test_ck_run_preflight_canary_train_stop_resume_probe_report(tiny, tmp_path, monkeypatch, capsys):
@@ -162,7 +165,11 @@ def test_the_canary_takes_twelve_clean_rows_across_families_and_splits():
     assert len(picked) == 12 and all(r.bucket != "repair" for r in picked)
     assert [r.split for r in picked[:6]] == ["train"] * 3 + ["hidden"] * 3
     assert {r.layout for r in picked} == {"poster_stack", "table_matrix", "pipeline_lane"}
-    assert canary.run_canary(_rows(), default_tokenizer(), 768, GOLD).passed
+    events = list(canary.run_canary(_rows(), default_tokenizer(), 768, GOLD))
+    assert_progress_then_one_outcome(events, "canary")
+    assert [(e.done, e.total, e.data["case"]["id"]) for e in events[:-1]] == [
+        (n, 12, r.id) for n, r in enumerate(picked, 1)]
+    assert events[-1].value.passed and events[-1].summary == "canary: 12/12 cases parse, compile and render"
 
 
 @pytest.mark.parametrize("change, problem", [
@@ -173,10 +180,10 @@ def test_the_canary_names_what_would_break_a_probe(change, problem):
     rows = _rows()
     broken = [Row(r.id, r.prompt, change(r) if r.id == "poster_stack-train-0" else r.target, r.split, r.bucket,
                   r.layout, r.provenance) for r in rows]
-    result = canary.run_canary(broken, default_tokenizer(), 768, GOLD)
+    result = finish(canary.run_canary(broken, default_tokenizer(), 768, GOLD)).value
     assert not result.passed
     bad = [c for c in result.cases if c["problems"]]
     assert [c["id"] for c in bad] == ["poster_stack-train-0"]
     assert __import__("re").search(problem, " ".join(bad[0]["problems"]))
-    assert canary.run_canary(rows, default_tokenizer(), 300, GOLD).cases[0]["problems"][0].startswith(
+    assert finish(canary.run_canary(rows, default_tokenizer(), 300, GOLD)).value.cases[0]["problems"][0].startswith(
         "prompt + target + eos are")

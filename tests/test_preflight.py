@@ -5,8 +5,10 @@ import json
 from pathlib import Path
 
 import pytest
+from event_checks import assert_progress_then_one_outcome
 
 from engine.cli import main
+from engine.events import Error
 from engine.fileio import InputError
 from engine.preflight import parity_regimen, require, run_preflight
 
@@ -44,7 +46,10 @@ def test_require_blocks_a_run_and_says_why(tmp_path):
 def test_spec01_preflight_runs_every_gate(tmp_path, capsys):
     """spec01 passes every gate it can today; with a passing regimen file it is ready to train."""
     parity = tmp_path / "training_parity_regimen_latest.json"
-    result = run_preflight(SPEC, tmp_path / "pf", parity=parity)
+    events = list(run_preflight(SPEC, tmp_path / "pf", parity=parity))
+    assert_progress_then_one_outcome(events, "preflight")
+    result = events[-1].value
+    assert [e.data["gate"] for e in events[:-1]] == [g.to_dict() for g in result.gates]
     names = [g.name for g in result.gates]
     assert names == ["compiler parity", "token budget", "tokenizer coverage", "parity regimen",
                      "dataset QC", "failure-frontier forecast"]
@@ -59,3 +64,9 @@ def test_spec01_preflight_runs_every_gate(tmp_path, capsys):
     assert main(["preflight", str(SPEC), "--data", str(tmp_path / "pf" / "data"), "--parity", str(parity),
                  "-o", str(tmp_path / "pf2")]) == 0
     assert "ready to train" in capsys.readouterr().out
+
+
+def test_a_spec_that_cannot_be_read_ends_the_preflight_as_an_error(tmp_path):
+    events = list(run_preflight(tmp_path / "missing.toml", tmp_path / "pf"))
+    assert_progress_then_one_outcome(events, "preflight", Error)
+    assert "missing.toml" in events[-1].message and not (tmp_path / "pf" / "preflight.json").exists()

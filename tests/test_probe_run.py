@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from event_checks import assert_progress_then_one_outcome
 
 from engine.cli import build_parser
 from engine.data.rows import Row
@@ -14,6 +15,7 @@ from engine.dsl import format_text
 from engine.fileio import InputError
 from engine.probe.probe_list import build_list, save_list
 from engine.probe.result import METRICS, load_probe, probe_path
+from engine.probe.runner import run_probe
 from engine.tokenizer import default_tokenizer
 from engine.train import Stage, TrainConfig, Trainer
 
@@ -89,6 +91,16 @@ def test_ck_probe_writes_the_result_and_its_gallery(tiny_run, constrained, capsy
     if constrained:   # renderable by construction, except what the budget cut off
         raw = result.scoreboard.raw.overall
         assert raw["renderable_rate"] == pytest.approx(1.0 - raw["budget_truncation_rate"])
+
+
+def test_run_probe_yields_decode_then_score_progress_then_its_result(tiny_run, tmp_path):
+    run, probes = tiny_run
+    events = list(run_probe(run, probes=probes, budget=20, batch_size=4, out=tmp_path / "probe.json"))
+    assert_progress_then_one_outcome(events, "probe")
+    assert [(e.data["stage"], e.done, e.total) for e in events[:-1]] == [
+        ("decode", 4, 6), ("decode", 6, 6), *(("score", n, 6) for n in range(1, 7))]
+    result = events[-1].value
+    assert result.decode_budget == 20 and load_probe(tmp_path / "probe.json").cases == result.cases
 
 
 def test_ck_probe_refuses_an_edited_list_and_a_run_without_checkpoints(tiny_run, tmp_path):

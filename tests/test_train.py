@@ -33,6 +33,7 @@ from engine.train.data import (
 )
 from engine.train.distributed import process_group
 from engine.train.optim import lr_at
+from engine.train.trainer import logged
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC01 = ROOT / "specs" / "spec01.toml"
@@ -57,7 +58,7 @@ def _cfg(**changes) -> TrainConfig:
 
 
 def _steps(trainer: Trainer, stop=None) -> list[dict]:
-    return [e for e in trainer.run(stop) if e["event"] == "step"]
+    return [logged(e) for e in trainer.run(stop) if logged(e)["event"] == "step"]
 
 
 # ---- the [train] table ----------------------------------------------------------------------------
@@ -176,20 +177,21 @@ def test_resume_is_bit_identical_to_a_straight_run(tmp_path):
 def test_stop_lands_within_one_step_and_leaves_a_resumable_checkpoint(tmp_path):
     tok = default_tokenizer()
     trainer = Trainer(_cfg(checkpoint_every=100), _rows(), tok, tmp_path)
-    seen: list[dict] = []
+    seen: list = []
     handle = start_in_thread(trainer, seen.append)
     stopped_at = None
     while (event := handle.events.get(timeout=60)) is not None:
-        if event["event"] == "step" and stopped_at is None:
+        if logged(event)["event"] == "step" and stopped_at is None:
             handle.stop()
-            stopped_at = event["step"]
+            stopped_at = logged(event)["step"]
     assert handle.join(10) and handle.error is None
-    assert seen[-1]["event"] == "stopped" and seen[-1]["reason"] == "requested"
-    assert stopped_at <= seen[-1]["step"] <= stopped_at + 1
+    last = logged(seen[-1])
+    assert last["event"] == "stopped" and last["reason"] == "requested"
+    assert stopped_at <= last["step"] <= stopped_at + 1
     sidecar = latest_checkpoint(tmp_path / "checkpoints")
-    assert sidecar is not None and json.loads(sidecar.read_text())["step"] == seen[-1]["step"]
+    assert sidecar is not None and json.loads(sidecar.read_text())["step"] == last["step"]
     resumed = Trainer(_cfg(checkpoint_every=100), _rows(), tok, tmp_path, resume=True)
-    assert [e["step"] for e in _steps(resumed)] == list(range(seen[-1]["step"] + 1, 9))
+    assert [e["step"] for e in _steps(resumed)] == list(range(last["step"] + 1, 9))
 
 
 def test_checkpoints_refuse_other_tensors_and_another_tokenizer(tmp_path):
@@ -313,4 +315,4 @@ def test_stop_event_from_another_thread_is_seen_before_the_next_step(tmp_path):
     stop = threading.Event()
     stop.set()
     events = list(Trainer(_cfg(), _rows(), default_tokenizer(), tmp_path).run(stop))
-    assert [e["event"] for e in events] == ["start", "checkpoint", "stopped"] and events[-1]["step"] == 0
+    assert [logged(e)["event"] for e in events] == ["start", "checkpoint", "stopped"] and events[-1].value["step"] == 0

@@ -78,6 +78,7 @@ def main() -> int:
     ok = wait_until(app, lambda: window.preview.renderer.isValid() and "parity" in window.gold.score.text()
                     and window.budget.meter.output > 0)
     window.budget.show_chips.setChecked(True)
+    from engine.events import Progress, Result
     from engine.paths import Workspace
     from engine.rundir import run_dirs
     from studio.training_panel import read_metrics
@@ -85,8 +86,13 @@ def main() -> int:
     runs = sorted((run.metrics for run in run_dirs(Workspace().runs) if run.metrics.is_file()),
                   key=lambda p: p.stat().st_mtime)
     if runs:  # replay the newest run's events, as they arrived while it trained
-        for event in read_metrics(runs[-1]):
-            window.training.on_event(event)
+        job = window.training.train_job
+        for record in read_metrics(runs[-1]):
+            kind = record["event"]
+            if kind in ("stopped", "finished"):
+                job.finished.emit(Result("train", f"{kind} at step {record['step']}", record))
+            else:
+                job.progressed.emit(Progress("train", record["step"], None, kind, record))
     show_probe_and_runs(app, window)
     window.gold.gate_button.click()  # the whole pack, each entry's score
     window.parity_dock.raise_()      # first seen: the sizes are listed

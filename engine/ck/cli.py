@@ -25,6 +25,7 @@ def _vocab(text: str) -> int:
 
 def cmd_parity(args) -> int:
     from engine.ck.regimen import DTYPES, Settings, run_regimen, table, write_result
+    from engine.events import finish
     from engine.model import SIZES
 
     if args.config not in SIZES:
@@ -39,9 +40,13 @@ def cmd_parity(args) -> int:
         raise InputError(f"need 1 <= --seq <= ctx ({cfg.ctx}) and --batch >= 8")
     settings = Settings(vocab=vocab, batch=args.batch, seq=seq, seed=args.seed, device=args.device)
     dtypes = DTYPES if args.dtype == "both" else (args.dtype,)
-    on_stage = lambda st: print(f"{st.name:<3} {st.dtype:<8} {'pass' if st.passed else 'FAIL'}  {st.title}",
-                                file=sys.stderr, flush=True)
-    result = run_regimen(cfg, args.config, settings, dtypes, on_stage)
+
+    def on_stage(progress) -> None:
+        st = progress.data["stage"]
+        print(f"{st['name']:<3} {st['dtype']:<8} {'pass' if st['passed'] else 'FAIL'}  {st['title']}",
+              file=sys.stderr, flush=True)
+
+    result = finish(run_regimen(cfg, args.config, settings, dtypes), on_stage).value
     json_path, text_path = write_result(result, args.output or Workspace().parity)
     sys.stdout.write(table(result))
     print(f"wrote {json_path} and {text_path}")

@@ -1,7 +1,11 @@
 """The training parity regimen: engine/ck (numpy) against engine.model.Transformer (torch).
 
     ck parity --config tiny [--dtype float32|float64|both] [-o DIR]
-    result = run_regimen(SIZES["tiny"].with_vocab(64), "tiny", Settings(), ("float32",))
+    result = finish(run_regimen(SIZES["tiny"].with_vocab(64), "tiny", Settings(), ("float32",))).value
+
+run_regimen yields a Progress per stage as it finishes (its Stage.to_dict() as data), then the
+whole result, the dict written to training_parity_regimen_latest.json, as its Result
+(engine/events.py).
 
 Stages, each run in float32 and in float64, both engines starting from the same weights and
 fed the same batches (seed: "Parity regimen"; issue 5):
@@ -31,6 +35,7 @@ import json
 import math
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,12 +44,14 @@ import torch
 import torch.nn.functional as F
 
 from engine.ck import checkpoint, model, optim
+from engine.events import Event, Progress, Result, producer
 from engine.fileio import write_atomic
 from engine.model.model import Transformer, rope_tables
 from engine.preflight import PARITY_FILE
 
 VERSION = 1
 DTYPES = ("float32", "float64")
+JOB = "parity"
 IGNORE = -100
 
 # Max |ck - torch| per kind of tensor. float32: issue 5's bounds for loss and parameters; logits
@@ -308,7 +315,8 @@ def stage_f1(cfg, params, s, batches, tol, clock, dtype) -> Stage:
 STAGES = (stage_a1, stage_a4, stage_b, stage_c, stage_e1, stage_f1)
 
 
-def run_regimen(cfg, name: str, s: Settings = Settings(), dtypes=DTYPES, on_stage=None) -> dict:
+@producer(JOB)
+def run_regimen(cfg, name: str, s: Settings = Settings(), dtypes=DTYPES) -> Iterator[Event]:
     """Every stage for every dtype; `cfg` must already have vocab_size == s.vocab."""
     assert cfg.vocab_size == s.vocab, "build cfg with .with_vocab(settings.vocab)"
     if not 1 <= s.seq <= cfg.ctx or s.batch < 8:
@@ -319,15 +327,18 @@ def run_regimen(cfg, name: str, s: Settings = Settings(), dtypes=DTYPES, on_stag
     for dtype in dtypes:
         params = initial_params(cfg, s.seed, dtype)
         for run in STAGES:
-            stages.append(run(cfg, params, s, batches, TOLERANCES[dtype], clock, dtype))
-            if on_stage:
-                on_stage(stages[-1])
+            st = run(cfg, params, s, batches, TOLERANCES[dtype], clock, dtype)
+            stages.append(st)
+            yield Progress(JOB, len(stages), len(dtypes) * len(STAGES),
+                           f"{st.name} {st.dtype}: {'pass' if st.passed else 'FAIL'}", {"stage": st.to_dict()})
     first = next((st.first_divergence for st in stages if st.first_divergence), None)
-    return {"version": VERSION, "config": name, "passed": all(st.passed for st in stages),
-            "dtypes": list(dtypes), "model": cfg.to_dict(), "settings": asdict(s),
-            "stages": [st.to_dict() for st in stages], "first_divergence": first,
-            "seconds": {"total": time.perf_counter() - start, **clock.seconds},
-            "versions": {"numpy": np.__version__, "torch": torch.__version__}}
+    passed = all(st.passed for st in stages)
+    yield Result(JOB, f"parity regimen, config {name}: {'PASSED' if passed else 'FAILED'}", {
+        "version": VERSION, "config": name, "passed": passed,
+        "dtypes": list(dtypes), "model": cfg.to_dict(), "settings": asdict(s),
+        "stages": [st.to_dict() for st in stages], "first_divergence": first,
+        "seconds": {"total": time.perf_counter() - start, **clock.seconds},
+        "versions": {"numpy": np.__version__, "torch": torch.__version__}})
 
 
 # ---- report ---------------------------------------------------------------------------------------

@@ -12,11 +12,15 @@ scene decides. `structure` (engine/gold/structure.py)
 averages text-role coverage, element kinds and palette closeness. `fidelity_64` is the product's
 outside judge (../shared/tools/fidelity.py: the same SSIM against the original, unnormalized
 reference), reported beside the score.
+
+`run_gate` yields a Progress per entry as it is scored, then the GateReport as its Result
+(engine/events.py).
 """
 from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,6 +32,7 @@ from engine.assets.sanitize import sanitize
 from engine.compiler import compile_scene
 from engine.diagnostics import DiagnosticError
 from engine.dsl import load
+from engine.events import Event, Progress, Result, producer
 from engine.fileio import InputError, read_json, read_text, write_atomic
 from engine.gold.pack import GoldEntry
 from engine.gold.raster import raster_rgb
@@ -36,6 +41,7 @@ from engine.gold.structure import compare
 from engine.rundir import GateDir
 
 WEIGHTS = {"ssim_64": 0.60, "ssim_full": 0.15, "structure": 0.25}
+JOB = "gold gate"
 
 
 @dataclass
@@ -172,12 +178,22 @@ def score_entry(entry: GoldEntry, assets: Path, out: Path | None, floor: float =
     return result
 
 
-def run_gate(entries: list[GoldEntry], assets: Path, out: Path | None, floor: float = 0.0) -> GateReport:
-    report = GateReport([score_entry(e, assets, out, floor) for e in entries], floor)
+@producer(JOB)
+def run_gate(entries: list[GoldEntry], assets: Path, out: Path | None, floor: float = 0.0) -> Iterator[Event]:
+    """Score every entry, each a Progress carrying its EntryResult as a dict; the GateReport is the
+    Result's value. With `out`, the gallery and gold_gate.json are written there."""
+    results = []
+    for entry in entries:
+        result = score_entry(entry, assets, out, floor)
+        results.append(result)
+        yield Progress(JOB, len(results), len(entries), f"{result.name}: {result.status}",
+                       {"entry": asdict(result)})
+    report = GateReport(results, floor)
     if out is not None:
         write_atomic(GateDir(out).verdict, report.to_json())
         write_atomic(GateDir(out).gallery, render_gallery(report))
-    return report
+    yield Result(JOB, f"gold_asset_parity_score {report.overall:.3f} over {len(report.scored)} scored entries; "
+                      f"{'PASS' if report.passed else 'FAIL'}", report)
 
 
 def render_gallery(report: GateReport) -> str:

@@ -17,7 +17,8 @@ from pathlib import Path
 HEADLINE = ("exact_rate", "renderable_rate", "materialized_exact_rate")
 
 
-def _progress(stage: str, done: int, total: int) -> None:
+def _progress(event) -> None:
+    stage, done, total = event.data["stage"], event.done, event.total
     end = "\n" if done == total or not sys.stderr.isatty() else ""
     if stage == "decode" or done == total:
         print(f"\r{stage:<7}{done:>5}/{total}", end=end, file=sys.stderr, flush=True)
@@ -49,13 +50,14 @@ def summary(result) -> str:
 
 
 def cmd_probe(args) -> int:
+    from engine.events import finish
     from engine.probe.result import probe_path
     from engine.probe.runner import run_probe
     from engine.rundir import ProbeDir
 
-    result = run_probe(args.run_dir, args.checkpoint, args.constrained, probes=args.probes, budget=args.budget,
-                       batch_size=args.batch, threads=args.threads or None, out=args.output,
-                       progress=_progress)
+    result = finish(run_probe(args.run_dir, args.checkpoint, args.constrained, probes=args.probes,
+                              budget=args.budget, batch_size=args.batch, threads=args.threads or None,
+                              out=args.output), _progress).value
     print(summary(result))
     out = Path(args.output) if args.output else probe_path(args.run_dir, args.constrained)
     print(f"\nwrote {out} (gallery of {len(result.failures('raw'))} raw failures in {ProbeDir(out.parent).gallery})")

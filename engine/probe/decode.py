@@ -2,6 +2,8 @@
 
     decoded = decode(model, tokenizer, prompts, budget=None, constrained=False)
     decoded[i].ids, decoded[i].stop            # stop: "scene_end" | "eos" | "budget"
+    for rows in decode_batches(model, tokenizer, prompts):   # [(prompt index, Decoded)] per batch
+        ...
 
 A row stops at `[/scene]` (kept in its ids), at end of sequence (not kept), or when its budget is
 spent: the context minus its prompt, or `budget` if smaller (seed: "Prompt-Surface And
@@ -22,7 +24,7 @@ Canonical scenes repeat their structure, so most passes keep several tokens (ben
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -144,12 +146,21 @@ def _gold_ids(tokenizer) -> tuple[tuple[int, ...], ...]:
     return tuple(tuple(tokenizer.encode(t)) for t in default_corpus()[1::2])
 
 
+def decode(model: Transformer, tokenizer, prompts: Sequence[Sequence[int]], **options) -> list[Decoded]:
+    """Greedy continuation of each prompt (token ids, bos included); `options` as decode_batches'."""
+    out: list[Decoded | None] = [None] * len(prompts)
+    for rows in decode_batches(model, tokenizer, prompts, **options):
+        for i, d in rows:
+            out[i] = d
+    return out  # type: ignore[return-value]
+
+
 @torch.inference_mode()
-def decode(model: Transformer, tokenizer, prompts: Sequence[Sequence[int]], *, budget: int | None = None,
-           constrained: bool = False, batch_size: int = 64, threads: int | None = 1, draft: int = DRAFT,
-           drafter: NGramDrafter | None = None,
-           progress: Callable[[int, int], None] | None = None) -> list[Decoded]:
-    """Greedy continuation of each prompt (token ids, bos included), in batches of similar length.
+def decode_batches(model: Transformer, tokenizer, prompts: Sequence[Sequence[int]], *, budget: int | None = None,
+                   constrained: bool = False, batch_size: int = 64, threads: int | None = 1, draft: int = DRAFT,
+                   drafter: NGramDrafter | None = None) -> Iterator[list[tuple[int, Decoded]]]:
+    """Greedy continuation of each prompt, in batches of similar length: each batch's
+    (prompt index, Decoded) pairs as it ends, so a caller can report progress between batches.
 
     draft: tokens proposed per row and pass (0: one token per pass); the result is the same.
     drafter: where drafts come from (default: an NGramDrafter that starts from the gold pack's
@@ -164,16 +175,11 @@ def decode(model: Transformer, tokenizer, prompts: Sequence[Sequence[int]], *, b
         for ids in _gold_ids(tokenizer):
             drafter.add(list(ids))
     order = sorted(range(len(prompts)), key=lambda i: (len(prompts[i]), i))
-    out: list[Decoded | None] = [None] * len(prompts)
     with torch_threads(threads):
         for at in range(0, len(order), batch_size):
             chunk = order[at:at + batch_size]
             batch = _Batch(model, tokenizer, [prompts[i] for i in chunk], budget, constrained, drafter)
-            for i, d in zip(chunk, batch.run()):
-                out[i] = d
-            if progress:
-                progress(min(at + batch_size, len(order)), len(prompts))
-    return out  # type: ignore[return-value]
+            yield list(zip(chunk, batch.run()))
 
 
 class _Batch:

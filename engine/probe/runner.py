@@ -1,25 +1,27 @@
 """`run_probe`: decode a run's checkpoint on its spec's frozen probe list, repair, score, write.
 
-    result = run_probe(run_dir)                                         # unconstrained
-    result = run_probe(run_dir, constrained=True, progress=print_progress)
+    result = finish(run_probe(run_dir)).value                           # unconstrained
+    result = finish(run_probe(run_dir, constrained=True), on_progress=print).value
     # -> RUN/probes/<unconstrained|constrained>/probe.json and gallery/ (engine/rundir.ProbeDir)
 
 Every case is scored twice, raw and repaired (seed: "Raw vs repaired reporting"), each with a
 failure class when it misses. The failure gallery holds, per failing case, the expected scene's SVG
 and the raw and repaired outputs' SVGs when they render (`gallery/ID.expected.svg`, ...), which the
-report and the studio show beside the DSL. `progress(stage, done, total)` is called as decoding
-("decode") and scoring ("score") advance.
+report and the studio show beside the DSL. run_probe yields a Progress as each batch is decoded
+and as each case is scored (its message and data["stage"]: "decode" or "score"), then the
+ProbeResult as its Result (engine/events.py).
 """
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
 
 from engine.dsl import load
+from engine.events import Event, Progress, Result, producer
 from engine.fileio import InputError, read_json, write_atomic
 from engine.probe.classify import classify
-from engine.probe.decode import decode
+from engine.probe.decode import decode_batches
 from engine.probe.metrics import board, compiled, read_output, result_of
 from engine.probe.probe_list import ProbeList, default_list_path, load_probe_list
 from engine.probe.repair import repair
@@ -33,7 +35,7 @@ from engine.probe.result import (
 from engine.probe.weights import load_trained
 from engine.rundir import ProbeDir, RunDir
 
-Progress = Callable[[str, int, int], None]
+JOB = "probe"
 
 
 def gold_parity(run_dir: Path) -> float | None:
@@ -51,10 +53,14 @@ def gold_parity(run_dir: Path) -> float | None:
     return None
 
 
+def _stage(stage: str, done: int, total: int) -> Progress:
+    return Progress(JOB, done, total, stage, {"stage": stage})
+
+
+@producer(JOB)
 def run_probe(run_dir: str | Path, checkpoint: str | Path | None = None, constrained: bool = False, *,
               probes: str | Path | ProbeList | None = None, budget: int | None = None, batch_size: int = 64,
-              threads: int | None = 1, out: str | Path | None = None,
-              progress: Progress | None = None) -> ProbeResult:
+              threads: int | None = 1, out: str | Path | None = None) -> Iterator[Event]:
     run_dir = Path(run_dir)
     trained = load_trained(run_dir, checkpoint)
     if isinstance(probes, ProbeList):
@@ -66,8 +72,14 @@ def run_probe(run_dir: str | Path, checkpoint: str | Path | None = None, constra
     tok = trained.tokenizer
     prompts = [[tok.bos_id, *tok.encode(item.prompt)] for item in plist.items]
     began = time.perf_counter()
-    decoded = decode(trained.model, tok, prompts, budget=budget, constrained=constrained, batch_size=batch_size,
-                     threads=threads, progress=(lambda done, total: progress("decode", done, total)) if progress else None)
+    decoded: list = [None] * len(prompts)
+    done = 0
+    for rows in decode_batches(trained.model, tok, prompts, budget=budget, constrained=constrained,
+                               batch_size=batch_size, threads=threads):
+        for i, d in rows:
+            decoded[i] = d
+        done += len(rows)
+        yield _stage("decode", done, len(prompts))
     seconds = time.perf_counter() - began
 
     out = Path(out) if out else probe_path(run_dir, constrained)
@@ -93,8 +105,7 @@ def run_probe(run_dir: str | Path, checkpoint: str | Path | None = None, constra
             gallery = _write_gallery(gallery_dir, item.id, expected_svg, readings, out.parent)
         cases.append(ProbeCase(item.id, item.split, item.layout, item.prompt, item.expected, content, raw,
                                fixed.text, results["raw"], results["repaired"], len(d.ids), d.budget, gallery))
-        if progress:
-            progress("score", n, len(plist.items))
+        yield _stage("score", n, len(plist.items))
 
     parity = gold_parity(run_dir)
     boards = {kind: board(((c.split, c.layout, getattr(c, f"{kind}_result")) for c in cases), parity)
@@ -105,7 +116,8 @@ def run_probe(run_dir: str | Path, checkpoint: str | Path | None = None, constra
         seconds=round(seconds, 3), scoreboard=Scoreboard(**boards), cases=tuple(cases),
         generated_tokens=sum(len(d.ids) for d in decoded))
     save_probe(result, out)
-    return result
+    yield Result(JOB, f"probe {plist.ref.name} v{plist.ref.version} on {run_dir} step {trained.step}: wrote {out}",
+                 result)
 
 
 def _svg(scene_text: str, content, memo: dict) -> str | None:

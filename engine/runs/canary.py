@@ -12,21 +12,26 @@ one train, one held out, the hidden split first) go through the exact path a pro
 
 A format, tokenizer, budget or compiler break shows here in a second instead of after the run.
 
-    result = run_canary(rows, tokenizer, ctx=768, gold_pack=spec.gold_pack)
+    result = finish(run_canary(rows, tokenizer, ctx=768, gold_pack=spec.gold_pack)).value
     result.passed, result.cases[0]["problems"]
+
+run_canary yields a Progress per case as it is checked, then the CanaryResult as its Result
+(engine/events.py).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 
+from engine.events import Event, Progress, Result, producer
 from engine.fileio import InputError, read_json
 from engine.tokenizer.fit import fits, row_tokens
 from engine.workspace import Entry
 
 SIZE = 12
+JOB = "canary"
 # Buckets whose prompt is a request and whose target is a whole clean scene (repair rows prompt
 # with a broken scene; they are not what a probe asks).
 CLEAN_BUCKETS = ("direct", "anchor_replay", "minimal_pair")
@@ -111,11 +116,13 @@ def gold_content(gold_pack: Path, name: str):
     return read_json(path)
 
 
-def run_canary(rows, tokenizer, ctx: int, gold_pack: str | Path,
-               progress: Callable[[dict], None] | None = None) -> CanaryResult:
+@producer(JOB)
+def run_canary(rows, tokenizer, ctx: int, gold_pack: str | Path) -> Iterator[Event]:
+    """Check the picked rows, each a Progress carrying its case; the CanaryResult is the Result's value."""
     cases = []
     contents: dict[str, object] = {}
-    for row in pick(rows):
+    picked = pick(rows)
+    for row in picked:
         name = row.provenance.get("gold", "")
         try:
             if name not in contents:
@@ -125,6 +132,6 @@ def run_canary(rows, tokenizer, ctx: int, gold_pack: str | Path,
             problems = [str(e)]
         case = {"id": row.id, "split": row.split, "layout": row.layout, "problems": problems}
         cases.append(case)
-        if progress:
-            progress(case)
-    return CanaryResult(cases)
+        yield Progress(JOB, len(cases), len(picked), f"{row.id}: {problems[0] if problems else 'ok'}", {"case": case})
+    result = CanaryResult(cases)
+    yield Result(JOB, result.summary(), result)

@@ -5,8 +5,8 @@
     handle.stop()                                   # lands within one step, leaves a checkpoint
     handle.join()
 
-Every event is put on `handle.events`, then None once the thread has ended. A failure ends the
-thread with an {"event": "error", "message": ...} event and sets `handle.error`.
+Every event (engine/events.py) is put on `handle.events`, then None once the thread has ended. A
+failure ends the thread with an Error event and sets `handle.error`.
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ import queue
 import threading
 from collections.abc import Callable
 
-from engine.train.trainer import Event, Trainer
+from engine.events import Event, error_of
+from engine.train.trainer import JOB, Trainer
 
 
 class TrainingHandle:
@@ -31,7 +32,7 @@ class TrainingHandle:
                 self.events.put(event)
         except Exception as e:  # noqa: BLE001 -- reported on the queue; a silent dead thread is worse
             self.error = e
-            self.events.put({"event": "error", "step": self.trainer.step, "message": f"{type(e).__name__}: {e}"})
+            self.events.put(error_of(JOB, e))
         finally:
             self.events.put(None)
 

@@ -20,7 +20,8 @@ import torch.distributed as dist
 BANNER = "!" * 78
 
 
-def _print_event(e: dict, every: int) -> None:
+def _print_progress(event, every: int) -> None:
+    e = event.data
     kind = e["event"]
     if kind == "start":
         stages = ", ".join(f"{s['stage']} steps {s['first_step']}-{s['last_step']} ({s['rows']} rows, "
@@ -34,11 +35,10 @@ def _print_event(e: dict, every: int) -> None:
               f"lr {e['lr']:.2e}  {e['tokens_per_s']:,.0f} tok/s  {e['elapsed']:.0f} s", flush=True)
     elif kind == "checkpoint":
         print(f"checkpoint {e['path']}")
-    elif kind in ("stopped", "finished"):
-        print(f"{kind} at step {e['step']}" + (f" ({e['reason']})" if kind == "stopped" else ""))
 
 
 def cmd_train(args) -> int:
+    from engine.events import finish
     from engine.train.run import prepare_run
 
     rank0 = not dist.is_initialized() or dist.get_rank() == 0
@@ -58,15 +58,13 @@ def cmd_train(args) -> int:
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
-        last = None
-        for event in trainer.run(stop):
-            last = event
-            if rank0:
-                _print_event(event, args.log_every)
+        result = finish(trainer.run(stop), (lambda e: _print_progress(e, args.log_every)) if rank0 else None)
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
-    return 130 if last and last.get("reason") == "requested" else 0
+    if rank0:
+        print(result.summary)
+    return 130 if result.value.get("reason") == "requested" else 0
 
 
 def add_arguments(p) -> None:

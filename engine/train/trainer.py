@@ -1,11 +1,13 @@
-"""The training loop: a Trainer whose run() yields one event dict per thing that happened.
+"""The training loop: a Trainer whose run() yields an event (engine/events.py) per thing that happened.
 
     trainer = Trainer(cfg, rows, tokenizer, run_dir)       # builds the model; resume=True loads
     trainer.subscribe(print)                               # callables get every event too
     for event in trainer.run(stop_event):                  # threading.Event; set it to stop
-        ...
+        logged(event)["event"]                             # "start", "step", ... as below
 
-Events (each also a line of RUN/metrics.jsonl, written by rank 0):
+start, stage, step and checkpoint are Progress events (done: the steps trained, total: the run's
+steps), stopped and finished the run's Result; each carries its record, the dict below, which is
+also its line of RUN/metrics.jsonl (written by rank 0):
 
     start       step, total_steps, stages (first/last step, rows, windows, fill rate), params,
                 model, train, device, precision, world, resumed, plus the caller's `info`
@@ -46,6 +48,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
+from engine.events import Event, Progress, Result, producer
 from engine.fileio import InputError, read_text, write_atomic
 from engine.model import SIZES, Transformer
 from engine.rundir import RunDir
@@ -61,7 +64,17 @@ from engine.train.config import PRECISIONS, TrainConfig
 from engine.train.data import IGNORE, Batch, Curriculum, segments
 from engine.train.optim import clip_, grad_norms, lr_at, make_optimizer
 
-Event = dict
+JOB = "train"
+ENDS = ("stopped", "finished")   # the records that end a run: its Result
+
+
+def logged(event: Progress | Result) -> dict:
+    """What a trainer's event logged: its record, the line of metrics.jsonl."""
+    return event.data if isinstance(event, Progress) else event.value
+
+
+def _summary(end: dict) -> str:
+    return f"{end['event']} at step {end['step']}" + (f" ({end['reason']})" if "reason" in end else "")
 
 
 def _jsonable(cfg: TrainConfig) -> dict:
@@ -123,16 +136,19 @@ class Trainer:
     def subscribe(self, callback: Callable[[Event], None]) -> None:
         self._subscribers.append(callback)
 
-    def _emit(self, event: Event) -> Event:
+    def _emit(self, record: dict) -> Event:
         if self.writes:
             with open(self.run_dir.metrics, "a", encoding="utf-8") as f:
-                f.write(json.dumps(event, sort_keys=True) + "\n")
+                f.write(json.dumps(record, sort_keys=True) + "\n")
+        event = (Result(JOB, _summary(record), record) if record["event"] in ENDS
+                 else Progress(JOB, self.step, self.data.total, record["event"], record))
         for callback in self._subscribers:
             callback(event)
         return event
 
     # ---- the loop -----------------------------------------------------------------------------
 
+    @producer(JOB)
     def run(self, stop: threading.Event | None = None) -> Iterator[Event]:
         """Train to the end of the curriculum (or max_steps, or until `stop` is set), yielding events.
         A stop request is seen before each step, so at most the step in flight completes."""
@@ -184,7 +200,7 @@ class Trainer:
         rows = slice(self.rank * per, (self.rank + 1) * per)
         return batch.inputs[rows].to(self.device), batch.labels[rows].to(self.device)
 
-    def _train_step(self, batch: Batch, began: float) -> Event:
+    def _train_step(self, batch: Batch, began: float) -> dict:
         t0 = time.perf_counter()
         lr = lr_at(self.cfg, self.step, self.data.total)
         for group in self.optimizer.param_groups:

@@ -14,12 +14,13 @@ import pytest
 from qtpy.QtCore import Qt
 from qtpy.QtWidgets import QFileDialog
 
+from engine.events import Progress, Result
 from engine.runs.ledger import Ledger
 from engine.runs.record import record_folder
 from studio import diff_view
 from studio.diff_view import ADDED, REMOVED, side_by_side, unified
-from studio.probe_jobs import record_in_ledger
 from studio.probe_panel import ANY_FAILURE, PASSING, ProbePanel
+from studio.tasks import record_in_ledger
 from tests.runs_fixtures import probe_json, run_folder, write_probe
 
 TONE, TRUNCATED = "own_tree_triage-dev", "own_poster_budget-test"
@@ -189,17 +190,17 @@ def test_a_file_that_is_not_a_probe_result_says_why(panel, tmp_path):
     assert "schema 99" in panel.status.text() and panel.result is None
 
 
-def test_probe_progress_and_result_arrive_by_the_workers_signals(panel, qtbot, probe_file):
-    """What the child process reports reaches the panel through the worker's own signals."""
+def test_probe_progress_and_result_arrive_by_the_jobs_signals(panel, qtbot, probe_file):
+    """What the child process reports reaches the panel through its job's signals."""
     path, _ = probe_file
-    worker = panel.probe_worker
+    job = panel.probe_job
     panel.progress.show()
-    worker.progressed.emit("decode", 32, 64)
+    job.progressed.emit(Progress("probe", 32, 64, "decode", {"stage": "decode"}))
     assert panel.progress.value() == 40 and panel.progress.format() == "decode 32/64"
-    worker.progressed.emit("score", 64, 64)
+    job.progressed.emit(Progress("probe", 64, 64, "score", {"stage": "score"}))
     assert panel.progress.value() == 100
     with qtbot.waitSignal(panel.probe_loaded, timeout=5000):
-        worker.probe_finished.emit(str(path), "recorded for spec01-r1")
+        job.finished.emit(Result("probe", "probed", {"path": str(path), "recorded": "recorded for spec01-r1"}))
     assert panel.progress.isHidden() and panel.cases.rowCount() == 16
     assert panel.status.text().endswith("(recorded for spec01-r1)")
 

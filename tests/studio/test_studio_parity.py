@@ -10,6 +10,7 @@ from qtpy.QtCore import Qt
 
 from engine.ck import kernels as K
 from engine.ck import regimen as R
+from engine.events import finish
 from engine.model import SIZES
 from engine.preflight import PARITY_FILE
 
@@ -48,12 +49,12 @@ def test_running_the_regimen_fills_the_table_and_writes_the_gate_input(window, q
 @pytest.mark.engine_heavy
 def test_a_planted_bug_shows_red_where_it_diverges(window, monkeypatch):
     """The regimen runs here with the bug planted (a child process would import the right kernel);
-    its stages reach the panel through the same slots the worker's signals use."""
+    its events reach the panel through its job's signals."""
     monkeypatch.setattr(K, "rmsnorm_backward", wrong_rmsnorm_backward)
     panel = window.parity
-    result = R.run_regimen(SIZES["tiny"].with_vocab(64), "tiny", R.Settings(), ("float32",),
-                           lambda st: panel.on_stage(st.to_dict()))
-    panel.on_finished(result)
+    result = finish(R.run_regimen(SIZES["tiny"].with_vocab(64), "tiny", R.Settings(), ("float32",)),
+                    panel.job.progressed.emit)
+    panel.job.finished.emit(result)
     failed = panel.failed_cells()
     assert ("grad:norm.weight", "A1 float32") in failed and ("result", "A1 float32") in failed
     assert ("loss", "B float32") not in failed                    # the forward pass is right

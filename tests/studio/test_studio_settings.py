@@ -3,6 +3,7 @@ recent workspaces and files, the editor's font size, and the workspace and entry
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from qtpy.QtCore import Qt
 from studio_helpers import open_window
@@ -67,4 +68,28 @@ def test_the_font_size_persists(workspace, qtbot, asked):
     w.close()
     again = open_window(qtbot, workspace)
     assert again.font_size == before + 1
+    again.close()
+
+
+def test_the_spec_chosen_in_the_training_panel_sets_the_budget_and_comes_back(workspace, tmp_path, qtbot, asked,
+                                                                              monkeypatch):
+    """No spec or context is written into the studio: the budget measures against the spec in use,
+    the one last chosen (here with ctx 1024), and the next session opens with it."""
+    from qtpy.QtWidgets import QFileDialog
+    from studio_helpers import ROOT
+
+    spec = tmp_path / "wide.toml"
+    spec.write_text((ROOT / "specs" / "spec01.toml").read_text().replace("ctx = 768", "ctx = 1024")
+                    .replace('gold_pack = "../gold"', f'gold_pack = "{ROOT / "gold"}"'))
+    w = open_window(qtbot, workspace)
+    qtbot.waitUntil(lambda: w.budget.meter.ctx == 768, timeout=10000)   # the specs folder's first: spec01
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(spec), "spec (*.toml)"))
+    with qtbot.waitSignal(w.budget_updated, timeout=10000):
+        w.training.spec_button.click()
+    assert w.budget.meter.ctx == 1024 and w.training.run_name.text() == "wide"
+    w.close()
+
+    again = open_window(qtbot, workspace)
+    assert Path(again.training.spec.text()) == spec.resolve()
+    qtbot.waitUntil(lambda: again.budget.meter.ctx == 1024, timeout=10000)
     again.close()

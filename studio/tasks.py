@@ -1,0 +1,164 @@
+"""What runs in the studio's child processes (studio/jobs.py starts them), without Qt: a child
+imports this module for `child_main` and its task, and never loads a Qt binding.
+
+A task is `task(*args, stop) -> events`: a thin call into one of the engine's producers that
+yields its events (engine/events.py), stopping between two of them once `stop` (a
+multiprocessing Event) is set. A user's mistake the engine raises (a run without checkpoints, a
+spec that does not load) reaches the studio as the run's Error, in the engine's words.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from engine.events import Error, Event, Progress, Result, error_of, to_dict
+
+CHILD_NICE = 5   # the engine's children yield the CPU to the GUI: a 2-core machine stays usable
+
+
+def lower_priority() -> None:
+    try:
+        os.nice(CHILD_NICE)
+    except OSError:  # not permitted here: run at the same priority
+        pass
+
+
+def child_main(task, args: tuple, events, stop) -> None:
+    """A child process's life: run the task, sending each event as a dict on `events`; an
+    exception ends the stream as an Error; None closes it."""
+    lower_priority()
+    try:
+        for event in task(*args, stop):
+            events.put(to_dict(event))
+    except Exception as e:  # noqa: BLE001 -- reported to the studio; a silent dead child is worse
+        events.put(to_dict(error_of(task.__name__, e)))
+    finally:
+        events.put(None)
+
+
+def stoppable(events: Iterator[Event], stop) -> Iterator[Event]:
+    """A producer's events until `stop` is set; then it is closed between two events and the
+    stream ends with an Error saying so."""
+    for event in events:
+        yield event
+        if isinstance(event, Progress) and stop.is_set():
+            events.close()
+            yield Error(event.job, f"{event.job} stopped")
+            return
+
+
+def train(spec: str, run_dir: str, resume: bool, max_steps: int, skip_preflight: bool, stop) -> Iterator[Event]:
+    """Prepare the run (dataset, tokenizer, gates) and train it; the trainer checkpoints before it
+    honours `stop`, so it takes the flag itself."""
+    from engine.train.run import prepare_run
+
+    trainer = prepare_run(spec, run_dir or None, resume=resume, skip_preflight=skip_preflight,
+                          max_steps=max_steps or None)
+    yield from trainer.run(stop)
+
+
+def preflight(spec: str, out: str, stop) -> Iterator[Event]:
+    """The six pre-training gates, each as it is decided, then the verdict."""
+    from engine.preflight import run_preflight
+
+    yield from stoppable(run_preflight(Path(spec), Path(out)), stop)
+
+
+def gate(pack: str, assets: str, stop) -> Iterator[Event]:
+    """The gold gate over a pack: each entry as it is scored, then the GateReport."""
+    from engine.gold.gate import run_gate
+    from engine.gold.pack import load_pack
+
+    yield from stoppable(run_gate(load_pack(Path(pack)), Path(assets), None), stop)
+
+
+def sizes(stop) -> Iterator[Event]:
+    """The model sizes parity can run (engine.model imports torch, which the GUI process never does)."""
+    from engine.model import SIZES
+
+    yield Result("sizes", f"{len(SIZES)} sizes", list(SIZES))
+
+
+def parity(config: str, dtype: str, vocab: int, out: str, stop) -> Iterator[Event]:
+    """`ck parity`'s regimen; each stage as it finishes, then the whole result (written to `out`
+    as `ck parity` writes it, so the preflight gate reads a studio run too)."""
+    from engine.ck.regimen import DTYPES, Settings, run_regimen, write_result
+    from engine.fileio import InputError
+    from engine.model import SIZES
+
+    if config not in SIZES:
+        raise InputError(f"unknown size {config}; one of {', '.join(SIZES)}")
+    cfg = SIZES[config].with_vocab(vocab)
+    for event in stoppable(run_regimen(cfg, config, Settings(vocab=vocab, seq=min(32, cfg.ctx)),
+                                       DTYPES if dtype == "both" else (dtype,)), stop):
+        if isinstance(event, Result) and out:
+            write_result(event.value, out)
+        yield event
+
+
+def probe(run_dir: str, constrained: bool, workspace: str, stop) -> Iterator[Event]:
+    """`ck probe RUN [--constrained]`: progress as it decodes and scores, then where probe.json
+    is, as the Result's value {"path", "recorded"}. A run of the workspace's ledger gets the probe
+    recorded, as `ck runs record` would."""
+    from engine.probe.result import probe_path
+    from engine.probe.runner import run_probe
+
+    for event in stoppable(run_probe(run_dir, None, constrained), stop):
+        if isinstance(event, Result):   # the whole ProbeResult stays here: the panel reads the file
+            path = probe_path(run_dir, constrained)
+            event = Result(event.job, event.summary,
+                           {"path": str(path), "recorded": record_in_ledger(path, run_dir, workspace)})
+        yield event
+
+
+def record_in_ledger(path: Path, run_dir: str, workspace: str) -> str:
+    """Record the probe in the ledger when the run is one of its runs; what happened, in words."""
+    from engine.fileio import InputError
+    from engine.paths import Workspace
+    from engine.runs.ledger import Ledger
+
+    if not Workspace(workspace).ledger.exists():
+        return ""
+    with Ledger.open(workspace) as ledger:
+        found = ledger.find(run_dir)
+        if found is None:
+            return ""
+        try:
+            ledger.record_probe(found["id"], path)
+        except InputError as e:   # a champion's frozen results: the file is written, the ledger keeps its own
+            return f"not recorded: {e}"
+        return f"recorded for {found['id']}"
+
+
+def report(run: str, workspace: str, stop) -> Iterator[Event]:
+    """`ck report RUN`: the run's HTML report, written to RUN/report.html; its absolute path is
+    the Result's value."""
+    from engine.report.render import report_run
+
+    path = Path(report_run(run, None, workspace)).resolve()
+    yield Result("report", f"report written: {path}", str(path))
+
+
+def score_live(entry, svg: str, assets: str):
+    """One compiled SVG against its gold entry's reference: (EntryResult, {kind: PIL image} or
+    None, [(role, text)] of the reference). The reference is prepared once per child (cached).
+    Not a task: studio.workers.GoldWorker calls it in a process pool that stays up while a
+    person types."""
+    from engine.assets import AssetError
+    from engine.fileio import InputError
+    from engine.gold.gate import new_result, reference_of, score_svg
+
+    result = new_result(entry)
+    path = entry.reference_path(Path(assets))
+    if not path.exists():
+        result.status, result.reason = "skipped", f"no reference at {path}"
+        return result, None, []
+    try:
+        reference = reference_of(path)
+        images = score_svg(result, svg, reference)
+    except (InputError, AssetError) as e:
+        result.reason = str(e)
+        return result, None, []
+    return (result, {k: getattr(images, k) for k in ("reference", "compiled", "diff")},
+            [(t.role, t.text) for t in reference.profile.texts])
