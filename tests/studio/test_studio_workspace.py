@@ -10,7 +10,6 @@ from qtpy.QtCore import Qt
 from studio_helpers import open_window
 
 from engine.paths import Workspace
-from studio.workers import PreflightWorker
 
 
 @pytest.mark.engine_heavy
@@ -20,10 +19,10 @@ def test_the_studio_started_elsewhere_preflights_and_trains_in_the_one_workspace
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
-    spawned = []   # the preflight's arguments; the six gates themselves are test_preflight.py's
-    monkeypatch.setattr(PreflightWorker, "_spawn", lambda self, job, *args: spawned.append(args))
     w = open_window(qtbot, workspace)
     ws, panel = Workspace(), w.training
+    spawned = []   # the preflight's arguments; the six gates themselves are test_preflight.py's
+    monkeypatch.setattr(panel.preflight_job, "start", lambda *args: spawned.append(args))
     assert w.runs.workspace == w.probe.workspace == ws.root and Path(w.parity.out) == ws.parity
     assert panel.run_dir == ws.run(panel.run_name.text()).folder
 
