@@ -1,4 +1,4 @@
-"""`ck-studio [WORKSPACE] [--entry NAME] [--screenshot PNG] [--smoke]`: the desktop studio.
+"""`ck-studio [WORKSPACE] [--entry NAME] [--screenshot PNG] [--smoke] [--doctor]`: the desktop studio.
 
 Without WORKSPACE the studio reopens the last session's workspace, else the bundled gold pack.
 With --screenshot, the window is drawn once its first preview is on screen, saved, and the app
@@ -6,6 +6,8 @@ quits: how the studio is looked at offscreen (QT_QPA_PLATFORM=offscreen) or unde
 With --smoke (or CK_STUDIO_SMOKE=1) it renders every entry of the bundled gold pack and exits 0,
 or 1 on any failure (studio/smoke.py); without a display it runs offscreen.
 QT_API=pyqt6 runs it under PyQt6 (with the QScintilla editor); PySide6 is the default.
+--doctor prints the binding, platform, missing libraries, GPU and fonts (studio/doctor.py); a
+platform plugin that cannot load is named, with what to install, instead of Qt's abort.
 """
 from __future__ import annotations
 
@@ -37,11 +39,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--screenshot", type=Path, help="save a PNG of the window once it has drawn, then quit")
     ap.add_argument("--smoke", action="store_true",
                     help="render every entry of the bundled gold pack, exit 0 or 1 (also CK_STUDIO_SMOKE=1)")
+    ap.add_argument("--doctor", action="store_true",
+                    help="print the Qt binding, platform, missing libraries, GPU and fonts; exit 1 if a library is missing")
     args = ap.parse_args(argv)
+    from studio import doctor
+
+    if args.doctor:
+        return doctor.main()
     smoke = args.smoke or os.environ.get("CK_STUDIO_SMOKE") == "1"
     if smoke and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+    if (why := doctor.cannot_start()) is not None:
+        print(f"ck-studio: {why}", file=sys.stderr)
+        return 1
     from qtpy.QtCore import QTimer
     from qtpy.QtWidgets import QApplication
 
