@@ -34,16 +34,20 @@ def _family(profile) -> str:
 
 
 def _cards(texts) -> tuple[list[dict], int]:
-    """Titled groups of text in reading order; returns the groups and how many texts were left."""
+    """Titled groups of text in reading order; returns the groups and how many texts were left.
+    A text before the first title, whatever its role (a second headline, a kicker), opens an
+    untitled group."""
     cards: list[dict] = []
     left = 0
     for t in texts:
-        if t.role == "title" or (not cards and t.role in ("value", "caption", "paragraph", "label")):
+        if t.role == "title" or not cards:
             if len(cards) == MAX_CARDS:
                 left += 1
                 continue
-            cards.append({"title": t.text} if t.role == "title" else {"text": t.text})
-            continue
+            cards.append({})
+            if t.role == "title":
+                cards[-1]["title"] = t.text
+                continue
         card = cards[-1]
         key = "value" if t.role == "value" else "text"
         if key not in card:
