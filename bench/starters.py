@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine.assets import AssetError, default_library, load_svg, profile_document
+from engine.assets import AssetError, default_library
 from engine.compiler import compile_scene
 from engine.dsl import load
 from engine.fileio import write_atomic
-from engine.gold.add import scene_and_content
+from engine.gold.add import starter
 
 
 def judge(tool: Path, pairs: list[tuple[Path, Path]]) -> list[list[str]]:
@@ -49,13 +49,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for asset in sorted(args.library.glob("*.svg")):
             try:
-                profile = profile_document(load_svg(asset))
+                scene, content, _ = starter(asset)
+                svg = compile_scene(load(scene).scene, content).svg
             except AssetError as e:
                 refused.append((asset.name, e.reason))
                 continue
-            try:
-                scene, content, _ = scene_and_content(profile)
-                svg = compile_scene(load(scene).scene, content).svg
             except Exception as e:  # noqa: BLE001 - the bench reports every crash, then fails
                 print(f"{asset.name}: STARTER CRASHED: {type(e).__name__}: {e}")
                 broken += 1
