@@ -40,6 +40,15 @@ def _print_diagnostics(path: str, diagnostics) -> None:
         print(d.format(path), file=sys.stderr)
 
 
+def _print_compile_diagnostics(scene: str, content: str, diagnostics) -> None:
+    """A cut text is reported at its ref in the scene (the box is the scene's choice); what the
+    content lacks is reported against content.json, where it is fixed."""
+    from engine.compiler.draw import OVERFLOW
+
+    for d in diagnostics:
+        print(d.format(scene if d.code == OVERFLOW else content), file=sys.stderr)
+
+
 def cmd_check(args) -> int:
     from engine.dsl import load
 
@@ -92,9 +101,9 @@ def cmd_compile(args) -> int:
     try:
         compiled = compile_scene(doc.scene, content, strict=args.strict)
     except DiagnosticError as e:
-        _print_diagnostics(str(content_path), e.diagnostics)
+        _print_compile_diagnostics(args.scene, str(content_path), e.diagnostics)
         return 1
-    _print_diagnostics(str(content_path), compiled.diagnostics)
+    _print_compile_diagnostics(args.scene, str(content_path), compiled.diagnostics)
     if args.output in (None, "-"):
         sys.stdout.write(compiled.svg)
     else:

@@ -11,7 +11,13 @@ from engine.compiler import compile_scene
 from engine.compiler.geometry import Circle, Layout, Line, Rect, Text
 from engine.compiler.sections.bars import STUB
 from engine.dsl import load
-from tests.layout_checks import assert_no_overlap, assert_text_inside, box_of, text_box
+from tests.layout_checks import (
+    assert_no_overlap,
+    assert_text_inside,
+    box_of,
+    compile_resolved,
+    text_box,
+)
 
 HEAD = """[scene]
 [canvas:{canvas}]
@@ -65,7 +71,7 @@ def compile_chart(parts: list[tuple[str, dict]], *, connector: str = "bracket", 
     text = HEAD.format(layout=layout, connector=connector, hero=hero, canvas=canvas, emphasis=emphasis)
     doc = load(text + "\n".join(body) + "\n" + extra + "[/scene]\n")
     assert not doc.errors, [d.format() for d in doc.errors]
-    return compile_scene(doc.scene, content, strict=strict).layout
+    return (compile_resolved(doc.scene, content) if strict else compile_scene(doc.scene, content)).layout
 
 
 def shapes(layout: Layout, kind, role: str) -> list:

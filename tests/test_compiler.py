@@ -215,7 +215,7 @@ CARD_ROLES = {"section_card", "callout_card", "thesis_box"}
 @pytest.mark.parametrize("columns", ["1", "2", "4"])
 @pytest.mark.parametrize("count", [1, 5, 12])
 def test_one_to_twelve_cards_never_overlap_or_spill(layout, columns, count):
-    from layout_checks import assert_no_overlap, assert_text_inside
+    from layout_checks import assert_no_overlap, assert_text_inside, compile_resolved
 
     kinds = ["section_card", "callout_card", "thesis_box"]
     body, content = "", {"header_band": [{"kicker": "K", "headline": "Cards", "subtitle": "as many as a person writes"}]}
@@ -231,7 +231,7 @@ def test_one_to_twelve_cards_never_overlap_or_spill(layout, columns, count):
             content[kind].append({"title": f"Note {i}", "text": "Supercalifragilistic" * 3 + " and more text " * (i % 5)})
             body += f"[{kind}:@{kind}.{j}.title|@{kind}.{j}.text]\n"
     text = scene_text(body, layout=layout).replace(f"[layout:{layout}]", f"[layout:{layout}]\n[columns:{columns}]")
-    layout_ = compile_scene(_scene(text), content, strict=True).layout
+    layout_ = compile_resolved(_scene(text), content).layout
     assert len([s for s in layout_.shapes if getattr(s, "role", "") in CARD_ROLES and type(s).__name__ == "Rect"]) >= count
     assert_no_overlap(layout_, CARD_ROLES)
     assert_text_inside(layout_, CARD_ROLES)

@@ -7,7 +7,13 @@ import pytest
 from engine.compiler import compile_scene
 from engine.compiler.geometry import Layout, Line, Rect, Text
 from engine.dsl import load
-from tests.layout_checks import assert_no_overlap, assert_text_inside, rects, text_box
+from tests.layout_checks import (
+    assert_no_overlap,
+    assert_text_inside,
+    compile_resolved,
+    rects,
+    text_box,
+)
 
 LONG = ("Reads every tensor of the checkpoint, checks dtype and shape against the plan, "
         "then packs them into one aligned blob with offsets recorded per layer")
@@ -34,7 +40,7 @@ def scene(n: int, arrows: tuple[tuple, ...] = (), caption: str = "short caption"
     lines.append("[/scene]")
     doc = load("\n".join(lines))
     assert not doc.errors, [d.format() for d in doc.errors]
-    return compile_scene(doc.scene, content, strict=True)
+    return compile_resolved(doc.scene, content)
 
 
 def stages(layout: Layout) -> list[Rect]:
@@ -235,7 +241,7 @@ def _page(body: str, content: dict, canvas: str = "panorama"):
     doc = load(f"[scene] [canvas:{canvas}] [layout:pipeline_lane] [density:compact] "
                f"[header_band:@header_band.0.headline] {body} [/scene]")
     assert not doc.errors, [d.format() for d in doc.errors]
-    return compile_scene(doc.scene, {"header_band": [{"headline": "H"}], **content}, strict=True).layout
+    return compile_resolved(doc.scene, {"header_band": [{"headline": "H"}], **content}).layout
 
 
 def test_legend_rows_in_stage_colours_head_their_runs_of_stages():

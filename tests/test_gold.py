@@ -12,7 +12,7 @@ from engine.compiler import layouts
 from engine.dsl import load
 from engine.events import finish
 from engine.fileio import InputError
-from engine.gold.gate import run_gate
+from engine.gold.gate import run_gate, table
 from engine.gold.pack import default_pack, load_entry, load_pack
 from tests.gold_entries import own_entry
 
@@ -46,6 +46,20 @@ def test_the_gate_catches_a_compiler_regression(tmp_path, monkeypatch):
     report = finish(run_gate(load_pack(tmp_path), LIBRARY, None)).value
     assert report.entries[0].status == "fail" and not report.passed
     assert report.entries[0].score < 0.9
+
+
+def test_a_cut_text_is_scored_and_listed_beside_the_score(tmp_path):
+    folder = own_entry(tmp_path, "dashboard_cards", threshold=0.5)
+    content = json.loads((folder / "content.json").read_text())
+    content["section_card"][0]["caption"] *= 40
+    (folder / "content.json").write_text(json.dumps(content))
+    report = run_gate(load_pack(tmp_path), LIBRARY, tmp_path / "out")
+    [entry] = report.entries
+    assert entry.status == "pass"  # the mapping is scored as drawn ...
+    [warning] = entry.warnings     # ... and the cut is not silent: table, gallery and verdict say it
+    assert "warning[text-overflow]: section_card.0.caption: text cut to" in warning
+    assert warning in table(report) and warning in (tmp_path / "out" / "index.html").read_text()
+    assert json.loads((tmp_path / "out" / "gold_gate.json").read_text())["entries"][0]["warnings"] == [warning]
 
 
 def test_a_floor_raises_every_threshold(tmp_path):

@@ -31,8 +31,9 @@ CONTROL = "before\x00\x01\x07\x08\x0b\x0c\x1b[31m\x7f\x85\ufffe\uffff\ud800after
 MARKUP = '<img src=x onerror="fetch(\'//evil.example\')"><script>alert(1)</script>]]>&amp;'
 STRANGE = (RTL, CONTROL, MARKUP, "", " ", "\n" * 50, "\t", "\u200b" * 30, "e" + "\u0301" * 40,
            "\U0001f600" * 20, "W" * 5000, "1e400", "NaN")
-# What a content problem may be reported as; anything else from the binder is a new behaviour.
-CONTENT_CODES = {"unresolved-ref", "bad-content", "content-too-long"}
+# What a content problem may be reported as (by the binder, or by the layout cutting a text too
+# long for its box); anything else is a new behaviour.
+CONTENT_CODES = {"unresolved-ref", "bad-content", "content-too-long", "text-overflow"}
 
 
 def _scene(layout: str):

@@ -8,7 +8,26 @@ from __future__ import annotations
 from engine.compiler.geometry import Circle, Line, Rect, Shape, Text, bends_horizontally
 from engine.compiler.resolve import Slot
 from engine.compiler.style import Style
-from engine.compiler.text import wrap
+from engine.compiler.text import cut_note, wrap
+from engine.diagnostics import Diagnostic, Severity
+
+OVERFLOW = "text-overflow"
+
+
+def overflow(slot: Slot, w: float, size: float, bold: bool, max_lines: int | None) -> Diagnostic | None:
+    """The warning for `slot` cut to `max_lines` lines of width `w`; None when it fits (or is a
+    placeholder, which its unresolved ref already reports)."""
+    note = None if slot.missing else cut_note(slot.text, w, size, bold, max_lines)
+    if note is None:
+        return None
+    o = slot.origin
+    line, col = (o.line, o.col) if o else (1, 1)
+    return Diagnostic(line, col, OVERFLOW, f"{o or 'a text'}: text {note}", Severity.WARNING)
+
+
+def one_line(slot: Slot, w: float, size: float, bold: bool = False) -> tuple[str, Diagnostic | None]:
+    """`slot` on one line of width `w` (ellipsized if need be), and the warning if it was cut."""
+    return wrap(slot.text, w, size, bold, 1)[0], overflow(slot, w, size, bold, 1)
 
 
 def text_block(out: list[Shape], x: float, y: float, w: float, slot: Slot | None, size: float,
@@ -22,9 +41,10 @@ def text_block(out: list[Shape], x: float, y: float, w: float, slot: Slot | None
     tx = {"start": x, "middle": x + w / 2, "end": x + w}[anchor]
     colour = (placeholder_fill or style.palette.accents["red"]) if slot.missing else fill
     baseline = y + (lh - size) / 2 + size * 0.8
+    cut = overflow(slot, w, size, bold, max_lines)
     for i, line in enumerate(lines):
         out.append(Text(tx, baseline + i * lh, line, size, colour, bold, anchor,
-                        placeholder=slot.missing, role=role))
+                        placeholder=slot.missing, role=role, cut=cut if i == len(lines) - 1 else None))
     return lh * len(lines)
 
 

@@ -9,6 +9,11 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 
+from engine.diagnostics import Diagnostic
+
+# Marks a field that rides along for reporting and is no part of the placed geometry (nor its JSON).
+REPORT_ONLY = {"report_only": True}
+
 
 @dataclass(frozen=True, slots=True)
 class Rect:
@@ -56,7 +61,9 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """One line of text; `y` is the baseline."""
+    """One line of text; `y` is the baseline. `cut` says how its content was cut to end here, so
+    that what was cut is known from what was placed (a measuring pass draws into lists that are
+    thrown away)."""
 
     x: float
     y: float
@@ -68,6 +75,7 @@ class Text:
     opacity: float = 1.0
     placeholder: bool = False
     role: str = ""
+    cut: Diagnostic | None = field(default=None, compare=False, metadata=REPORT_ONLY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +121,8 @@ class Layout:
                 return round(obj, 2)
             if dataclasses.is_dataclass(obj):
                 return {"kind": type(obj).__name__.lower(),
-                        **{f.name: enc(getattr(obj, f.name)) for f in dataclasses.fields(obj)}}
+                        **{f.name: enc(getattr(obj, f.name)) for f in dataclasses.fields(obj)
+                           if not f.metadata.get("report_only")}}
             if isinstance(obj, list | tuple):
                 return [enc(v) for v in obj]
             return obj

@@ -1,16 +1,17 @@
 """The one place the compiler's stages are chained: bind -> style -> layout -> SVG."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
 
-from engine.compiler.geometry import Layout
+from engine.compiler.geometry import Layout, Text
 from engine.compiler.layouts import LAYOUTS
 from engine.compiler.resolve import bind
 from engine.compiler.style import style_of
 from engine.compiler.svg import to_svg
-from engine.diagnostics import Diagnostic, DiagnosticError
+from engine.diagnostics import Diagnostic, DiagnosticError, Severity
 from engine.dsl.canonical import serialize
 from engine.dsl.model import Scene
 
@@ -28,13 +29,24 @@ def id_prefix(scene: Scene, content) -> str:
     return "ck" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
+def cuts(layout: Layout) -> list[Diagnostic]:
+    """The text-overflow warnings of what was placed, once each, in scene order."""
+    found = dict.fromkeys(s.cut for s in layout.shapes if isinstance(s, Text) and s.cut is not None)
+    return sorted(found, key=lambda d: (d.line, d.col))
+
+
 def compile_scene(scene: Scene, content, *, strict: bool = False) -> Compiled:
-    """Compile a canonical scene with its content. `strict` raises on unresolved refs."""
+    """Compile a canonical scene with its content. `strict` raises on unresolved refs and on text
+    cut to fit its box."""
     bound, diagnostics = bind(scene, content)
     if strict and diagnostics:
         raise DiagnosticError(diagnostics)
     style = style_of(scene)
     layout = LAYOUTS[style.layout](bound, style)
+    cut = cuts(layout)
+    if strict and cut:
+        raise DiagnosticError([dataclasses.replace(d, severity=Severity.ERROR) for d in cut])
+    diagnostics += cut
     p = style.palette
     svg = to_svg(layout, id_prefix(scene, content), title=style.topic.replace("_", " "),
                  arrow_colour=p.text_muted, shadow_colour=p.shadow, shadow_opacity=p.shadow_opacity)

@@ -6,7 +6,7 @@ diagnostic and a visible placeholder; strict mode turns those into errors.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.diagnostics import Diagnostic, Severity
 from engine.dsl.model import Component, Scene
@@ -15,9 +15,25 @@ MAX_SLOT_CHARS = 4000  # longer values are cut; no card can show more, and wrapp
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a slot's text came from: its component (kind and index) and field, and the ref's place
+    in the scene, so that what happens to the text later (a cut) can be reported against it."""
+
+    component: str
+    index: int
+    field: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.component}.{self.index}.{self.field}"
+
+
+@dataclass(frozen=True, slots=True)
 class Slot:
     text: str
     missing: bool = False
+    origin: Origin | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -91,19 +107,20 @@ def bind(scene: Scene, content) -> tuple[list[Bound], list[Diagnostic]]:
         slots: dict[str, Slot] = {}
         magnitude = None
         for ref in comp.refs:
+            origin = Origin(comp.name, index, ref.field, ref.line, ref.col)
             value = _walk(content, ref.path)
             text = None if value is _MISSING else _display(value)
             if text is None:
                 why = "is not in content.json" if value is _MISSING else "is not a string or number"
                 diagnostics.append(Diagnostic(ref.line, ref.col, "unresolved-ref",
                                               f"{ref.field}_ref '{ref.path}' {why}", Severity.WARNING))
-                slots[ref.field] = Slot(f"\u2039{ref.path}\u203a", missing=True)
+                slots[ref.field] = Slot(f"\u2039{ref.path}\u203a", True, origin)
                 continue
             if len(text) > MAX_SLOT_CHARS:
                 diagnostics.append(Diagnostic(ref.line, ref.col, "content-too-long",
                                               f"{ref.field}_ref '{ref.path}' holds {len(text):,} characters; "
                                               f"the first {MAX_SLOT_CHARS:,} are shown", Severity.WARNING))
-            slots[ref.field] = Slot(text[:MAX_SLOT_CHARS])
+            slots[ref.field] = Slot(text[:MAX_SLOT_CHARS], origin=origin)
             record = _walk(content, ref.path.rpartition(".")[0]) if "." in ref.path else None
             if magnitude is None and isinstance(record, dict):
                 magnitude = _magnitude(record.get("magnitude"))

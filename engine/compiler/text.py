@@ -93,3 +93,24 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
         lines = lines[:max_lines]
         lines[-1] = ellipsize(lines[-1], width, size, bold)
     return tuple(lines)
+
+
+def cut_note(text: str, width: float, size: float, bold: bool = False,
+             max_lines: int | None = None) -> str | None:
+    """How `wrap(text, ..., max_lines)` cut `text`, said so that a person can act on it; None
+    when nothing was cut.
+
+    >>> cut_note("alpha beta gamma", 60, 16, max_lines=1)
+    'cut at 4 of 16 characters'
+    """
+    if max_lines is None:
+        return None
+    kept = wrap(text, width, size, bold, max_lines)
+    if not kept[-1].endswith(ELLIPSIS):  # the common case, answered from the caller's own wrap
+        return None
+    full = wrap(text, width, size, bold)
+    if len(full) <= max_lines:  # the text itself ends in an ellipsis
+        return None
+    if max_lines == 1:
+        return f"cut at {len(kept[0]) - len(ELLIPSIS)} of {len(text)} characters"
+    return f"cut to {max_lines} of {len(full)} lines"

@@ -1,24 +1,31 @@
 """`ck gold add ASSET`: start a gold entry from an asset for a person to refine in the studio.
 
 From the asset's profile: the family guess (the runner-up when the guess is not a family the
-compiler has), the canvas preset nearest the asset's aspect, a header band from its kicker,
-headline and subtitle, then one card per titled group of text in reading order (a title with the
-value, caption or paragraph after it), badges and footer notes; content.json holds the asset's
-real text in those slots.
+compiler has), the canvas preset nearest the asset's aspect, the light theme for a light page, a
+header set open on the page (as most assets set their title), centred when the asset centres its
+headline, from its kicker, headline and subtitle (those above the first title), then one card per
+titled group of text in reading order (a title with the value, caption or paragraph after it),
+badges and footer notes; content.json holds the asset's real text in those slots.
 """
 from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
+
+import numpy as np
 
 from engine.assets import load_svg, profile_document
 from engine.compiler.style import CANVAS
 from engine.dsl import load, serialize
 from engine.dsl.vocab import LAYOUTS
 from engine.fileio import InputError, write_atomic
+from engine.gold.raster import raster
 
 MAX_CARDS = 12
+LIGHT_PROBE_PX = 32     # the asset drawn this wide says whether it is a light page
+LIGHT_THEME = "paper_editorial"
 
 
 def _nearest_canvas(width: float, height: float) -> str:
@@ -34,16 +41,20 @@ def _family(profile) -> str:
 
 
 def _cards(texts) -> tuple[list[dict], int]:
-    """Titled groups of text in reading order; returns the groups and how many texts were left."""
+    """Titled groups of text in reading order; returns the groups and how many texts were left.
+    A text before the first title, whatever its role (a second headline, a kicker), opens an
+    untitled group."""
     cards: list[dict] = []
     left = 0
     for t in texts:
-        if t.role == "title" or (not cards and t.role in ("value", "caption", "paragraph", "label")):
+        if t.role == "title" or not cards:
             if len(cards) == MAX_CARDS:
                 left += 1
                 continue
-            cards.append({"title": t.text} if t.role == "title" else {"text": t.text})
-            continue
+            cards.append({})
+            if t.role == "title":
+                cards[-1]["title"] = t.text
+                continue
         card = cards[-1]
         key = "value" if t.role == "value" else "text"
         if key not in card:
@@ -54,19 +65,39 @@ def _cards(texts) -> tuple[list[dict], int]:
     return cards, left
 
 
-def scene_and_content(profile) -> tuple[str, dict, str]:
-    """(canonical scene text, content, notes) for a first mapping of the asset."""
+def _centred(profile, texts) -> bool:
+    """Whether the asset centres its title: the headline (else the first text) is set middle, or
+    stands within a tenth of the page's centre."""
+    t = texts[0] if texts else None
+    return t is not None and (t.anchor == "middle" or abs(t.x / profile.canvas.width - 0.5) < 0.1)
+
+
+def is_light(svg: bytes) -> bool:
+    """Whether the asset reads as dark ink on a light page (its mean luminance, drawn small)."""
+    return float(np.asarray(raster(svg, LIGHT_PROBE_PX)).mean()) > 128
+
+
+def scene_and_content(profile, light: bool = False) -> tuple[str, dict, str]:
+    """(canonical scene text, content, notes) for a first mapping of the asset; `light`: the asset
+    is a light page (is_light)."""
     family = _family(profile)
     content: dict = {}
-    lines = ["[scene]", f"[canvas:{_nearest_canvas(profile.canvas.width, profile.canvas.height)}]",
-             f"[layout:{family}]", f"[topic:{re.sub(r'[^a-z0-9_]', '_', profile.name.lower()).strip('_') or 'asset'}]"]
     by_role: dict[str, list] = {}
     for t in profile.texts:
         by_role.setdefault(t.role, []).append(t)
-    header = {k: by_role[k][0].text for k in ("kicker", "headline", "subtitle") if by_role.get(k)}
+    lines = ["[scene]", f"[canvas:{_nearest_canvas(profile.canvas.width, profile.canvas.height)}]",
+             f"[layout:{family}]", f"[topic:{re.sub(r'[^a-z0-9_]', '_', profile.name.lower()).strip('_') or 'asset'}]",
+             f"[hero:{'center' if _centred(profile, by_role.get('headline') or profile.texts) else 'left'}]"]
+    if light:
+        lines.append(f"[theme:{LIGHT_THEME}]")
+    # a kicker or subtitle below the first title belongs to the body (a card's own subtitle)
+    top = min((t.y for t in by_role.get("title", [])), default=profile.canvas.height)
+    heads = {k: by_role[k][0] for k in ("kicker", "headline", "subtitle")
+             if by_role.get(k) and (k == "headline" or by_role[k][0].y < top)}
+    header = {k: t.text for k, t in heads.items()}
     content["header_band"] = [header]
-    lines.append("[header_band:" + "|".join(f"@header_band.0.{k}" for k in header) + "]")
-    used = {id(by_role[k][0]) for k in header}
+    lines.append("[header_band:" + "".join(f"@header_band.0.{k}|" for k in header) + "band=open]")
+    used = {id(t) for t in heads.values()}
     body = [t for t in profile.texts if id(t) not in used and t.role not in ("badge", "footer")]
     cards, left = _cards(body)
     for card in cards:
@@ -88,22 +119,29 @@ def scene_and_content(profile) -> tuple[str, dict, str]:
         content["footer_note"].append({"text": t.text})
         lines.append(f"[footer_note:@footer_note.{i}.text]")
     lines.append("[/scene]")
-    doc = load("\n".join(lines))
+    scene = load("\n".join(lines)).scene
     notes = (f"Started by `ck gold add` from {profile.name}.svg (family guess {profile.family.guess}, "
              f"runner-up {profile.family.runner_up}). Texts not placed: {left}. Refine the scene in the "
              "studio: choose the family's own components (bars, table rows, stages, tree nodes).")
-    return serialize(doc.scene), content, notes
+    return serialize(scene), content, notes
+
+
+def starter(asset: Path) -> tuple[str, dict, str]:
+    """scene_and_content of an asset file; AssetError when the asset is refused. The page is
+    judged light or dark from the sanitized document, never the file as it came."""
+    doc = load_svg(asset)
+    profile = profile_document(doc)
+    return scene_and_content(profile, is_light(ET.tostring(doc.root)))
 
 
 def add_entry(asset: Path, pack: Path, library: Path, name: str | None = None) -> Path:
     """Write a new entry folder into `pack`; refuses to overwrite an existing one."""
-    profile = profile_document(load_svg(asset))
     name = name or re.sub(r"[^a-z0-9_]", "_", asset.stem.lower())
     folder = pack / name
     if folder.exists():
         raise InputError(f"{folder}: an entry of that name exists; choose another with --name")
     in_library = asset.resolve().parent == library.resolve()
-    scene, content, notes = scene_and_content(profile)
+    scene, content, notes = starter(asset)
     reference = f"asset:{asset.name}" if in_library else "reference.svg"
     write_atomic(folder / "scene.dsl", scene)
     write_atomic(folder / "content.json", json.dumps(content, indent=2, ensure_ascii=False) + "\n")

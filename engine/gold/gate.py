@@ -30,7 +30,7 @@ from engine.assets import AssetError, AssetProfile, load_svg, normalize_document
 from engine.assets.read import SvgDocument, parse_svg
 from engine.assets.sanitize import sanitize
 from engine.compiler import compile_scene
-from engine.diagnostics import DiagnosticError
+from engine.compiler.draw import OVERFLOW
 from engine.dsl import load
 from engine.events import Event, Progress, Result, producer
 from engine.fileio import InputError, read_json, read_text, write_atomic
@@ -64,6 +64,7 @@ class EntryResult:
     fidelity_full: float = 0.0
     images: dict[str, str] = field(default_factory=dict)
     notes: str = ""
+    warnings: list[str] = field(default_factory=list)   # texts the compiled entry cut to fit
 
 
 @dataclass
@@ -140,15 +141,18 @@ def score_svg(result: EntryResult, compiled: str, reference: Reference) -> Image
     return Images(reference.image, compiled_img, heat_map(reference.normalized, comp_norm))
 
 
-def compile_entry(scene_text: str, content, path: str = "scene.dsl") -> str:
-    """Compile an entry's scene strictly; InputError names every problem."""
+def compile_entry(scene_text: str, content, path: str = "scene.dsl") -> tuple[str, list[str]]:
+    """Compile an entry's scene: its SVG and the texts it had to cut. A scene that does not parse,
+    or content that does not resolve, raises InputError naming every problem; a cut text is scored
+    as drawn and reported beside the score, as it is a mapping to improve, not a broken entry."""
     doc = load(scene_text)
     if doc.scene is None or doc.errors:
         raise InputError("; ".join(d.format(path) for d in doc.errors))
-    try:
-        return compile_scene(doc.scene, content, strict=True).svg
-    except DiagnosticError as e:
-        raise InputError("; ".join(d.format(path) for d in e.diagnostics)) from None
+    compiled = compile_scene(doc.scene, content)
+    broken = [d for d in compiled.diagnostics if d.code != OVERFLOW]
+    if broken:
+        raise InputError("; ".join(d.format(path) for d in broken))
+    return compiled.svg, [d.format(path) for d in compiled.diagnostics if d.code == OVERFLOW]
 
 
 def new_result(entry: GoldEntry, floor: float = 0.0) -> EntryResult:
@@ -163,7 +167,8 @@ def score_entry(entry: GoldEntry, assets: Path, out: Path | None, floor: float =
         result.status, result.reason = "skipped", f"asset library has no {ref_path.name} (looked in {assets})"
         return result
     try:
-        compiled = compile_entry(read_text(entry.scene_path), read_json(entry.content_path), str(entry.scene_path))
+        compiled, result.warnings = compile_entry(read_text(entry.scene_path), read_json(entry.content_path),
+                                                  str(entry.scene_path))
         images = score_svg(result, compiled, reference_of(ref_path))
     except (InputError, AssetError) as e:
         result.status, result.reason = "error", str(e)
@@ -213,6 +218,7 @@ def table(report: GateReport) -> str:
         if e.status in ("pass", "fail"):
             lines.append(f"{e.name:28} {e.family:22} {e.split:5} {e.score:6.3f} {e.threshold:5.2f} "
                          f"{e.ssim_64:6.3f} {e.ssim_full:5.3f} {e.structure:6.3f} {e.fidelity_64:6.3f}  {e.status}")
+            lines.extend(f"  {w}" for w in e.warnings)
         else:
             lines.append(f"{e.name:28} {e.family:22} {e.split:5} {'':>6} {e.threshold:5.2f} {'':>6} {'':>5} "
                          f"{'':>6} {'':>6}  {e.status}: {e.reason}")

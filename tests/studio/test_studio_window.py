@@ -113,3 +113,13 @@ def test_budget_meter_follows_the_scene_and_shows_chips(window, qtbot):
     window.budget.show_chips.setChecked(True)
     assert "[footer_note]" in window.budget.chips.toPlainText()
     qtbot.waitUntil(lambda: "p95" in window.budget.gold.text(), timeout=20000)
+
+
+def test_a_cut_text_is_a_problem_that_leads_to_its_ref(window, qtbot):
+    content = window.content_editor.text().replace(
+        "full tensor dump per checkpoint at 7B", "full tensor dump per checkpoint at 7B " * 12)
+    after_edit(qtbot, window, "preview_updated", lambda: window.content_editor.set_text(content), 3000)
+    row = next(i for i, m in enumerate(problems(window)) if "text-overflow" in m)
+    assert problems(window)[row].startswith("38:1  warning  text-overflow: section_card.0.caption: text cut to")
+    window._on_problem_activated(window.problems.item(row))
+    assert window.scene_editor.cursor_position()[0] == 38  # [caption_ref:section_card.0.caption]

@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from engine.compiler.draw import box, connector, inner, text_block
+from engine.compiler.draw import box, connector, inner, one_line, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -139,7 +139,7 @@ def _value(out: list[Shape], b: Bound, bar_end: float, cols: _Columns, m: _Metri
     inside = length - 20
     place_outside = text_width(slot.text, m.value, True) <= outside or outside >= inside
     room = outside if place_outside else inside
-    text = wrap(slot.text, max(room, m.value), m.value, True, 1)[0]
+    text, cut = one_line(slot, max(room, m.value), m.value, True)
     baseline = m.bar_h / 2 + m.value * 0.36
     if slot.missing:
         colour = style.palette.accents["red"]
@@ -147,7 +147,7 @@ def _value(out: list[Shape], b: Bound, bar_end: float, cols: _Columns, m: _Metri
         colour = style.palette.text if place_outside else ink_on(accent)
     x, anchor = (bar_end + 10, "start") if place_outside else (bar_end - 10, "end")
     out.append(Text(x, baseline, text, m.value, colour, True, anchor, placeholder=slot.missing,
-                    role="value"))
+                    role="value", cut=cut))
 
 
 def _row(out: list[Shape], gradients: list[Gradient], b: Bound, cols: _Columns, m: _Metrics,
@@ -210,19 +210,19 @@ def _track_row(out: list[Shape], gradients: list[Gradient], b: Bound, cols: _Col
         inside = text_width(slot.text, m.value, True) <= bar_w - 24
         vx = cols.track_x + 12 if inside else cols.track_x + bar_w + 12
         room = max(m.value, right - vx - 24)
-        text = wrap(slot.text, room, m.value, True, 1)[0]
+        text, cut = one_line(slot, room, m.value, True)
         colour = (p.accents["red"] if slot.missing else ink_on(accent) if inside else p.text)
         out.append(Text(vx, baseline, text, m.value, colour, True, "start", placeholder=slot.missing,
-                        role="value"))
+                        role="value", cut=cut))
         value_end = vx + text_width(text, m.value, True)
     label = b.text("label")
     if label is not None and label.text:
         room = max(m.label, right - value_end - 24)
-        text = wrap(label.text, room, m.label, False, 1)[0]
+        text, cut = one_line(label, room, m.label)
         on_bar = cols.track_x + bar_w > right - text_width(text, m.label) / 2
         colour = (p.accents["red"] if label.missing else ink_on(accent) if on_bar else p.text_muted)
         out.append(Text(right, m.bar_h / 2 + m.label * 0.36, text, m.label, colour, False, "end",
-                        placeholder=label.missing, role="bar-label"))
+                        placeholder=label.missing, role="bar-label", cut=cut))
     h = m.bar_h
     note = b.text("note")
     if note and note.text:
@@ -549,7 +549,8 @@ def columns(page, items: list[Bound], x: float, y: float, w: float, h: float,
         out.append(Rect(x + edge - FLOOR_OVERHANG, fy, w - 2 * (edge - FLOOR_OVERHANG), fh, p.surface,
                         p.stroke, 1, 3, role="floor"))
         slots_ = [s for s in (b.text(f) for f in fields) if s and s.text]
-        text = Slot(" \u2014 ".join(s.text for s in slots_), any(s.missing for s in slots_))
+        text = Slot(" \u2014 ".join(s.text for s in slots_), any(s.missing for s in slots_),
+                    slots_[0].origin if slots_ else None)
         text_block(out, x + edge, fy + 4, w - 2 * edge, text, small, p.text_muted, style, bold=True,
                    anchor="middle", max_lines=1, role="floor-label")
         fy += fh

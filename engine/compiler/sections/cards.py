@@ -28,11 +28,11 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, inner, text_block
+from engine.compiler.draw import anchor_of, box, inner, one_line, text_block
 from engine.compiler.geometry import Circle, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
-from engine.compiler.text import text_width, wrap
+from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on, mix
 
 
@@ -152,13 +152,13 @@ def _tag(slot: Slot, accent: str, style: Style) -> Block:
     """A card's tag (a step or category label) as a small solid pastel pill."""
     size = style.size("small")
     hgt = round(size * 1.9, 1)
-    label = wrap(slot.text, 400, size, True, 1)[0]
+    label, cut = one_line(slot, 400, size, True)
     pw = max(text_width(label, size, True) + 2 * hgt, hgt * 4)
     fill = style.palette.accents["red"] if slot.missing else mix(accent, "#ffffff", 0.45)
     shapes: list[Shape] = [
         Rect(0, 0, pw, hgt, fill, rx=hgt / 2, role="tag"),
         Text(pw / 2, hgt / 2 + size * 0.36, label, size, ink_on(fill), True, "middle",
-             placeholder=slot.missing, role="tag"),
+             placeholder=slot.missing, role="tag", cut=cut),
     ]
     return shapes, hgt + 4
 

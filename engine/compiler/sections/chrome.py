@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from engine.compiler.draw import text_block
+from engine.compiler.draw import one_line, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
-from engine.compiler.text import text_width, wrap
+from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on, mix
 
 
@@ -100,7 +100,7 @@ def badges(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
     cx, cy = x, y
     for b in items:
         slot = b.text("text") or Slot("")
-        label = wrap(slot.text, w - 32, size, True, 1)[0] if slot.text else ""
+        label, cut = one_line(slot, w - 32, size, True)
         pw = text_width(label, size, True) + 32
         if cx > x and cx + pw > x + w:
             cx, cy = x, cy + hgt + gap
@@ -108,7 +108,7 @@ def badges(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
         out.append(Rect(cx, cy, pw, hgt, style.tint(accent, 0.22), accent, 1.5, hgt / 2, role="badge"))
         out.append(Text(cx + pw / 2, cy + hgt / 2 + size * 0.36, label, size,
                         style.palette.accents["red"] if slot.missing else accent, True, "middle",
-                        placeholder=slot.missing, role="badge"))
+                        placeholder=slot.missing, role="badge", cut=cut))
         cx += pw + gap
     return cy + hgt - y
 
@@ -119,7 +119,7 @@ def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
     cx, cy = x, y
     for b in items:
         slot = b.text("label") or Slot("")
-        label = wrap(slot.text, w - 40, size, False, 1)[0] if slot.text else ""
+        label, cut = one_line(slot, w - 40, size)
         iw = text_width(label, size) + 44
         if cx > x and cx + iw > x + w:
             cx, cy = x, cy + row_h
@@ -127,7 +127,7 @@ def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
         out.append(Rect(cx, cy + row_h / 2 - 7, 14, 14, colour, rx=3, role="legend"))
         out.append(Text(cx + 22, cy + row_h / 2 + size * 0.36, label, size,
                         style.palette.accents["red"] if slot.missing else style.palette.text_muted,
-                        placeholder=slot.missing, role="legend"))
+                        placeholder=slot.missing, role="legend", cut=cut))
         cx += iw
     return cy + row_h - y
 

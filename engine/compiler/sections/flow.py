@@ -27,12 +27,13 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, connector, text_block
+from engine.compiler.draw import anchor_of, box, connector, one_line, text_block
 from engine.compiler.geometry import Circle, Line, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width, wrap
 from engine.compiler.themes import ink_on
+from engine.diagnostics import Diagnostic
 
 MIN_BOX = 170.0      # narrowest readable stage; below it the lane wraps into a second row
 MAX_BOX = 400.0      # wider boxes only stretch captions into long thin lines
@@ -60,6 +61,7 @@ class _Route:
     band: str
     ends: tuple[float, float] = (0.0, 0.0)
     text: str = ""
+    cut: Diagnostic | None = None
     pill_w: float = 0.0
     mid: float = 0.0
     lane: int = 0
@@ -67,7 +69,7 @@ class _Route:
 
 def _joined(slots: list[Slot]) -> Slot:
     """Several labels on one connector, one per line."""
-    return Slot("\n".join(s.text for s in slots), any(s.missing for s in slots))
+    return Slot("\n".join(s.text for s in slots), any(s.missing for s in slots), slots[0].origin)
 
 
 def _plan(stages: list[Bound], arrows: list[Bound]):
@@ -350,7 +352,7 @@ def _place_pills(lane: _Lane, routes: list[_Route], x: float, w: float, style: S
     turn_x = lane.centre(lane.cols - 1)
     for route in routes:
         if route.label is not None and route.label.text:
-            route.text = wrap(route.label.text, PILL_MAX, size, True, 1)[0]
+            route.text, route.cut = one_line(route.label, PILL_MAX, size, True)
             route.pill_w = text_width(route.text, size, True) + 20
         half = route.pill_w / 2
         hi = turn_x - 10 - half if route.band == "between" else x + w - half
@@ -632,4 +634,4 @@ def _draw_route(out: list[Shape], lane: _Lane, route: _Route, stages: list[Bound
                         ph / 2, role="edge-label"))
         out.append(Text(route.mid, ly + size * 0.36, route.text, size,
                         p.accents["red"] if route.label.missing else colour, True, "middle",
-                        placeholder=route.label.missing, role="edge-label"))
+                        placeholder=route.label.missing, role="edge-label", cut=route.cut))

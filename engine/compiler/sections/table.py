@@ -26,17 +26,19 @@ every other row's cells.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
 from dataclasses import dataclass
 
-from engine.compiler.draw import box, inner, text_block
+from engine.compiler.draw import box, inner, one_line, text_block
 from engine.compiler.geometry import Line, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width, wrap
 from engine.compiler.themes import ink_on, mix
+from engine.diagnostics import Diagnostic
 from engine.dsl.vocab import MAX_COLUMNS
 
 STATE_ACCENT = {"success": "green", "warning": "amber", "danger": "red"}
@@ -392,7 +394,7 @@ def _marker(b: Bound, style: Style) -> str | None:
 
 def _note(b: Bound) -> Slot | None:
     note = b.text("note")
-    return Slot(NOTE_MARK + note.text, note.missing) if note and note.text else None
+    return dataclasses.replace(note, text=NOTE_MARK + note.text) if note and note.text else None
 
 
 def _note_height(b: Bound, w: float, cols: Columns, style: Style) -> float:
@@ -404,15 +406,16 @@ def _note_height(b: Bound, w: float, cols: Columns, style: Style) -> float:
     return lines * style.line_height(size) + _row_pad(style) * 0.5
 
 
-def _tag_size(b: Bound, cols: Columns, style: Style) -> tuple[str, float, float] | None:
-    """A row's tag pill (label, width, height), fitted to column 1, or None without a tag."""
+def _tag_size(b: Bound, cols: Columns, style: Style) -> tuple[str, float, float, Diagnostic | None] | None:
+    """A row's tag pill (label, width, height, and the warning if the label was cut), fitted to
+    column 1, or None without a tag."""
     slot = b.text("tag")
     if not slot or not slot.text:
         return None
     size = style.size("small")
     room = cols.ws[0] - 2 * cols.pad
-    label = wrap(slot.text, max(room - 2 * TAG_PAD, size), size, True, 1)[0]
-    return label, min(room, cols.tag_w), round(size + 11, 1)
+    label, cut = one_line(slot, max(room - 2 * TAG_PAD, size), size, True)
+    return label, min(room, cols.tag_w), round(size + 11, 1), cut
 
 
 def _tag_width(items: list[Bound], style: Style) -> float:
@@ -426,9 +429,9 @@ def _body_height(b: Bound, cols: Columns, w: float, style: Style) -> float:
     return _cells_height(b, cols, style) + _note_height(b, w, cols, style) + 2 * _row_pad(style)
 
 
-def _tag(out: list[Shape], b: Bound, tag: tuple[str, float, float], x: float, y: float,
-         style: Style) -> None:
-    label, pw, ph = tag
+def _tag(out: list[Shape], b: Bound, tag: tuple[str, float, float, Diagnostic | None], x: float,
+         y: float, style: Style) -> None:
+    label, pw, ph, cut = tag
     slot = b.text("tag")
     accent = style.accent(b.comp.attr("accent"), b.order)
     fill = mix(accent, "#ffffff", TAG_LIGHTEN) if style.palette.dark else accent
@@ -436,7 +439,7 @@ def _tag(out: list[Shape], b: Bound, tag: tuple[str, float, float], x: float, y:
     out.append(Rect(x, y, pw, ph, fill, rx=ph / 2, role="table-tag"))
     ink = style.palette.accents["red"] if slot.missing else ink_on(fill)
     out.append(Text(x + pw / 2, y + ph / 2 + size * 0.36, label, size, ink, True, "middle",
-                    placeholder=slot.missing, role="table-tag"))
+                    placeholder=slot.missing, role="table-tag", cut=cut))
 
 
 def _body_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w: float,

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, connector, text_block
+from engine.compiler.draw import anchor_of, box, connector, overflow, text_block
 from engine.compiler.geometry import Circle, Rect, Shape, Text
-from engine.compiler.resolve import Bound
+from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width, wrap
 from engine.compiler.themes import ink_on, mix
@@ -33,6 +33,7 @@ BAND_MAX = 0.8       # a gap between levels grows to at most this much of the me
 BAND_FLOOR = 56.0    # the least natural gap between levels: an edge with its arrowhead
 BAND_MIN = 36.0      # what a gap may close to when the canvas is short of height
 OUTCOME_ACCENT = "green"  # outcomes read as success, as a success card does
+PILL_LINES = 2        # an edge label longer than this is cut: the pill sits on a short stretch of edge
 
 
 @dataclass
@@ -243,31 +244,37 @@ def _tag(out: list[Shape], x: float, y: float, w: float, anchor: str, accent: st
 
 
 def _pill_lines(e: Bound, m: Metrics) -> tuple[str, ...]:
-    """An edge's label wrapped to fit its pill (two lines at most); none when it has no label."""
+    """An edge's label wrapped to fit its pill (PILL_LINES at most); none when it has no label."""
     slot = e.text("branch_label")
     if slot is None or not slot.text:
         return ()
-    return wrap(slot.text, m.pill_w - m.label * 1.4, m.label, True, 2)
+    return wrap(slot.text, _pill_room(m), m.label, True, PILL_LINES)
+
+
+def _pill_room(m: Metrics) -> float:
+    """Width of the text inside an edge's pill."""
+    return m.pill_w - m.label * 1.4
 
 
 def _pill_height(lines: tuple[str, ...], m: Metrics, style: Style) -> float:
     return style.line_height(m.label) * len(lines) + 8 if lines else 0.0
 
 
-def pill(out: list[Shape], lines: tuple[str, ...], missing: bool, cx: float, cy: float, colour: str,
+def pill(out: list[Shape], lines: tuple[str, ...], slot: Slot, cx: float, cy: float, colour: str,
          m: Metrics, style: Style) -> None:
-    """An edge's branch label in a rounded pill centred on (cx, cy)."""
+    """An edge's branch label (`lines` of `slot`) in a rounded pill centred on (cx, cy)."""
     p = style.palette
     lh = style.line_height(m.label)
     w = max(text_width(s, m.label, True) for s in lines) + m.label * 1.4
     h = _pill_height(lines, m, style)
     out.append(Rect(cx - w / 2, cy - h / 2, w, h, p.surface_2, colour, 1.2, min(h / 2, 12),
                     role="edge_label"))
-    ink = p.accents["red"] if missing else p.text
+    ink = p.accents["red"] if slot.missing else p.text
     first = cy - h / 2 + 4 + (lh - m.label) / 2 + m.label * 0.8
+    cut = overflow(slot, _pill_room(m), m.label, True, PILL_LINES)
     for i, line in enumerate(lines):
-        out.append(Text(cx, first + i * lh, line, m.label, ink, True, "middle", placeholder=missing,
-                        role="edge_label"))
+        out.append(Text(cx, first + i * lh, line, m.label, ink, True, "middle", placeholder=slot.missing,
+                        role="edge_label", cut=cut if i == len(lines) - 1 else None))
 
 
 def level_widths(depth: list[int], m: Metrics) -> list[float]:
@@ -343,7 +350,6 @@ def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: floa
     for c in sorted(labels):
         if labels[c]:
             p = tree.parent[c]
-            slot = tree.label[c].text("branch_label")
-            pill(page.out, labels[c], bool(slot and slot.missing), (cx[p] + cx[c]) / 2,
+            pill(page.out, labels[c], tree.label[c].text("branch_label"), (cx[p] + cx[c]) / 2,
                  (bottom[depth[p]] + top[depth[c]]) / 2, colour[c], m, style)
     return bottom[-1] - y
