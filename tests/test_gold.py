@@ -53,7 +53,7 @@ def test_a_cut_text_is_scored_and_listed_beside_the_score(tmp_path):
     content = json.loads((folder / "content.json").read_text())
     content["section_card"][0]["caption"] *= 40
     (folder / "content.json").write_text(json.dumps(content))
-    report = run_gate(load_pack(tmp_path), LIBRARY, tmp_path / "out")
+    report = finish(run_gate(load_pack(tmp_path), LIBRARY, tmp_path / "out")).value
     [entry] = report.entries
     assert entry.status == "pass"  # the mapping is scored as drawn ...
     [warning] = entry.warnings     # ... and the cut is not silent: table, gallery and verdict say it
