@@ -16,7 +16,7 @@ from studio.jobs import Job
 from studio.workers import GoldWorker, start, stop
 
 STATUS_COLOURS = {"pass": "#2f855a", "fail": "#c53030"}  # anything else (skipped, error): amber
-GATE_COLUMNS = ("entry", "split", "score", "threshold", "status")
+GATE_COLUMNS = ("entry", "split", "score", "threshold", "text", "status")
 
 
 class ImageView(QLabel):
@@ -154,7 +154,8 @@ class GoldPanel(QWidget):
             self.score.setText(
                 f"<b>{result.name}</b> parity <b style='color:{colour}'>{result.score:.3f}</b> "
                 f"(threshold {result.threshold:.2f}) · ssim64 {result.ssim_64:.3f} · full {result.ssim_full:.3f}"
-                f" · structure {result.structure:.3f} · judge fidelity64 {result.fidelity_64:.3f}")
+                f" · structure {result.structure:.3f} · text placement {result.text_placement:.3f}"
+                f" · judge fidelity64 {result.fidelity_64:.3f}")
         else:
             self.score.setText(f"<b>{result.name}</b> <span style='color:{colour}'>{result.status}</span>: "
                                f"{result.reason}")
@@ -208,7 +209,8 @@ class GoldPanel(QWidget):
         self.gate.insertRow(row)
         scored = result["status"] in ("pass", "fail")
         cells = (result["name"], result["split"], f"{result['score']:.3f}" if scored else "",
-                 f"{result['threshold']:.2f}", result["status"])
+                 f"{result['threshold']:.2f}", f"{result['text_placement']:.3f}" if scored else "",
+                 result["status"])
         for col, text in enumerate(cells):
             item = QTableWidgetItem(text)
             item.setToolTip(result["reason"] or result["notes"])

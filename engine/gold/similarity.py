@@ -7,22 +7,12 @@ weight) rather than glyph detail; it is the one the gold pack targets.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from PIL import Image
 from skimage.metrics import structural_similarity
 
 WIDTH = 900      # raster width of both images (fidelity.py's W)
 SMALL = 64       # layout scale
-
-
-@dataclass(frozen=True)
-class Visual:
-    ssim_full: float
-    ssim_64: float
-    reference: Image.Image   # RGB, WIDTH wide
-    compiled: Image.Image    # RGB, resized to the reference's size
 
 
 def ssim_pair(reference: Image.Image, compiled: Image.Image) -> tuple[float, float]:

@@ -17,6 +17,8 @@ import pytest
 from qtpy.QtCore import QObject, Qt, QTimer
 from studio_helpers import ROOT, open_window
 
+from studio.gold_panel import GATE_COLUMNS
+
 TICK_MS = 10
 BLOCK_LIMIT_MS = 50   # issue 7: the GUI thread never blocks for more than this
 
@@ -111,7 +113,7 @@ def test_training_and_the_gate_run_while_the_gui_stays_responsive(gold_workspace
     assert panel.checkpoints.count() >= 1 and panel.start_button.isEnabled()
     assert panel.overlays.count() == 1  # the run just made can now be overlaid
     assert [gold.gate.item(r, 0).text() for r in range(gold.gate.rowCount())] == ["poster_stack", "table_matrix"]
-    assert [gold.gate.item(r, 4).text() for r in range(2)] == ["pass", "pass"] and "2/2 pass" in gold.gate_status.text()
+    assert [gold.gate.item(r, GATE_COLUMNS.index("status")).text() for r in range(2)] == ["pass", "pass"] and "2/2 pass" in gold.gate_status.text()
     gold.gate.cellDoubleClicked.emit(1, 0)  # a double click opens the entry
     assert w.entry.name == "table_matrix"
 

@@ -92,10 +92,12 @@ def test_gold_entry_shows_its_score_and_updates_while_editing(gold_workspace, qt
     w = open_window(qtbot, gold_workspace)
     qtbot.waitUntil(lambda: "parity" in w.gold.score.text(), timeout=10000)
     assert "1.000" in w.gold.score.text() or "0.99" in w.gold.score.text()
+    assert "text placement 1.000" in w.gold.score.text()   # the reference is the scene's own compile
     assert w.gold.roles.count() > 5 and w.gold.views["diff"].pixmap() is not None
     text = w.scene_editor.text().replace("[theme:infra_dark]", "[theme:paper_editorial]")
     after_edit(qtbot, w, "gold_scored", lambda: w.scene_editor.set_text(text), 10000)
-    assert "1.000" not in w.gold.score.text() and "fail" not in w.gold.score.text()
+    assert "1.000</b>" not in w.gold.score.text() and "fail" not in w.gold.score.text()
+    assert "text placement 1.000" in w.gold.score.text()   # a theme moves no word
     w.gold.mode.setCurrentIndex(1)
     assert w.gold.overlay.isVisibleTo(w.gold) and not w.gold.views["reference"].isVisibleTo(w.gold)
     w.close()
