@@ -21,7 +21,7 @@ from engine.compiler.style import CANVAS
 from engine.dsl import load, serialize
 from engine.dsl.vocab import LAYOUTS
 from engine.fileio import InputError, write_atomic
-from engine.gold.raster import raster
+from engine.gold.raster import raster_rgb
 
 MAX_CARDS = 12
 LIGHT_PROBE_PX = 32     # the asset drawn this wide says whether it is a light page
@@ -74,7 +74,7 @@ def _centred(profile, texts) -> bool:
 
 def is_light(svg: bytes) -> bool:
     """Whether the asset reads as dark ink on a light page (its mean luminance, drawn small)."""
-    return float(np.asarray(raster(svg, LIGHT_PROBE_PX)).mean()) > 128
+    return float(np.asarray(raster_rgb(svg, LIGHT_PROBE_PX).convert("L")).mean()) > 128
 
 
 def scene_and_content(profile, light: bool = False) -> tuple[str, dict, str]:
