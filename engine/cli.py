@@ -1,7 +1,7 @@
 """The `ck` command: every engine stage, headless. Thin: parses arguments, calls the engine.
 
     ck check scene.dsl
-    ck fmt scene.dsl [--check | --write]
+    ck fmt scene.dsl [--check | --write] [--upgrade]
     ck compile scene.dsl --content content.json -o out.svg [--png out.png] [--strict]
     ck assets scan [DIR] [-o OUT_DIR]        profile every SVG of an asset library
     ck assets profile ASSET                  one asset's profile as JSON
@@ -64,7 +64,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from engine.dsl import load, serialize
+    from engine.dsl import DSL_VERSION, load, serialize
+    from engine.dsl.upgrade import upgrade
 
     status = 0
     for path in args.files:
@@ -74,10 +75,11 @@ def cmd_fmt(args) -> int:
             _print_diagnostics(path, doc.diagnostics)
             status = 1
             continue
-        canonical = serialize(doc.scene)
+        canonical = serialize(upgrade(doc.scene) if args.upgrade else doc.scene)
         if args.check:
             if canonical != text:
-                print(f"{path}: not canonical", file=sys.stderr)
+                said = f"not upgraded to DSL v{DSL_VERSION}" if args.upgrade else "not canonical"
+                print(f"{path}: {said}", file=sys.stderr)
                 status = 1
         elif args.write:
             if canonical != text:
@@ -302,6 +304,8 @@ def _fmt_arguments(f: argparse.ArgumentParser) -> None:
     mode = f.add_mutually_exclusive_group()
     mode.add_argument("--check", action="store_true", help="exit 1 when a file is not canonical")
     mode.add_argument("--write", action="store_true", help="rewrite files in place")
+    f.add_argument("--upgrade", action="store_true",
+                   help="also migrate a scene of an earlier DSL version to the current one")
     f.set_defaults(run=cmd_fmt)
 
 

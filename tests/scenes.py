@@ -31,6 +31,28 @@ def components(draw, name: str | None = None) -> Component:
 
 
 @st.composite
+def nested_components(draw, depth: int = 1) -> Component:
+    """A valid component at `depth`: a container (while containers may stand there) holding up to
+    four components one deeper, or a leaf; page chrome only at the top."""
+    names = [n for n, s in vocab.COMPONENTS.items()
+             if (depth == 1 or not s.top_level_only) and (depth <= vocab.MAX_DEPTH or not s.container)]
+    name = draw(st.sampled_from(sorted(names)))
+    comp = draw(components(name))
+    if not vocab.COMPONENTS[name].container:
+        return comp
+    children = draw(st.lists(nested_components(depth + 1), max_size=4))
+    return Component(name, comp.attrs, comp.topo, comp.refs, tuple(children))
+
+
+@st.composite
+def nested_scenes(draw) -> Scene:
+    """Valid scenes as written whose components nest (DSL v2)."""
+    attrs = draw(st.permutations([Attr(k, draw(st.sampled_from(vocab.TOP_LEVEL_VALUES[k])))
+                                  for k in ("layout", "theme", "canvas") if draw(st.booleans())]))
+    return Scene(tuple(attrs), tuple(draw(st.lists(nested_components(), max_size=6))))
+
+
+@st.composite
 def scenes(draw) -> Scene:
     """Valid scenes as written: any subset of top-level attributes, any components."""
     attrs = []

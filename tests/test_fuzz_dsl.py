@@ -4,8 +4,9 @@ answered quickly.
 Two input families, both hypothesis strategies so a failure shrinks to a small case:
 
 - `token_soups()`: token streams built from the grammar's own vocabulary (engine/dsl/vocab.py):
-  top-level attributes, components in block and compact form, refs, topology handles, with wrong
-  values, mismatched or missing closes, long digit runs and stray characters mixed in;
+  top-level attributes, components in block and compact form, refs, topology handles, blocks
+  nested in blocks (containers and leaves, at any depth), with wrong values, mismatched or missing
+  closes, long digit runs and stray characters mixed in;
 - `mutated_gold()`: the gold pack's scene.dsl files with byte-level mutations (deletions,
   insertions, byte flips, duplicated and repeated spans, spliced DSL tokens), decoded as the CLI
   decodes a file (UTF-8, errors replaced).
@@ -124,7 +125,20 @@ _COMPACT = st.one_of([
                                  st.builds("{}={}".format, _cell_key, st.one_of(_ident, st.sampled_from(vocab.ACCENTS)))),
                        min_size=1, max_size=6))
     for name in _NAMES])
-_entry = st.one_of(_top_attr, _BLOCK, _BLOCK, _COMPACT, _junk,
+# Blocks holding blocks (DSL v2): mostly containers, some leaves (which may not hold any), closed
+# properly, by another name, by the scene's end, or never.
+_HOLDERS = st.sampled_from([*vocab.CONTAINERS] * 4 + ["section_card", "text_line", "header_band", "zz"])
+
+
+def _holding(inner):
+    return st.builds(
+        lambda name, kids, close: f"[{name}]" + " ".join(kids) + close.format(name),
+        _HOLDERS, st.lists(st.one_of(inner, _topo, _top_attr), max_size=4),
+        st.sampled_from(("[/{}]",) * 6 + ("", "[/scene]", "[/panel]", "[/section_card]")))
+
+
+_NESTED = st.recursive(st.one_of(_BLOCK, _COMPACT), _holding, max_leaves=12)
+_entry = st.one_of(_top_attr, _BLOCK, _BLOCK, _COMPACT, _NESTED, _NESTED, _junk,
                    st.sampled_from(("[scene]", "[/scene]", "[", "]", "[/", "[:]", "[a:b|]", "@x", "|")))
 
 
@@ -236,7 +250,14 @@ def _near_limit(unit: str, head: str = "[scene][layout:decision_tree]", tail: st
     "[scene][layout:decision_tree]" + "".join(f"[decision_node:@x.y|node_id=n{i}]" for i in range(400))
     + "".join(f"[decision_edge:@e|from_ref=q{i}|to_ref=n{i}]" for i in range(400)) + "[/scene]",
     _near_limit("[section_card:@section_card.0.title|@section_card.0.value]", "[scene][layout:dashboard_cards]"),
-], ids=["unclosed", "unclosed-card", "after-end", "unknown-keys", "unknown-edges", "many-cards"])
+    _near_limit("[panel]"),                               # containers opened and never closed
+    "[scene]" + "[panel]" * 3000 + "[/panel]" * 3000 + "[/scene]",
+    _near_limit("[panel][/x]"),                           # every container closed by a wrong name
+    _near_limit("[panel][group][group][text_line][/text_line][/group][/group][/panel]"),
+    _near_limit("[panel][group][group][group][/group][/group][/group][/panel]"),   # each one too deep
+    _near_limit("[section_card][text_line][/text_line][/section_card]"),           # leaves holding leaves
+], ids=["unclosed", "unclosed-card", "after-end", "unknown-keys", "unknown-edges", "many-cards",
+        "unclosed-panels", "deep-then-closed", "misclosed-panels", "nested-panels", "too-deep", "leaf-holding"])
 def test_worst_case_texts_under_the_size_limit_stay_fast(text):
     assert len(text) <= MAX_SCENE_CHARS
     assert answer(text, {}) < TIME_BOUND_S

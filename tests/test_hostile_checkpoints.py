@@ -178,7 +178,8 @@ def test_a_damaged_tokenizer_file_is_refused(tmp_path):
         change(doc)
         if said != "hash mismatch" and isinstance(doc.get("vocab"), list) and all(isinstance(t, str) for t in doc["vocab"]):
             # a consistent hash, so the check under test is the one that fires
-            body = {"format": doc["format"], "version": doc["version"], "vocab": doc["vocab"]}
+            body = {"format": doc["format"], "version": doc["version"], "dsl_version": doc["dsl_version"],
+                    "vocab": doc["vocab"]}
             doc["hash"] = hashlib.sha256(json.dumps(body, ensure_ascii=True, sort_keys=True,
                                                     separators=(",", ":")).encode()).hexdigest()
         path.write_text(json.dumps(doc))

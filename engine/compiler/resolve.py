@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from engine.diagnostics import Diagnostic, Severity
-from engine.dsl.model import Component, Scene
+from engine.dsl.model import Component, Scene, walk
 
 MAX_SLOT_CHARS = 4000  # longer values are cut; no card can show more, and wrapping stays fast
 
@@ -38,13 +38,20 @@ class Slot:
 
 @dataclass(frozen=True)
 class Bound:
-    """A component with its content: `index` counts components of the same kind, `order` all."""
+    """A component with its content: `index` counts components of the same kind, `order` all,
+    both in document order with nested components included (engine.dsl.model.walk); `path` is
+    its place in the tree, (i,) for a component of the scene."""
 
     comp: Component
     index: int
     order: int
     slots: dict[str, Slot]
     magnitude: float | None
+    path: tuple[int, ...] = (0,)
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
 
     @property
     def name(self) -> str:
@@ -95,19 +102,18 @@ def _magnitude(m) -> float | None:
 
 
 def bind(scene: Scene, content) -> tuple[list[Bound], list[Diagnostic]]:
+    """Every component of the scene, nested ones included, in document order, with its content."""
     diagnostics: list[Diagnostic] = []
     if not isinstance(content, dict):
         diagnostics.append(Diagnostic(1, 1, "bad-content", "content.json must hold a JSON object"))
         content = {}
-    counts: dict[str, int] = {}
     bound: list[Bound] = []
-    for order, comp in enumerate(scene.components):
-        index = counts.get(comp.name, 0)
-        counts[comp.name] = index + 1
+    for visit in walk(scene):
+        comp = visit.comp
         slots: dict[str, Slot] = {}
         magnitude = None
         for ref in comp.refs:
-            origin = Origin(comp.name, index, ref.field, ref.line, ref.col)
+            origin = Origin(comp.name, visit.index, ref.field, ref.line, ref.col)
             value = _walk(content, ref.path)
             text = None if value is _MISSING else _display(value)
             if text is None:
@@ -124,5 +130,5 @@ def bind(scene: Scene, content) -> tuple[list[Bound], list[Diagnostic]]:
             record = _walk(content, ref.path.rpartition(".")[0]) if "." in ref.path else None
             if magnitude is None and isinstance(record, dict):
                 magnitude = _magnitude(record.get("magnitude"))
-        bound.append(Bound(comp, index, order, slots, magnitude))
+        bound.append(Bound(comp, visit.index, visit.order, slots, magnitude, visit.path))
     return bound, diagnostics

@@ -22,6 +22,7 @@ CANVAS = {
     "standard": (1240, 930),    # 4:3 — format and memory maps
     "banner": (1500, 800),      # 15:8 — comparisons
     "panorama": (1400, 600),    # 7:3 — pipelines
+    "portrait": (1000, 2000),   # 1:2 — long vertical explainers
 }
 INSET = {"sm": 28, "md": 52, "lg": 84}
 GAP = {"sm": 14, "md": 26, "lg": 44}

@@ -49,7 +49,7 @@ from engine.data.variants import (
     programs,
     restyle,
 )
-from engine.dsl import Scene, load, serialize
+from engine.dsl import DSL_VERSION, Scene, load, serialize
 from engine.fileio import InputError, read_json, read_text
 from engine.gold.pack import load_pack
 from engine.tokenizer.fit import fits, row_tokens
@@ -114,6 +114,7 @@ def load_golds(spec: Spec) -> list[Gold]:
 def dataset_meta(spec: Spec, golds: list[Gold]) -> dict:
     """What manifest.json records besides counts and files: enough for QC to run on its own."""
     return {
+        "dsl_version": DSL_VERSION,
         "spec": {
             "name": spec.name, "version": spec.version, "seed": spec.seed, "sha256": spec.sha256,
             "surface": spec.surface, "ctx": spec.ctx, "buckets": spec.mixture.buckets,

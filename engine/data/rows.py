@@ -12,6 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engine.dsl import DSL_VERSION
 from engine.fileio import InputError, read_json, read_text, write_atomic
 
 SPLITS: tuple[str, ...] = ("train", "dev", "test", "hidden")
@@ -74,6 +75,10 @@ def read_manifest(folder: str | Path) -> dict:
         raise InputError(f"{path}: not a {FORMAT} manifest")
     if manifest.get("version") != VERSION:
         raise InputError(f"{path}: dataset version {manifest.get('version')} is not {VERSION}; rebuild it")
+    # manifests written before the DSL had a version hold v1 scenes
+    if (dsl := manifest.get("dsl_version", 1)) != DSL_VERSION:
+        raise InputError(f"{path}: a dataset of scene DSL v{dsl}, this engine reads DSL v{DSL_VERSION}; "
+                         "rebuild it with `ck data build`")
     return manifest
 
 

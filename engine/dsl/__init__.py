@@ -1,8 +1,10 @@
-"""Scene DSL v1: grammar, typed model, validation and the canonical form.
+"""Scene DSL: grammar, typed model, validation and the canonical form.
 
     >>> doc = load("[scene] [layout:pipeline_lane] [/scene]")
     >>> doc.scene.attr("connector")      # filled from the family's defaults
     'arrow'
+    >>> DSL_VERSION                      # named by the grammar's first line (scene.lark)
+    2
 """
 from __future__ import annotations
 
@@ -10,12 +12,12 @@ from dataclasses import dataclass
 
 from engine.diagnostics import Diagnostic, Severity
 from engine.dsl.canonical import canonicalize, serialize
-from engine.dsl.model import Attr, Component, Ref, Scene, Topo
-from engine.dsl.parse import parse_entries
+from engine.dsl.model import Attr, Component, Ref, Scene, Topo, Visit, walk
+from engine.dsl.parse import DSL_VERSION, parse_entries
 from engine.dsl.validate import build_scene
 
-__all__ = ["Attr", "Component", "Ref", "Scene", "Topo", "Document", "load", "parse",
-           "canonicalize", "serialize", "format_text"]
+__all__ = ["DSL_VERSION", "Attr", "Component", "Ref", "Scene", "Topo", "Visit", "walk", "Document", "load",
+           "parse", "canonicalize", "serialize", "format_text"]
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,11 @@
 
 Fixed top-level order and arity (family defaults fill what is missing), components in written
 order, and inside each component: topology handles, then attributes, then content refs, each in
-the component's declared order. Duplicates are dropped, the first one kept, with a diagnostic.
+the component's declared order, then its children (a container's components, DSL v2) in written
+order. Duplicates are dropped, the first one kept, with a diagnostic.
+
+The text is one token per line and never indented, nested or not: the tag names already say where
+each block ends, and indentation would cost tokens in every model output.
 """
 from __future__ import annotations
 
@@ -48,7 +52,8 @@ def _canonical_component(c: Component, diagnostics: list[Diagnostic]) -> Compone
                            f"[{c.name}] attribute", diagnostics)
     refs = _first_of_each(c.refs, lambda r: r.field, spec.field_order,
                           f"[{c.name}] field", diagnostics)
-    return Component(c.name, attrs, topo, refs, c.line, c.col)
+    children = tuple(_canonical_component(child, diagnostics) for child in c.children)
+    return Component(c.name, attrs, topo, refs, children, c.line, c.col)
 
 
 def serialize(scene: Scene) -> str:
@@ -56,10 +61,16 @@ def serialize(scene: Scene) -> str:
     out = ["[scene]"]
     out.extend(f"[{a.key}:{a.value}]" for a in scene.attrs)
     for c in scene.components:
-        out.append(f"[{c.name}]")
-        out.extend(f"[{t.key}:{t.id}]" for t in c.topo)
-        out.extend(f"[{a.key}:{a.value}]" for a in c.attrs)
-        out.extend(f"[{r.field}_ref:{r.path}]" for r in c.refs)
-        out.append(f"[/{c.name}]")
+        _write(c, out)
     out.append("[/scene]")
     return "\n".join(out) + "\n"
+
+
+def _write(c: Component, out: list[str]) -> None:
+    out.append(f"[{c.name}]")
+    out.extend(f"[{t.key}:{t.id}]" for t in c.topo)
+    out.extend(f"[{a.key}:{a.value}]" for a in c.attrs)
+    out.extend(f"[{r.field}_ref:{r.path}]" for r in c.refs)
+    for child in c.children:
+        _write(child, out)
+    out.append(f"[/{c.name}]")

@@ -13,23 +13,12 @@ the parser's recovery skips it (parse.py), so no text, however broken, raises.
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
 
-from lark.exceptions import UnexpectedCharacters
-from lark.lexer import BasicLexer, LexerThread
-
-from engine.dsl.parse import parser, stray_end
+from engine.dsl.parse import lex, parser
 
 # What follows the ':' of each key:value terminal, by the grammar's names for it.
 PAYLOADS: dict[str, str] = {"ATTR": "_VALUE", "TOPO": "_VALUE", "REF": "_PATH", "COMPACT": "_CELL"}
-
-
-@functools.cache
-def _lexer() -> BasicLexer:
-    # The parser's own terminals, in one lexer kept for every call: the parser's Lark.lex() would
-    # build a new lexer each time (5x slower per line), and highlighting lexes on every keystroke.
-    return BasicLexer(parser().lexer_conf)
 
 
 def kinds() -> tuple[str, ...]:
@@ -41,15 +30,8 @@ def kinds() -> tuple[str, ...]:
 
 def tokens(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, terminal) of each token the grammar reads in `text`, stray text skipped."""
-    thread = LexerThread.from_text(_lexer(), text)
-    while True:
-        try:
-            for tok in thread.lex(None):
-                yield tok.start_pos, tok.end_pos, tok.type
-            return
-        except UnexpectedCharacters as e:
-            # the lexer state survives its error: step over the stray run and lex on from there
-            thread.state.line_ctr.feed(text[e.pos_in_stream:stray_end(text, e.pos_in_stream)])
+    for tok in lex(text):
+        yield tok.start_pos, tok.end_pos, tok.type
 
 
 def spans(text: str) -> Iterator[tuple[int, int, str]]:

@@ -2,10 +2,20 @@
 
 Positions (line, col; 1-based) ride along for diagnostics but take no part in equality, so two
 scenes are equal when they say the same thing wherever it was written.
+
+Components nest (DSL v2): a container's `children` are components too. `walk(scene)` visits every
+component depth-first in document order, which is also the order content paths count in:
+
+    >>> inner = Component("text_line")
+    >>> scene = Scene(components=(Component("panel", children=(inner,)), Component("text_line")))
+    >>> [(v.comp.name, v.index, v.depth, v.path) for v in walk(scene)]
+    [('panel', 0, 1, (0,)), ('text_line', 0, 2, (0, 0)), ('text_line', 1, 1, (1,))]
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import count
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,7 @@ class Component:
     attrs: tuple[Attr, ...] = ()
     topo: tuple[Topo, ...] = ()
     refs: tuple[Ref, ...] = ()
+    children: tuple[Component, ...] = ()    # a container's components, in written order
     line: int = field(default=0, compare=False)
     col: int = field(default=0, compare=False)
 
@@ -68,3 +79,42 @@ class Scene:
     @property
     def layout(self) -> str:
         return self.attr("layout") or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One component as `walk` meets it.
+
+    index: how many components of the same name came before it in document order (depth-first,
+           pre-order): the N of a content path `name.N.field`.
+    order: how many components of any name came before it, in the same order.
+    depth: 1 for a component of the scene, 2 for a child of one of those, ...
+    path:  child positions from the scene down: (2,) is the scene's third component, (2, 0) the
+           first child of that one.
+    parent: the container holding it, None at the top level.
+    """
+
+    comp: Component
+    index: int
+    order: int
+    depth: int
+    path: tuple[int, ...]
+    parent: Component | None
+
+
+def walk(scene: Scene) -> Iterator[Visit]:
+    """Every component of the scene, depth-first in document order (a container before its
+    children)."""
+    counts: dict[str, int] = {}
+    order = count()
+
+    def visit(comps: tuple[Component, ...], at: tuple[int, ...], parent: Component | None) -> Iterator[Visit]:
+        for i, comp in enumerate(comps):
+            index = counts.get(comp.name, 0)
+            counts[comp.name] = index + 1
+            path = (*at, i)
+            yield Visit(comp, index, next(order), len(path), path, parent)
+            if comp.children:
+                yield from visit(comp.children, path, comp)
+
+    return visit(scene.components, (), None)

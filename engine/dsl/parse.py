@@ -4,24 +4,46 @@ The grammar (scene.lark) is strict; when the LALR parser meets something it does
 `_Recovery` names the problem as a Diagnostic and repairs the token stream (closing an open
 block, inserting a missing `[scene]`, skipping stray text) so that parsing goes on and later
 problems are reported too.
+
+Blocks nest (DSL v2), so a close tag is matched by name: `[/panel]` met inside an unclosed
+`[section_card]` of that panel closes the card first (validation names it as never closed), the
+way a reader pairs them, rather than pairing `[/panel]` with the card. `parse_entries` feeds the
+parser token by token to do that, lexing with the grammar's own lexer.
 """
 from __future__ import annotations
 
 import functools
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.lexer import BasicLexer, LexerThread
 
 from engine.diagnostics import Diagnostic
+from engine.dsl import vocab
 from engine.dsl.model import Attr, Component, Ref, Topo
 
 MAX_DIAGNOSTICS = 100
 # A scene is a few kB (the largest gold scene is 2.5 kB; a 1024-token model output is about 5 kB).
 # Longer text is refused before parsing, so no input, however hostile, costs more than a moment.
 MAX_SCENE_CHARS = 64 * 1024
-_GRAMMAR = Path(__file__).with_name("scene.lark")
+GRAMMAR = Path(__file__).with_name("scene.lark")
+_VERSION_LINE = re.compile(r"// version: (\d+)\n")
+
+
+def grammar_version(grammar: str) -> int:
+    """The DSL version the grammar names on its first line (`// version: N`)."""
+    m = _VERSION_LINE.match(grammar)
+    if m is None:
+        raise ValueError("the scene grammar must start with a '// version: N' line")
+    return int(m.group(1))
+
+
+DSL_VERSION = grammar_version(GRAMMAR.read_text())
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +58,14 @@ class Compact:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A block-form component with its closing tag, so validation can check the names match."""
+    """A block-form component with its closing tag, so validation can check the names match, and
+    the blocks and compacts written inside it, in order (validation decides which may stay)."""
 
     component: Component
     close_name: str  # "" when the parser had to close it
     close_line: int
     close_col: int
+    children: tuple[Block | Compact, ...] = ()
 
 
 @dataclass
@@ -86,7 +110,8 @@ class _ToModel(Transformer):
             line=open_tok.line,
             col=open_tok.column,
         )
-        return Block(comp, _inner(close_tok)[1:], close_tok.line, close_tok.column)
+        children = tuple(i for i in items if isinstance(i, Block | Compact))
+        return Block(comp, _inner(close_tok)[1:], close_tok.line, close_tok.column, children)
 
     def scene(self, _open: Token, *rest):
         return list(rest[:-1])
@@ -99,7 +124,7 @@ class _ToModel(Transformer):
 def parser() -> Lark:
     # Built once, lazily: the studio and the CLI pay for it only when they first parse.
     return Lark(
-        _GRAMMAR.read_text(),
+        GRAMMAR.read_text(),
         parser="lalr",
         lexer="basic",  # terminal priorities alone pick the token; `[/scene]` is never a block close
         transformer=_ToModel(),
@@ -108,12 +133,36 @@ def parser() -> Lark:
     )
 
 
+@functools.cache
+def _lexer() -> BasicLexer:
+    # The parser's own terminals, in one lexer kept for every call: the parser's Lark.lex() would
+    # build a new lexer each time (5x slower per line), and the studio lexes on every keystroke.
+    return BasicLexer(parser().lexer_conf)
+
+
+def lex(text: str, on_stray: Callable[[int, int, str], None] | None = None) -> Iterator[Token]:
+    """The grammar's tokens of `text`, in order. Stray text (no token starts there) is skipped a
+    run at a time (`stray_end`), after `on_stray(line, col, run)` is told of it."""
+    thread = LexerThread.from_text(_lexer(), text)
+    while True:
+        try:
+            yield from thread.lex(None)
+            return
+        except UnexpectedCharacters as e:
+            # the lexer state survives its error: step over the stray run and lex on from there
+            run = text[e.pos_in_stream:stray_end(text, e.pos_in_stream)]
+            if on_stray is not None:
+                on_stray(e.line, e.column, run)
+            thread.state.line_ctr.feed(run)
+
+
 class _TooMany(Exception):
     pass
 
 
 class _Recovery:
-    """on_error handler: report the problem, mend the token stream, keep parsing."""
+    """Called with each token the parser refuses (and each stray run the lexer skips): report the
+    problem, mend the token stream, keep parsing."""
 
     def __init__(self, text: str):
         self.text = text
@@ -134,28 +183,16 @@ class _Recovery:
             )
             raise _TooMany
 
-    def __call__(self, e: UnexpectedInput) -> bool:
-        if isinstance(e, UnexpectedCharacters):
-            return self._stray_text(e)
-        assert isinstance(e, UnexpectedToken)
-        return self._unexpected_token(e)
-
-    def _stray_text(self, e: UnexpectedCharacters) -> bool:
-        state = e.interactive_parser.lexer_thread.state
-        start = state.line_ctr.char_pos
-        end = stray_end(self.text, start)
-        snippet = self.text[start:end]
+    def stray_text(self, line: int, col: int, snippet: str) -> None:
         shown = snippet if len(snippet) <= 40 else snippet[:37] + "..."
         if snippet.startswith("["):
             msg = (f"malformed token {shown!r}: tokens look like [name], [/name], [key:value] "
                    "or [field_ref:path]")
         else:
             msg = f"stray text {shown!r} outside any [token]"
-        self.report(e.line, e.column, "stray-text", msg)
-        state.line_ctr.feed(snippet)
-        return True
+        self.report(line, col, "stray-text", msg)
 
-    def _unexpected_token(self, e: UnexpectedToken) -> bool:
+    def __call__(self, e: UnexpectedToken) -> bool:
         # accepts() simulates each terminal; the raw parse-table lookaheads over-approximate.
         ip, tok = e.interactive_parser, e.token
         if self.after_end_reported and tok.type != "$END":
@@ -169,8 +206,8 @@ class _Recovery:
             self.report(line, col, "missing-scene-start", "the scene must start with [scene]")
             ip.feed_token(_synthetic("SCENE_OPEN", tok))
             return self._refeed(ip, tok)
-        if "BLOCK_CLOSE" in expected and kind in ("SCENE_CLOSE", "BLOCK_OPEN", "COMPACT"):
-            # The open block is closed where the next thing begins; validation names it.
+        if "BLOCK_CLOSE" in expected and kind == "SCENE_CLOSE":
+            # The open block is closed where the scene ends; validation names it.
             self.count_problem(line, col)
             ip.feed_token(_synthetic("BLOCK_CLOSE", tok))
             return self._refeed(ip, tok)
@@ -216,7 +253,7 @@ class _Recovery:
             # Raised by the parser state itself, so lark leaves interactive_parser unset; the
             # refused token left the parser in a state it goes on from, so the same one carries on.
             again.interactive_parser = ip
-            return self._unexpected_token(again)
+            return self(again)
         return True
 
 
@@ -245,6 +282,73 @@ def stray_end(text: str, start: int) -> int:
     return end
 
 
+class _Driver:
+    """Feeds the parser token by token, keeping the names of the open blocks so that a close tag
+    pairs with the block it names (closing the unclosed blocks inside it first)."""
+
+    def __init__(self, text: str, recovery: _Recovery):
+        self.recovery = recovery
+        self.ip = parser().parse_interactive(text)
+        self.open: list[str] = []            # names of the open blocks, innermost last
+        self.open_count: Counter[str] = Counter()
+        self.ended = False                   # after [/scene], tokens are only reported as extra
+
+    def run(self, tokens: Iterator[Token]) -> list:
+        """Feed every token, then the end of input; the entries the scene holds."""
+        feed = self.ip.parser_state.feed_token
+        last = None
+        for last in tokens:
+            if last.type in _STRUCTURE and not self.ended:
+                self.structure(last)
+            try:
+                feed(last)
+            except UnexpectedToken as e:
+                self.recover(e)
+        eof = Token.new_borrow_pos("$END", "", last) if last is not None else Token("$END", "", 0, 1, 1)
+        try:
+            return feed(eof, True)
+        except UnexpectedToken as e:
+            self.recover(e)
+        return feed(eof, True)   # mended at the end: it accepts, or UnexpectedToken says why not
+
+    def recover(self, e: UnexpectedToken) -> None:
+        e.interactive_parser = self.ip
+        self.recovery(e)
+
+    def structure(self, tok: Token) -> None:
+        """Keep `open` in step with the parser, before `tok` is fed."""
+        kind = tok.type
+        if kind == "BLOCK_OPEN":
+            if len(self.open) > vocab.MAX_DEPTH:
+                # deeper than any scene may nest: validation reports it; counting it here bounds
+                # the nesting a hostile text can make the parser carry
+                self.recovery.count_problem(tok.line, tok.column)
+            name = tok.value[1:-1]
+            self.open.append(name)
+            self.open_count[name] += 1
+        elif kind == "BLOCK_CLOSE":
+            if not self.open:
+                return     # the parser reports it
+            name = tok.value[2:-1]
+            if self.open[-1] != name and self.open_count[name]:
+                while self.open[-1] != name:
+                    self.recovery.count_problem(tok.line, tok.column)
+                    self._pop()
+                    try:
+                        self.ip.feed_token(_synthetic("BLOCK_CLOSE", tok))
+                    except UnexpectedToken as e:
+                        self.recover(e)
+            self._pop()
+        else:
+            self.ended = True   # [/scene]: the parser closes whatever is still open (_Recovery)
+
+    def _pop(self) -> None:
+        self.open_count[self.open.pop()] -= 1
+
+
+_STRUCTURE = frozenset({"BLOCK_OPEN", "BLOCK_CLOSE", "SCENE_CLOSE"})
+
+
 def parse_entries(text: str) -> Parsed:
     """Run the grammar over `text`; entries are None only when nothing could be recovered."""
     if len(text) > MAX_SCENE_CHARS:
@@ -253,7 +357,7 @@ def parse_entries(text: str) -> Parsed:
                                         f"{MAX_SCENE_CHARS:,}; a scene is a few thousand")])
     recovery = _Recovery(text)
     try:
-        entries = parser().parse(text, on_error=recovery)
+        entries = _Driver(text, recovery).run(lex(text, recovery.stray_text))
     except _TooMany:
         return Parsed(None, recovery.diagnostics)
     except UnexpectedInput as e:  # recovery gave up: report where, keep no scene

@@ -1,16 +1,21 @@
-"""Parsed entries -> Scene, checking every name, value, ref path and topology handle.
+"""Parsed entries -> Scene, checking every name, value, ref path and topology handle, and where
+each component stands (DSL v2: only containers hold components, at most MAX_DEPTH deep, page
+chrome never inside one).
 
 Problems become Diagnostics with a stable code; anything invalid is left out of the scene, so the
-scene that comes out always compiles.
+scene that comes out always compiles. A block the parser had to close (never closed in the text)
+that is not a container ends where the next component begins, as in v1: the components written
+after it are its siblings, not its children.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from engine.diagnostics import Diagnostic, Severity
 from engine.dsl import vocab
-from engine.dsl.model import Attr, Component, Ref, Scene, Topo
+from engine.dsl.model import Attr, Component, Ref, Scene, Topo, walk
 from engine.dsl.parse import Block, Compact
 
 _INDEXED_PATH = re.compile(r"([a-z][a-z0-9_]*)\.(\d+)\.([a-z][a-z0-9_]*)\Z")
@@ -54,8 +59,9 @@ class _Checker:
                     f"{_did_you_mean(a.value, allowed)}")
         return False
 
-    # ---- components -----------------------------------------------------------------------
-    def component(self, entry: Block | Compact) -> Component | None:
+    # ---- components ----------------------------------------------------------------------
+    def component(self, entry: Block | Compact, depth: int = 1,
+                  parent: Component | None = None) -> Component | None:
         comp = entry.component if isinstance(entry, Block) else self.expand(entry)
         if isinstance(entry, Block):
             self.block_close(entry)
@@ -66,10 +72,33 @@ class _Checker:
             self.report(comp, "unknown-component",
                         f"unknown component [{comp.name}]{_did_you_mean(comp.name, vocab.COMPONENTS)}")
             return None
+        if parent is not None and spec.top_level_only:
+            self.report(comp, "top-level-only",
+                        f"[{comp.name}] belongs to the page, not inside [{parent.name}] (line {parent.line}); "
+                        "move it out")
+            return None
+        if spec.container and depth > vocab.MAX_DEPTH:
+            self.report(comp, "too-deep",
+                        f"[{comp.name}] would be a container {depth} deep; containers nest at most "
+                        f"{vocab.MAX_DEPTH} deep")
+            return None
         attrs = tuple(a for a in comp.attrs if self.component_attr(comp.name, spec, a))
         topo = tuple(t for t in comp.topo if self.topology(comp.name, spec, t))
         refs = tuple(r for r in comp.refs if self.ref(comp.name, spec, r))
-        return Component(comp.name, attrs, topo, refs, comp.line, comp.col)
+        kept = Component(comp.name, attrs, topo, refs, line=comp.line, col=comp.col)
+        written = entry.children if isinstance(entry, Block) else ()
+        if not written:
+            return kept
+        if not spec.container:
+            for child in written:
+                self.report(_entry_at(child), "not-a-container",
+                            f"[{comp.name}] (line {comp.line}) holds no components, only "
+                            f"{' and '.join(f'[{n}]' for n in vocab.CONTAINERS)} do; "
+                            f"[{_entry_name(child)}] is dropped")
+            return kept
+        children = (self.component(c, depth + 1, kept) for c in _ended(written))
+        return Component(comp.name, attrs, topo, refs, tuple(c for c in children if c is not None),
+                         comp.line, comp.col)
 
     def block_close(self, b: Block) -> None:
         name = b.component.name
@@ -110,7 +139,7 @@ class _Checker:
                     refs.append(Ref(key[:-4], value, c.line, c.col))
                 else:
                     attrs.append(Attr(key, value, c.line, c.col))
-        return Component(c.name, tuple(attrs), tuple(topo), tuple(refs), c.line, c.col)
+        return Component(c.name, tuple(attrs), tuple(topo), tuple(refs), line=c.line, col=c.col)
 
     def component_attr(self, name: str, spec: vocab.ComponentSpec, a: Attr) -> bool:
         if a.key not in spec.attrs:
@@ -139,18 +168,18 @@ class _Checker:
         return True
 
     # ---- whole scene ----------------------------------------------------------------------
-    def requirements(self, scene: Scene, where) -> None:
+    def requirements(self, scene: Scene, comps: list[Component], where) -> None:
         layout = scene.layout or vocab.DEFAULT_LAYOUT
-        counts = Counter(c.name for c in scene.components)
+        counts = Counter(c.name for c in comps)
         for name, least in vocab.REQUIREMENTS.get(layout, ()):
             if counts[name] < least:
                 self.report(where, "missing-component",
                             f"{layout} needs at least {least} [{name}] (has {counts[name]})",
                             Severity.WARNING)
 
-    def node_graph(self, scene: Scene) -> None:
+    def node_graph(self, comps: list[Component]) -> None:
         ids: dict[str, Component] = {}
-        for c in scene.components:
+        for c in comps:
             node = c.topo_id("node_id")
             if node is None:
                 if c.name == "decision_node":
@@ -159,12 +188,43 @@ class _Checker:
             if node in ids:
                 self.report(c, "duplicate-node-id", f"node_id '{node}' is already used at line {ids[node].line}")
             ids.setdefault(node, c)
-        for c in scene.components:
+        for c in comps:
             for t in c.topo:
                 if t.key in ("from_ref", "to_ref") and t.id not in ids:
-                    target = "decision_node" if c.name == "decision_edge" else "stage_card"
+                    target = _LINK_TARGETS.get(c.name, "component's [node_id:...] in the scene")
                     hint = _did_you_mean(t.id, ids) if len(ids) <= MAX_NODES_TO_SUGGEST_FROM else ""
                     self.report(t, "unknown-node", f"{t.key} '{t.id}' names no {target}{hint}")
+
+
+# What each connector's ends name, for the message when one names nothing.
+_LINK_TARGETS = {"decision_edge": "decision_node", "flow_arrow": "stage_card"}
+
+
+def _entry_at(entry: Block | Compact):
+    return entry.component if isinstance(entry, Block) else entry
+
+
+def _entry_name(entry: Block | Compact) -> str:
+    return _entry_at(entry).name
+
+
+def _ended(entries):
+    """Entries with each never-closed non-container ended where the next one begins: what the
+    parser nested inside it follows it instead (see the module's docstring). Iterative, since a
+    hostile text can leave many such blocks inside one another."""
+    out: list = []
+    pending = [iter(entries)]
+    while pending:
+        for entry in pending[-1]:
+            if (isinstance(entry, Block) and entry.close_name == "" and entry.children
+                    and entry.component.name not in vocab.CONTAINERS):
+                out.append(replace(entry, children=()))
+                pending.append(iter(entry.children))
+                break
+            out.append(entry)
+        else:
+            pending.pop()
+    return out
 
 
 class _At:
@@ -195,7 +255,7 @@ def build_scene(entries: list, scene_at=None) -> tuple[Scene, list[Diagnostic]]:
     checker = _Checker()
     attrs: list[Attr] = []
     components: list[Component] = []
-    for entry in entries:
+    for entry in _ended(entries):
         if isinstance(entry, Attr):
             if (a := checker.top_attr(entry)) is not None:
                 attrs.append(a)
@@ -205,6 +265,7 @@ def build_scene(entries: list, scene_at=None) -> tuple[Scene, list[Diagnostic]]:
     if scene.attr("layout") is None:
         checker.report(scene_at or _At(1, 1), "missing-layout",
                        f"no [layout:...]; {vocab.DEFAULT_LAYOUT} is assumed", Severity.WARNING)
-    checker.requirements(scene, scene_at or _At(1, 1))
-    checker.node_graph(scene)
+    every = [v.comp for v in walk(scene)]
+    checker.requirements(scene, every, scene_at or _At(1, 1))
+    checker.node_graph(every)
     return scene, checker.diagnostics

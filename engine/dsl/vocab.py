@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.paths import RESOURCES
 
@@ -31,7 +31,7 @@ LAYOUTS: tuple[str, ...] = (
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
-    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama"),
+    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait"),
     "layout": LAYOUTS,
     "theme": THEMES,
     "tone": ACCENTS + ("mixed",),
@@ -81,6 +81,12 @@ class ComponentSpec:
     attrs: dict[str, tuple[str, ...]]
     topology: tuple[str, ...] = ()      # node_id / from_ref / to_ref, in canonical order
     column_fields: bool = False         # table components take column_1 ... column_N
+    container: bool = False             # may hold components (DSL v2), at most MAX_DEPTH deep
+    top_level_only: bool = False        # page chrome: never inside a container
+    # What the compiler draws when an attribute is omitted. Canonicalization never writes these (a
+    # component's omitted attributes stay omitted, as in v1), so omitting one and writing it differ
+    # in text but not in the picture. A key not here is the compiler's choice (accent: tone walk).
+    defaults: dict[str, str] = field(default_factory=dict)
 
     def field_order(self, field: str) -> int | None:
         """Canonical position of a field, or None when the component has no such field."""
@@ -102,17 +108,31 @@ class ComponentSpec:
 MAX_COLUMNS = 8
 _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses thousands of digits
 
+# How deep containers nest: scene > container > container > container > leaf.
+MAX_DEPTH = 3
+# Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
+OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
+FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none")
+ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4")}
+NODE = ("node_id",)   # a component a link (or a flow) can address
+
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
-    # omitted, the family decides (dashboards open, the rest solid).
-    "header_band": ComponentSpec(("kicker", "headline", "subtitle"), {"band": ("solid", "open")}),
+    # omitted, the family decides (dashboards open, the rest solid). accent colours the headline,
+    # rule draws a gradient rule under the title (v2).
+    "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
+                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient")},
+                                 top_level_only=True, defaults={"rule": "none"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
-        {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS},
+        {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS,
+         "outline": OUTLINES, "fill": FILLS},
+        topology=NODE,
     ),
     "compare_bar": ComponentSpec(("label", "value", "caption", "note"), {"accent": ACCENTS}),
     "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS}),
-    "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS}),
+    "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
+                                topology=NODE),
     "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS}),
     "table_header": ComponentSpec((), {}, column_fields=True),
     "table_row": ComponentSpec(
@@ -121,17 +141,47 @@ COMPONENTS: dict[str, ComponentSpec] = {
         column_fields=True,
     ),
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
-    "stage_card": ComponentSpec(("title", "caption"), {"accent": ACCENTS}, topology=("node_id",)),
+    "stage_card": ComponentSpec(("title", "caption"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
+                                topology=NODE),
     "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
     "decision_node": ComponentSpec(
-        ("title", "body"), {"variant": ("root", "branch", "leaf", "outcome")}, topology=("node_id",)
+        ("title", "body"), {"variant": ("root", "branch", "leaf", "outcome")}, topology=NODE
     ),
     "decision_edge": ComponentSpec(("branch_label",), {}, topology=("from_ref", "to_ref")),
-    "callout_card": ComponentSpec(("title", "text", "tag"), {"accent": ACCENTS}),
-    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS}),
+    "callout_card": ComponentSpec(("title", "text", "tag"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
+                                  topology=NODE),
+    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS}, topology=NODE),
     "legend_row": ComponentSpec(("label",), {"tone": ACCENTS}),
-    "footer_note": ComponentSpec(("text",), {}),
+    "footer_note": ComponentSpec(("text",), {}, top_level_only=True),
+    # ---- DSL v2 (docs/dsl.md "Version 2") ----
+    # A boxed container with an optional title, caption and tag pill.
+    "panel": ComponentSpec(
+        ("title", "caption", "tag"),
+        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
+        topology=NODE, container=True,
+        defaults={"arrange": "stack", "cols": "2", "outline": "thin", "fill": "surface"},
+    ),
+    # A container that only arranges: no box, no text (a row of chips, a sub-grid).
+    "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,
+                           defaults={"arrange": "stack", "cols": "2"}),
+    # One line of text in a style: code keeps its whitespace and is never wrapped.
+    "text_line": ComponentSpec(
+        ("text",),
+        {"style": ("body", "code", "mono", "result", "muted", "accent", "heading"), "accent": ACCENTS,
+         "align": ("left", "center", "right")},
+        topology=NODE, defaults={"style": "body", "align": "left"},
+    ),
+    # A label left, its value right.
+    "kv_row": ComponentSpec(("label", "value"), {"style": ("body", "mono", "code"), "accent": ACCENTS},
+                            topology=NODE, defaults={"style": "body"}),
+    # A connector between any two components with a node_id, drawn above the sections.
+    "link": ComponentSpec(
+        ("label",),
+        {"style": ("arrow", "line", "dashed"), "accent": ACCENTS, "route": ("straight", "elbow")},
+        topology=("from_ref", "to_ref"), defaults={"style": "arrow", "route": "straight"},
+    ),
 }
+CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
 
 # What each family needs to be a sensible scene (SPEC.md §2); a miss is a diagnostic, and the

@@ -1,4 +1,4 @@
-"""The decode grammar: canonical scene DSL v1 over the tokenizer's pieces, as a lark LALR grammar.
+"""The decode grammar: the canonical scene DSL over the tokenizer's pieces, as a lark LALR grammar.
 
 engine/dsl/scene.lark reads any bracketed token and checks names and values afterwards
 (engine/dsl/validate.py), so a text it accepts can still be unrenderable (`[layout:foo]`). A
@@ -7,8 +7,10 @@ form. This module writes that language down from the same tables (engine/dsl/voc
 
     [scene] NL, the 15 top-level attributes in canonical order, each one of its values, then
     components in any number and order; inside a component its topology handles, attributes and
-    content refs, each at most once and in canonical order; every tag followed by one NL.
-    Ref paths are component.index.field (field of that component), nodes.ID.FIELD or edges.ID.
+    content refs, each at most once and in canonical order, then, in a container, its components
+    (containers at most vocab.MAX_DEPTH deep, page chrome never inside one); every tag followed
+    by one NL. Ref paths are component.index.field (field of that component), nodes.ID.FIELD or
+    edges.ID.
 
 Its terminals are tokenizer tokens, not characters: a reserved tag (`[layout:poster_stack]`,
 `[/section_card]`, the opener `[title_ref:`) is one terminal; after an opener the payload is fed
@@ -114,7 +116,10 @@ def _component_rules(name: str) -> list[str]:
     """`c_NAME: OPEN NL NAME_n CLOSE NL` over a left-recursive chain NAME_k: NAME_k-1 item_k |
     NAME_k-1 (NAME_0 empty): each item optional, at most once, in canonical order. Left recursion
     keeps the parser's stack to the position reached, not the set of items taken, so the
-    automaton meets few distinct stacks; lark would expand `item?` into 2^n alternatives."""
+    automaton meets few distinct stacks; lark would expand `item?` into 2^n alternatives.
+
+    A container gets one rule per depth it may stand at, c_NAME_D, whose items are followed by
+    the components of depth D + 1 (`inner_D+1`)."""
     spec = vocab.COMPONENTS[name]
     items: list[tuple[str, bool]] = []   # (rule name, required)
     for key in spec.topology:
@@ -123,8 +128,13 @@ def _component_rules(name: str) -> list[str]:
         items.append((f"a_{name}_{key}", False))
     for field in component_fields(name):
         items.append((f"ref_{field}", False))
-    rules = [f"c_{name}: {tag_terminal(f'[{name}]')} NL {name}_{len(items)} {tag_terminal(f'[/{name}]')} NL",
-             f"{name}_0: "]
+    opening, closing = tag_terminal(f"[{name}]"), tag_terminal(f"[/{name}]")
+    if spec.container:
+        rules = [f"c_{name}_{d}: {opening} NL {name}_{len(items)} inner_{d + 1}* {closing} NL"
+                 for d in range(1, vocab.MAX_DEPTH + 1)]
+    else:
+        rules = [f"c_{name}: {opening} NL {name}_{len(items)} {closing} NL"]
+    rules.append(f"{name}_0: ")
     for k, (item, required) in enumerate(items, 1):
         rules.append(f"{name}_{k}: {name}_{k - 1} {item}" + ("" if required else f" | {name}_{k - 1}"))
     for key, values in spec.attrs.items():
@@ -135,9 +145,14 @@ def _component_rules(name: str) -> list[str]:
 @functools.cache
 def grammar_text() -> str:
     """The lark grammar (generated once per process from engine/dsl/vocab.py)."""
+    leaves = [n for n, s in vocab.COMPONENTS.items() if not s.container]
+    nested = [n for n in leaves if not vocab.COMPONENTS[n].top_level_only]
     lines = ["start: SCENE_OPEN NL " + " ".join(f"top_{k}" for k in vocab.TOP_LEVEL_KEYS) + " body SCENE_CLOSE",
              "body: component*",
-             "component: " + " | ".join(f"c_{n}" for n in vocab.COMPONENTS)]
+             "component: " + " | ".join([*(f"c_{n}" for n in leaves), *(f"c_{n}_1" for n in vocab.CONTAINERS)])]
+    for depth in range(2, vocab.MAX_DEPTH + 2):
+        containers = [f"c_{n}_{depth}" for n in vocab.CONTAINERS if depth <= vocab.MAX_DEPTH]
+        lines.append(f"inner_{depth}: " + " | ".join([*(f"c_{n}" for n in nested), *containers]))
     for key in vocab.TOP_LEVEL_KEYS:
         if key == "topic":
             lines.append(f"top_topic: {tag_terminal('[topic:')} topic_value RBRACKET NL")
@@ -150,11 +165,13 @@ def grammar_text() -> str:
         lines.append(f"topo_{key}: {tag_terminal(f'[{key}:')} ident RBRACKET NL")
     for field in all_fields():
         lines.append(f"ref_{field}: {tag_terminal(f'[{field}_ref:')} path RBRACKET NL")
-    roots = " | ".join(f"{piece_terminal(n)} DOT index DOT f_{n}" for n in vocab.COMPONENTS)
+    with_fields = [n for n in vocab.COMPONENTS if component_fields(n)]   # a group holds no text
+    roots = " | ".join(f"{piece_terminal(n)} DOT index DOT f_{n}" for n in with_fields)
     lines.append(f"path: {roots} | PIECE_NODES DOT ident DOT field | PIECE_EDGES DOT ident")
     lines.append(f"field: {' | '.join(piece_terminal(f) for f in all_fields())}")
     for name in vocab.COMPONENTS:
-        lines.append(f"f_{name}: {' | '.join(piece_terminal(f) for f in component_fields(name))}")
+        if name in with_fields:
+            lines.append(f"f_{name}: {' | '.join(piece_terminal(f) for f in component_fields(name))}")
         lines.extend(_component_rules(name))
     terminals = sorted({t for line in lines for t in re.findall(r"\b[A-Z][A-Z0-9_]*\b", line)})
     lines.append("%declare " + " ".join(terminals))

@@ -97,7 +97,7 @@ def fingerprint(run_dir: Path, hashes: dict | None) -> dict[str, str]:
     probe = next((p for p in (_maybe_json(probe_path(run_dir, c)) for c in (False, True)) if p), None)
     hashes = hashes or {}
     return {
-        "dsl": _short(hashes.get("grammar", "")),
+        "dsl": _dsl(hashes),
         "compiler": _short(hashes.get("compiler", "")),
         "data": _short(dataset.get("train_sha256") or hashes.get("dataset", "")),
         "tokenizer": _short(tokenizer.get("hash") or hashes.get("tokenizer", "")),
@@ -108,6 +108,12 @@ def fingerprint(run_dir: Path, hashes: dict | None) -> dict[str, str]:
         "decode": (f"budget {probe['decode_budget']}" if probe else ""),
         "spec": _short(run.get("spec_sha256") or hashes.get("spec", "")),
     }
+
+
+def _dsl(hashes: dict) -> str:
+    """The DSL a run spoke: its version (runs before v2 recorded none) and its grammar's hash."""
+    grammar = _short(hashes.get("grammar", ""))
+    return f"v{hashes['dsl_version']} {grammar}" if "dsl_version" in hashes else grammar
 
 
 def _short(digest: str) -> str:

@@ -1,7 +1,8 @@
 """Fingerprints of what a run is trained and measured against, so "held constant" can be checked
 rather than claimed (seed: "Seed and probe integrity", "One Primary Axis Per Run").
 
-    code_hashes()   # {"grammar": sha256 of scene.lark, "compiler": sha256 over the compiler's sources}
+    code_hashes()   # {"dsl_version": "2", "grammar": sha256 of the DSL's grammar and vocabulary,
+                    #  "compiler": sha256 over the compiler's sources}
 
 The run records these beside its spec, dataset, tokenizer and train-config hashes; the report's
 held-constant matrix compares them with the baseline's.
@@ -26,8 +27,13 @@ def sha256_files(paths: list[Path], base: Path) -> str:
 
 
 def code_hashes() -> dict[str, str]:
+    from engine.dsl import DSL_VERSION
+
     compiler = [*(ENGINE / "compiler").rglob("*.py"), RESOURCES / "themes.toml"]
-    return {"grammar": sha256_files([ENGINE / "dsl" / "scene.lark"], ENGINE),
+    # the language is the grammar and the vocabulary it is checked against (which components,
+    # keys and values exist); the version says which of the two a run speaks at a glance
+    language = [ENGINE / "dsl" / "scene.lark", ENGINE / "dsl" / "vocab.py"]
+    return {"dsl_version": str(DSL_VERSION), "grammar": sha256_files(language, ENGINE),
             "compiler": sha256_files([p for p in compiler if p.exists()], ROOT)}
 
 

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from engine.dsl import DSL_VERSION
 from engine.fileio import InputError, read_text, write_atomic
 from engine.tokenizer.vocabulary import (
     LEXEME,
@@ -40,7 +41,9 @@ MEMO_CAP = 200_000
 
 class Tokenizer:
     """A fixed vocabulary; ids are list positions, the four specials first (pad 0, bos 1, eos 2,
-    unk 3). `hash` is the sha256 of the canonical JSON of format, version and vocabulary."""
+    unk 3). `hash` is the sha256 of the canonical JSON of format, version, the DSL version its
+    reserved structure was taken from, and vocabulary: a tokenizer of another DSL version is
+    another tokenizer, even where the two vocabularies happen to agree."""
 
     def __init__(self, vocab: Sequence[str]):
         vocab = list(vocab)
@@ -59,6 +62,7 @@ class Tokenizer:
         self._open = self._ids.get("[", self.unk_id)
         self._memo: dict[str, tuple[int, ...]] = {}
         self.version = VERSION
+        self.dsl_version = DSL_VERSION
         self.hash = hashlib.sha256(self._canonical_json().encode("utf-8")).hexdigest()
 
     @classmethod
@@ -152,12 +156,14 @@ class Tokenizer:
     # ---- the file ---------------------------------------------------------------------------
 
     def _canonical_json(self) -> str:
-        body = {"format": FORMAT, "version": VERSION, "vocab": self.vocab}
+        body = {"format": FORMAT, "version": VERSION, "dsl_version": DSL_VERSION, "vocab": self.vocab}
         return json.dumps(body, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
 
     def save(self, path: str | Path) -> None:
-        """One JSON file: format, version, hash (sha256 of the canonical JSON without it), vocab."""
-        doc = {"format": FORMAT, "version": VERSION, "hash": self.hash, "vocab": self.vocab}
+        """One JSON file: format, version, dsl_version, hash (sha256 of the canonical JSON without
+        it), vocab."""
+        doc = {"format": FORMAT, "version": VERSION, "dsl_version": DSL_VERSION, "hash": self.hash,
+               "vocab": self.vocab}
         write_atomic(path, json.dumps(doc, ensure_ascii=True, indent=1) + "\n")
 
     @classmethod
@@ -172,6 +178,10 @@ class Tokenizer:
         if doc.get("version") != VERSION:
             raise InputError(f"{path}: tokenizer version {doc.get('version')!r}, this engine reads "
                              f"version {VERSION}; rebuild it with `ck tokenizer build`")
+        # files written before the DSL had a version were built on v1
+        if (dsl := doc.get("dsl_version", 1)) != DSL_VERSION:
+            raise InputError(f"{path}: a tokenizer of scene DSL v{dsl}, this engine writes DSL "
+                             f"v{DSL_VERSION}; rebuild it with `ck tokenizer build`")
         vocab = doc.get("vocab")
         if not isinstance(vocab, list):
             raise InputError(f"{path}: \"vocab\" must be a list of token strings")
