@@ -22,7 +22,7 @@ from bench.timing import median_ms  # noqa: E402
 from engine.compiler import compile_scene  # noqa: E402
 from engine.dsl import load  # noqa: E402
 from engine.compiler.text import _em_width, wrap  # noqa: E402
-from engine.dsl.parse import _parser  # noqa: E402
+from engine.dsl.parse import parser as lark_parser  # noqa: E402
 
 
 def cold(fn):
@@ -54,7 +54,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=200)
     args = ap.parse_args()
-    parser = _parser()
+    parser = lark_parser()
     print(f"{'fixture':34} {'comps':>5} {'lines':>5} {'lark ms':>8} {'warm ms':>8} {'cold ms':>8} "
           f"{'ratio':>6} {'scenes/s':>9}")
     totals = []
