@@ -19,7 +19,7 @@ def compile_resolved(scene, content) -> Compiled:
 
 def text_box(t: Text) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) of a text run as the compiler measured it."""
-    w = text_width(t.text, t.size, t.bold)
+    w = text_width(t.text, t.size, t.bold, t.font == "mono")
     left = {"start": t.x, "middle": t.x - w / 2, "end": t.x - w}[t.anchor]
     return left, t.y - t.size * 0.8, left + w, t.y + t.size * 0.25
 

@@ -89,6 +89,8 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "[decision_edge:@edges.root_no|from_ref=root|to_ref=no]\n"
         "[badge_pill:@badge_pill.0.text]\n"
         "[legend_row:@legend_row.0.label|tone=red]\n"
+        "[text_line:@text_line.0.text|style=result]\n"
+        "[kv_row:@kv_row.0.label|@kv_row.0.value]\n"
         "[conclusion_strip:@conclusion_strip.0.text]\n"
         "[footer_note:@footer_note.0.text]\n"
     )
@@ -113,6 +115,8 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "edges": {"root_yes": "yes", "root_no": "no"},
         "badge_pill": [{"text": "badge"}],
         "legend_row": [{"label": "legend"}],
+        "text_line": [{"text": "a result line"}],
+        "kv_row": [{"label": "a label", "value": "a value"}],
         "conclusion_strip": [{"text": "The conclusion"}],
         "footer_note": [{"text": "footer note"}],
     }

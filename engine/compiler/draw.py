@@ -14,37 +14,45 @@ from engine.diagnostics import Diagnostic, Severity
 OVERFLOW = "text-overflow"
 
 
-def overflow(slot: Slot, w: float, size: float, bold: bool, max_lines: int | None) -> Diagnostic | None:
+def overflow(slot: Slot, w: float, size: float, bold: bool, max_lines: int | None,
+             mono: bool = False) -> Diagnostic | None:
     """The warning for `slot` cut to `max_lines` lines of width `w`; None when it fits (or is a
     placeholder, which its unresolved ref already reports)."""
-    note = None if slot.missing else cut_note(slot.text, w, size, bold, max_lines)
-    if note is None:
-        return None
+    note = None if slot.missing else cut_note(slot.text, w, size, bold, max_lines, mono)
+    return None if note is None else cut_warning(slot, note)
+
+
+def cut_warning(slot: Slot, note: str) -> Diagnostic:
+    """The text-overflow warning at `slot`'s ref, `note` saying how its text was cut."""
     o = slot.origin
     line, col = (o.line, o.col) if o else (1, 1)
     return Diagnostic(line, col, OVERFLOW, f"{o or 'a text'}: text {note}", Severity.WARNING)
 
 
-def one_line(slot: Slot, w: float, size: float, bold: bool = False) -> tuple[str, Diagnostic | None]:
+def one_line(slot: Slot, w: float, size: float, bold: bool = False,
+             mono: bool = False) -> tuple[str, Diagnostic | None]:
     """`slot` on one line of width `w` (ellipsized if need be), and the warning if it was cut."""
-    return wrap(slot.text, w, size, bold, 1)[0], overflow(slot, w, size, bold, 1)
+    return wrap(slot.text, w, size, bold, 1, mono)[0], overflow(slot, w, size, bold, 1, mono)
 
 
 def text_block(out: list[Shape], x: float, y: float, w: float, slot: Slot | None, size: float,
                fill: str, style: Style, *, bold: bool = False, anchor: str = "start",
-               max_lines: int | None = None, role: str = "", placeholder_fill: str | None = None) -> float:
-    """Wrapped text in a column of width `w` starting at top `y`; returns its height."""
+               max_lines: int | None = None, role: str = "", placeholder_fill: str | None = None,
+               mono: bool = False) -> float:
+    """Wrapped text in a column of width `w` starting at top `y` (in the monospace face when
+    `mono`); returns its height."""
     if slot is None or not slot.text:
         return 0.0
-    lines = wrap(slot.text, w, size, bold, max_lines)
+    lines = wrap(slot.text, w, size, bold, max_lines, mono)
     lh = style.line_height(size)
     tx = {"start": x, "middle": x + w / 2, "end": x + w}[anchor]
     colour = (placeholder_fill or style.palette.accents["red"]) if slot.missing else fill
     baseline = y + (lh - size) / 2 + size * 0.8
-    cut = overflow(slot, w, size, bold, max_lines)
+    cut = overflow(slot, w, size, bold, max_lines, mono)
+    font = "mono" if mono else "sans"
     for i, line in enumerate(lines):
-        out.append(Text(tx, baseline + i * lh, line, size, colour, bold, anchor,
-                        placeholder=slot.missing, role=role, cut=cut if i == len(lines) - 1 else None))
+        out.append(Text(tx, baseline + i * lh, line, size, colour, bold, anchor, placeholder=slot.missing,
+                        role=role, font=font, cut=cut if i == len(lines) - 1 else None))
     return lh * len(lines)
 
 

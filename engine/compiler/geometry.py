@@ -13,6 +13,9 @@ from engine.diagnostics import Diagnostic
 
 # Marks a field that rides along for reporting and is no part of the placed geometry (nor its JSON).
 REPORT_ONLY = {"report_only": True}
+# Marks a field written to JSON only when it differs from its default: a field added later leaves
+# the JSON of every shape that does not use it as it was.
+OMIT_DEFAULT = {"omit_default": True}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,7 @@ class Text:
     opacity: float = 1.0
     placeholder: bool = False
     role: str = ""
+    font: str = field(default="sans", metadata=OMIT_DEFAULT)  # sans | mono
     cut: Diagnostic | None = field(default=None, compare=False, metadata=REPORT_ONLY)
 
 
@@ -122,7 +126,8 @@ class Layout:
             if dataclasses.is_dataclass(obj):
                 return {"kind": type(obj).__name__.lower(),
                         **{f.name: enc(getattr(obj, f.name)) for f in dataclasses.fields(obj)
-                           if not f.metadata.get("report_only")}}
+                           if not f.metadata.get("report_only")
+                           and not (f.metadata.get("omit_default") and getattr(obj, f.name) == f.default)}}
             if isinstance(obj, list | tuple):
                 return [enc(v) for v in obj]
             return obj

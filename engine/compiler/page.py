@@ -23,8 +23,11 @@ SECTION_OF = {
     "decision_node": "tree", "decision_edge": "tree",
     "badge_pill": "badges", "legend_row": "legend",
     "conclusion_strip": "strip", "header_band": "heading", "footer_note": "footer",
+    "text_line": "lines", "kv_row": "lines",
 }
 GATHERED = {"bars", "table", "flow", "tree", "badges", "legend"}
+# Sections that take a run of consecutive components of their kind (a card grid, a block of lines).
+RUNS = {"cards", "lines"}
 
 Section = tuple[str, list[Bound]]
 Renderer = Callable[["Page", list[Bound], float, float, float], float]
@@ -46,7 +49,7 @@ def sections(bound: list[Bound], gather: frozenset[str] = frozenset(GATHERED)) -
             else:
                 first[kind] = [b]
                 out.append((kind, first[kind]))
-        elif kind == "cards" and out and out[-1][0] == "cards":
+        elif kind in RUNS and out and out[-1][0] == kind:
             out[-1][1].append(b)
         else:
             out.append((kind, [b]))

@@ -38,8 +38,8 @@ def cuts(layout: Layout) -> list[Diagnostic]:
 
 # DSL v2 components and attributes the layouts do not draw yet; each use is a warning, so a scene
 # that says more than its picture shows never does so silently.
-NOT_DRAWN_COMPONENTS = frozenset({"panel", "group", "text_line", "kv_row", "link"})
-NOT_DRAWN_ATTRS = {"outline": None, "fill": None, "rule": "header_band", "accent": "header_band"}
+NOT_DRAWN_COMPONENTS = frozenset({"panel", "group", "link"})
+NOT_DRAWN_ATTRS = {"outline": None, "fill": None}
 
 def drawn(name: str, key: str | None = None) -> bool:
     """Whether the layouts draw this component (and this attribute of it)."""

@@ -9,10 +9,11 @@ from __future__ import annotations
 import re
 
 from engine.compiler.geometry import Circle, Gradient, Layout, Line, Rect, Text, bends_horizontally
-from engine.compiler.text import FONT_FAMILY
+from engine.compiler.text import FONT_FAMILY, MONO_FAMILY
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FONT = f"{FONT_FAMILY}, DejaVu Sans, sans-serif"
+_MONO = f"{MONO_FAMILY}, monospace"
 
 
 def _n(v: float) -> str:
@@ -90,6 +91,8 @@ class _Writer:
 
     def text(self, t: Text) -> None:
         a = [f'x="{_n(t.x)}" y="{_n(t.y)}" font-size="{_n(t.size)}"']
+        if t.font == "mono":
+            a.append(f'font-family="{_MONO}"')
         if t.bold:
             a.append('font-weight="bold"')
         if t.anchor != "start":

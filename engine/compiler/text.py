@@ -1,7 +1,7 @@
 """Text measurement and wrapping with real glyph advances from the bundled font (fontTools).
 
-The SVG names the same font (DejaVu Sans), so what is measured here is what renders. Widths are
-cached per word, which makes re-measuring a scene on every keystroke cheap.
+The SVG names the same fonts (DejaVu Sans; DejaVu Sans Mono for code), so what is measured here is
+what renders. Widths are cached per word, which makes re-measuring a scene on every keystroke cheap.
 """
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ from fontTools.ttLib import TTFont
 from engine.paths import FONTS
 
 FONT_FAMILY = "DejaVu Sans"
-FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
+MONO_FAMILY = "DejaVu Sans Mono"
+# (bold, mono) -> the bundled face measured for it
+FONT_FILES = {(False, False): "DejaVuSans.ttf", (True, False): "DejaVuSans-Bold.ttf",
+              (False, True): "DejaVuSansMono.ttf", (True, True): "DejaVuSansMono-Bold.ttf"}
 ELLIPSIS = "\u2026"
 # Renderers differ slightly (hinting, kerning); this slack keeps measured text inside its box.
 SAFETY = 1.03
 
 
 @functools.cache
-def _advances(bold: bool) -> tuple[dict[int, float], float]:
+def _advances(bold: bool, mono: bool = False) -> tuple[dict[int, float], float]:
     """Per-codepoint advance in em units (1.0 = font size), and the fallback for unknown glyphs."""
-    font = TTFont(FONTS / FONT_FILES[bold], lazy=True)
+    font = TTFont(FONTS / FONT_FILES[bold, mono], lazy=True)
     upem = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics
     cmap = font.getBestCmap()
@@ -30,21 +33,21 @@ def _advances(bold: bool) -> tuple[dict[int, float], float]:
 
 
 @functools.lru_cache(maxsize=65536)
-def _em_width(s: str, bold: bool) -> float:
-    adv, missing = _advances(bold)
+def _em_width(s: str, bold: bool, mono: bool = False) -> float:
+    adv, missing = _advances(bold, mono)
     return sum(adv.get(ord(ch), missing) for ch in s) * SAFETY
 
 
-def text_width(s: str, size: float, bold: bool = False) -> float:
-    """Rendered width of `s` at font size `size` (px)."""
-    return _em_width(s, bold) * size
+def text_width(s: str, size: float, bold: bool = False, mono: bool = False) -> float:
+    """Rendered width of `s` at font size `size` (px), in the monospace face when `mono`."""
+    return _em_width(s, bold, mono) * size
 
 
-def _break_word(word: str, width: float, size: float, bold: bool) -> list[str]:
+def _break_word(word: str, width: float, size: float, bold: bool, mono: bool) -> list[str]:
     """Split a word too long for one line into pieces that each fit."""
     pieces, cur = [], ""
     for ch in word:
-        if cur and text_width(cur + ch, size, bold) > width:
+        if cur and text_width(cur + ch, size, bold, mono) > width:
             pieces.append(cur)
             cur = ch
         else:
@@ -52,16 +55,16 @@ def _break_word(word: str, width: float, size: float, bold: bool) -> list[str]:
     return pieces + [cur] if cur else pieces
 
 
-def ellipsize(line: str, width: float, size: float, bold: bool = False) -> str:
+def ellipsize(line: str, width: float, size: float, bold: bool = False, mono: bool = False) -> str:
     """`line` cut to fit `width` with a trailing ellipsis."""
-    while line and text_width(line + ELLIPSIS, size, bold) > width:
+    while line and text_width(line + ELLIPSIS, size, bold, mono) > width:
         line = line[:-1].rstrip()
     return line + ELLIPSIS
 
 
 @functools.lru_cache(maxsize=16384)
 def wrap(text: str, width: float, size: float, bold: bool = False,
-         max_lines: int | None = None) -> tuple[str, ...]:
+         max_lines: int | None = None, mono: bool = False) -> tuple[str, ...]:
     """Greedy word wrap into lines no wider than `width`; words that cannot fit are broken.
 
     With `max_lines`, the last kept line ends in an ellipsis when text was cut.
@@ -69,21 +72,21 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
     ('alpha beta',)
     """
     width = max(width, size)  # a box narrower than one glyph still gets one glyph per line
-    space = text_width(" ", size, bold)
+    space = text_width(" ", size, bold, mono)
     lines: list[str] = []
     for paragraph in text.split("\n"):
         cur, cur_w = "", 0.0
         for word in paragraph.split():
-            w = text_width(word, size, bold)
+            w = text_width(word, size, bold, mono)
             if cur and cur_w + space + w <= width:
                 cur, cur_w = f"{cur} {word}", cur_w + space + w
                 continue
             if cur:
                 lines.append(cur)
             if w > width:
-                *full, cur = _break_word(word, width, size, bold)
+                *full, cur = _break_word(word, width, size, bold, mono)
                 lines.extend(full)
-                cur_w = text_width(cur, size, bold)
+                cur_w = text_width(cur, size, bold, mono)
             else:
                 cur, cur_w = word, w
         lines.append(cur)
@@ -91,12 +94,12 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
         lines.pop()
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = ellipsize(lines[-1], width, size, bold)
+        lines[-1] = ellipsize(lines[-1], width, size, bold, mono)
     return tuple(lines)
 
 
 def cut_note(text: str, width: float, size: float, bold: bool = False,
-             max_lines: int | None = None) -> str | None:
+             max_lines: int | None = None, mono: bool = False) -> str | None:
     """How `wrap(text, ..., max_lines)` cut `text`, said so that a person can act on it; None
     when nothing was cut.
 
@@ -105,10 +108,10 @@ def cut_note(text: str, width: float, size: float, bold: bool = False,
     """
     if max_lines is None:
         return None
-    kept = wrap(text, width, size, bold, max_lines)
+    kept = wrap(text, width, size, bold, max_lines, mono)
     if not kept[-1].endswith(ELLIPSIS):  # the common case, answered from the caller's own wrap
         return None
-    full = wrap(text, width, size, bold)
+    full = wrap(text, width, size, bold, mono=mono)
     if len(full) <= max_lines:  # the text itself ends in an ellipsis
         return None
     if max_lines == 1:

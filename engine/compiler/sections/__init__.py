@@ -5,7 +5,7 @@ Signature: render(page, items, x, y, w) -> height. Families look them up here by
 """
 from __future__ import annotations
 
-from engine.compiler.sections import bars, cards, chrome, flow, table, tree
+from engine.compiler.sections import bars, cards, chrome, flow, table, text_runs, tree
 
 
 def _cards(page, items, x, y, w):
@@ -30,4 +30,4 @@ def _heading(page, items, x, y, w):
 
 RENDERERS = {"cards": _cards, "badges": _badges, "legend": _legend, "strip": _strip,
              "heading": _heading, "bars": bars.render, "table": table.render, "flow": flow.render,
-             "tree": tree.render}
+             "tree": tree.render, "lines": text_runs.render}

@@ -51,14 +51,19 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     rule under it. Positions follow the asset library's medians: a top margin of 2 % of the page
     width, the headline set solid (line height 1.2, as display type is), so that the subtitle's
     baseline falls about 6.5 % of the width down and content starts about 10 % down (Page adds
-    the gap under the returned bottom)."""
+    the gap under the returned bottom).
+
+    [accent:…] sets the headline in that accent (the kicker and rules follow it); [rule:gradient]
+    draws a rule under the title block that fades out from the accent, as library titles have."""
     p = style.palette
     x, w = style.inset, style.content_width
     band = band and style.frame != "none"
     margin = style.width * 0.02
     top = margin
     kicker, headline, subtitle = (h.text(f) if h else None for f in ("kicker", "headline", "subtitle"))
-    accent = style.accent(None, 0)
+    own = h.comp.attr("accent") if h else None
+    accent = style.accent(own, 0)
+    head_fill = accent if own else p.text
     display = dataclasses.replace(style, leading=1.2)
     head_size = headline_size(style)
     body: list[Shape] = []
@@ -66,7 +71,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     if style.hero == "split":
         left_w = w * 0.58
         y += text_block(body, x, y, left_w, kicker, style.size("kicker"), accent, style, bold=True, role="kicker")
-        y += text_block(body, x, y + 4, left_w, headline, head_size, p.text, display,
+        y += text_block(body, x, y + 4, left_w, headline, head_size, head_fill, display,
                         bold=True, max_lines=3, role="headline") + 4
         sub: list[Shape] = []
         sub_h = text_block(sub, x + left_w + 40, 0, w - left_w - 40, subtitle, style.size("subtitle"),
@@ -79,11 +84,14 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
         k = text_block(body, x, y, w, kicker, style.size("kicker"), accent, style, bold=True,
                        anchor=anchor, role="kicker")
         y += k + (4 if k else 0)
-        y += text_block(body, x, y, w, headline, head_size, p.text, display, bold=True,
+        y += text_block(body, x, y, w, headline, head_size, head_fill, display, bold=True,
                         anchor=anchor, max_lines=3, role="headline")
         gap = round(style.size("subtitle") * 0.3, 1)
         y += gap + text_block(body, x, y + gap, w, subtitle, style.size("subtitle"), p.text_muted, style,
                               anchor=anchor, max_lines=4, role="subtitle")
+    if h is not None and h.comp.attr("rule", "none") == "gradient":
+        gap = round(style.size("subtitle") * 0.6, 1)
+        y += _rule(body, gradients, x, y + gap, w, accent, "middle" if style.hero == "center" else "start") + gap
     bottom = y + (margin * 0.7 if band else style.pad * 0.25)
     if band:
         gradients.append(Gradient("header", 0, 0, 1, 0, ((0, p.header, 1), (1, p.header_2, 1))))
@@ -91,6 +99,24 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
         out.append(Rect(0, bottom - 3, style.width, 3, accent, opacity=0.9, role="header-rule"))
     out.extend(body)
     return bottom
+
+
+RULE_HEIGHT = 4.0
+
+
+def _rule(out: list[Shape], gradients: list[Gradient], x: float, y: float, w: float, accent: str,
+          anchor: str) -> float:
+    """A title rule at top `y`: a third of the column wide, fading out from the accent (from the
+    middle both ways under a centred title); returns its height."""
+    rw = w / 3
+    if anchor == "middle":
+        stops = ((0, accent, 0), (0.5, accent, 1), (1, accent, 0))
+        x += (w - rw) / 2
+    else:
+        stops = ((0, accent, 1), (1, accent, 0))
+    gradients.append(Gradient("title-rule", 0, 0, 1, 0, stops))
+    out.append(Rect(x, y, rw, RULE_HEIGHT, "url:title-rule", rx=RULE_HEIGHT / 2, role="title-rule"))
+    return RULE_HEIGHT
 
 
 def badges(out: list[Shape], items: list[Bound], x: float, y: float, w: float, style: Style) -> float:
