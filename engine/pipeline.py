@@ -95,8 +95,7 @@ def run_spec(spec_path: str | Path, workspace: str | Path | None = None, *, rung
     """Run (or, with resume=RUN, continue) a spec end to end; see the module docstring.
     `probe` is engine.probe.runner.run_probe unless a caller passes another with its signature
     (run_dir, checkpoint=None, constrained=False) and its events."""
-    from engine.data.spec import load_spec
-    from engine.tokenizer import default_tokenizer
+    from engine.data.spec import load_spec, spec_tokenizer
 
     progress = progress or Progress()
     spec = load_spec(spec_path)
@@ -104,7 +103,7 @@ def run_spec(spec_path: str | Path, workspace: str | Path | None = None, *, rung
         if resume:
             run_id = _resumable(ledger, resume, spec)
         else:
-            run_id = ledger.create_run(spec, _first_hashes(spec, default_tokenizer()), rung=rung)
+            run_id = ledger.create_run(spec, _first_hashes(spec, spec_tokenizer(spec)), rung=rung)
         if on_created:
             on_created(run_id)
         run_dir = Path(ledger.record_of(run_id)["run"]["run_dir"])
@@ -180,12 +179,12 @@ class _Steps:
 
     def canary(self) -> str:
         from engine.data.rows import read_rows
+        from engine.data.spec import spec_tokenizer
         from engine.runs.canary import SIZE, run_canary
-        from engine.tokenizer import default_tokenizer
 
         self.ledger.set_status(self.run_id, "canary")
         with self.progress.bar("canary", SIZE) as bar:
-            result = finish(run_canary(read_rows(self.files.preflight.data), default_tokenizer(), self.spec.ctx,
+            result = finish(run_canary(read_rows(self.files.preflight.data), spec_tokenizer(self.spec), self.spec.ctx,
                                        self.spec.gold_pack), lambda _: bar.update()).value
         self.ledger.record_canary(self.run_id, result.passed, result.cases)
         self.progress.say(result.summary())

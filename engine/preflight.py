@@ -165,11 +165,10 @@ def run_preflight(spec_path: Path, out: Path, data: Path | None = None, parity: 
     from engine.assets import default_library
     from engine.data.build import build_to
     from engine.data.rows import read_rows
-    from engine.data.spec import load_spec
-    from engine.tokenizer import default_tokenizer
+    from engine.data.spec import load_spec, spec_tokenizer
 
     spec = load_spec(spec_path)
-    tokenizer = default_tokenizer()
+    tokenizer = spec_tokenizer(spec)
     folder = PreflightDir(out)
     if data is None:
         data = folder.data

@@ -525,3 +525,33 @@ def test_a_topic_carries_one_change_kind_under_every_layout_so_held_out_cells_ar
     for topic, seen in kinds.items():
         assert len(seen - {"none"}) <= 1, (topic, seen)   # "none" where a family cannot realize it
     assert all(len(p) == 1 for p in programs.values()), programs
+
+
+def test_balanced_cells_deal_direct_rows_evenly_and_topic_pairs_contrast_structure(tmp_path):
+    path = write_spec(tmp_path)
+    text = path.read_text().replace("hidden_rows_per_combo = 3", "hidden_rows_per_combo = 3\nbalance_cells = true\n"
+                                    'pair_decisions = ["theme", "topic"]')
+    path.write_text(text)
+    spec = load_spec(path)
+    golds = load_golds(spec)
+    rows = build_dataset(spec, golds)
+    per_cell: dict[tuple[str, str], int] = {}
+    for r in rows:
+        if r.bucket == "direct" and r.split != "hidden":
+            key = (r.layout, load(r.target).scene.attr("topic"))
+            per_cell[key] = per_cell.get(key, 0) + 1
+    assert max(per_cell.values()) - min(per_cell.values()) <= 1, per_cell
+    pairs: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.bucket == "minimal_pair" and r.provenance["decision"] == "topic":
+            pairs.setdefault(r.provenance["pair"], []).append(r)
+    assert pairs
+    for a, b in pairs.values():
+        prompt_diff = [(x, y) for x, y in zip(a.prompt.split(), b.prompt.split()) if x != y]
+        assert len(prompt_diff) == 1 and prompt_diff[0][0].startswith("[topic:")
+        assert a.layout == b.layout and a.provenance["program"] != b.provenance["program"]
+        (topic_a, topic_b), = prompt_diff
+        # beyond the topic line, the two targets differ in structure
+        assert b.target.replace(topic_b, topic_a) != a.target
+    # the same spec without the knobs gives other rows: the knobs are read, not ignored
+    assert {r.prompt for r in rows} != {r.prompt for r in build_dataset(load_spec(write_spec(tmp_path, "plain.toml")), golds)}

@@ -18,7 +18,9 @@ How rows are made (the seed's "Asset Scaling Strategy" and "Data mixture control
    and the layout's realization of that kind under the other topics.
 3. Buckets. anchor_replay: the gold programs under their own topic, the verbatim gold first, then
    restyles (theme/tone/density), spread evenly over the entries. minimal_pair: two rows that differ
-   in exactly one prompt-named decision. direct: the other (layout, topic, style) cells. repair: a
+   in exactly one prompt-named decision (a style key, or the topic: a contrast of two topics whose
+   kinds the layout realizes differently). direct: the other (layout, topic, style) cells, at
+   random or (variants.balance_cells) dealt evenly over the (layout, topic) pairs. repair: a
    clean row's target damaged in the prompt only, answered with the clean target, and only where
    prompt + target fits the spec's context.
 4. Splits. hidden: the spec's topic x layout combinations. dev/test: within each bucket, groups
@@ -40,7 +42,7 @@ from pathlib import Path
 
 from engine.data.qc import target_problems
 from engine.data.rows import Row
-from engine.data.spec import Spec
+from engine.data.spec import Spec, spec_tokenizer
 from engine.data.variants import (
     Program,
     content_index,
@@ -264,6 +266,10 @@ class _Builder:
         candidates: dict[str, list] = {d: [] for d in self.v.pair_decisions}
         for layout, topic, style in cells:
             for d in self.v.pair_decisions:
+                if d == "topic":
+                    candidates[d] += [((layout, topic, style), other, d)
+                                      for other in self.topic_contrasts(layout, topic, style, present)]
+                    continue
                 i = STYLE_KEYS.index(d)
                 for value in values[d]:
                     other = (layout, topic, style[:i] + (value,) + style[i + 1:])
@@ -297,13 +303,38 @@ class _Builder:
         split = stratify(self.spec, [p for p, _ in made])
         return [_with_split(r, split[p]) for p, rs in made for r in rs], used
 
+    def topic_contrasts(self, layout: str, topic: str, style: Style, present: set) -> list:
+        """The cells that make a topic pair with (layout, topic, style): same layout and style,
+        a later topic whose program under this layout differs, so the two targets differ in the
+        topic and in the structure the two topics' change kinds give this layout."""
+        mine = self.assign[layout, topic].id
+        return [(layout, other, style) for other in self.pool
+                if other > topic and (layout, other, style) in present and self.assign[layout, other].id != mine]
+
     def direct(self, quota: int, cells: list[tuple[str, str, Style]]) -> list[Row]:
         if quota > len(cells):
             raise InputError(f"{self.spec.path}: direct wants {quota} rows but only {len(cells)} "
                              "(layout, topic, style) cells are left; add topics or styles")
-        made = [self.row(*c, "direct", "train") for c in self.rng.sample(cells, quota)]
+        picked = self.balanced(quota, cells) if self.v.balance_cells else self.rng.sample(cells, quota)
+        made = [self.row(*c, "direct", "train") for c in picked]
         split = stratify(self.spec, [r.prompt for r in made])
         return [_with_split(r, split[r.prompt]) for r in made]
+
+    def balanced(self, quota: int, cells: list[tuple[str, str, Style]]) -> list[tuple[str, str, Style]]:
+        """`quota` cells dealt round-robin over their (layout, topic) pairs, styles drawn at random
+        within each: every pair gets the same number of rows, give or take one, so each topic's
+        change kind is shown as often under each of its layouts (seed, phase 2: "edit diversity")."""
+        groups: dict[tuple[str, str], list] = {}
+        for c in cells:
+            groups.setdefault(c[:2], []).append(c)
+        queues = [self.rng.sample(groups[k], len(groups[k])) for k in sorted(groups)]
+        self.rng.shuffle(queues)
+        picked: list = []
+        while len(picked) < quota:
+            for q in queues:
+                if q and len(picked) < quota:
+                    picked.append(q.pop())
+        return picked
 
     def hidden(self) -> list[Row]:
         rows = []
@@ -367,8 +398,6 @@ def _with_split(row: Row, split: str) -> Row:
 
 def build_dataset(spec: Spec, golds: list[Gold] | None = None, tokenizer=None) -> list[Row]:
     """Every row of the spec's dataset, sorted by id."""
-    from engine.tokenizer import default_tokenizer
-
     golds = golds if golds is not None else load_golds(spec)
     b = _Builder(spec, golds)
     b.plan()
@@ -378,7 +407,7 @@ def build_dataset(spec: Spec, golds: list[Gold] | None = None, tokenizer=None) -
     pair_rows, used = b.pairs(q["minimal_pair"], cells)
     clean += pair_rows
     clean += b.direct(q["direct"], [c for c in cells if c not in used])
-    rows = clean + b.hidden() + b.repairs(clean, tokenizer or default_tokenizer())
+    rows = clean + b.hidden() + b.repairs(clean, tokenizer or spec_tokenizer(spec))
     ids = [r.id for r in rows]
     if len(set(ids)) != len(ids):
         raise AssertionError("dataset builder made two rows with one prompt")

@@ -198,6 +198,7 @@ def profile(rows: list[Row], lengths: dict[str, int], budget: int | None, tokeni
 
 def run_qc(folder: str | Path, spec=None, budget: int | None = None, tokenizer=None) -> dict:
     """All checks and the profile; writes DIR/qc.json and returns the same report."""
+    from engine.data.spec import spec_tokenizer
     from engine.tokenizer import default_tokenizer
 
     folder = Path(folder)
@@ -208,7 +209,7 @@ def run_qc(folder: str | Path, spec=None, budget: int | None = None, tokenizer=N
     cap = spec.mixture.repair_cap if spec else declared.get("repair_cap", 0.15)
     hidden = {tuple(c) for c in (spec.splits.hidden if spec else declared.get("hidden", []))}
     ctx = spec.ctx if spec else declared.get("ctx", 0)
-    tokenizer = tokenizer or default_tokenizer()
+    tokenizer = tokenizer or (spec_tokenizer(spec) if spec else default_tokenizer())
     lengths = _lengths(rows, tokenizer)
     checks = [
         check_integrity(folder, manifest, spec.sha256 if spec else None),

@@ -29,8 +29,11 @@ BUCKETS: tuple[str, ...] = ("anchor_replay", "direct", "minimal_pair", "repair")
 REPAIR_CAP = 0.15
 SURFACES: tuple[str, ...] = ("explicit",)
 # A minimal pair may only differ in a decision the prompt names; a pair that differs in a hidden
-# choice (frame, a card variant) would be one prompt with two targets, a contradiction.
-PAIR_DECISIONS: tuple[str, ...] = ("theme", "tone", "density")
+# choice (frame, a card variant) would be one prompt with two targets, a contradiction. A topic pair
+# is a contrast of structure: same layout and style, two topics whose change kinds the layout
+# realizes differently (seed, "Use clean contrast coverage").
+PAIR_DECISIONS: tuple[str, ...] = ("theme", "tone", "density", "topic")
+STYLE_DECISIONS: tuple[str, ...] = ("theme", "tone", "density")
 CORRUPTIONS: tuple[str, ...] = tuple(DAMAGE)
 
 
@@ -46,6 +49,7 @@ class Variants:
     variants_per_gold: int              # change kinds in use (engine/data/build.py CHANGE_KINDS order)
     rows_per_gold: int                  # rows outside the hidden split, per gold entry
     hidden_rows_per_combo: int          # rows per hidden topic x layout combination
+    balance_cells: bool                 # direct rows dealt evenly over the (layout, topic) cells
     pair_decisions: tuple[str, ...]
     repair_corruptions: tuple[str, ...]
 
@@ -76,6 +80,7 @@ class Spec:
     seed: int
     surface: str
     ctx: int
+    topic_words: bool                   # the tokenizer learns variants.topics' words (spec_tokenizer)
     hypothesis: str
     primary_axis: str
     held_constant: tuple[str, ...]
@@ -131,6 +136,7 @@ def load_spec(path: str | Path) -> Spec:
     spec_head = {
         "name": head.text("name"), "version": head.count("version", 1), "seed": head.get("seed", int),
         "surface": surface, "ctx": head.count("ctx", 16),
+        "topic_words": head.get("topic_words", bool, False),
         "hypothesis": head.text("hypothesis"), "primary_axis": head.text("primary_axis"),
         "held_constant": tuple(_texts(head, "held_constant")), "baseline": head.text("baseline"),
     }
@@ -158,6 +164,14 @@ def load_spec(path: str | Path) -> Spec:
                 splits=splits, blueprint=teach, **spec_head)
 
 
+def spec_tokenizer(spec: Spec):
+    """The tokenizer a spec's rows are measured and trained with: the default one, or with
+    `spec.topic_words` one that has also learned the words of the spec's topic pool."""
+    from engine.tokenizer import tokenizer_for
+
+    return tokenizer_for(spec.variants.topics if spec.topic_words else ())
+
+
 def _texts(t: _Table, key: str) -> list[str]:
     items = t.get(key, list)
     if not items or not all(isinstance(i, str) and i.strip() for i in items):
@@ -178,7 +192,8 @@ def _variants(t: _Table) -> Variants:
         variants_per_gold=t.count("variants_per_gold", 0, 0),
         rows_per_gold=t.count("rows_per_gold", 1),
         hidden_rows_per_combo=t.count("hidden_rows_per_combo", 1, 4),
-        pair_decisions=t.words("pair_decisions", PAIR_DECISIONS, PAIR_DECISIONS),
+        balance_cells=t.get("balance_cells", bool, False),
+        pair_decisions=t.words("pair_decisions", PAIR_DECISIONS, STYLE_DECISIONS),
         repair_corruptions=t.words("repair_corruptions", CORRUPTIONS, CORRUPTIONS),
     )
     for key in ("themes", "tones", "densities"):

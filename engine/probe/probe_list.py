@@ -7,7 +7,8 @@ split and layout family:
 
     train   every verbatim gold row of the split, then other rows, PER_CELL["train"] per layout
     dev     PER_CELL["dev"] per layout          test    PER_CELL["test"] per layout
-    hidden  PER_CELL["hidden"] per layout (the unseen topic x layout combinations)
+    hidden  PER_CELL["hidden"] per unseen (topic, layout) combination, the combinations of a
+            layout taken in turn, so a layout with two hidden topics is probed on both alike
 
 Within a cell the verbatim gold rows come first, then the explicit-prompt buckets (anchor_replay,
 direct, minimal_pair) taken in turn, each in row-id order; repair prompts are not probe prompts.
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -39,6 +41,7 @@ from engine.probe.result import SPLITS, ProbeListRef
 FORMAT = "ck-probe-list"
 PER_CELL = {"train": 8, "dev": 8, "test": 8, "hidden": 6}
 PROBE_BUCKETS = ("anchor_replay", "direct", "minimal_pair")
+_TOPIC = re.compile(r"\[topic:([^\]\s]*)\]")
 
 
 @dataclass(frozen=True)
@@ -97,16 +100,33 @@ def select(rows: list[Row], per_cell: dict[str, int] | None = None) -> list[Row]
             if r.split == split and r.bucket in PROBE_BUCKETS:
                 cells.setdefault(r.layout, []).append(r)
         for layout in sorted(cells):
+            if split == "hidden":
+                chosen.extend(_hidden_cell(cells[layout], per_cell[split]))
+                continue
             cell = cells[layout]
             verbatim = [r for r in cell if r.provenance.get("verbatim")]
             queues = [[r for r in cell if r.bucket == b and r not in verbatim] for b in PROBE_BUCKETS]
-            picked = list(verbatim)
-            while len(picked) < per_cell[split] and any(queues):
-                for q in queues:
-                    if q and len(picked) < per_cell[split]:
-                        picked.append(q.pop(0))
-            chosen.extend(picked)
+            chosen.extend(_take(list(verbatim), queues, per_cell[split]))
     return chosen
+
+
+def _take(picked: list[Row], queues: list[list[Row]], limit: int) -> list[Row]:
+    """`picked`, then one row of each queue in turn until `limit`."""
+    while len(picked) < limit and any(queues):
+        for q in queues:
+            if q and len(picked) < limit:
+                picked.append(q.pop(0))
+    return picked
+
+
+def _hidden_cell(cell: list[Row], per_combination: int) -> list[Row]:
+    """A layout's hidden rows, `per_combination` of each of its unseen topics, topics in turn."""
+    by_topic: dict[str, list[Row]] = {}
+    for r in cell:
+        m = _TOPIC.search(r.prompt)
+        by_topic.setdefault(m.group(1) if m else "", []).append(r)
+    queues = [by_topic[t][:per_combination] for t in sorted(by_topic)]
+    return _take([], queues, per_combination * len(queues))
 
 
 def build_list(name: str, rows: list[Row], contents: dict, source: dict, version: int = 1,

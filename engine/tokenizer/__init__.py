@@ -13,7 +13,7 @@ from pathlib import Path
 
 from engine.tokenizer.tokenizer import VERSION, Tokenizer
 
-__all__ = ["VERSION", "Tokenizer", "build_tokenizer", "default_corpus", "default_tokenizer"]
+__all__ = ["VERSION", "Tokenizer", "build_tokenizer", "default_corpus", "default_tokenizer", "tokenizer_for"]
 
 
 def build_tokenizer(corpus: Iterable[str], min_count: int = 1) -> Tokenizer:
@@ -33,3 +33,13 @@ def default_corpus(pack: str | Path | None = None) -> list[str]:
 def default_tokenizer() -> Tokenizer:
     """Built once per process from the grammar vocabulary and the default gold pack."""
     return build_tokenizer(default_corpus())
+
+
+@cache
+def tokenizer_for(topics: tuple[str, ...] = ()) -> Tokenizer:
+    """The default tokenizer, and with `topics` one that has also learned their words, as it learns
+    the gold pack's own topics' words: `kv_cache_budget` is `kv` `_` `cache` `_` `budget`, not
+    fifteen characters. The gold corpus comes first, so every structural id is the default's."""
+    if not topics:
+        return default_tokenizer()
+    return build_tokenizer([*default_corpus(), *(f"[topic:{t}]" for t in topics)])

@@ -51,7 +51,8 @@ def prepare_run(spec_path: str | Path, run_dir: str | Path | None = None, data: 
                 resume: bool = False, skip_preflight: bool = False, preflight: str | Path | None = None,
                 device: str = "cpu", precision: str | None = None, max_steps: int | None = None) -> Trainer:
     """Check the gates, freeze or verify the run directory, and build the Trainer."""
-    from engine.tokenizer import Tokenizer, default_tokenizer
+    from engine.data.spec import spec_tokenizer
+    from engine.tokenizer import Tokenizer
 
     spec_path = Path(spec_path)
     spec = load_spec(spec_path)
@@ -79,7 +80,7 @@ def prepare_run(spec_path: str | Path, run_dir: str | Path | None = None, data: 
     else:
         if run.metrics.exists() or run.checkpoints.exists():
             raise InputError(f"{run_dir}: holds a run already; pass --resume to continue it or another --run-dir")
-        tokenizer = default_tokenizer()
+        tokenizer = spec_tokenizer(spec)
         if _rank0():
             if data is None:
                 from engine.data.build import build_to
