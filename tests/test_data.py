@@ -6,7 +6,6 @@ module); one test builds the shipped specs/spec01.toml over the real gold pack.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -491,13 +490,11 @@ def test_a_family_class_fails_when_one_family_is_untaught(tiny):
 
 # ---- the shipped spec --------------------------------------------------------------------------
 
-def test_spec01_builds_fast_and_passes_qc_and_audit(tmp_path, capsys):
+def test_spec01_builds_and_passes_qc_and_audit(tmp_path, capsys):
     path = ROOT / "specs" / "spec01.toml"
     spec = load_spec(path)
     assert spec.baseline == "none: first spec" and spec.surface == "explicit"
-    start = time.perf_counter()
     assert ck("data", "build", str(path), "-o", str(tmp_path)) == 0
-    assert time.perf_counter() - start < 30
     rows = read_rows(tmp_path)
     assert 500 <= len(rows) <= 4000   # "a few thousand rows at most" for a CPU run
     assert {r.layout for r in rows if r.split == "train"} == set(spec.families)
