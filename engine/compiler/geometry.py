@@ -13,6 +13,7 @@ from engine.diagnostics import Diagnostic
 
 # Marks a field that rides along for reporting and is no part of the placed geometry (nor its JSON).
 REPORT_ONLY = {"report_only": True}
+ANCHOR = "anchor"   # the role of a box that records where a component stands and is not drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,9 @@ class Rect:
     shadow: bool = False
     dash: bool = False
     role: str = ""
+    # the node_id of the component this box is (what a link joins); role ANCHOR marks a box
+    # that only records where a component without a frame of its own stands, and is not drawn
+    node: str | None = field(default=None, compare=False, metadata=REPORT_ONLY)
 
 
 @dataclass(frozen=True, slots=True)
