@@ -13,6 +13,7 @@ or as an elbow (out, across at half way, in). Its label sits in a pill at the li
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 from engine.compiler.draw import one_line
 from engine.compiler.geometry import Layout, Line, Rect, Text
@@ -68,9 +69,9 @@ def route(a: Box, b: Box, how: str) -> tuple[Point, ...]:
 
 def middle(points: tuple[Point, ...]) -> Point:
     """The point half way along a polyline."""
-    lengths = [math.hypot(x2 - x1, y2 - y1) for (x1, y1), (x2, y2) in zip(points, points[1:])]
+    lengths = [math.hypot(x2 - x1, y2 - y1) for (x1, y1), (x2, y2) in pairwise(points)]
     left = sum(lengths) / 2
-    for ((x1, y1), (x2, y2)), n in zip(zip(points, points[1:]), lengths):
+    for ((x1, y1), (x2, y2)), n in zip(pairwise(points), lengths):
         if left <= n and n:
             t = left / n
             return x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
