@@ -16,10 +16,9 @@ import pytest
 from PIL import Image
 
 from engine.compiler import compile_scene
-from engine.compiler.pipeline import drawn
 from engine.diagnostics import DiagnosticError
 from engine.dsl import canonicalize, load, vocab
-from engine.dsl.model import Attr, Component, Scene
+from engine.dsl.model import Attr, Scene
 from engine.paths import RESOURCES
 from hypothesis import given, settings
 
@@ -107,11 +106,12 @@ print(json.dumps({{"themes": TOP_LEVEL_VALUES["theme"], "errors": [d.format() fo
                                        "errors": [], "theme": "deep_sea", "drawn": True, "reserved": True}
 
 
-def _component_variants(is_drawn: bool = True):
+def _component_variants():
     for name, spec in vocab.COMPONENTS.items():
+        if spec.container or name == "link":
+            continue   # containers and links: tests/test_containers.py, in scenes that hold them
         for key, values in spec.attrs.items():
-            if drawn(name, key) == is_drawn:
-                yield name, key, values
+            yield name, key, values
 
 
 @pytest.mark.parametrize("name,key,values", list(_component_variants()),
@@ -130,15 +130,6 @@ def test_every_component_attribute_changes_the_picture(name, key, values):
     values = list(values)
     for a, b in zip(values, values[1:]):
         assert _visibly_different(renders[a], renders[b]), f"[{name}] {key}:{a} looks like {key}:{b}"
-
-
-@pytest.mark.parametrize("name,key,values", list(_component_variants(False)),
-                         ids=[f"{n}.{k}" for n, k, _ in _component_variants(False)])
-def test_what_the_compiler_does_not_draw_yet_is_said(name, key, values):
-    # DSL v2 until the v2 compiler draws it (engine/compiler/pipeline.py NOT_DRAWN_*): a warning
-    scene, _ = canonicalize(Scene(components=(Component(name, attrs=(Attr(key, values[-1], 4, 2),), line=3, col=1),)))
-    said = [(d.line, d.col, d.severity.value) for d in compile_scene(scene, {}).diagnostics if d.code == "not-drawn"]
-    assert said == [(3, 1, "warning")] if not drawn(name) else [(4, 2, "warning")]
 
 
 HOSTILE = ["<script>alert(1)</script>", "]]>", '"/><image href="x" onerror="alert(1)"/>',
@@ -251,7 +242,6 @@ def test_one_to_twelve_cards_never_overlap_or_spill(layout, columns, count):
 @settings(max_examples=60, deadline=None)
 @given(scenes())
 def test_any_valid_scene_compiles_to_well_formed_svg(scene):
-    from engine.dsl import canonicalize
 
     canonical, _ = canonicalize(scene)
     svg = compile_scene(canonical, {}).svg  # no content: every slot is a visible placeholder

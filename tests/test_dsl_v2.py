@@ -235,16 +235,11 @@ def test_walk_counts_paths_depth_first_and_binding_follows_it():
     assert [b.depth for b in bound] == [v.depth for v in visits]
 
 
-def test_the_compiler_says_what_it_does_not_draw_yet():
+def test_the_compiler_draws_every_nested_component():
     compiled = compile_scene(load(NESTED).scene, CONTENT)
-    said = [d.message for d in compiled.diagnostics if d.code == "not-drawn"]
-    assert said == [("panel.0 is not drawn yet (DSL v2 components come with the v2 compiler); "
-                    "neither is what it holds (4 components)"),
-                    "link.0 is not drawn yet (DSL v2 components come with the v2 compiler)"]
-    assert "after" in compiled.svg and "inside" not in compiled.svg
-    plain = compile_scene(load(scene_text("[section_card]\n[outline:none]\n[/section_card]\n")).scene, {})
-    assert [d.message for d in plain.diagnostics if d.code == "not-drawn"] == \
-        ["section_card.0: [outline:none] is not drawn yet"]
+    assert not [d for d in compiled.diagnostics if d.code == "not-drawn"]
+    for text in ("after", "inside", "Panel", "make"):
+        assert text in compiled.svg
 
 
 def test_portrait_canvas_and_neutral_dark_theme_compile():

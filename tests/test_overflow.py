@@ -14,6 +14,7 @@ from engine.compiler.draw import OVERFLOW
 from engine.compiler.geometry import Text
 from engine.compiler.text import ELLIPSIS
 from engine.diagnostics import DiagnosticError, Severity
+from engine.dsl.model import walk
 from engine.dsl import load
 from tests.scenes import scene_text
 
@@ -170,7 +171,7 @@ def test_every_ellipsis_drawn_is_reported(entry, grow):
     assert [t.text for t in texts if t.text.endswith(ELLIPSIS) and t.cut is None] == []
     reported = [d for d in compiled.diagnostics if d.code == OVERFLOW]
     assert set(reported) == {t.cut for t in texts if t.cut}
-    places = {(r.line, r.col) for c in scene.components for r in c.refs}
+    places = {(r.line, r.col) for v in walk(scene) for r in v.comp.refs}   # nested components too
     assert all((d.line, d.col) in places for d in reported)
 
 

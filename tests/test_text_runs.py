@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 from engine.compiler import compile_scene
 from engine.compiler.draw import OVERFLOW
 from engine.compiler.geometry import Rect, Text
-from engine.compiler.page import sections
+from engine.compiler.sections import sections
 from engine.compiler.resolve import bind
 from engine.compiler.sections import RENDERERS
 from engine.compiler.text import ELLIPSIS, SAFETY, text_width

@@ -5,10 +5,13 @@ block by drawing it into a scratch list first.
 """
 from __future__ import annotations
 
-from engine.compiler.geometry import Circle, Line, Rect, Shape, Text, bends_horizontally
+import dataclasses
+
+from engine.compiler.geometry import ANCHOR, Circle, Line, Rect, Shape, Text, bends_horizontally
 from engine.compiler.resolve import Slot
 from engine.compiler.style import Style
 from engine.compiler.text import cut_note, wrap
+from engine.compiler.themes import ink_on, mix
 from engine.diagnostics import Diagnostic, Severity
 
 OVERFLOW = "text-overflow"
@@ -58,18 +61,33 @@ def text_block(out: list[Shape], x: float, y: float, w: float, slot: Slot | None
 
 def box(out: list[Shape], x: float, y: float, w: float, h: float, style: Style, accent: str, *,
         fill: str | None = None, stroke: str | None = None, dash: bool = False,
-        rail: bool = True, role: str = "card") -> None:
-    """A framed box in the scene's frame style, with its rail strip on the emphasis side."""
+        rail: bool = True, role: str = "card", outline: str | None = None, node: str | None = None) -> None:
+    """A framed box in the scene's frame style, with its rail strip on the emphasis side.
+
+    `outline` (a component's own, DSL v2): bold draws the frame heavier and in the accent, none
+    leaves it out; omitted is thin. A `fill` of "none" leaves the box open (and unshadowed).
+    `node` records the component's node_id on the box, for links."""
     p = style.palette
+    if outline == "bold":
+        stroke = stroke or accent
+    edge = None if outline == "none" else stroke or p.stroke
+
+    def width(thin: float) -> float:
+        return thin * BOLD if outline == "bold" else thin
+
+    shadow = not dash and fill != "none"
     if style.frame == "card":
-        out.append(Rect(x, y, w, h, fill or p.surface, stroke or p.stroke, 1.2, 14,
-                        shadow=not dash, dash=dash, role=role))
+        out.append(Rect(x, y, w, h, fill or p.surface, edge, width(1.2), 14,
+                        shadow=shadow, dash=dash, role=role, node=node))
     elif style.frame == "panel":
-        out.append(Rect(x, y, w, h, fill or p.surface_2, stroke or p.stroke, 2, 3, dash=dash, role=role))
+        out.append(Rect(x, y, w, h, fill or p.surface_2, edge, width(2), 3, dash=dash, role=role, node=node))
     else:
-        if fill:
-            out.append(Rect(x, y, w, h, fill, None, 0, 0, opacity=0.6, role=role))
-        out.append(Line(((x, y), (x + w, y)), stroke or p.stroke, 2, dash=dash, role=role))
+        if fill and fill != "none":
+            out.append(Rect(x, y, w, h, fill, None, 0, 0, opacity=0.6, role=role, node=node))
+        elif node:
+            out.append(Rect(x, y, w, h, "none", role=ANCHOR, node=node))
+        if edge:
+            out.append(Line(((x, y), (x + w, y)), edge, width(2), dash=dash, role=role))
     if rail and style.rail != "none":
         colour = accent if style.rail == "accent" else p.stroke
         radius = 3 if style.frame == "card" else 0
@@ -79,6 +97,30 @@ def box(out: list[Shape], x: float, y: float, w: float, h: float, style: Style, 
             out.append(Rect(x, y, 6, h, colour, rx=radius, role="rail"))
         else:
             out.append(Rect(x + w / 2 - 32, y + h - 6, 64, 4, colour, rx=2, role="rail"))
+
+
+BOLD = 2.5  # a bold outline, in thin outlines
+TINT = 0.22  # how much accent a tint fill takes
+
+
+def fill_of(style: Style, accent: str, fill: str | None, default: str | None = None) -> str | None:
+    """A box's fill colour for a component's `fill` attribute (DSL v2): surface, tint (the accent
+    mixed into the surface), solid (the accent), none ("none": open); omitted, `default`."""
+    if fill is None:
+        return default
+    return {"surface": style.palette.surface, "tint": style.tint(accent, TINT), "solid": accent,
+            "none": "none"}[fill]
+
+
+def on_solid(style: Style, accent: str) -> Style:
+    """The style for text set on a solid `accent` fill: ink that reads on it, in place of the
+    palette's text colours and of the accent itself."""
+    ink = ink_on(accent)
+    p = style.palette
+    quiet = mix(ink, accent, 0.25)
+    accents = dict.fromkeys(p.accents, ink)
+    palette = dataclasses.replace(p, text=ink, text_muted=quiet, text_faint=quiet, accents=accents)
+    return dataclasses.replace(style, palette=palette)
 
 
 def inner(x: float, w: float, style: Style) -> tuple[float, float]:

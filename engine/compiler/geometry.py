@@ -16,6 +16,7 @@ REPORT_ONLY = {"report_only": True}
 # Marks a field written to JSON only when it differs from its default: a field added later leaves
 # the JSON of every shape that does not use it as it was.
 OMIT_DEFAULT = {"omit_default": True}
+ANCHOR = "anchor"   # the role of a box that records where a component stands and is not drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,9 @@ class Rect:
     shadow: bool = False
     dash: bool = False
     role: str = ""
+    # the node_id of the component this box is (what a link joins); role ANCHOR marks a box
+    # that only records where a component without a frame of its own stands, and is not drawn
+    node: str | None = field(default=None, compare=False, metadata=REPORT_ONLY)
 
 
 @dataclass(frozen=True, slots=True)

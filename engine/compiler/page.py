@@ -1,8 +1,8 @@
 """The page every family builds on: background, header band, sections stacked down, footer.
 
-A family decides which sections exist and where they go; `Page` keeps the running y, the shapes
-and the gradients, and closes the canvas (height grows with content, never below the canvas's
-minimum).
+A family decides which sections exist (engine.compiler.sections.sections groups components into
+them) and where they go; `Page` keeps the running y, the shapes and the gradients, and closes the
+canvas (height grows with content, never below the canvas's minimum).
 """
 from __future__ import annotations
 
@@ -13,47 +13,7 @@ from engine.compiler.resolve import Bound
 from engine.compiler.sections import chrome
 from engine.compiler.style import Style
 
-# Which section a component belongs to. Sections in GATHERED take every component of their kind
-# wherever it was written (one table, one tree, one chart per scene); cards group by runs.
-SECTION_OF = {
-    "section_card": "cards", "callout_card": "cards", "thesis_box": "cards",
-    "compare_bar": "bars", "span_bracket": "bars",
-    "table_header": "table", "table_row": "table",
-    "stage_card": "flow", "flow_arrow": "flow",
-    "decision_node": "tree", "decision_edge": "tree",
-    "badge_pill": "badges", "legend_row": "legend",
-    "conclusion_strip": "strip", "header_band": "heading", "footer_note": "footer",
-    "text_line": "lines", "kv_row": "lines",
-}
-GATHERED = {"bars", "table", "flow", "tree", "badges", "legend"}
-# Sections that take a run of consecutive components of their kind (a card grid, a block of lines).
-RUNS = {"cards", "lines"}
-
-Section = tuple[str, list[Bound]]
 Renderer = Callable[["Page", list[Bound], float, float, float], float]
-
-
-def sections(bound: list[Bound], gather: frozenset[str] = frozenset(GATHERED)) -> list[Section]:
-    """Components (less the page header and footer notes) grouped into sections, in order."""
-    out: list[Section] = []
-    first: dict[str, list[Bound]] = {}
-    header_seen = False
-    for b in bound:
-        kind = SECTION_OF[b.name]
-        if kind == "footer" or (kind == "heading" and not header_seen):
-            header_seen = header_seen or kind == "heading"
-            continue
-        if kind in gather:
-            if kind in first:
-                first[kind].append(b)
-            else:
-                first[kind] = [b]
-                out.append((kind, first[kind]))
-        elif kind in RUNS and out and out[-1][0] == kind:
-            out[-1][1].append(b)
-        else:
-            out.append((kind, [b]))
-    return out
 
 
 class Page:

@@ -4,11 +4,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 
 from engine.compiler.geometry import Layout, Text
 from engine.compiler.layouts import LAYOUTS
+from engine.compiler.links import connect
 from engine.compiler.resolve import Bound, bind
 from engine.compiler.style import style_of
 from engine.compiler.svg import to_svg
@@ -36,39 +37,26 @@ def cuts(layout: Layout) -> list[Diagnostic]:
     return sorted(found, key=lambda d: (d.line, d.col))
 
 
-# DSL v2 components and attributes the layouts do not draw yet; each use is a warning, so a scene
-# that says more than its picture shows never does so silently.
-NOT_DRAWN_COMPONENTS = frozenset({"panel", "group", "link"})
-NOT_DRAWN_ATTRS = {"outline": None, "fill": None}
-
-def drawn(name: str, key: str | None = None) -> bool:
-    """Whether the layouts draw this component (and this attribute of it)."""
-    if name in NOT_DRAWN_COMPONENTS:
-        return False
-    return key not in NOT_DRAWN_ATTRS or NOT_DRAWN_ATTRS[key] not in (None, name)
-
-def _drawn(bound: list[Bound], diagnostics: list[Diagnostic]) -> list[Bound]:
-    """The components the layouts draw (the v1 ones at the scene's top level); a warning for each
-    one left out, and for each attribute not drawn."""
-    kept = []
-    held = Counter(b.path[0] for b in bound if b.depth > 1)   # components inside each top one
+def _tree(bound: list[Bound]) -> tuple[list[Bound], list[Bound]]:
+    """The components the layouts draw, as a tree (the scene's own, each container holding its
+    children), and the links, drawn on their own layer once every box is placed."""
+    kept: dict[tuple[int, ...], Bound] = {}
+    links: list[Bound] = []
     for b in bound:
-        c = b.comp
-        if b.depth > 1:
-            continue     # said with the component of the scene that holds it
-        if not drawn(b.name):
-            inside = held[b.path[0]]
-            holds = f"; neither is what it holds ({inside} component{'s' if inside > 1 else ''})" if inside else ""
-            diagnostics.append(Diagnostic(
-                c.line, c.col, "not-drawn",
-                f"{b.name}.{b.index} is not drawn yet (DSL v2 components come with the v2 compiler){holds}",
-                Severity.WARNING))
-            continue
-        kept.append(b)
-        diagnostics.extend(
-            Diagnostic(a.line, a.col, "not-drawn", f"{b.name}.{b.index}: [{a.key}:{a.value}] is not drawn yet",
-                       Severity.WARNING) for a in c.attrs if not drawn(b.name, a.key))
-    return kept
+        if b.name == "link":
+            links.append(b)
+        else:
+            kept[b.path] = b
+    held: dict[tuple[int, ...], list[tuple[int, ...]]] = defaultdict(list)
+    for path in kept:
+        held[path[:-1]].append(path)
+
+    def hang(path: tuple[int, ...]) -> Bound:
+        b = kept[path]
+        return dataclasses.replace(b, children=tuple(hang(p) for p in held[path])) if held[path] else b
+
+    return [hang(p) for p in held[()]], links
+
 
 def compile_scene(scene: Scene, content, *, strict: bool = False) -> Compiled:
     """Compile a canonical scene with its content. `strict` raises on unresolved refs and on text
@@ -76,9 +64,11 @@ def compile_scene(scene: Scene, content, *, strict: bool = False) -> Compiled:
     bound, diagnostics = bind(scene, content)
     if strict and diagnostics:
         raise DiagnosticError(diagnostics)
-    bound = _drawn(bound, diagnostics)
+    named = {i for b in bound if (i := b.comp.topo_id("node_id"))}
+    tree, links = _tree(bound)
     style = style_of(scene)
-    layout = LAYOUTS[style.layout](bound, style)
+    layout = LAYOUTS[style.layout](tree, style)
+    connect(layout, links, named, style, diagnostics)
     cut = cuts(layout)
     if strict and cut:
         raise DiagnosticError([dataclasses.replace(d, severity=Severity.ERROR) for d in cut])
@@ -87,6 +77,7 @@ def compile_scene(scene: Scene, content, *, strict: bool = False) -> Compiled:
     svg = to_svg(layout, id_prefix(scene, content), title=style.topic.replace("_", " "),
                  arrow_colour=p.text_muted, shadow_colour=p.shadow, shadow_opacity=p.shadow_opacity)
     return Compiled(svg, layout, tuple(diagnostics))
+
 
 def compile_svg(scene: Scene, content, strict: bool = False) -> str:
     return compile_scene(scene, content, strict=strict).svg

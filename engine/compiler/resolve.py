@@ -40,7 +40,9 @@ class Slot:
 class Bound:
     """A component with its content: `index` counts components of the same kind, `order` all,
     both in document order with nested components included (engine.dsl.model.walk); `path` is
-    its place in the tree, (i,) for a component of the scene."""
+    its place in the tree, (i,) for a component of the scene. `bind` leaves `children` empty
+    (it lists every component, nested ones too); the pipeline hangs a container's drawn children
+    on it for the layouts."""
 
     comp: Component
     index: int
@@ -48,6 +50,7 @@ class Bound:
     slots: dict[str, Slot]
     magnitude: float | None
     path: tuple[int, ...] = (0,)
+    children: tuple[Bound, ...] = ()
 
     @property
     def depth(self) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from engine.compiler.geometry import Circle, Gradient, Layout, Line, Rect, Text, bends_horizontally
+from engine.compiler.geometry import ANCHOR, Circle, Gradient, Layout, Line, Rect, Text, bends_horizontally
 from engine.compiler.text import FONT_FAMILY, MONO_FAMILY
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -45,6 +45,8 @@ class _Writer:
         return self.ref(colour[4:]) if colour.startswith("url:") else colour
 
     def rect(self, r: Rect) -> None:
+        if r.role == ANCHOR:
+            return
         a = [f'x="{_n(r.x)}" y="{_n(r.y)}" width="{_n(r.w)}" height="{_n(r.h)}"']
         if r.rx:
             a.append(f'rx="{_n(r.rx)}"')

@@ -10,9 +10,9 @@ A hero card is a featured tile across a whole row (see cards.grid).
 from __future__ import annotations
 
 from engine.compiler.geometry import Layout
-from engine.compiler.page import GATHERED, Page, sections
+from engine.compiler.page import Page
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS, cards
+from engine.compiler.sections import GATHERED, RENDERERS, cards, sections
 from engine.compiler.style import Style
 
 _FIRST = ("badges", "legend")

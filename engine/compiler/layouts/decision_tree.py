@@ -12,9 +12,9 @@ little short closes the gaps (to a floor) before the canvas grows (tree._flex).
 from __future__ import annotations
 
 from engine.compiler.geometry import Layout, Rect
-from engine.compiler.page import GATHERED, Page, sections
+from engine.compiler.page import Page
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS, chrome, tree
+from engine.compiler.sections import GATHERED, RENDERERS, chrome, sections, tree
 from engine.compiler.style import Style
 
 

@@ -19,9 +19,9 @@ gates), strips, badges and legends. Rules the pipeline-overview asset taught:
 from __future__ import annotations
 
 from engine.compiler.geometry import Layout, Line, Rect, Shape, Text, shift
-from engine.compiler.page import Page, sections
+from engine.compiler.page import Page
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS, chrome, flow
+from engine.compiler.sections import RENDERERS, chrome, flow, sections
 from engine.compiler.style import Style
 from engine.compiler.text import text_width
 

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 from engine.compiler.draw import box, connector
 from engine.compiler.geometry import Layout, Shape
-from engine.compiler.page import Page, sections
+from engine.compiler.page import Page
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS, bars, cards, chrome
+from engine.compiler.sections import RENDERERS, bars, cards, chrome, sections
 from engine.compiler.style import Style
 
 # Sections drawn as one framed box: inside a panel, the panel is their frame.

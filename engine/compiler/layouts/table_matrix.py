@@ -12,9 +12,9 @@ stays slim, the band already heading the page.
 from __future__ import annotations
 
 from engine.compiler.geometry import Layout
-from engine.compiler.page import GATHERED, Page, sections
+from engine.compiler.page import Page
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS, chrome, table
+from engine.compiler.sections import GATHERED, RENDERERS, chrome, sections, table
 from engine.compiler.style import Style
 
 

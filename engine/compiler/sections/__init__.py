@@ -1,11 +1,57 @@
 """Section renderers: each draws one kind of section into a column and returns its height.
 
 Signature: render(page, items, x, y, w) -> height. Families look them up here by section kind
-(see page.SECTION_OF), so a component renders the same way in every family that shows it.
+(SECTION_OF), so a component renders the same way in every family that shows it, and inside a
+container (sections/container.py) as on the page.
 """
 from __future__ import annotations
 
-from engine.compiler.sections import bars, cards, chrome, flow, table, text_runs, tree
+from engine.compiler.geometry import ANCHOR, Rect
+from engine.compiler.resolve import Bound
+from engine.compiler.sections import bars, cards, chrome, container, flow, table, text_runs, tree
+
+# Which section a component belongs to. Sections in GATHERED take every component of their kind
+# wherever it was written (one table, one tree, one chart per scene, or per container); cards
+# and lines group by runs.
+SECTION_OF = {
+    "section_card": "cards", "callout_card": "cards", "thesis_box": "cards",
+    "compare_bar": "bars", "span_bracket": "bars",
+    "table_header": "table", "table_row": "table",
+    "stage_card": "flow", "flow_arrow": "flow",
+    "decision_node": "tree", "decision_edge": "tree",
+    "badge_pill": "badges", "legend_row": "legend",
+    "conclusion_strip": "strip", "header_band": "heading", "footer_note": "footer",
+    "text_line": "lines", "kv_row": "lines",
+    "panel": "container", "group": "container",
+}
+GATHERED = {"bars", "table", "flow", "tree", "badges", "legend"}
+# Sections that take a run of consecutive components of their kind (a card grid, a block of lines).
+RUNS = {"cards", "lines"}
+
+Section = tuple[str, list[Bound]]
+
+
+def sections(bound: list[Bound], gather: frozenset[str] = frozenset(GATHERED)) -> list[Section]:
+    """Components (less the page header and footer notes) grouped into sections, in order."""
+    out: list[Section] = []
+    first: dict[str, list[Bound]] = {}
+    header_seen = False
+    for b in bound:
+        kind = SECTION_OF[b.name]
+        if kind == "footer" or (kind == "heading" and not header_seen):
+            header_seen = header_seen or kind == "heading"
+            continue
+        if kind in gather:
+            if kind in first:
+                first[kind].append(b)
+            else:
+                first[kind] = [b]
+                out.append((kind, first[kind]))
+        elif kind in RUNS and out and out[-1][0] == kind:
+            out[-1][1].append(b)
+        else:
+            out.append((kind, [b]))
+    return out
 
 
 def _cards(page, items, x, y, w):
@@ -28,6 +74,20 @@ def _heading(page, items, x, y, w):
     return chrome.heading(page.out, items[0], x, y, w, page.style)
 
 
-RENDERERS = {"cards": _cards, "badges": _badges, "legend": _legend, "strip": _strip,
-             "heading": _heading, "bars": bars.render, "table": table.render, "flow": flow.render,
-             "tree": tree.render, "lines": text_runs.render}
+def _anchored(render):
+    """`render`, recording where a section of one component with a node_id stands when the
+    renderer drew no box for it (a group, a line of text): an anchor box a link can reach."""
+    def draw(page, items, x, y, w, **options):
+        mark = len(page.out)
+        h = render(page, items, x, y, w, **options)
+        node = items[0].comp.topo_id("node_id") if len(items) == 1 else None
+        if node and not any(isinstance(s, Rect) and s.node == node for s in page.out[mark:]):
+            page.out.append(Rect(x, y, w, h, "none", role=ANCHOR, node=node))
+        return h
+    return draw
+
+
+RENDERERS = {kind: _anchored(render) for kind, render in {
+    "cards": _cards, "badges": _badges, "legend": _legend, "strip": _strip, "heading": _heading,
+    "bars": bars.render, "table": table.render, "flow": flow.render, "tree": tree.render,
+    "lines": text_runs.render, "container": container.render}.items()}

@@ -28,7 +28,7 @@ import dataclasses
 import functools
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, inner, one_line, text_block
+from engine.compiler.draw import anchor_of, box, fill_of, inner, on_solid, one_line, text_block
 from engine.compiler.geometry import Circle, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -98,7 +98,7 @@ def _blocks(b: Bound, tw: float, style: Style, v: Variant, accent: str) -> list[
 
     tag = b.text("tag")  # read when the vocabulary gives cards a `tag` field
     if tag and tag.text:
-        blocks.append(_tag(tag, accent, style))
+        blocks.append(tag_pill(tag, accent, style))
     accent_title = v.tinted or v.statement or b.name == "callout_card"
     title_fill = accent if accent_title else p.text
     if b.name == "section_card":
@@ -148,7 +148,7 @@ def _corner_title(b: Bound, tw: float, style: Style) -> bool:
     return text_width(title.text, style.size("title"), True) + CORNER_GAP <= margin
 
 
-def _tag(slot: Slot, accent: str, style: Style) -> Block:
+def tag_pill(slot: Slot, accent: str, style: Style) -> Block:
     """A card's tag (a step or category label) as a small solid pastel pill."""
     size = style.size("small")
     hgt = round(size * 1.9, 1)
@@ -178,14 +178,19 @@ def card(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style,
         tw -= 34 if anchor_of(style) == "start" else 68
         if anchor_of(style) == "middle":
             tx += 34
-    blocks = _blocks(b, tw, style, v, accent)
+    c = b.comp
+    own = fill_of(style, accent, c.attr("fill"))
+    # text on a solid fill is set in ink that reads on the accent
+    blocks = _blocks(b, tw, on_solid(style, accent) if c.attr("fill") == "solid" else style, v,
+                     ink_on(accent) if c.attr("fill") == "solid" else accent)
     top_pad = style.pad + (4 if style.emphasis == "top" else 0)
     natural = sum(h for _, h in blocks) + BLOCK_GAP * max(0, len(blocks) - 1)
     h = max(top_pad + natural + style.pad, min_h, 2 * style.pad + 10)
     cy = y + top_pad + lead
     fill = style.tint(accent, 0.14) if v.tinted or b.name == "thesis_box" else None
-    box(out, x, y, w, h, style, accent, fill=fill, dash=v.dashed,
-        stroke=accent if v.tinted else None, rail=not v.statement, role=b.name)
+    box(out, x, y, w, h, style, accent, fill=own or fill, dash=v.dashed,
+        stroke=accent if v.tinted else None, rail=not v.statement, role=b.name,
+        outline=c.attr("outline"), node=c.topo_id("node_id"))
     if mark:
         mx = x + w - style.pad - 12
         out.append(Circle(mx, y + style.pad + 12, 13, accent, role="mark"))

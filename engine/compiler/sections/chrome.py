@@ -131,7 +131,8 @@ def badges(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
         if cx > x and cx + pw > x + w:
             cx, cy = x, cy + hgt + gap
         accent = style.accent(b.comp.attr("accent"), b.order)
-        out.append(Rect(cx, cy, pw, hgt, style.tint(accent, 0.22), accent, 1.5, hgt / 2, role="badge"))
+        out.append(Rect(cx, cy, pw, hgt, style.tint(accent, 0.22), accent, 1.5, hgt / 2, role="badge",
+                        node=b.comp.topo_id("node_id")))
         out.append(Text(cx + pw / 2, cy + hgt / 2 + size * 0.36, label, size,
                         style.palette.accents["red"] if slot.missing else accent, True, "middle",
                         placeholder=slot.missing, role="badge", cut=cut))

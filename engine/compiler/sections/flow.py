@@ -27,7 +27,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, connector, one_line, text_block
+from engine.compiler.draw import anchor_of, box, connector, fill_of, on_solid, one_line, text_block
 from engine.compiler.geometry import Circle, Line, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -158,6 +158,9 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     """
     pad = style.pad
     accent = style.accent(b.comp.attr("accent"), b.order)
+    own = fill_of(style, accent, b.comp.attr("fill"))
+    if b.comp.attr("fill") == "solid":  # text set in ink that reads on the accent
+        style = on_solid(style, accent)
     d = round(26 * style.scale, 1)  # badge diameter
     ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
     tx, tw, bx, bw, band = _columns(x, w, d, style)
@@ -189,7 +192,8 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     head_h, body_h = max(head, head_min), max(body, body_min)
 
     box(out, x, y, w, head_h + body_h, style, accent, stroke=accent if style.rail == "accent" else None,
-        fill=style.tint(accent, RESULT_TINT) if result else None, rail=False, role="stage")
+        fill=own or (style.tint(accent, RESULT_TINT) if result else None), rail=False, role="stage",
+        outline=b.comp.attr("outline"), node=b.comp.topo_id("node_id"))
     title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style)
     out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
     ns = round(d * 0.52, 1)

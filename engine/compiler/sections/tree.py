@@ -218,7 +218,8 @@ def node(out: list[Shape], b: Bound, variant: str, x: float, y: float, w: float,
     cy += text_block(body, tx, cy, tw, b.text("body"), m.body, p.text_muted, style, anchor=anchor,
                      max_lines=6, role="node-body")
     h = max(cy - y + pad * 0.8, min_h)
-    box(out, x, y, w, h, style, rail, fill=fill, stroke=stroke, role="decision_node")
+    box(out, x, y, w, h, style, rail, fill=fill, stroke=stroke, role="decision_node",
+        node=b.comp.topo_id("node_id"))
     if mark:
         r = m.title * 0.62
         mx, my = x + w - pad - r, first + r

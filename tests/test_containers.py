@@ -1,0 +1,259 @@
+"""DSL v2 containers, per-component outline/fill and links, compiled (issue 14: no overlap, no
+spill, every attribute changes the raster)."""
+from __future__ import annotations
+
+import io
+import time
+
+import cairosvg
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.compiler import compile_scene
+from engine.compiler.geometry import ANCHOR, Line, Rect
+from engine.compiler.links import ends, route
+from engine.dsl import load, vocab
+from engine.dsl.model import walk
+from layout_checks import EPS, assert_text_inside, compile_resolved
+from scenes import scene_text
+
+
+def _pixels(svg: str) -> np.ndarray:
+    png = cairosvg.svg2png(bytestring=svg.encode(), background_color="white")   # at the canvas's size
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def _visibly_different(a: str, b: str) -> bool:
+    pa, pb = _pixels(a), _pixels(b)
+    return pa.shape != pb.shape or int((np.abs(pa - pb).sum(axis=2) > 24).sum()) >= 20
+
+def _scene(body: str, layout: str = "poster_stack"):
+    doc = load(scene_text(body, layout))
+    assert not doc.errors, [d.format() for d in doc.errors]
+    return doc.scene
+
+
+def content_for(scene) -> dict:
+    """Short distinct text for every ref of the scene (paths of the form name.N.field)."""
+    content: dict = {}
+    for visit in walk(scene):
+        for ref in visit.comp.refs:
+            name, i, field = ref.path.split(".")
+            rows = content.setdefault(name, [])
+            rows.extend({} for _ in range(int(i) + 1 - len(rows)))
+            rows[int(i)][field] = f"{name} {i} {field}"
+    return content
+
+
+def _card(i: int, extra: str = "") -> str:
+    return f"[section_card:@section_card.{i}.title|@section_card.{i}.caption|node_id=c{i}{extra}]\n"
+
+
+def _panel(children: str, attrs: str = "", node: str = "p") -> str:
+    return f"[panel]\n[node_id:{node}]\n{attrs}[title_ref:panel.0.title]\n{children}[/panel]\n"
+
+
+def _boxes(layout) -> dict[str, tuple[float, float, float, float]]:
+    out: dict = {}
+    for s in layout.shapes:
+        if isinstance(s, Rect) and s.node and s.node not in out:
+            out[s.node] = (s.x, s.y, s.x + s.w, s.y + s.h)
+    return out
+
+
+def _inside(inner, outer) -> bool:
+    return (inner[0] >= outer[0] - EPS and inner[1] >= outer[1] - EPS
+            and inner[2] <= outer[2] + EPS and inner[3] <= outer[3] + EPS)
+
+
+def _apart(a, b) -> bool:
+    return a[2] <= b[0] + EPS or b[2] <= a[0] + EPS or a[3] <= b[1] + EPS or b[3] <= a[1] + EPS
+
+
+ARRANGEMENTS = ["", "[arrange:stack]\n", "[arrange:row]\n", "[arrange:grid]\n[cols:2]\n",
+                "[arrange:grid]\n[cols:3]\n", "[arrange:grid]\n[cols:4]\n"]
+
+
+@pytest.mark.parametrize("arrange", ARRANGEMENTS, ids=lambda a: a.replace("\n", "") or "default")
+@pytest.mark.parametrize("layout", vocab.LAYOUTS)
+def test_children_stay_inside_their_panel_and_apart(layout, arrange):
+    cards = "".join(_card(i, "|variant=metric" if i % 2 else "") for i in range(5))
+    scene = _scene(_panel(cards, arrange), layout)
+    compiled = compile_resolved(scene, content_for(scene))
+    boxes = _boxes(compiled.layout)
+    kids = [boxes[f"c{i}"] for i in range(5)]
+    assert all(_inside(k, boxes["p"]) for k in kids)
+    assert all(_apart(a, b) for i, a in enumerate(kids) for b in kids[i + 1:])
+    assert_text_inside(compiled.layout, {"panel", "section_card"})
+
+
+def test_a_row_puts_children_side_by_side_equally_tall_and_a_stack_one_under_another():
+    def kids(arrange):
+        scene = _scene(_panel(_card(0) + _card(1, "|variant=metric") + _card(2), arrange))
+        boxes = _boxes(compile_resolved(scene, content_for(scene)).layout)
+        return [boxes[f"c{i}"] for i in range(3)]
+    row, stack = kids("[arrange:row]\n"), kids("[arrange:stack]\n")
+    assert len({b[1] for b in row}) == 1 and len({round(b[3], 2) for b in row}) == 1   # one band, one height
+    assert row[0][2] < row[1][0] and row[1][2] < row[2][0]
+    assert stack[0][3] < stack[1][1] and stack[1][3] < stack[2][1]
+
+
+def test_a_grid_of_groups_gives_each_row_its_own_column_count():
+    rows = "".join(f"[group]\n[arrange:row]\n{''.join(_card(i) for i in range(s, s + n))}[/group]\n"
+                   for s, n in ((0, 4), (4, 2), (6, 3)))
+    scene = _scene(f"[group]\n{rows}[/group]\n", "dashboard_cards")
+    boxes = _boxes(compile_resolved(scene, content_for(scene)).layout)
+    tops = [round(boxes[f"c{i}"][1], 2) for i in range(9)]
+    assert len(set(tops[:4])) == len(set(tops[4:6])) == len(set(tops[6:])) == 1
+    assert tops[0] < tops[4] < tops[6]
+    widths = [boxes[f"c{i}"][2] - boxes[f"c{i}"][0] for i in (0, 4, 6)]
+    assert widths[0] < widths[2] < widths[1]
+
+
+NESTED3 = ("[panel]\n[node_id:p1]\n[title_ref:panel.0.title]\n"
+           "[panel]\n[node_id:p2]\n[fill:tint]\n[title_ref:panel.1.title]\n"
+           "[panel]\n[node_id:p3]\n[fill:solid]\n[outline:bold]\n[title_ref:panel.2.title]\n"
+           + _card(0) + "[/panel]\n[/panel]\n[/panel]\n")
+
+
+def test_a_panel_in_a_panel_in_a_panel_renders_each_inside_the_other():
+    scene = _scene(NESTED3)
+    compiled = compile_resolved(scene, content_for(scene))
+    boxes = _boxes(compiled.layout)
+    assert _inside(boxes["c0"], boxes["p3"]) and _inside(boxes["p3"], boxes["p2"]) and _inside(boxes["p2"], boxes["p1"])
+    assert all(f"panel {i} title" in compiled.svg for i in range(3)) and "section_card 0 title" in compiled.svg
+
+
+def _variants():
+    for name in ("panel", "group"):
+        for key, values in vocab.COMPONENTS[name].attrs.items():
+            yield name, key, values
+
+
+@pytest.mark.parametrize("name,key,values", list(_variants()), ids=[f"{n}.{k}" for n, k, _ in _variants()])
+def test_every_container_attribute_changes_the_picture(name, key, values):
+    cards = "".join(_card(i, f"|variant={'metric' if i % 2 else 'default'}") for i in range(5))
+    renders = {}
+    for value in values:
+        other = "[arrange:grid]\n" if key == "cols" else ""   # cols speaks in a grid
+        attrs = f"{other}[{key}:{value}]\n"
+        body = (_panel(cards, attrs) if name == "panel" else f"[group]\n{attrs}{cards}[/group]\n")
+        scene = _scene(body)
+        renders[value] = compile_scene(scene, content_for(scene)).svg
+    for a, b in zip(values, values[1:]):
+        assert _visibly_different(renders[a], renders[b]), f"[{name}] {key}:{a} looks like {key}:{b}"
+
+
+# c0 top left, c3 bottom right, two sections apart: a link long enough to show its every look
+LINKED = (_panel("[group]\n[arrange:row]\n" + _card(0) + _card(1) + "[/group]\n", node="a")
+          + _panel("[group]\n[arrange:row]\n" + _card(2) + _card(3) + "[/group]\n", node="b")
+          + "[link:@link.0.label|from_ref=c0|to_ref=c3{attrs}]\n")
+
+
+@pytest.mark.parametrize("key", ["style", "route", "accent"])
+def test_every_link_attribute_changes_the_picture(key):
+    values = vocab.COMPONENTS["link"].attrs[key]
+    renders = {}
+    for value in values:
+        scene = _scene(LINKED.format(attrs=f"|{key}={value}"))
+        renders[value] = compile_scene(scene, content_for(scene)).svg
+    for a, b in zip(values, values[1:]):
+        assert _visibly_different(renders[a], renders[b]), f"link {key}:{a} looks like {key}:{b}"
+
+
+def _on_edge(p, box) -> bool:
+    x, y = p
+    inside = box[0] - EPS <= x <= box[2] + EPS and box[1] - EPS <= y <= box[3] + EPS
+    return inside and min(abs(x - box[0]), abs(x - box[2]), abs(y - box[1]), abs(y - box[3])) <= EPS
+
+
+@pytest.mark.parametrize("route_", ["straight", "elbow"])
+@pytest.mark.parametrize("layout", vocab.LAYOUTS)
+def test_links_start_and_end_on_their_boxes_edges_in_every_family(layout, route_):
+    pairs = [("c0", "c3"), ("c1", "c2"), ("c0", "c1"), ("c2", "c0")]
+    links = "".join(f"[link:from_ref={a}|to_ref={b}|route={route_}]\n" for a, b in pairs)
+    body = "[group]\n[arrange:grid]\n[cols:2]\n" + "".join(_card(i) for i in range(4)) + "[/group]\n" + links
+    scene = _scene(body, layout)
+    compiled = compile_resolved(scene, content_for(scene))
+    boxes = _boxes(compiled.layout)
+    drawn = [s for s in compiled.layout.shapes if isinstance(s, Line) and s.role == "link"]
+    assert len(drawn) == len(pairs)
+    for line, (a, b) in zip(drawn, pairs):
+        assert _on_edge(line.points[0], boxes[a]) and _on_edge(line.points[-1], boxes[b]), (a, b, line.points)
+
+
+def test_link_ends_face_each_other():
+    assert ends((0, 0, 10, 10), (0, 30, 10, 40)) == ((5.0, 10), (5.0, 30), False)   # plumb, through the shared band
+    assert ends((20, 0, 30, 10), (0, 0, 10, 10)) == ((20, 5.0), (10, 5.0), True)    # leftwards, level
+    a, b = (0, 0, 10, 10), (30, 40, 40, 50)   # apart both ways, more down than across
+    assert route(a, b, "straight") == ((5.0, 10), (35.0, 40))
+    assert route(a, b, "elbow") == ((5.0, 10), (5.0, 25.0), (35.0, 25.0), (35.0, 40))
+
+
+def test_a_group_and_a_panel_are_link_ends_and_a_link_to_an_undrawn_end_is_said():
+    body = ("[group]\n[node_id:g]\n" + _card(0) + "[/group]\n" + _panel(_card(1)) +
+            "[link:from_ref=g|to_ref=p]\n[text_line:@text_line.0.text|node_id=t]\n[link:from_ref=p|to_ref=t]\n")
+    scene = _scene(body)
+    compiled = compile_scene(scene, content_for(scene))
+    boxes = _boxes(compiled.layout)
+    assert [s.role for s in compiled.layout.shapes if isinstance(s, Rect) and s.node == "g"] == [ANCHOR]
+    drawn_rects = [r for r in compiled.layout.shapes if isinstance(r, Rect) and r.role != ANCHOR]
+    assert compiled.svg.count("<rect") == len(drawn_rects) + 1   # anchors are not drawn (+1: the page)
+    assert len([s for s in compiled.layout.shapes if isinstance(s, Line) and s.role == "link"]) == 2
+    assert _inside(boxes["c0"], boxes["g"])
+    assert not [d for d in compiled.diagnostics if d.code == "not-drawn"]   # a line of text is a link end too
+
+
+@pytest.mark.parametrize("layout", vocab.LAYOUTS)
+def test_every_family_places_containers_in_written_order(layout):
+    body = _panel(_card(0), node="a") + _card(1) + _panel(_card(2), node="b")
+    scene = _scene(body, layout)
+    boxes = _boxes(compile_resolved(scene, content_for(scene)).layout)
+    assert boxes["a"][3] < boxes["b"][1]   # a above b, as the family places any two sections
+
+
+@pytest.mark.parametrize("name", ["section_card", "callout_card", "thesis_box", "stage_card", "panel"])
+@pytest.mark.parametrize("key", ["outline", "fill"])
+def test_outline_and_fill_change_each_boxed_component(name, key):
+    fields = {"section_card": "title|caption", "callout_card": "title|text", "thesis_box": "title|text",
+              "stage_card": "title|caption", "panel": "title|caption"}[name]
+    renders = {}
+    for value in vocab.COMPONENTS[name].attrs[key]:
+        cells = "|".join(f"@{name}.0.{f}" for f in fields.split("|"))
+        scene = _scene(f"[{name}:{cells}|{key}={value}]\n")
+        renders[value] = compile_scene(scene, content_for(scene)).svg
+    values = list(renders)
+    for a, b in zip(values, values[1:]):
+        assert _visibly_different(renders[a], renders[b]), f"{name} {key}:{a} looks like {key}:{b}"
+
+
+def deep_scene() -> str:
+    """3 deep, 62 components: two panels (grids) of two groups (rows) of two panels, each holding
+    six cards (a metric among them) in a grid."""
+    n = iter(range(100))
+
+    def cards() -> str:
+        return "".join(_card(i, "|variant=metric" if i % 4 == 0 else "") for i in (next(n) for _ in range(6)))
+
+    def inner() -> str:
+        return "[panel]\n[arrange:grid]\n[cols:3]\n[title_ref:panel.0.title]\n" + cards() + "[/panel]\n"
+
+    def group() -> str:
+        return "[group]\n[arrange:row]\n" + inner() + inner() + "[/group]\n"
+
+    return "".join("[panel]\n[arrange:grid]\n[cols:1]\n[title_ref:panel.0.title]\n" + group() + group()
+                   + "[/panel]\n" for _ in range(2))
+
+
+def test_deep_nesting_stays_fast():
+    scene = _scene(deep_scene())
+    assert sum(1 for _ in walk(scene)) >= 60
+    content = content_for(scene)
+    compile_scene(scene, content)   # warm: fonts and themes load once
+    start = time.perf_counter()
+    compiled = compile_resolved(scene, content)
+    took = time.perf_counter() - start
+    boxes = _boxes(compiled.layout)
+    assert len(boxes) == 48
+    assert took < 2.0, f"{took:.2f} s"
