@@ -153,6 +153,12 @@ class MainWindow(QMainWindow):
             self.select_entry(last_entry)
         if not smoke:
             QTimer.singleShot(0, self.offer_recovery)
+        # A full collection walks every object the process holds; with the engine's grammar, vocab
+        # and Qt wrappers loaded that is 35-40 ms on the GUI thread, a visible stall whenever one
+        # falls due. What exists once the window is built lives as long as the window: frozen, it is
+        # left out of every later collection (gc.freeze), which then walks only what came since.
+        gc.collect()
+        gc.freeze()
 
     # ---- set-up --------------------------------------------------------------------------
     def _dock(self, title: str, widget, area) -> QDockWidget:
