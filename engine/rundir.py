@@ -28,14 +28,18 @@ from pathlib import Path
 
 
 @dataclass(frozen=True)
-class GateDir:
-    """What the gold gate writes (engine/gold/gate.py): its verdict and gallery, beside one folder
-    of images per entry; the preflight's RUN/preflight/gold/, or `ck gold gate`'s output."""
+class _Folder:
+    """A folder whose file names one subclass owns; given as str or Path."""
 
     folder: Path
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "folder", Path(self.folder))
+
+
+class GateDir(_Folder):
+    """What the gold gate writes (engine/gold/gate.py): its verdict and gallery, beside one folder
+    of images per entry; the preflight's RUN/preflight/gold/, or `ck gold gate`'s output."""
 
     @property
     def verdict(self) -> Path:
@@ -46,15 +50,9 @@ class GateDir:
         return self.folder / "index.html"
 
 
-@dataclass(frozen=True)
-class PreflightDir:
+class PreflightDir(_Folder):
     """What the six pre-training gates write (engine/preflight.py): the workspace's
     preflight/<spec>/ for `ck preflight`, RUN/preflight/ for `ck run`."""
-
-    folder: Path
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "folder", Path(self.folder))
 
     @property
     def verdict(self) -> Path:
@@ -70,14 +68,8 @@ class PreflightDir:
         return GateDir(self.folder / "gold")
 
 
-@dataclass(frozen=True)
-class ProbeDir:
+class ProbeDir(_Folder):
     """One probe's output (engine/probe/runner.py): probe.json and the failure gallery beside it."""
-
-    folder: Path
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "folder", Path(self.folder))
 
     @property
     def result(self) -> Path:
@@ -89,13 +81,7 @@ class ProbeDir:
         return self.folder / "gallery"
 
 
-@dataclass(frozen=True)
-class RunDir:
-    folder: Path
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "folder", Path(self.folder))
-
+class RunDir(_Folder):
     @property
     def spec(self) -> Path:
         return self.folder / "spec.toml"
