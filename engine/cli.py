@@ -19,6 +19,8 @@
     ck run SPEC.toml                         preflight, canary, train, probe, report, in the ledger
     ck runs list|show|compare|decide         the run ledger
     ck report RUN -o report.html             the run's HTML report
+    ck generate RUN --layout L --topic T     a scene from a trained model (or --prompt, --goal/--audience)
+    ck export RUN -o DIR                     the model in the Hugging Face Llama layout
 """
 from __future__ import annotations
 
@@ -378,6 +380,10 @@ COMMANDS: dict[str, Command] = {
     "report": Command("one self-contained HTML report of a run, ten sections ending in a decision",
                       _imported("engine.report.cli:add_arguments")),
     "preflight": Command("the six pre-training gates of a spec; exit 1 if any blocks", _preflight_arguments),
+    "generate": Command("a scene from a trained model, for a prompt of one's own",
+                        _imported("engine.inference.cli:add_generate_arguments")),
+    "export": Command("a trained model in the Hugging Face Llama layout",
+                      _imported("engine.inference.cli:add_export_arguments")),
 }
 
 
