@@ -117,7 +117,7 @@ def _check_payload(href: str, tag: str) -> None:
         with Image.open(io.BytesIO(raw)) as im:   # reads the header only: what it would decompress to
             size = im.size
     except Image.DecompressionBombError:
-        raise DrawingRefused(f"<{tag}> embeds a {mime} image of more pixels than PIL will open, over the "
+        raise DrawingRefused(f"<{tag}> embeds an {mime} image of more pixels than PIL will open, over the "
                              f"{MAX_IMAGE_PIXELS:,} pixels a reference may embed") from None
     except (UnidentifiedImageError, OSError, ValueError):
         raise DrawingRefused(f"<{tag}> embeds {mime} data that is not a readable image") from None

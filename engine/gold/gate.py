@@ -48,7 +48,7 @@ from engine.compiler import compile_scene
 from engine.compiler.draw import OVERFLOW
 from engine.dsl import load
 from engine.events import Event, Progress, Result, producer
-from engine.fileio import InputError, read_json, read_text, write_atomic
+from engine.fileio import InputError, read_json_keys, read_text, write_atomic
 from engine.gold.pack import GoldEntry
 from engine.gold.bounded import raster_bounded
 from engine.gold.raster import raster_rgb
@@ -213,8 +213,10 @@ def score_entry(entry: GoldEntry, assets: Path, out: Path | None, floor: float =
         result.status, result.reason = "refused", str(e)
         return result
     try:
-        compiled, result.warnings = compile_entry(read_text(entry.scene_path), read_json(entry.content_path),
-                                                  str(entry.scene_path))
+        content, repeated = read_json_keys(entry.content_path)
+        compiled, result.warnings = compile_entry(read_text(entry.scene_path), content, str(entry.scene_path))
+        result.warnings += [f"{entry.content_path}: warning[duplicate-key]: {key} is written more than once; "
+                            "the last is used" for key in repeated]
         images = score_svg(result, compiled, reference)
     except (InputError, AssetError) as e:
         result.status, result.reason = "error", str(e)
