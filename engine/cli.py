@@ -33,8 +33,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from engine.argtypes import fraction, positive_int
 from engine.diagnostics import DiagnosticError
-from engine.fileio import InputError, read_json, read_text, write_atomic
+from engine.fileio import InputError, read_json, read_json_keys, read_text, write_atomic
 
 
 def _print_diagnostics(path: str, diagnostics) -> None:
@@ -101,7 +102,10 @@ def cmd_compile(args) -> int:
         print(f"{args.scene}: not compiled: fix the errors above", file=sys.stderr)
         return 1
     content_path = args.content or Path(args.scene).with_name("content.json")
-    content = read_json(content_path) if Path(content_path).exists() or args.content else {}
+    content, repeated = read_json_keys(content_path) if Path(content_path).exists() or args.content else ({}, [])
+    for key in repeated:
+        print(f"{content_path}: warning[duplicate-key]: {key} is written more than once; the last is used",
+              file=sys.stderr)
     try:
         compiled = compile_scene(doc.scene, content, strict=args.strict)
     except DiagnosticError as e:
@@ -117,8 +121,15 @@ def cmd_compile(args) -> int:
     if args.png:
         import cairosvg
 
+        side = max(compiled.layout.width, compiled.layout.height)
+        if side > PNG_MAX_SIDE:
+            raise InputError(f"{args.png}: the page is {compiled.layout.width:,.0f} x {compiled.layout.height:,.0f} px, "
+                             f"and a PNG is at most {PNG_MAX_SIDE:,} px a side; the SVG is written, the PNG is not")
         write_atomic(args.png, cairosvg.svg2png(bytestring=compiled.svg.encode(), background_color="white"))
     return 0
+
+
+PNG_MAX_SIDE = 32_767   # cairo's largest image surface side
 
 
 def cmd_assets_scan(args) -> int:
@@ -227,7 +238,7 @@ def _gold_arguments(g: argparse.ArgumentParser) -> None:
     gate = gsub.add_parser("gate", help="compile every entry, compare with its reference; exit 1 below threshold")
     gate.add_argument("--pack", default=str(default_pack()), help="gold pack folder (default: gold/)")
     gate.add_argument("--assets", help="asset library (default: $CK_ASSET_LIBRARY or ../shared/assets)")
-    gate.add_argument("--threshold", type=float, default=0.0,
+    gate.add_argument("--threshold", type=fraction, default=0.0,
                       help="a floor over every entry's own threshold from meta.toml")
     gate.add_argument("-o", "--output", help="gallery and images (default: the workspace's gold/)")
     gate.set_defaults(run=cmd_gold_gate)
@@ -340,7 +351,7 @@ def _run_arguments(r: argparse.ArgumentParser) -> None:
     r.add_argument("--assets", help="asset library for the gold gate")
     r.add_argument("--device", default="cpu", help="cpu or cuda")
     r.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")
-    r.add_argument("--max-steps", type=int, help="stop (resumable) once training reaches step N")
+    r.add_argument("--max-steps", type=positive_int, help="stop (resumable) once training reaches step N")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     r.set_defaults(run=cmd_run)
 

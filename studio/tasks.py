@@ -150,11 +150,11 @@ def score_live(entry, svg: str, assets: str):
     from engine.gold.gate import new_result, reference_of, score_svg
 
     result = new_result(entry)
-    path = entry.reference_path(Path(assets))
-    if not path.exists():
-        result.status, result.reason = "skipped", f"no reference at {path}"
-        return result, None, []
     try:
+        path = entry.reference_path(Path(assets))
+        if not path.exists():
+            result.status, result.reason = "skipped", f"no reference at {path}"
+            return result, None, []
         reference = reference_of(path)
         images = score_svg(result, svg, reference)
     except (InputError, AssetError) as e:

@@ -17,6 +17,8 @@ import threading
 
 import torch.distributed as dist
 
+from engine.argtypes import positive_int
+
 BANNER = "!" * 78
 
 
@@ -28,6 +30,8 @@ def _print_progress(event, every: int) -> None:
                            f"fill {s['fill_rate']:.2f})" for s in e["stages"])
         print(f"{e['spec']}: {e['params']:,} parameters, {e['total_steps']} steps on {e['device']} x{e['world']} "
               f"({e['precision']}); {stages}" + (f"; resumed from {e['resumed']}" if e["resumed"] else ""))
+        for notice in e.get("notices", []):
+            print(f"note: {notice}")
     elif kind == "stage":
         print(f"-- stage {e['stage']} from step {e['step']}")
     elif kind == "step" and (e["step"] % every == 0 or e["step"] == 1):
@@ -74,8 +78,8 @@ def add_arguments(p) -> None:
     p.add_argument("--resume", action="store_true", help="continue the run directory's newest checkpoint")
     p.add_argument("--device", default="cpu", help="cpu or cuda (cuda:N; under torchrun each rank its own)")
     p.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")
-    p.add_argument("--max-steps", type=int, help="stop (with a checkpoint) once the run reaches step N")
-    p.add_argument("--log-every", type=int, default=10, help="print every N-th step (all go to metrics.jsonl)")
+    p.add_argument("--max-steps", type=positive_int, help="stop (with a checkpoint) once the run reaches step N")
+    p.add_argument("--log-every", type=positive_int, default=10, help="print every N-th step (all go to metrics.jsonl)")
     p.add_argument("--skip-preflight", action="store_true",
                    help="train although the preflight gates were not passed (recorded in the run)")
     p.set_defaults(run=cmd_train)

@@ -53,8 +53,8 @@ from engine.fileio import InputError, read_text, write_atomic
 from engine.model import SIZES, Transformer
 from engine.rundir import RunDir
 from engine.train.checkpoint import (
-    latest_checkpoint,
-    load_checkpoint,
+    clean_leftovers,
+    load_latest_good,
     prune,
     restore,
     restore_rng,
@@ -122,8 +122,12 @@ class Trainer:
         self.step, self.tokens, self.elapsed = 0, 0, 0.0
         self.stage: str | None = None
         self.resumed_from: Path | None = None
+        self.notices: list[str] = []   # said in the start event: leftovers removed, damaged checkpoints passed over
         self._subscribers: list[Callable[[Event], None]] = []
         self._saved_at = -1
+        if self.writes:
+            self.notices += [f"removed {p.name}, left by an interrupted checkpoint write"
+                             for p in clean_leftovers(self.run_dir.checkpoints)]
         if resume:
             self._resume()
 
@@ -169,7 +173,8 @@ class Trainer:
             "stages": self.data.boundaries(), "params": self.model.num_params(),
             "model": self.model_cfg.to_dict(), "train": _jsonable(self.cfg), "device": str(self.device),
             "precision": self.cfg.precision, "world": self.world,
-            "resumed": str(self.resumed_from) if self.resumed_from else None, **self.info})
+            "resumed": str(self.resumed_from) if self.resumed_from else None, "notices": self.notices,
+            **self.info})
         while self.step < self.data.total:
             reason = self._stop_reason(stop)
             if reason:
@@ -262,8 +267,8 @@ class Trainer:
 
     def _resume(self) -> None:
         folder = self.run_dir.checkpoints if self.run_dir else None
-        sidecar = latest_checkpoint(folder) if folder else None
-        if sidecar is None:
+        good = load_latest_good(folder, self.tokenizer.hash) if folder else None
+        if good is None:
             if folder is None or not self.run_dir.folder.is_dir():
                 raise InputError(f"{folder}: no checkpoint to resume from")
             # Stopped before its first checkpoint (killed, say): the run starts over, and since the
@@ -271,7 +276,8 @@ class Trainer:
             if self.writes:
                 _truncate_metrics(self.run_dir.metrics, 0)
             return
-        meta, tensors = load_checkpoint(sidecar, self.tokenizer.hash)
+        sidecar, meta, tensors, skipped = good
+        self.notices += [f"passed over a damaged checkpoint: {why}" for why in skipped]
         if meta["model"] != self.model_cfg.to_dict():
             raise InputError(f"{sidecar}: model {meta['model']} is not this run's {self.model_cfg.to_dict()}")
         mine = _jsonable(replace(self.cfg, precision=meta["train"].get("precision", self.cfg.precision)))
@@ -283,8 +289,11 @@ class Trainer:
             if meta["identity"].get(key) != value:
                 raise InputError(f"{sidecar}: {key} {str(meta['identity'].get(key))[:12]} differs from "
                                  f"this run's {str(value)[:12]}")
-        restore(self.model, self.optimizer, meta, tensors)
-        restore_rng(meta["rng"])
+        try:
+            restore(self.model, self.optimizer, meta, tensors)
+            restore_rng(meta["rng"])
+        except (KeyError, TypeError, ValueError, RuntimeError) as e:   # a sidecar whose hash checks out but whose state does not
+            raise InputError(f"{sidecar}: its optimizer or random state cannot be restored: {e}") from None
         self.step, self.tokens, self.elapsed = meta["step"], meta["tokens"], meta["elapsed"]
         self.stage, self._saved_at, self.resumed_from = meta["stage"], meta["step"], sidecar
         if meta["cursor"] != self._cursor():
@@ -305,6 +314,7 @@ def _truncate_metrics(path: Path, step: int) -> None:
             event = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if event.get("step", 0) <= step:
+        at = event.get("step", 0) if isinstance(event, dict) else None
+        if isinstance(at, int) and at <= step:   # a line that is no event of ours goes with the torn ones
             keep.append(line if line.endswith("\n") else line + "\n")
     write_atomic(path, "".join(keep))
