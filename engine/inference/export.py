@@ -48,15 +48,17 @@ def llama_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
     return {k: v.detach().cpu().contiguous() for k, v in state.items()}
 
 
-def llama_config(cfg, tokenizer) -> dict:
-    return {
+def llama_config(cfg, tokenizer=None) -> dict:
+    """LlamaConfig's fields for a ModelConfig; the special token ids when the tokenizer is given."""
+    ids = {"bos_token_id": tokenizer.bos_id, "eos_token_id": tokenizer.eos_id,
+           "pad_token_id": tokenizer.pad_id} if tokenizer is not None else {}
+    return ids | {
         "architectures": ["LlamaForCausalLM"], "model_type": "llama",
         "vocab_size": cfg.vocab_size, "hidden_size": cfg.d_model, "intermediate_size": cfg.d_mlp,
         "num_hidden_layers": cfg.n_layer, "num_attention_heads": cfg.n_head, "num_key_value_heads": cfg.n_kv_head,
         "head_dim": cfg.head_dim, "max_position_embeddings": cfg.ctx, "rms_norm_eps": cfg.norm_eps,
         "rope_theta": cfg.rope_theta, "tie_word_embeddings": True, "attention_bias": False, "mlp_bias": False,
-        "hidden_act": "silu", "bos_token_id": tokenizer.bos_id, "eos_token_id": tokenizer.eos_id,
-        "pad_token_id": tokenizer.pad_id, "torch_dtype": "float32",
+        "hidden_act": "silu", "torch_dtype": "float32",
     }
 
 
