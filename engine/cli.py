@@ -296,13 +296,15 @@ def cmd_run(args) -> int:
             signal.signal(signal.SIGINT, previous)
     if outcome.status == "blocked":
         print(f"{outcome.run_id} blocked: {outcome.detail}", file=sys.stderr)
-    elif outcome.status == "stopped":
+    elif outcome.status in ("stopped", "diverged"):
         print(f"{outcome.run_id} {outcome.detail}", file=sys.stderr)
     else:
         print(f"report: {outcome.report}")
     print(outcome.run_id)
     if outcome.status == "stopped":
         return 130 if stop.is_set() else 0
+    if outcome.status == "diverged":
+        return 3
     return 0 if outcome.status == "finished" else 1
 
 

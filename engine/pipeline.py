@@ -42,7 +42,7 @@ ProbeFn = Callable[..., object]
 @dataclass(frozen=True)
 class Outcome:
     run_id: str
-    status: str              # finished | blocked | stopped
+    status: str              # finished | blocked | stopped | diverged (recorded as failed)
     detail: str = ""
     report: Path | None = None
 
@@ -152,11 +152,13 @@ class _Steps:
             if blocked:
                 self.ledger.set_status(self.run_id, "blocked", blocked)
                 return Outcome(self.run_id, "blocked", blocked)
-        stopped = self.train(resume=resume, device=device, precision=precision,
-                             max_steps=max_steps, stop=stop)
-        if stopped:
-            self.ledger.set_status(self.run_id, "stopped", stopped)
-            return Outcome(self.run_id, "stopped", stopped)
+        ended, why = self.train(resume=resume, device=device, precision=precision, max_steps=max_steps, stop=stop)
+        if ended == "stopped":
+            self.ledger.set_status(self.run_id, "stopped", why)
+            return Outcome(self.run_id, "stopped", why)
+        if ended == "diverged":   # not probed: its last checkpoint is from before the trouble
+            self.ledger.set_status(self.run_id, "failed", why)
+            return Outcome(self.run_id, "diverged", why)
         self.probe(probe)
         report = self.report()
         self.ledger.set_status(self.run_id, "finished")
@@ -190,8 +192,8 @@ class _Steps:
         self.progress.say(result.summary())
         return "" if result.passed else result.summary()
 
-    def train(self, *, resume: bool, device: str, precision, max_steps, stop) -> str:
-        """Train; returns why it stopped early, or '' when it finished."""
+    def train(self, *, resume: bool, device: str, precision, max_steps, stop) -> tuple[str, str]:
+        """Train; returns how it ended (finished, stopped, diverged) and why, '' when it finished."""
         from engine.runs.hashes import config_hash
         from engine.train import prepare_run
         from engine.train.checkpoint import latest_checkpoint
@@ -228,8 +230,10 @@ class _Steps:
             last = finish(trainer.run(stop), on_event).value
         self.ledger.record_metrics(self.run_id, metrics)
         if last["event"] == "stopped":
-            return f"stopped at step {last['step']} ({last['reason']}); continue with --resume {self.run_id}"
-        return ""
+            return "stopped", f"stopped at step {last['step']} ({last['reason']}); continue with --resume {self.run_id}"
+        if last["event"] == "diverged":
+            return "diverged", f"diverged at step {last['step']}: {last['reason']}; lower train.lr"
+        return "finished", ""
 
     def probe(self, probe: ProbeFn | None) -> None:
         from engine.probe.result import MODES, probe_path

@@ -7,7 +7,8 @@
 Refuses to start unless the workspace's preflight/<spec>/preflight.json passes (`ck preflight SPEC.toml`);
 the run directory defaults to the workspace's runs/<spec name> (engine/paths.py).
 Ctrl-C stops after the step in flight and writes a checkpoint; `--resume` continues from it.
-Exit codes: 0 finished or reached --max-steps, 130 stopped by Ctrl-C, 2 bad input (InputError).
+Exit codes: 0 finished or reached --max-steps, 130 stopped by Ctrl-C, 2 bad input (InputError),
+3 diverged (a NaN, infinite or over-bound loss stopped it before the step was taken).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import torch.distributed as dist
 from engine.argtypes import positive_int
 
 BANNER = "!" * 78
+DIVERGED = 3
 
 
 def _print_progress(event, every: int) -> None:
@@ -68,6 +70,13 @@ def cmd_train(args) -> int:
             signal.signal(signal.SIGINT, previous)
     if rank0:
         print(result.summary)
+    if result.value["event"] == "diverged":
+        last = result.value.get("last_checkpoint")
+        print(f"ck train: diverged at step {result.value['step']} ({result.value['reason']}); "
+              + (f"the last checkpoint, step {last}, holds finite weights: lower train.lr and start a new run, or "
+                 "resume from it" if last is not None else "no checkpoint was written before it: lower train.lr"),
+              file=sys.stderr)
+        return DIVERGED
     return 130 if result.value.get("reason") == "requested" else 0
 
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -65,12 +66,24 @@ from engine.train.data import IGNORE, Batch, Curriculum, segments
 from engine.train.optim import clip_, grad_norms, lr_at, make_optimizer
 
 JOB = "train"
-ENDS = ("stopped", "finished")   # the records that end a run: its Result
+ENDS = ("stopped", "finished", "diverged")   # the records that end a run: its Result
 
 
 def logged(event: Progress | Result) -> dict:
     """What a trainer's event logged: its record, the line of metrics.jsonl."""
     return event.data if isinstance(event, Progress) else event.value
+
+
+def divergence(loss: float, grad_norm: float, max_loss: float | None) -> str | None:
+    """Why a step must not be taken, or None: a NaN or infinite loss or gradient, or a loss over
+    the spec's bound. Taking it would write NaN into the weights and every checkpoint after."""
+    if not math.isfinite(loss):
+        return f"loss is {loss}"
+    if not math.isfinite(grad_norm):
+        return f"gradient norm is {grad_norm}"
+    if max_loss is not None and loss > max_loss:
+        return f"loss {loss:.4g} is over the spec's max_loss {max_loss:g}"
+    return None
 
 
 def _summary(end: dict) -> str:
@@ -143,7 +156,7 @@ class Trainer:
     def _emit(self, record: dict) -> Event:
         if self.writes:
             with open(self.run_dir.metrics, "a", encoding="utf-8") as f:
-                f.write(json.dumps(record, sort_keys=True) + "\n")
+                f.write(json.dumps(record, sort_keys=True, allow_nan=False) + "\n")   # strict JSON, always
         event = (Result(JOB, _summary(record), record) if record["event"] in ENDS
                  else Progress(JOB, self.step, self.data.total, record["event"], record))
         for callback in self._subscribers:
@@ -185,7 +198,10 @@ class Trainer:
             if batch.stage != self.stage:
                 self.stage = batch.stage
                 yield self._emit({"event": "stage", "step": self.step + 1, "stage": batch.stage})
-            yield self._emit(self._train_step(batch, began))
+            record = self._train_step(batch, began)
+            yield self._emit(record)
+            if record["event"] == "diverged":   # nothing of it is saved: the last checkpoint is the last finite state
+                return
             if self.step % self.cfg.checkpoint_every == 0 or self.step == self.data.total:
                 yield from self._checkpoint(began)
         yield self._emit({"event": "finished", "step": self.step, "stage": self.stage})
@@ -228,15 +244,23 @@ class Trainer:
             dist.all_reduce(loss_sum)
         norms = grad_norms(self.model)
         total_norm = clip_(self.model, norms, self.cfg.grad_clip)
-        self.optimizer.step()
+        loss = loss_sum.item() / batch.targets
+        why = divergence(loss, total_norm, self.cfg.max_loss)
+        if why is None:
+            self.optimizer.step()
+            if not all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
+                why = "the update made a weight NaN or infinite"
         self.optimizer.zero_grad(set_to_none=True)
+        if why is not None:
+            return {"event": "diverged", "step": self.step + 1, "stage": batch.stage, "reason": why,
+                    "last_checkpoint": self._saved_at if self._saved_at >= 0 else None}
         self.step += 1
         real = int((batch.inputs != self.data.pad_id).sum())
         self.tokens += real
         now = time.perf_counter()
         self.elapsed = now - began
         return {"event": "step", "step": self.step, "stage": batch.stage, "epoch": batch.cursor["epoch"],
-                "loss": loss_sum.item() / batch.targets, "grad_norm": total_norm, "grad_norms": norms,
+                "loss": loss, "grad_norm": total_norm, "grad_norms": norms,
                 "lr": lr, "tokens": self.tokens, "tokens_per_s": real / max(now - t0, 1e-9),
                 "elapsed": round(self.elapsed, 3)}
 
