@@ -208,7 +208,7 @@ class _Steps:
             resume = False      # stopped before training began: train from the start
         trainer = prepare_run(self.spec.path, self.run_dir, self.files.preflight.data, resume=resume,
                               preflight=self.files.preflight.verdict, device=device,
-                              precision=precision, max_steps=max_steps)
+                              precision=precision, max_steps=max_steps, init_from=self.parent_folder())
         record = self.ledger.record_of(self.run_id)
         dataset = read_json(self.files.dataset)
         self.ledger.set_status(self.run_id, "training", hashes=record["run"]["hashes"] | {
@@ -234,6 +234,23 @@ class _Steps:
         if last["event"] == "diverged":
             return "diverged", f"diverged at step {last['step']}: {last['reason']}; lower train.lr"
         return "finished", ""
+
+    def parent_folder(self) -> str | None:
+        """train.init_from with the ledger's names resolved: `champion` (this spec's) or a run id
+        becomes that run's folder; a folder or a checkpoint file stays as written."""
+        from engine.train.config import load_train_config
+
+        ref = load_train_config(self.spec.path, self.spec).init_from
+        if ref is None:
+            return None
+        if ref == "champion":
+            champion = self.ledger.champion(self.spec.name)
+            if champion is None:
+                raise InputError(f"{self.spec.path}: train.init_from = 'champion', but {self.spec.name} has no "
+                                 "champion yet (promote one with `ck runs decide RUN promote`)")
+            return self.ledger.record_of(champion)["run"]["run_dir"]
+        found = self.ledger.find(ref)
+        return found["run_dir"] if found else ref
 
     def probe(self, probe: ProbeFn | None) -> None:
         from engine.probe.result import MODES, probe_path

@@ -105,5 +105,6 @@ def summary(events: list[dict]) -> dict:
         "precision": start.get("precision"),
         "world": start.get("world"),
         "preflight": start.get("preflight"),
+        "init_from": start.get("init_from"),
         "end": ends[-1] if ends and ends[-1]["step"] == last.get("step", 0) else None,
     }

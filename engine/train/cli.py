@@ -31,7 +31,8 @@ def _print_progress(event, every: int) -> None:
         stages = ", ".join(f"{s['stage']} steps {s['first_step']}-{s['last_step']} ({s['rows']} rows, "
                            f"fill {s['fill_rate']:.2f})" for s in e["stages"])
         print(f"{e['spec']}: {e['params']:,} parameters, {e['total_steps']} steps on {e['device']} x{e['world']} "
-              f"({e['precision']}); {stages}" + (f"; resumed from {e['resumed']}" if e["resumed"] else ""))
+              f"({e['precision']}); {stages}" + (f"; resumed from {e['resumed']}" if e["resumed"] else "")
+              + (f"; weights from {e['init_from']['checkpoint']}" if e.get("init_from") else ""))
         for notice in e.get("notices", []):
             print(f"note: {notice}")
     elif kind == "stage":
@@ -53,7 +54,7 @@ def cmd_train(args) -> int:
               f"unchecked (run.json, metrics.jsonl); its results are not evidence.\n{BANNER}", file=sys.stderr)
     trainer = prepare_run(args.spec, args.run_dir, args.data, resume=args.resume,
                           skip_preflight=args.skip_preflight, device=args.device,
-                          precision=args.precision, max_steps=args.max_steps)
+                          precision=args.precision, max_steps=args.max_steps, init_from=args.init_from)
     stop = threading.Event()
 
     def on_interrupt(*_):   # the first Ctrl-C stops cleanly; a second one interrupts at once
@@ -85,6 +86,8 @@ def add_arguments(p) -> None:
     p.add_argument("--data", help="a built dataset folder (default: build the spec into RUN/data)")
     p.add_argument("--run-dir", help="run directory (default: the workspace's runs/<spec name>)")
     p.add_argument("--resume", action="store_true", help="continue the run directory's newest checkpoint")
+    p.add_argument("--init-from", help="start from this run folder's (or checkpoint's) weights: a fine-tune rung "
+                                       "(overrides train.init_from)")
     p.add_argument("--device", default="cpu", help="cpu or cuda (cuda:N; under torchrun each rank its own)")
     p.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")
     p.add_argument("--max-steps", type=positive_int, help="stop (with a checkpoint) once the run reaches step N")

@@ -55,6 +55,7 @@ from engine.model import SIZES, Transformer
 from engine.rundir import RunDir
 from engine.train.checkpoint import (
     clean_leftovers,
+    load_checkpoint,
     load_latest_good,
     prune,
     restore,
@@ -97,7 +98,8 @@ def _jsonable(cfg: TrainConfig) -> dict:
 class Trainer:
     def __init__(self, cfg: TrainConfig, rows: Sequence, tokenizer, run_dir: str | Path | None = None, *,
                  device: str = "cpu", precision: str | None = None, max_steps: int | None = None,
-                 resume: bool = False, identity: dict | None = None, info: dict | None = None):
+                 resume: bool = False, identity: dict | None = None, info: dict | None = None,
+                 init_from: Path | None = None):
         """`identity` (spec_sha256, dataset_sha256, ...) goes into every checkpoint and must match on
         resume; `info` is added to the start event. Under torch.distributed, every rank builds a
         Trainer with the same arguments; only rank 0 writes."""
@@ -141,8 +143,11 @@ class Trainer:
         if self.writes:
             self.notices += [f"removed {p.name}, left by an interrupted checkpoint write"
                              for p in clean_leftovers(self.run_dir.checkpoints)]
+        self.parent: dict | None = None   # the checkpoint a fine-tune rung started from
         if resume:
             self._resume()
+        elif init_from is not None:
+            self._start_from(Path(init_from))
 
     # ---- events -------------------------------------------------------------------------------
 
@@ -276,7 +281,7 @@ class Trainer:
         self.elapsed = time.perf_counter() - began
         meta = {"stage": self.stage, "cursor": self._cursor(), "tokens": self.tokens, "elapsed": self.elapsed,
                 "model": self.model_cfg.to_dict(), "train": _jsonable(self.cfg),
-                "tokenizer_hash": self.tokenizer.hash, "identity": self.identity}
+                "tokenizer_hash": self.tokenizer.hash, "identity": self.identity, "parent": self.parent}
         path = save_checkpoint(folder, self.step, self.model, self.optimizer, meta)
         prune(folder, self.cfg.keep_checkpoints)
         yield self._emit({"event": "checkpoint", "step": self.step, "stage": self.stage, "path": str(path)})
@@ -288,6 +293,20 @@ class Trainer:
         i, local = self.data.locate(self.step)
         _, where = self.data.stages[i].windows(local * self.cfg.batch, 0)
         return {"stage": self.data.stages[i].stage.name, "stage_step": local, **where}
+
+    def _start_from(self, sidecar: Path) -> None:
+        """A fine-tune rung: the parent's weights, a fresh optimizer and schedule. The parent must
+        share this run's tokenizer (checked by load_checkpoint) and model size."""
+        meta, tensors = load_checkpoint(sidecar, self.tokenizer.hash)
+        theirs, mine = meta["model"], self.model_cfg.to_dict()
+        if theirs != mine:
+            changed = ", ".join(f"{k} {theirs.get(k)} (this run: {mine.get(k)})" for k in sorted(mine)
+                                if theirs.get(k) != mine.get(k))
+            raise InputError(f"init_from {sidecar}: its model differs from this run's: {changed}; "
+                             "a fine-tune rung keeps the model")
+        self.model.load_state_dict({k.removeprefix("model/"): t for k, t in tensors.items() if k.startswith("model/")})
+        self.parent = {"checkpoint": str(sidecar), "step": meta["step"], "spec_sha256": meta["identity"].get("spec_sha256")}
+        self.info = {**self.info, "init_from": self.parent}
 
     def _resume(self) -> None:
         folder = self.run_dir.checkpoints if self.run_dir else None
@@ -320,6 +339,9 @@ class Trainer:
             raise InputError(f"{sidecar}: its optimizer or random state cannot be restored: {e}") from None
         self.step, self.tokens, self.elapsed = meta["step"], meta["tokens"], meta["elapsed"]
         self.stage, self._saved_at, self.resumed_from = meta["stage"], meta["step"], sidecar
+        if isinstance(meta.get("parent"), dict):   # a fine-tune rung stays one when resumed
+            self.parent = meta["parent"]
+            self.info = {**self.info, "init_from": self.parent}
         if meta["cursor"] != self._cursor():
             raise InputError(f"{sidecar}: the data stream moved (cursor {meta['cursor']} is now "
                              f"{self._cursor()}): the dataset or packing changed")
