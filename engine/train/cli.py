@@ -55,6 +55,10 @@ def cmd_train(args) -> int:
     trainer = prepare_run(args.spec, args.run_dir, args.data, resume=args.resume,
                           skip_preflight=args.skip_preflight, device=args.device,
                           precision=args.precision, max_steps=args.max_steps, init_from=args.init_from)
+    if args.tensorboard and rank0:
+        from engine.train.tensorboard import TensorBoardLog
+
+        trainer.subscribe(TensorBoardLog(args.tensorboard))
     stop = threading.Event()
 
     def on_interrupt(*_):   # the first Ctrl-C stops cleanly; a second one interrupts at once
@@ -86,6 +90,8 @@ def add_arguments(p) -> None:
     p.add_argument("--data", help="a built dataset folder (default: build the spec into RUN/data)")
     p.add_argument("--run-dir", help="run directory (default: the workspace's runs/<spec name>)")
     p.add_argument("--resume", action="store_true", help="continue the run directory's newest checkpoint")
+    p.add_argument("--tensorboard", metavar="DIR", help="also write TensorBoard event files there (needs the "
+                                                        "tensorboard package)")
     p.add_argument("--init-from", help="start from this run folder's (or checkpoint's) weights: a fine-tune rung "
                                        "(overrides train.init_from)")
     p.add_argument("--device", default="cpu", help="cpu or cuda (cuda:N; under torchrun each rank its own)")
