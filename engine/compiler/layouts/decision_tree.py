@@ -6,9 +6,10 @@ The tree is the argument here, so it always comes first whatever the written ord
 panel (skipped when frame is none) holds the tree and every section after it, as the asset's
 frame holds its tree and its closing rule, and sets them apart from the page as poster_stack
 never does. A scene that sets its tree in a `panel` (or `group`) chooses its own stage: the
-family then draws none, and the sections after the container stand on the page. The tree flexes to its canvas: height to spare opens the gaps between its levels and
-makes its boxes taller, so it fills the canvas rather than leaving the bottom empty; a canvas a
-little short closes the gaps (to a floor) before the canvas grows (tree._flex).
+family then draws none, and the sections after the container stand on the page. The tree flexes
+to its canvas: height to spare opens the gaps between its levels and makes its boxes taller, so
+it fills the canvas rather than leaving the bottom empty; a canvas a little short closes the
+gaps (to a floor) before the canvas grows (tree._flex).
 """
 from __future__ import annotations
 
