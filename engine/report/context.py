@@ -22,6 +22,7 @@ from engine.report.images import png_thumbnail, svg_uri
 from engine.report.readings import readings
 from engine.rundir import PreflightDir, RunDir
 from engine.runs import metrics as run_metrics
+from engine.runs.curve_readings import curve_readings
 
 GALLERY_LIMIT = 24          # failure cards per probe mode; the rest are counted
 HEADLINE = ("exact_rate", "renderable_rate", "materialized_exact_rate")
@@ -203,6 +204,7 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
     run_json = _maybe_json(folder.info) or {}
     events = run_metrics.read_events(folder.metrics)
     summary = run_metrics.summary(events)
+    curve_found = curve_readings(events)
     dataset = _maybe_json(folder.dataset) or {}
     manifest = _maybe_json(Path(dataset["path"]) / "manifest.json") if dataset.get("path") else None
     tokenizer = _maybe_json(folder.tokenizer)
@@ -253,7 +255,8 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
         "preflight_checked": run_json.get("preflight", {}).get("checked"),
         "summary": summary,
         "curves": {
-            "loss": curves.line_chart(run_metrics.curve(events, "loss"), "loss", run_metrics.stage_starts(events), log=True),
+            "loss": curves.line_chart(run_metrics.curve(events, "loss"), "loss", run_metrics.stage_starts(events), log=True,
+                                      marks=[(r.step, r.kind) for r in curve_found if r.step is not None]),
             "grad_norm": curves.line_chart(run_metrics.curve(events, "grad_norm"), "gradient norm (before clipping)",
                                            run_metrics.stage_starts(events), log=True, colour="#c0632b"),
         },
@@ -275,6 +278,7 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
         "champion_note": champion_note,
         "matrix": held_constant_matrix(spec.get("primary_axis", ""), mine, theirs),
         "readings": readings(first["raw"], first["repaired"], summary["loss"]) if first else [],
+        "curve_readings": curve_found,
         "lessons": (record or {}).get("lessons", []),
         "decisions": (record or {}).get("decisions", []),
         "canary": (record or {}).get("canary"),

@@ -61,8 +61,9 @@ def _label(value: float) -> str:
 
 
 def line_chart(points: list[tuple[int, float]], title: str, stages: list[tuple[int, str]] = (),
-               log: bool = False, colour: str = "#2f6fdf") -> Markup:
-    """An SVG chart of (step, value) points; `log` draws the values on a log10 axis."""
+               log: bool = False, colour: str = "#2f6fdf", marks: list[tuple[int, str]] = ()) -> Markup:
+    """An SVG chart of (step, value) points; `log` draws the values on a log10 axis; `marks` are
+    (step, label) readings drawn as triangles under the plot, the label as their tooltip."""
     usable = [(x, y) for x, y in points if math.isfinite(y) and (y > 0 or not log)]
     if not usable:
         return Markup('<p class="muted">no {} recorded</p>').format(title)
@@ -103,6 +104,11 @@ def line_chart(points: list[tuple[int, float]], title: str, stages: list[tuple[i
             x = sx(step)
             parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{PAD_TOP}" y2="{PAD_TOP + plot_h}" class="stage"/>')
             parts.append(f'<text x="{x + 4:.1f}" y="{PAD_TOP + 12}" class="tick">{escape(name)}</text>')
+    for step, label in marks:
+        if x0 <= step <= x1:
+            x, y = sx(step), PAD_TOP + plot_h
+            parts.append(f'<path d="M{x:.1f},{y - 9:.1f} l-5,9 h10 z" class="mark"><title>{escape(label)} '
+                         f'(step {step})</title></path>')
     line = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in zip(xs, ys))
     parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="1.5"/>')
     parts.append(f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" class="tick" text-anchor="end">step</text>')
