@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.events import finish
-from engine.fileio import InputError, read_json
+from engine.fileio import InputError, read_json, read_text
 from engine.rundir import RunDir
 from engine.runs.ledger import Ledger
 
@@ -103,6 +103,7 @@ def run_spec(spec_path: str | Path, workspace: str | Path | None = None, *, rung
         if resume:
             run_id = _resumable(ledger, resume, spec)
         else:
+            one_question(ledger, spec)
             run_id = ledger.create_run(spec, _first_hashes(spec, spec_tokenizer(spec)), rung=rung)
         if on_created:
             on_created(run_id)
@@ -117,6 +118,28 @@ def run_spec(spec_path: str | Path, workspace: str | Path | None = None, *, rung
         except BaseException as e:
             ledger.set_status(run_id, "failed", f"{type(e).__name__}: {e}" if not isinstance(e, InputError) else str(e))
             raise
+
+
+def one_question(ledger, spec) -> dict[str, list[str]]:
+    """The axes this spec changes against its baseline (the spec's champion, whose frozen spec.toml
+    is compared); more than one is refused unless the spec says why (`allow_multi_axis`)."""
+    import tomllib
+
+    from engine.data.axes import changed_axes
+    from engine.rundir import RunDir
+
+    champion = ledger.champion(spec.name)
+    if champion is None:
+        return {}
+    frozen = RunDir(ledger.record_of(champion)["run"]["run_dir"]).spec
+    if not frozen.exists():
+        return {}
+    axes = changed_axes(tomllib.loads(read_text(spec.path)), tomllib.loads(read_text(frozen)))
+    if len(axes) > 1 and not spec.allow_multi_axis.strip():
+        listed = "; ".join(f"{axis} ({', '.join(keys)})" for axis, keys in axes.items())
+        raise InputError(f"{spec.path}: changes {len(axes)} axes against its baseline {champion}: {listed}. One rung "
+                         "asks one question: split it into rungs, or say why in [spec] allow_multi_axis")
+    return axes
 
 
 def _first_hashes(spec, tokenizer) -> dict:

@@ -85,6 +85,8 @@ class Spec:
     primary_axis: str
     held_constant: tuple[str, ...]
     baseline: str
+    allow_multi_axis: str               # why this rung changes more than one axis ("" : it may not)
+    targets: str                        # the failure class the rung targets ("" : none named)
     gold_pack: Path
     families: tuple[str, ...]
     variants: Variants
@@ -139,6 +141,7 @@ def load_spec(path: str | Path) -> Spec:
         "topic_words": head.get("topic_words", bool, False),
         "hypothesis": head.text("hypothesis"), "primary_axis": head.text("primary_axis"),
         "held_constant": tuple(_texts(head, "held_constant")), "baseline": head.text("baseline"),
+        "allow_multi_axis": head.get("allow_multi_axis", str, ""), "targets": head.get("targets", str, ""),
     }
     if not vocab.TOPIC_PATTERN.match(spec_head["name"]):
         raise head.fail("name", f"= '{spec_head['name']}' must be an identifier like spec01")
@@ -159,6 +162,9 @@ def load_spec(path: str | Path) -> Spec:
     blueprint.done()
     if not teach:
         raise blueprint.fail("", "must name at least one predicted failure class and its bucket")
+    if spec_head["targets"] and spec_head["targets"] not in teach:
+        raise head.fail("targets", f"= '{spec_head['targets']}' is not one of the blueprint's failure classes "
+                                   f"({', '.join(teach)})")
     return Spec(path=path, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
                 gold_pack=gold_pack, families=families, variants=variants, mixture=mixture,
                 splits=splits, blueprint=teach, **spec_head)

@@ -121,6 +121,26 @@ def _short(digest: str) -> str:
     return digest[:12] if digest else ""
 
 
+def _axes_verdict(run_dir: Path, baseline_dir: Path | None) -> dict | None:
+    """The spec's axes against its baseline's spec (engine/data/axes.py): which changed, and
+    whether that is one question or the spec says why it asks more."""
+    import tomllib
+
+    from engine.data.axes import changed_axes
+
+    mine, theirs = RunDir(run_dir).spec, RunDir(baseline_dir).spec if baseline_dir else None
+    if theirs is None or not mine.exists() or not theirs.exists():
+        return None
+    new = tomllib.loads(mine.read_text(encoding="utf-8"))
+    axes = changed_axes(new, tomllib.loads(theirs.read_text(encoding="utf-8")))
+    why = str(new.get("spec", {}).get("allow_multi_axis", "")).strip()
+    tone = "green" if len(axes) == 1 else "amber" if len(axes) > 1 and why else "red" if axes else "amber"
+    verdict = ("one axis changed: one rung, one question" if len(axes) == 1 else
+               "no axis changed: a repeat of the baseline" if not axes else
+               f"{len(axes)} axes changed" + (f"; the spec says why: {why}" if why else "; more than one question"))
+    return {"changed": axes, "tone": tone, "verdict": verdict}
+
+
 def held_constant_matrix(primary_axis: str, mine: dict, baseline: dict | None) -> list[dict]:
     words = primary_axis.lower().replace(":", " ").replace(",", " ").split()
     head = words[0] if words else ""
@@ -277,6 +297,7 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
         "champion_regressions": champion_cmp.regressions() if champion_cmp else None,
         "champion_note": champion_note,
         "matrix": held_constant_matrix(spec.get("primary_axis", ""), mine, theirs),
+        "axes": _axes_verdict(run_dir, Path(baseline["run"]["run_dir"]) if baseline else None),
         "readings": readings(first["raw"], first["repaired"], summary["loss"]) if first else [],
         "curve_readings": curve_found,
         "lessons": (record or {}).get("lessons", []),
