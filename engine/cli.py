@@ -19,6 +19,7 @@
     ck run SPEC.toml                         preflight, canary, train, probe, report, in the ledger
     ck runs list|show|compare|decide         the run ledger
     ck report RUN -o report.html             the run's HTML report
+    ck ladder -o ladder.html                 every run of the workspace on one page
     ck generate RUN --layout L --topic T     a scene from a trained model (or --prompt, --goal/--audience)
     ck export RUN -o DIR                     the model in the Hugging Face Llama layout
 """
@@ -392,6 +393,8 @@ COMMANDS: dict[str, Command] = {
     "runs": Command("the run ledger: list, show, compare, decide, record", _imported("engine.runs.cli:add_arguments")),
     "report": Command("one self-contained HTML report of a run, ten sections ending in a decision",
                       _imported("engine.report.cli:add_arguments")),
+    "ladder": Command("every run of the workspace on one page: phase, rung, bars, champion, decision",
+                      _imported("engine.report.cli:add_ladder_arguments")),
     "preflight": Command("the six pre-training gates of a spec; exit 1 if any blocks", _preflight_arguments),
     "generate": Command("a scene from a trained model, for a prompt of one's own",
                         _imported("engine.inference.cli:add_generate_arguments")),

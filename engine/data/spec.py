@@ -15,6 +15,7 @@ Every problem is an InputError that names the file and the key, e.g.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,8 @@ class Spec:
     baseline: str
     allow_multi_axis: str               # why this rung changes more than one axis ("" : it may not)
     targets: str                        # the failure class the rung targets ("" : none named)
+    phase: int                          # the seed's phase (1 memorization ... 5 intent); 0: not said
+    bars: dict[str, float]              # "mode.split.metric" -> the least value that meets it (raw board)
     gold_pack: Path
     families: tuple[str, ...]
     variants: Variants
@@ -114,6 +117,23 @@ class _Table(TomlTable):
         return tuple(out)
 
 
+BAR_MODES = ("unconstrained", "constrained")
+BAR = re.compile(r"(unconstrained|constrained)\.([a-z_]+)\.([a-z_]+_(?:rate|score))\Z")
+
+
+def _bars(t: _Table) -> dict[str, float]:
+    """[bars]: "mode.split.metric" = least value, e.g. "constrained.overall.renderable_rate" = 1.0,
+    "unconstrained.hidden.exact_rate" = 0.9 (split may be overall); judged on the raw board."""
+    out = {}
+    for key in t.data:   # the spec's order: the ladder shows them as written
+        if not BAR.match(key):
+            raise t.fail(key, "is not mode.split.metric (mode unconstrained or constrained; split overall, train, "
+                              "dev, test, hidden or another split; a metric of the scoreboard)")
+        out[key] = t.fraction(key)
+    t.done()
+    return out
+
+
 def load_spec(path: str | Path) -> Spec:
     path = Path(path)
     text = read_text(path)
@@ -128,6 +148,7 @@ def load_spec(path: str | Path) -> Spec:
     mix = root.table("mixture")
     split = root.table("splits")
     blueprint = root.table("blueprint")
+    bars = _bars(root.table("bars")) if "bars" in data else {}
     root.get("train", dict, {})     # the trainer's table: engine/train/config.py reads and checks it
     root.done()
 
@@ -142,7 +163,10 @@ def load_spec(path: str | Path) -> Spec:
         "hypothesis": head.text("hypothesis"), "primary_axis": head.text("primary_axis"),
         "held_constant": tuple(_texts(head, "held_constant")), "baseline": head.text("baseline"),
         "allow_multi_axis": head.get("allow_multi_axis", str, ""), "targets": head.get("targets", str, ""),
+        "phase": head.get("phase", int, 0), "bars": bars,
     }
+    if not 0 <= spec_head["phase"] <= 5:
+        raise head.fail("phase", f"= {spec_head['phase']} is not one of the seed's phases 1-5")
     if not vocab.TOPIC_PATTERN.match(spec_head["name"]):
         raise head.fail("name", f"= '{spec_head['name']}' must be an identifier like spec01")
     head.done()

@@ -19,3 +19,17 @@ def add_arguments(p) -> None:
     p.add_argument("--workspace",
                    help="folder holding ledger.sqlite (default: $CK_WORKSPACE, else out/ in the repository)")
     p.set_defaults(run=cmd_report)
+
+
+def cmd_ladder(args) -> int:
+    from engine.report.render import write_ladder
+
+    print(f"ladder: {write_ladder(args.output, args.workspace)}")
+    return 0
+
+
+def add_ladder_arguments(p) -> None:
+    p.add_argument("-o", "--output", default="ladder.html", help="HTML path (default: ladder.html)")
+    p.add_argument("--workspace",
+                   help="folder holding ledger.sqlite (default: $CK_WORKSPACE, else out/ in the repository)")
+    p.set_defaults(run=cmd_ladder)

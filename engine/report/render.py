@@ -59,3 +59,25 @@ def report_run(run: str, out: str | Path | None = None, workspace: str | Path | 
     if Path(run).is_dir():
         return write_report(run, out)
     raise InputError(f"{run}: neither a run of the ledger {ledger_path} nor a run folder")
+
+
+def write_ladder(out: str | Path, workspace: str | Path | None = None) -> Path:
+    """`ck ladder`: every run of the workspace on one page (engine/runs/ladder.py); reports linked
+    relative to the page, so the folder can be moved or served as it is."""
+    import os
+    import time
+
+    from engine.runs.ladder import ladder
+
+    out = Path(out)
+    ws = Workspace(workspace)
+    rows = []
+    if ws.ledger.exists():
+        with Ledger(ws.ledger) as ledger:
+            rows = ladder(ledger)
+    for r in rows:
+        r["link"] = os.path.relpath(r["report"], out.resolve().parent) if r["report"] else None
+    html = _environment().get_template("ladder.html.j2").render(
+        rows=rows, workspace=str(ws.root), written=time.strftime("%Y-%m-%d %H:%M"))
+    write_atomic(out, html)
+    return out

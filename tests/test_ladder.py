@@ -1,0 +1,46 @@
+"""The ladder page (issue 16): every run of a workspace on one page, grouped by the seed's phase,
+each with its bars met or missed (from its frozen spec's [bars], on its newest probe), champion,
+decision and a relative link to its report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from runs_fixtures import probe_json, run_folder, write_probe
+from test_report_html import Page
+
+from engine.cli import main
+from engine.report.render import write_report
+from engine.runs.ladder import ladder
+from engine.runs.ledger import Ledger
+from engine.runs.record import record_folder
+
+SPECS = Path(__file__).resolve().parents[1] / "specs"
+
+
+def test_runs_by_phase_with_their_bars_champion_and_report(tmp_path):
+    ws = tmp_path / "ws"
+    with Ledger.open(ws) as ledger:
+        one = run_folder(tmp_path / "one", (SPECS / "spec01.toml").read_text())
+        write_probe(one, probe_json(False))
+        write_probe(one, probe_json(True))
+        first = record_folder(ledger, one)
+        ledger.set_status(first, "finished")
+        ledger.decide(first, "promote", "memorized")
+        write_report(one, one / "report.html", ledger, first)
+        two = run_folder(tmp_path / "two", (SPECS / "spec02.toml").read_text())
+        write_probe(two, probe_json(False, failing={"own_tree_triage-dev": "tone"}))
+        second = record_folder(ledger, two)
+        rows = ladder(ledger)
+    assert [(r["run_id"], r["phase"]) for r in rows] == [(first, 1), (second, 2)]
+    bars = {b["key"]: b for b in rows[1]["bars"]}
+    assert bars["unconstrained.train.exact_rate"]["met"] and not bars["unconstrained.dev.exact_rate"]["met"]
+    assert bars["constrained.overall.renderable_rate"]["value"] is None       # never probed constrained
+    assert rows[0]["champion"] and rows[0]["decision"] == "promote" and rows[0]["bars_met"] == len(rows[0]["bars"])
+
+    out = tmp_path / "site" / "ladder.html"
+    assert main(["ladder", "-o", str(out), "--workspace", str(ws)]) == 0
+    html = out.read_text()
+    page = Page(html)
+    assert [a["href"] for t, a in page.tags if t == "a"] == ["../one/report.html"]
+    assert "Phase 1: memorization" in html and "Phase 2: held-out generalization" in html
+    assert not [t for t, _ in page.tags if t == "script"]
