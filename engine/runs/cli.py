@@ -107,7 +107,11 @@ def cmd_compare(args) -> int:
         return 0
     p = comparison.probe
     lost = comparison.regressions()
-    print(f"{comparison.a} against {comparison.b} on probe {p['name']} v{p['version']} ({p['sha256'][:12]})")
+    if p.get("shared_cases"):
+        print(f"{comparison.a} against {comparison.b} on the {p['shared_cases']} cases their probe lists share "
+              f"({p['name']}): runs of two specs")
+    else:
+        print(f"{comparison.a} against {comparison.b} on probe {p['name']} v{p['version']} ({p['sha256'][:12]})")
     print(f"  {'':<56}{comparison.a:>12}{comparison.b:>12}{'delta':>8}")
     hidden = 0
     for d in comparison.rows:

@@ -32,7 +32,12 @@ from engine.fileio import InputError
 from engine.paths import Workspace
 from engine.runs import metrics as run_metrics
 from engine.runs import schema
-from engine.runs.promotion import Comparison, compare_boards, require_promotable
+from engine.runs.promotion import (
+    Comparison,
+    compare_boards,
+    compare_shared,
+    require_promotable,
+)
 
 SURFACES = ("raw", "repaired")
 # How long a writer waits for another process's transaction before giving up (ms).
@@ -286,10 +291,14 @@ class Ledger:
 
     # ---- comparisons and decisions -----------------------------------------------------------
     def compare(self, run_a: str, run_b: str) -> Comparison:
-        """A against B on the newest probe list both were scored on; refused across probe versions."""
-        self._run_row(run_a)
-        self._run_row(run_b)
-        return compare_boards(run_a, self.probes(run_a), run_b, self.probes(run_b))
+        """A against B on the newest probe list both were scored on (refused across versions of
+        one list); runs of two specs, on the cases their lists share (promotion.compare_shared)."""
+        a, b = self._run_row(run_a), self._run_row(run_b)
+        pa, pb = self.probes(run_a), self.probes(run_b)
+        if a["spec"] != b["spec"] and pa and pb and not {(p["name"], p["version"]) for p in pa} & \
+                {(p["name"], p["version"]) for p in pb}:
+            return compare_shared(run_a, pa, run_b, pb)
+        return compare_boards(run_a, pa, run_b, pb)
 
     def champions(self) -> list[dict]:
         """Every spec's champion, the most recently crowned first: spec, run_id, run_dir, since."""

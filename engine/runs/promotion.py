@@ -1,9 +1,12 @@
 """Comparing two runs' scoreboards, and the promotion rules (seed: "Promotion Rules", "Freeze the
 raw winner", "Pilot before full rung").
 
-- Two runs are compared only on the same frozen probe list: same name and version, and the same
-  sha256 (a list that changed without a version bump is a probe-integrity bug, not a comparison).
-  Across versions the comparison is refused with a message that says how to fix it.
+- Two runs of a spec are compared on the same frozen probe list: same name and version, and the
+  same sha256 (a list that changed without a version bump is a probe-integrity bug, not a
+  comparison). Across versions of one list the comparison is refused with a message that says how
+  to fix it. Runs of two specs (two lists) are compared on the cases their lists share -- the same
+  prompt asking for the same scene -- with both boards recomputed on those cases alone
+  (compare_shared), so "does the new rung keep what the old one learned" has an answer.
 - One frozen champion per spec. A candidate is promoted only when, on that probe list, no family
   (layout) and not the hidden split lost any of exact, renderable or materialized exact against the
   champion, in every probe mode and on both the raw and the repaired board. The first run of a
@@ -159,3 +162,41 @@ def require_promotable(run: str, status: str, probes: list[dict], champion: str 
 
 def _pct(value: float | None) -> str:
     return "missing" if value is None else f"{100 * value:.1f} %"
+
+
+def compare_shared(a: str, a_probes: list[dict], b: str, b_probes: list[dict]) -> Comparison:
+    """A against B on the cases both runs' newest probe lists share (same prompt, same expected
+    scene), per mode both were probed in; InputError when they share none."""
+    from engine.probe.metrics import board
+    from engine.probe.result import load_probe
+
+    newest = {}
+    for run, probes in ((a, a_probes), (b, b_probes)):
+        if not probes:
+            raise InputError(f"{run} has no probe results: run `ck probe` on it first (and record it)")
+        for p in probes:    # newest first: the first of each mode wins
+            newest.setdefault((run, p["mode"]), p)
+    modes = [m for m in MODES if (a, m) in newest and (b, m) in newest]
+    results = {(run, m): load_probe(newest[(run, m)]["path"]) for run in (a, b) for m in modes}
+    shared_keys: set | None = None
+    for r in results.values():
+        keys = {(c.prompt, c.expected) for c in r.cases}
+        shared_keys = keys if shared_keys is None else shared_keys & keys
+    if not shared_keys:
+        raise InputError(f"cannot compare {a} with {b}: their probe lists share no case (no prompt asks both for "
+                         "the same scene)")
+    la, lb = (newest[(run, modes[0])] for run in (a, b))
+    shared = sum((c.prompt, c.expected) in shared_keys for c in results[(a, modes[0])].cases)
+    comparison = Comparison(a, b, {"name": f"{la['name']} v{la['version']} ∩ {lb['name']} v{lb['version']}",
+                                   "version": 0, "sha256": "", "shared_cases": shared}, modes)
+    for mode in modes:
+        for surface in SURFACES:
+            boards = []
+            for run in (a, b):
+                cases = [c for c in results[(run, mode)].cases if (c.prompt, c.expected) in shared_keys]
+                boards.append(board((c.split, c.layout, getattr(c, f"{surface}_result")) for c in cases))
+            ba, bb = boards
+            comparison.rows += _deltas(mode, surface, "overall", {"": ba.overall}, {"": bb.overall})
+            comparison.rows += _deltas(mode, surface, "split", ba.by_split, bb.by_split)
+            comparison.rows += _deltas(mode, surface, "layout", ba.by_layout, bb.by_layout)
+    return comparison
