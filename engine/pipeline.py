@@ -143,9 +143,9 @@ def one_question(ledger, spec) -> dict[str, list[str]]:
 
 
 def _first_hashes(spec, tokenizer) -> dict:
-    from engine.runs.hashes import code_hashes
+    from engine.runs.hashes import asset_hashes, code_hashes
 
-    return {"spec": spec.sha256, "tokenizer": tokenizer.hash, **code_hashes()}
+    return {"spec": spec.sha256, "tokenizer": tokenizer.hash, **code_hashes(), "assets": asset_hashes(spec)}
 
 
 def _resumable(ledger: Ledger, run_id: str, spec) -> str:

@@ -23,6 +23,7 @@ from engine.report.readings import readings
 from engine.rundir import PreflightDir, RunDir
 from engine.runs import metrics as run_metrics
 from engine.runs.curve_readings import curve_readings
+from engine.runs.hashes import changed_assets
 
 GALLERY_LIMIT = 24          # failure cards per probe mode; the rest are counted
 HEADLINE = ("exact_rate", "renderable_rate", "materialized_exact_rate")
@@ -297,6 +298,7 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
         "champion_regressions": champion_cmp.regressions() if champion_cmp else None,
         "champion_note": champion_note,
         "matrix": held_constant_matrix(spec.get("primary_axis", ""), mine, theirs),
+        "asset_changes": changed_assets(record["run"]["hashes"].get("assets", {})) if record else [],
         "axes": _axes_verdict(run_dir, Path(baseline["run"]["run_dir"]) if baseline else None),
         "readings": readings(first["raw"], first["repaired"], summary["loss"]) if first else [],
         "curve_readings": curve_found,
