@@ -122,6 +122,44 @@ def _short(digest: str) -> str:
     return digest[:12] if digest else ""
 
 
+def _facts(ledger, run_id: str):
+    """What the cross-run diagnoses read of a ledger run (engine/runs/diagnoses.py)."""
+    from engine.runs.diagnoses import RungFacts
+
+    run = ledger.record_of(run_id)["run"]
+    folder = RunDir(run["run_dir"])
+    size = run_metrics.summary(run_metrics.read_events(folder.metrics))["train"].get("size", "")
+    board = ledger.scoreboard(run_id).get("unconstrained", {}).get("raw", {}).get("overall", {})
+    share = None
+    dataset = _maybe_json(folder.dataset) or {}
+    manifest = _maybe_json(Path(dataset["path"]) / "manifest.json") if dataset.get("path") else None
+    if manifest:
+        train = manifest.get("counts", {}).get("bucket", {}).get("train", {})
+        share = train.get("repair", 0) / sum(train.values()) if train else None
+    return RungFacts(run_id, size, board.get("renderable_rate"), board.get("exact_rate"), share)
+
+
+def _diagnoses(ledger, record) -> list[str]:
+    """The Run Failure Matrix's cross-run classes this run shows, in words."""
+    from engine.runs.diagnoses import capacity_misdiagnosis, over_repair_fragmentation, seed_probe_integrity_gap
+
+    run_id, baseline = record["run"]["id"], record["run"]["baseline"]
+    out = []
+    mine = _facts(ledger, run_id)
+    if baseline:
+        theirs = _facts(ledger, baseline)
+        out.append(over_repair_fragmentation(mine, theirs))
+        rungs = [_facts(ledger, r["id"]) for r in ledger.runs() if r["spec"] == record["run"]["spec"]]
+        out.append(capacity_misdiagnosis(rungs, mine.size, theirs.size))
+    probes = [{"run": r["id"], "checkpoint": p["checkpoint"], "list": f"{p['name']} v{p['version']}",
+               "exact": p["boards"]["raw"]["overall"].get("exact_rate", 0.0)}
+              for r in ledger.runs() for p in ledger.probes(r["id"]) if not p["constrained"]]
+    mine_first = sorted(probes, key=lambda p: p["run"] != run_id)
+    gap = seed_probe_integrity_gap(mine_first)
+    out.append(gap if gap and run_id in gap else None)
+    return [text for text in out if text]
+
+
 def _axes_verdict(run_dir: Path, baseline_dir: Path | None) -> dict | None:
     """The spec's axes against its baseline's spec (engine/data/axes.py): which changed, and
     whether that is one question or the spec says why it asks more."""
@@ -300,7 +338,8 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
         "matrix": held_constant_matrix(spec.get("primary_axis", ""), mine, theirs),
         "asset_changes": changed_assets(record["run"]["hashes"].get("assets", {})) if record else [],
         "axes": _axes_verdict(run_dir, Path(baseline["run"]["run_dir"]) if baseline else None),
-        "readings": readings(first["raw"], first["repaired"], summary["loss"]) if first else [],
+        "readings": (readings(first["raw"], first["repaired"], summary["loss"]) if first else [])
+        + [("red", text) for text in (_diagnoses(ledger, record) if ledger is not None and record else [])],
         "curve_readings": curve_found,
         "lessons": (record or {}).get("lessons", []),
         "decisions": (record or {}).get("decisions", []),
