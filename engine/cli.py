@@ -287,7 +287,7 @@ def cmd_run(args) -> int:
                            parity=Path(args.parity) if args.parity else None,
                            library=Path(args.assets) if args.assets else None, device=args.device,
                            precision=args.precision, max_steps=args.max_steps, stop=stop,
-                           progress=Progress(not args.quiet), on_created=created.append)
+                           progress=Progress(not args.quiet), on_created=created.append, pilot=args.pilot)
     except BaseException:
         if created:     # the last line of stdout is the run id, also when the run failed
             print(created[0], flush=True)
@@ -297,7 +297,7 @@ def cmd_run(args) -> int:
             signal.signal(signal.SIGINT, previous)
     if outcome.status == "blocked":
         print(f"{outcome.run_id} blocked: {outcome.detail}", file=sys.stderr)
-    elif outcome.status in ("stopped", "diverged"):
+    elif outcome.status in ("stopped", "diverged", "pilot"):
         print(f"{outcome.run_id} {outcome.detail}", file=sys.stderr)
     else:
         print(f"report: {outcome.report}")
@@ -355,6 +355,8 @@ def _run_arguments(r: argparse.ArgumentParser) -> None:
     r.add_argument("--device", default="cpu", help="cpu or cuda")
     r.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")
     r.add_argument("--max-steps", type=positive_int, help="stop (resumable) once training reaches step N")
+    r.add_argument("--pilot", action="store_true", help="train the spec's [pilot] fraction first and go on only if "
+                                                        "it moves its target on the frozen subset")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     r.set_defaults(run=cmd_run)
 

@@ -23,6 +23,7 @@ of the step it was in, and the ledger whole (every write is one transaction).
 """
 from __future__ import annotations
 
+import math
 import sys
 import threading
 from collections.abc import Callable
@@ -42,7 +43,7 @@ ProbeFn = Callable[..., object]
 @dataclass(frozen=True)
 class Outcome:
     run_id: str
-    status: str              # finished | blocked | stopped | diverged (recorded as failed)
+    status: str              # finished | blocked | stopped | diverged (recorded as failed) | pilot (rejected)
     detail: str = ""
     report: Path | None = None
 
@@ -81,6 +82,41 @@ def _stage_bar(bar) -> Callable:
     return advance
 
 
+def _pilot_probe():
+    from engine.probe.runner import run_probe
+
+    return run_probe
+
+
+def _total_steps(metrics: Path) -> int:
+    from engine.runs.metrics import read_events, summary
+
+    return summary(read_events(metrics))["total_steps"]
+
+
+def pilot_cases(plist, pilot, champion_result=None):
+    """The frozen subset a pilot probes: the first `pilot.cases` cases of its target, as a probe
+    list of its own (name <list>-pilot). A class target is the champion's cases of that class."""
+    from engine.probe.probe_list import ProbeList
+
+    kind, _, value = pilot.improves.partition(":")
+    if kind == "class":
+        if champion_result is None:
+            raise InputError(f"pilot improves = '{pilot.improves}': a class target is read from the spec's champion's "
+                             "failures, and the spec has no probed champion yet; name a layout or split")
+        ids = {c.id for c in champion_result.cases if c.raw_result.failure_class == value}
+        items = [i for i in plist.items if i.id in ids]
+    else:
+        items = [i for i in plist.items if getattr(i, kind) == value]
+    items = items[:pilot.cases]
+    if not items:
+        raise InputError(f"pilot improves = '{pilot.improves}': no case of the frozen list {plist.name} "
+                         f"v{plist.version} is one")
+    used = {i.gold for i in items}
+    return ProbeList(f"{plist.name}-pilot", plist.version, tuple(items),
+                     {g: c for g, c in plist.contents.items() if g in used}, plist.source)
+
+
 def _default_probe() -> ProbeFn:
     from engine.probe.runner import run_probe
 
@@ -91,7 +127,8 @@ def run_spec(spec_path: str | Path, workspace: str | Path | None = None, *, rung
              resume: str | None = None, parity: Path | None = None, library: Path | None = None,
              device: str = "cpu", precision: str | None = None, max_steps: int | None = None,
              probe: ProbeFn | None = None, progress: Progress | None = None,
-             stop: threading.Event | None = None, on_created: Callable[[str], None] | None = None) -> Outcome:
+             stop: threading.Event | None = None, on_created: Callable[[str], None] | None = None,
+             pilot: bool = False) -> Outcome:
     """Run (or, with resume=RUN, continue) a spec end to end; see the module docstring.
     `probe` is engine.probe.runner.run_probe unless a caller passes another with its signature
     (run_dir, checkpoint=None, constrained=False) and its events."""
@@ -111,7 +148,7 @@ def run_spec(spec_path: str | Path, workspace: str | Path | None = None, *, rung
         step = _Steps(ledger, run_id, run_dir, spec, progress)
         try:
             return step.all(resume=bool(resume), parity=parity, library=library, device=device,
-                            precision=precision, max_steps=max_steps, probe=probe, stop=stop)
+                            precision=precision, max_steps=max_steps, probe=probe, stop=stop, pilot=pilot)
         except KeyboardInterrupt:
             ledger.set_status(run_id, "stopped", "interrupted")
             raise
@@ -167,7 +204,7 @@ class _Steps:
         self.files = RunDir(run_dir)
 
     def all(self, *, resume: bool, parity, library, device, precision, max_steps, probe: ProbeFn | None,
-            stop) -> Outcome:
+            stop, pilot: bool = False) -> Outcome:
         record = self.ledger.record_of(self.run_id)
         canary = record["canary"]
         if not (resume and canary and canary["passed"]):
@@ -175,6 +212,11 @@ class _Steps:
             if blocked:
                 self.ledger.set_status(self.run_id, "blocked", blocked)
                 return Outcome(self.run_id, "blocked", blocked)
+        if pilot and not resume:
+            ended, why = self.pilot(device=device, precision=precision, stop=stop)
+            if ended:
+                return Outcome(self.run_id, ended, why)
+            resume = True   # the rest of the rung continues from the pilot's checkpoint
         ended, why = self.train(resume=resume, device=device, precision=precision, max_steps=max_steps, stop=stop)
         if ended == "stopped":
             self.ledger.set_status(self.run_id, "stopped", why)
@@ -215,7 +257,49 @@ class _Steps:
         self.progress.say(result.summary())
         return "" if result.passed else result.summary()
 
-    def train(self, *, resume: bool, device: str, precision, max_steps, stop) -> tuple[str, str]:
+    def pilot(self, *, device: str, precision, stop) -> tuple[str, str]:
+        """Train the spec's [pilot] fraction, probe its target's frozen subset, and say whether the
+        rung goes on: ('', '') when it does, else how it ended and why (stored in the ledger)."""
+        import math
+
+        from engine.probe.probe_list import default_list_path, load_probe_list
+        from engine.probe.result import load_probe, probe_path
+
+        p = self.spec.pilot
+        if p is None:
+            raise InputError(f"{self.spec.path}: --pilot needs a [pilot] table (improves = \"layout:...\")")
+        champion = self.ledger.champion(self.spec.name)
+        champion_result = None
+        if champion:
+            path = probe_path(self.ledger.record_of(champion)["run"]["run_dir"], False)
+            champion_result = load_probe(path) if path.exists() else None
+        subset = pilot_cases(load_probe_list(default_list_path(self.spec.name)), p, champion_result)
+        ended, why = self.train(resume=False, device=device, precision=precision, max_steps=None, stop=stop,
+                                fraction=p.fraction)
+        if ended == "diverged" or (ended == "stopped" and "max_steps" not in why):
+            return ("diverged" if ended == "diverged" else "stopped"), why
+        out = self.files.probes("pilot").result
+        self.ledger.set_status(self.run_id, "probing", "pilot")
+        with self.progress.bar("pilot probe", None) as bar:
+            result = finish(_pilot_probe()(self.run_dir, probes=subset, out=out), _stage_bar(bar)).value
+        after = result.scoreboard.raw.overall.get("exact_rate", 0.0)
+        ids = {i.id for i in subset.items}
+        before = (sum(c.raw_result.exact for c in champion_result.cases if c.id in ids) / len(ids)
+                  if champion_result is not None else 0.0)
+        passed = after - before >= p.by - 1e-9
+        steps = math.ceil(p.fraction * _total_steps(self.files.metrics))
+        reason = (f"pilot: {p.improves} exact {100 * before:.1f} % -> {100 * after:.1f} % on {len(ids)} frozen cases "
+                  f"after {steps} steps ({100 * p.fraction:.0f} % of the rung); it must rise by {100 * p.by:.0f} points")
+        self.ledger.record_pilot(self.run_id, p.improves, len(ids), steps, before, after, passed, reason)
+        self.progress.say(reason + ("; the rung goes on" if passed else "; the rung stops here"))
+        if passed:
+            return "", ""
+        self.ledger.set_status(self.run_id, "stopped", reason)
+        self.ledger.decide(self.run_id, "reject", reason + ": the full rung was not trained")
+        return "pilot", reason
+
+    def train(self, *, resume: bool, device: str, precision, max_steps, stop,
+              fraction: float | None = None) -> tuple[str, str]:
         """Train; returns how it ended (finished, stopped, diverged) and why, '' when it finished."""
         from engine.runs.hashes import config_hash
         from engine.train import prepare_run
@@ -232,6 +316,8 @@ class _Steps:
         trainer = prepare_run(self.spec.path, self.run_dir, self.files.preflight.data, resume=resume,
                               preflight=self.files.preflight.verdict, device=device,
                               precision=precision, max_steps=max_steps, init_from=self.parent_folder())
+        if fraction is not None:   # a pilot: the declared share of the rung's steps
+            trainer.max_steps = max(1, math.ceil(fraction * trainer.data.total))
         record = self.ledger.record_of(self.run_id)
         dataset = read_json(self.files.dataset)
         self.ledger.set_status(self.run_id, "training", hashes=record["run"]["hashes"] | {

@@ -116,7 +116,7 @@ class RunDir(_Folder):
         return PreflightDir(self.folder / "preflight")
 
     def probes(self, mode: str) -> ProbeDir:
-        """`mode` is one of engine.probe.result.MODES."""
+        """`mode` is one of engine.probe.result.MODES, or `pilot` (the pilot subset of `ck run --pilot`)."""
         return ProbeDir(self.folder / "probes" / mode)
 
     @property

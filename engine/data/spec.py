@@ -90,12 +90,24 @@ class Spec:
     targets: str                        # the failure class the rung targets ("" : none named)
     phase: int                          # the seed's phase (1 memorization ... 5 intent); 0: not said
     bars: dict[str, float]              # "mode.split.metric" -> the least value that meets it (raw board)
+    pilot: Pilot | None                 # [pilot]: a short first part of the rung that must move a target
     gold_pack: Path
     families: tuple[str, ...]
     variants: Variants
     mixture: Mixture
     splits: Splits
     blueprint: dict[str, str]           # failure class (Run Failure Matrix) -> teaching bucket
+
+
+@dataclass(frozen=True)
+class Pilot:
+    """[pilot] (seed, "Pilot before full rung"): train `fraction` of the rung, probe the `cases`
+    first frozen cases of `improves` (layout:L, split:S or class:C, a failure class of the spec's
+    champion), and go on only if their exact rate rose by at least `by` over the champion's."""
+    improves: str
+    fraction: float = 0.1
+    cases: int = 24
+    by: float = 0.05
 
 
 class _Table(TomlTable):
@@ -134,6 +146,21 @@ def _bars(t: _Table) -> dict[str, float]:
     return out
 
 
+def _pilot(t: _Table) -> Pilot:
+    improves = t.text("improves")
+    kind, _, value = improves.partition(":")
+    if kind not in ("layout", "split", "class") or not value:
+        raise t.fail("improves", f"= '{improves}' must be layout:NAME, split:NAME or class:FAILURE_CLASS")
+    if kind == "layout" and value not in vocab.LAYOUTS:
+        raise t.fail("improves", f"= '{improves}': '{value}' is not one of {', '.join(vocab.LAYOUTS)}")
+    fraction = t.fraction("fraction", 0.1)
+    if not 0 < fraction < 1:
+        raise t.fail("fraction", f"= {fraction} must lie strictly between 0 and 1")
+    pilot = Pilot(improves, fraction, t.count("cases", 1, 24), t.fraction("by", 0.05))
+    t.done()
+    return pilot
+
+
 def load_spec(path: str | Path) -> Spec:
     path = Path(path)
     text = read_text(path)
@@ -149,6 +176,7 @@ def load_spec(path: str | Path) -> Spec:
     split = root.table("splits")
     blueprint = root.table("blueprint")
     bars = _bars(root.table("bars")) if "bars" in data else {}
+    pilot = _pilot(root.table("pilot")) if "pilot" in data else None
     root.get("train", dict, {})     # the trainer's table: engine/train/config.py reads and checks it
     root.done()
 
@@ -163,7 +191,7 @@ def load_spec(path: str | Path) -> Spec:
         "hypothesis": head.text("hypothesis"), "primary_axis": head.text("primary_axis"),
         "held_constant": tuple(_texts(head, "held_constant")), "baseline": head.text("baseline"),
         "allow_multi_axis": head.get("allow_multi_axis", str, ""), "targets": head.get("targets", str, ""),
-        "phase": head.get("phase", int, 0), "bars": bars,
+        "phase": head.get("phase", int, 0), "bars": bars, "pilot": pilot,
     }
     if not 0 <= spec_head["phase"] <= 5:
         raise head.fail("phase", f"= {spec_head['phase']} is not one of the seed's phases 1-5")

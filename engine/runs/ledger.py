@@ -300,6 +300,18 @@ class Ledger:
             return compare_shared(run_a, pa, run_b, pb)
         return compare_boards(run_a, pa, run_b, pb)
 
+    def record_pilot(self, run_id: str, target: str, cases: int, steps: int, before: float, after: float,
+                     passed: bool, reason: str) -> None:
+        with self.transaction():
+            self._run_row(run_id)
+            self.db.execute("INSERT OR REPLACE INTO pilots (run_id, target, cases, steps, before, after, passed, reason,"
+                            " decided) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            (run_id, target, cases, steps, before, after, int(passed), reason, now()))
+
+    def pilot(self, run_id: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM pilots WHERE run_id = ?", (run_id,)).fetchone()
+        return None if row is None else dict(row) | {"passed": bool(row["passed"])}
+
     def champions(self) -> list[dict]:
         """Every spec's champion, the most recently crowned first: spec, run_id, run_dir, since."""
         rows = self.db.execute("SELECT c.spec, c.run_id, r.run_dir, c.since FROM champions c JOIN runs r ON r.id = c.run_id"

@@ -8,6 +8,7 @@ code is refused rather than guessed at. Never edit a shipped migration: append a
     v1  specs, runs, metrics (a pointer to metrics.jsonl plus its summary), probes and their
         scoreboard rows, decisions, one champion per spec
     v2  the canary of each run, the lessons a decision records, the report a run wrote
+    v3  the pilot of a rung: what it had to move, before and after, and whether the rung went on
 """
 from __future__ import annotations
 
@@ -133,5 +134,19 @@ CREATE TABLE lessons (
 ALTER TABLE runs ADD COLUMN report TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+V3 = """
+CREATE TABLE pilots (
+    run_id       TEXT PRIMARY KEY REFERENCES runs(id),
+    target       TEXT NOT NULL,             -- what must move: layout:L, split:S or class:C
+    cases        INTEGER NOT NULL,          -- the frozen subset it was probed on
+    steps        INTEGER NOT NULL,          -- the declared fraction of the rung, in steps
+    before       REAL NOT NULL,             -- exact on the subset: the champion's, or 0 for a first rung
+    after        REAL NOT NULL,             -- the pilot's
+    passed       INTEGER NOT NULL CHECK (passed IN (0, 1)),
+    reason       TEXT NOT NULL,
+    decided      TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 VERSION = len(MIGRATIONS)
