@@ -43,10 +43,10 @@ def _run(ledger: Ledger, tmp_path: Path, name: str, **probe) -> str:
 
 def test_a_new_ledger_is_wal_at_the_current_version(ledger):
     assert ledger.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert ledger.version == schema.VERSION == 2
+    assert ledger.version == schema.VERSION == 3
     tables = {r[0] for r in ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"specs", "runs", "metrics", "probes", "probe_results", "decisions", "champions", "canaries",
-            "lessons"} <= tables
+            "lessons", "pilots"} <= tables
 
 
 def _v1_file(path: Path) -> None:
@@ -64,12 +64,14 @@ def test_a_v1_ledger_is_migrated_with_its_data(tmp_path):
     path = tmp_path / "ledger.sqlite"
     _v1_file(path)
     with Ledger(path) as led:
-        assert led.version == 2
+        assert led.version == schema.VERSION
         record = led.record_of("spec01-r1")
         assert record["decisions"][0]["why"] == "too weak" and record["run"]["report"] is None
         led.record_canary("spec01-r1", True, [{"id": "x", "problems": []}])
         led.decide("spec01-r1", "branch", "new question", lessons=("a v2 lesson",))
         assert led.record_of("spec01-r1")["lessons"][0]["text"] == "a v2 lesson"
+        led.record_pilot("spec01-r1", "layout:table_matrix", 8, 60, 0.25, 0.5, True, "moved")   # v3
+        assert led.pilot("spec01-r1")["after"] == 0.5
 
 
 def test_a_failed_migration_leaves_the_file_at_its_old_version(tmp_path):
