@@ -76,7 +76,8 @@ CASES = [
 def test_each_damage_sets_its_flags_and_class(name, text, stop, failure, flags, repaired_exact):
     raw = score_output(text, stop, EXPECTED, CONTENT)
     assert raw.failure_class == failure, raw.evidence
-    assert {f for f, on in raw.flags.items() if on} == flags
+    assert {f for f, on in raw.flags.items() if on and f != "family_choice"} == flags
+    assert raw.flags["family_choice"] == (name not in ("wrong layout", "empty"))   # it names the expected family
     assert set(raw.flags) == set(FLAGS)
     assert raw.exact == (failure is None)
     assert (failure is None) or raw.evidence
@@ -121,7 +122,8 @@ def test_only_the_first_scene_block_is_scored():
     spill = EXPECTED + "[task:svg] [layout:poster_stack]\n[scene]\n[layout:table_matrix]\n"
     result = score_output(spill, "scene_end", EXPECTED, CONTENT)
     assert result.exact and result.materialized_exact and result.failure_class is None
-    assert not any(result.flags.values())   # spill after [/scene] is the decode boundary's, not the scene's
+    # spill after [/scene] is the decode boundary's, not the scene's
+    assert [f for f, on in result.flags.items() if on] == ["family_choice"]
     leaked_first = score_output("<|bos|>" + EXPECTED, "scene_end", EXPECTED, CONTENT)
     assert leaked_first.flags["special_token_leak"] and leaked_first.flags["missing_scene_start"]
 

@@ -25,6 +25,7 @@ from engine.probe.output import (
     scene_output,
     tags,
 )
+from engine.probe.confusion import NONE, header_value
 from engine.probe.result import FLAGS, METRICS, PARITY, SPLITS, Board, CaseResult
 
 NESTING_CODES = ("unclosed-block", "mismatched-block", "unopened-block", "nested-scene", "ref-outside-component")
@@ -96,10 +97,17 @@ def special_token_leak(r: Reading) -> bool:
     return bool(leaks(scene_output(r.text)))
 
 
+def family_choice(r: Reading) -> bool:
+    """The output's scene names the expected layout family (whatever else it got wrong)."""
+    chosen = header_value(r.block, "layout")
+    return chosen != NONE and chosen == header_value(r.expected, "layout")
+
+
 FLAG_FUNCTIONS: dict[str, Callable[[Reading], bool]] = {
     "budget_truncation": budget_truncation, "missing_scene_start": missing_scene_start,
     "missing_scene_end": missing_scene_end, "duplicate_attr": duplicate_attr,
     "block_nesting_error": block_nesting_error, "special_token_leak": special_token_leak,
+    "family_choice": family_choice,
 }
 
 
