@@ -55,7 +55,7 @@ from engine.dsl import DSL_VERSION, Scene, load, serialize
 from engine.fileio import InputError, read_json, read_text
 from engine.gold.pack import load_pack
 from engine.tokenizer.fit import fits, row_tokens
-from engine.tokenizer.prompts import explicit_prompt, repair_prompt
+from engine.tokenizer.prompts import explicit_prompt, intent_prompt, repair_prompt
 
 STYLE_KEYS: tuple[str, ...] = ("theme", "tone", "density")
 HOLDOUT_SPLITS: tuple[str, ...] = ("dev", "test")
@@ -155,7 +155,11 @@ class _Builder:
         self.v = spec.variants
         self.rng = random.Random(spec.seed)
         self.by_name = {g.name: g for g in golds}
-        self.styles: list[Style] = list(product(self.v.themes, self.v.tones, self.v.densities))
+        self.intent = spec.intent
+        # on the intent surface a style is an audience's: the prompt decides no other
+        self.styles: list[Style] = (list(self.intent.audiences.values()) if self.intent else
+                                    list(product(self.v.themes, self.v.tones, self.v.densities)))
+        self.audience_of = {style: name for name, style in self.intent.audiences.items()} if self.intent else {}
         self.checked: set[str] = set()
         self.assign: dict[tuple[str, str], Program] = {}
 
@@ -219,7 +223,11 @@ class _Builder:
         scene = restyle(program.scene, {"topic": topic, **dict(zip(STYLE_KEYS, style))})
         target = serialize(scene)
         self.check(target, gold, program.id)
-        prompt = explicit_prompt(scene)
+        goal = extra.pop("goal", None)
+        if self.intent and goal is None:   # a family's goal words take turns over topics, one per (layout, topic)
+            words = self.intent.goals_of(layout)
+            goal = words[int(_sha(f"{layout}:{topic}")[:8], 16) % len(words)]
+        prompt = intent_prompt(topic, goal, self.audience_of[style]) if self.intent else explicit_prompt(scene)
         provenance = {
             "gold": gold.name, "program": program.id, "change": program.change,
             "topic_swap": topic != gold.topic,
@@ -249,11 +257,13 @@ class _Builder:
         restyles = []
         for g, k in zip(self.golds, per_gold):
             others = [s for s in self.styles if s != g.style]
-            if k > 1 + len(others):
+            if k > (len(self.styles) if self.intent else 1 + len(others)):
                 raise InputError(f"{self.spec.path}: anchor_replay wants {k} rows for {g.name}, but its "
                                  f"topic has only {1 + len(others)} styles; lower mixture.buckets."
                                  "anchor_replay or variants.rows_per_gold, or list more styles")
-            if k:
+            if k and self.intent:   # no audience asks for the gold's own style: restyles only
+                restyles += [(g, s) for s in self.rng.sample(self.styles, k)]
+            elif k:
                 rows.append(self.row(g.family, g.topic, g.style, "anchor_replay", g.split, verbatim=True))
                 restyles += [(g, s) for s in self.rng.sample(others, k - 1)]
         made = [self.row(g.family, g.topic, s, "anchor_replay", "train", verbatim=False) for g, s in restyles]
@@ -269,6 +279,10 @@ class _Builder:
                 if d == "topic":
                     candidates[d] += [((layout, topic, style), other, d)
                                       for other in self.topic_contrasts(layout, topic, style, present)]
+                    continue
+                if d == "audience":   # two audiences, one cell: the whole style turns on one word
+                    candidates[d] += [((layout, topic, style), (layout, topic, s), d) for s in self.styles
+                                      if s > style and (layout, topic, s) in present]
                     continue
                 i = STYLE_KEYS.index(d)
                 for value in values[d]:
@@ -341,6 +355,25 @@ class _Builder:
         for topic, layout in sorted(self.spec.splits.hidden):
             k = min(self.v.hidden_rows_per_combo, len(self.styles))
             rows += [self.row(layout, topic, s, "direct", "hidden") for s in self.rng.sample(self.styles, k)]
+        return rows + self.paraphrased()
+
+    def paraphrased(self) -> list[Row]:
+        """Intent rows asked with goal words train never shows (the new-surface hidden prompts):
+        each paraphrase in turn, a topic and an audience drawn for it, no prompt twice."""
+        if not self.intent or not self.intent.paraphrases:
+            return []
+        words = sorted(self.intent.paraphrases)
+        cells = [(w, t, s) for w in words for t in self.pool for s in self.styles]
+        self.rng.shuffle(cells)
+        by_word = {w: [c for c in cells if c[0] == w] for w in words}
+        rows, turn = [], 0
+        while len(rows) < self.intent.paraphrase_rows and any(by_word.values()):
+            w = words[turn % len(words)]
+            turn += 1
+            if by_word[w]:
+                _, topic, style = by_word[w].pop()
+                layout = self.intent.paraphrases[w]
+                rows.append(self.row(layout, topic, style, "direct", "hidden", goal=w, surface="paraphrase"))
         return rows
 
     def repairs(self, clean: list[Row], tokenizer) -> list[Row]:

@@ -28,12 +28,12 @@ from engine.tomltable import MISSING, TomlTable
 BUCKETS: tuple[str, ...] = ("anchor_replay", "direct", "minimal_pair", "repair")
 # Seed, "Repair budget": broad repair rows stay at 10-15 % unless the rung is a syntax rung.
 REPAIR_CAP = 0.15
-SURFACES: tuple[str, ...] = ("explicit",)
+SURFACES: tuple[str, ...] = ("explicit", "intent")
 # A minimal pair may only differ in a decision the prompt names; a pair that differs in a hidden
 # choice (frame, a card variant) would be one prompt with two targets, a contradiction. A topic pair
 # is a contrast of structure: same layout and style, two topics whose change kinds the layout
 # realizes differently (seed, "Use clean contrast coverage").
-PAIR_DECISIONS: tuple[str, ...] = ("theme", "tone", "density", "topic")
+PAIR_DECISIONS: tuple[str, ...] = ("theme", "tone", "density", "topic", "audience")
 STYLE_DECISIONS: tuple[str, ...] = ("theme", "tone", "density")
 CORRUPTIONS: tuple[str, ...] = tuple(DAMAGE)
 
@@ -53,6 +53,22 @@ class Variants:
     balance_cells: bool                 # direct rows dealt evenly over the (layout, topic) cells
     pair_decisions: tuple[str, ...]
     repair_corruptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """[intent] (SPEC.md section 4, the intent surface `[task:svg] [topic] [goal] [audience] [OUT]`):
+    the documented map the builder makes intent rows from. A goal names a family, an audience a
+    style (theme, tone, density); paraphrases are goal words never shown in train that mean a
+    family a train goal names, asked in the hidden split (seed, "Prompt-surface discipline")."""
+    goals: dict[str, str]                       # goal word -> layout family
+    audiences: dict[str, tuple[str, str, str]]  # audience -> (theme, tone, density)
+    paraphrases: dict[str, str]                 # hidden goal word -> layout family
+    paraphrase_rows: int                        # hidden rows asked with a paraphrase
+
+    def goals_of(self, family: str) -> list[str]:
+        """The train goal words that ask for a family, in the map's order."""
+        return [g for g, f in self.goals.items() if f == family]
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,7 @@ class Spec:
     phase: int                          # the seed's phase (1 memorization ... 5 intent); 0: not said
     bars: dict[str, float]              # "mode.split.metric" -> the least value that meets it (raw board)
     pilot: Pilot | None                 # [pilot]: a short first part of the rung that must move a target
+    intent: Intent | None               # [intent]: the goal/audience map, for surface = "intent"
     gold_pack: Path
     families: tuple[str, ...]
     variants: Variants
@@ -146,6 +163,44 @@ def _bars(t: _Table) -> dict[str, float]:
     return out
 
 
+def _intent(t: _Table, families: tuple[str, ...], v: Variants) -> Intent:
+    def family_map(key: str, default=MISSING) -> dict[str, str]:
+        table = t.get(key, dict, default)
+        out = {}
+        for word, family in table.items():
+            if not vocab.TOPIC_PATTERN.match(word):
+                raise t.fail(key, f"word '{word}' is not an identifier like explain_tradeoff")
+            if family not in families:
+                raise t.fail(key, f"{word} = '{family}' is not one of the spec's families ({', '.join(families)})")
+            out[word] = family
+        return out
+
+    goals = family_map("goals")
+    missing = [f for f in families if f not in goals.values()]
+    if missing:
+        raise t.fail("goals", f"names no goal for {', '.join(missing)}; every family needs one")
+    paraphrases = family_map("paraphrases", {})
+    shared = sorted(set(goals) & set(paraphrases))
+    if shared:
+        raise t.fail("paraphrases", f"{', '.join(shared)} is a train goal too; a paraphrase is a word train never shows")
+    audiences: dict[str, tuple[str, str, str]] = {}
+    for name, style in t.get("audiences", dict).items():
+        if not vocab.TOPIC_PATTERN.match(name):
+            raise t.fail("audiences", f"'{name}' is not an identifier like engineers")
+        if not (isinstance(style, list) and len(style) == 3 and style[0] in v.themes and style[1] in v.tones
+                and style[2] in v.densities):
+            raise t.fail("audiences", f"{name} = {style!r} must be [theme, tone, density] from variants' themes, "
+                                      "tones and densities")
+        if tuple(style) in audiences.values():
+            raise t.fail("audiences", f"{name} has the style of another audience: the prompt would not decide it")
+        audiences[name] = tuple(style)
+    if len(audiences) < 2:
+        raise t.fail("audiences", "needs at least two audiences")
+    intent = Intent(goals, audiences, paraphrases, t.count("paraphrase_rows", 0, 24))
+    t.done()
+    return intent
+
+
 def _pilot(t: _Table) -> Pilot:
     improves = t.text("improves")
     kind, _, value = improves.partition(":")
@@ -177,13 +232,13 @@ def load_spec(path: str | Path) -> Spec:
     blueprint = root.table("blueprint")
     bars = _bars(root.table("bars")) if "bars" in data else {}
     pilot = _pilot(root.table("pilot")) if "pilot" in data else None
+    intent_table = root.table("intent") if "intent" in data else None
     root.get("train", dict, {})     # the trainer's table: engine/train/config.py reads and checks it
     root.done()
 
     surface = head.get("surface", str, "explicit")
     if surface not in SURFACES:
-        raise head.fail("surface", f"= '{surface}': the builder makes {', '.join(SURFACES)} prompts "
-                                   "(the intent bridge needs a goal/audience map per family first)")
+        raise head.fail("surface", f"= '{surface}': the builder makes {' and '.join(SURFACES)} prompts")
     spec_head = {
         "name": head.text("name"), "version": head.count("version", 1), "seed": head.get("seed", int),
         "surface": surface, "ctx": head.count("ctx", 16),
@@ -193,6 +248,8 @@ def load_spec(path: str | Path) -> Spec:
         "allow_multi_axis": head.get("allow_multi_axis", str, ""), "targets": head.get("targets", str, ""),
         "phase": head.get("phase", int, 0), "bars": bars, "pilot": pilot,
     }
+    if (surface == "intent") != (intent_table is not None):
+        raise head.fail("surface", f"= '{surface}': an [intent] table goes with surface = \"intent\" and only with it")
     if not 0 <= spec_head["phase"] <= 5:
         raise head.fail("phase", f"= {spec_head['phase']} is not one of the seed's phases 1-5")
     if not vocab.TOPIC_PATTERN.match(spec_head["name"]):
@@ -206,6 +263,12 @@ def load_spec(path: str | Path) -> Spec:
     source.done()
 
     variants = _variants(var)
+    spec_head["intent"] = _intent(intent_table, families, variants) if intent_table is not None else None
+    said = {"explicit": ("theme", "tone", "density", "topic"), "intent": ("topic", "audience")}[surface]
+    unsaid = [d for d in variants.pair_decisions if d not in said]
+    if unsaid:
+        raise var.fail("pair_decisions", f"lists {', '.join(unsaid)}, which the {surface} prompt does not name; a "
+                                         f"minimal pair differs in one prompt decision ({', '.join(said)})")
     mixture = _mixture(mix)
     splits = _splits(split, families)
     teach = {}
@@ -227,7 +290,10 @@ def spec_tokenizer(spec: Spec):
     `spec.topic_words` one that has also learned the words of the spec's topic pool."""
     from engine.tokenizer import tokenizer_for
 
-    return tokenizer_for(spec.variants.topics if spec.topic_words else ())
+    words = list(spec.variants.topics if spec.topic_words else ())
+    if spec.intent is not None:   # the map's train words; a paraphrase is read from its pieces
+        words += [*spec.intent.goals, *spec.intent.audiences]
+    return tokenizer_for(tuple(words))
 
 
 def _texts(t: _Table, key: str) -> list[str]:
