@@ -34,6 +34,9 @@ def test_a_panel_under_the_lane_takes_a_share_of_the_spare_height():
     natural = _panel(_layout(f"{LANE} {PANEL}", layout="dashboard_cards"))  # a family that never grows it
     panel = _panel(shared)
     assert panel.h > natural.h + 20
+    # part of the spare opens the gap under the lane, so the panel stands apart as a section
+    lane_bottom = max(r.y + r.h for r in rects(shared, {"stage"}))
+    assert panel.y - lane_bottom > 26 + 20   # the balanced scene's gap is 26 px
     # the lane gives up height to the panel: its stages are shorter than when it fills the page alone
     assert max(r.h for r in rects(shared, {"stage"})) < max(r.h for r in rects(alone, {"stage"})) - 20
     # shared within the canvas, not by growing it

@@ -5,7 +5,7 @@
 [tone:amber]
 [frame:card]
 [density:compact]
-[inset:md]
+[inset:lg]
 [gap:sm]
 [hero:center]
 [columns:3]

@@ -5,7 +5,7 @@
 [tone:amber]
 [frame:card]
 [density:balanced]
-[inset:sm]
+[inset:md]
 [gap:sm]
 [hero:center]
 [columns:3]

@@ -15,8 +15,10 @@ gates), strips, badges and legends. Rules the pipeline-overview asset taught:
   when they fit between it and the footer notes, rather than adding a row.
 - Height the canvas has to spare goes to the stage bodies, so the lane fills a short canvas rather
   than leaving its bottom empty (boxes stop growing at flow.STAGE_ASPECT). Containers (panels,
-  groups) on the page share it with the lane in proportion to their natural heights: a short
-  row of stages over a tall panel keeps those proportions instead of stretching the stages.
+  groups) on the page share it with the lane in proportion to their natural heights, after
+  PANEL_AIR of it has opened the gap under the lane: a short row of stages over a tall panel
+  keeps those proportions, the panel standing apart as a section, instead of the stages
+  stretching alone.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from engine.compiler.style import Style
 from engine.compiler.text import text_width
 
 NESTED = {"cards", "legend", "strip", "badges"}  # may stack beside the lane's short last row
+PANEL_AIR = 0.3  # share of the spare height that opens the gap under the lane when panels follow it
 
 
 def _track(page: Page, mark: int, top: float, bottom: float) -> None:
@@ -55,8 +58,8 @@ def _groups(bound: list[Bound], style: Style, foot: bool) -> tuple[list, list[Bo
 
 
 def _place(bound: list[Bound], style: Style, grow: float, foot: bool) -> Page:
-    """Every section placed (less the badges set in the foot), `grow` px shared among the lane's
-    bodies and the containers after it (`_shares`); the page is not closed yet."""
+    """Every section placed (less the badges set in the foot), `grow` px shared among the gap
+    under the lane, the lane's bodies and the containers (`_shares`); the page is not closed yet."""
     page = Page(style, bound)
     page.header()
     x, w = style.inset, style.content_width
@@ -65,7 +68,8 @@ def _place(bound: list[Bound], style: Style, grow: float, foot: bool) -> Page:
     if groups and groups[0][0] == "flow" and flow.room(page, groups[0][1], x, w) is not None:
         while len(groups) > 1 and groups[1][0] in NESTED:
             nested.append(groups.pop(1))
-    grow, extra = _shares(page, groups, grow)
+    air = PANEL_AIR * grow if grow > 0 and any(kind == "container" for kind, _ in groups) else 0.0
+    grow, extra = _shares(page, groups, grow - air)
     for k, (kind, items) in enumerate(groups):
         gap = style.gap if k < len(groups) - 1 else 0.0  # the foot keeps its own margin
         if kind == "flow":
@@ -75,7 +79,7 @@ def _place(bound: list[Bound], style: Style, grow: float, foot: bool) -> Page:
             if style.background != "none":  # a plain page has no track under its lane either
                 _track(page, mark, page.y - margin, page.y + h + margin)
                 h += margin
-            page.y += h + gap
+            page.y += h + gap + air
         elif kind == "container" and k in extra:
             page.y += RENDERERS[kind](page, items, x, page.y, w, min_h=extra[k]) + gap
         else:
