@@ -141,8 +141,10 @@ COMPONENTS: dict[str, ComponentSpec] = {
         column_fields=True,
     ),
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
-    "stage_card": ComponentSpec(("title", "caption"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-                                topology=NODE),
+    # number (v2): badge numbers the stage in its head, none leaves the title alone there.
+    "stage_card": ComponentSpec(("title", "caption"),
+                                {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none")},
+                                topology=NODE, defaults={"number": "badge"}),
     "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
     "decision_node": ComponentSpec(
         ("title", "body"), {"variant": ("root", "branch", "leaf", "outcome")}, topology=NODE

@@ -30,7 +30,7 @@ from engine.compiler.style import Style
 from engine.compiler.text import text_width
 
 NESTED = {"cards", "legend", "strip", "badges"}  # may stack beside the lane's short last row
-PANEL_AIR = 0.3  # share of the spare height that opens the gap under the lane when panels follow it
+PANEL_AIR = 0.4  # share of the spare height that opens the gap under the lane when panels follow it
 
 
 def _track(page: Page, mark: int, top: float, bottom: float) -> None:

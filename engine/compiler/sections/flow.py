@@ -109,13 +109,18 @@ def _label_want(slot: Slot, style: Style) -> float:
 
 # ---- stage boxes -------------------------------------------------------------------------------
 
+def _lead(d: float) -> float:
+    """Room the number badge (diameter `d`, 0 when the stage has none) takes before the title."""
+    return d + 10 if d else 0.0
+
+
 def _columns(x: float, w: float, d: float, style: Style) -> tuple[float, float, float, float, float]:
     """(title x, title width, caption x, caption width, left band width) inside a stage box: the
     title beside the badge (top), beside the band (left) or under the badge (center)."""
     pad = style.pad
     band = d + pad * 0.6 if style.emphasis == "left" else 0.0
     if style.emphasis == "top":
-        tx, right = x + pad * 0.6 + d + 10, pad * 0.6
+        tx, right = x + pad * 0.6 + _lead(d), pad * 0.6
     else:
         tx, right = x + band + pad * (0.6 if band else 1.0), pad
     bx = x + band + pad * (0.6 if band else 0.75)
@@ -161,7 +166,8 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     own = fill_of(style, accent, b.comp.attr("fill"))
     if b.comp.attr("fill") == "solid":  # text set in ink that reads on the accent
         style = on_solid(style, accent)
-    d = round(26 * style.scale, 1)  # badge diameter
+    d = round(26 * style.scale, 1) if b.comp.attr("number", "badge") == "badge" else 0.0  # badge diameter
+    lead = _lead(d)
     ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
     tx, tw, bx, bw, band = _columns(x, w, d, style)
     anchor = "start" if band else anchor_of(style)
@@ -173,21 +179,21 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         mid = y + max(head, head_min) / 2
         title_top, badge = mid - th / 2, (x + pad * 0.6 + d / 2, mid)
     elif style.emphasis == "center" and style.rail != "none":  # badge and title, one centred group
-        lines = wrap(title.text, w - 2 * pad - d - 10, ts, True, 3) if title and title.text else ()
+        lines = wrap(title.text, w - 2 * pad - lead, ts, True, 3) if title and title.text else ()
         th = len(lines) * style.line_height(ts)
         tw = max((text_width(t, ts, True) for t in lines), default=0.0)
-        group = d + 10 + tw
+        group = lead + tw
         head = max(d, th) + pad
         mid = y + max(head, head_min) / 2
         left = x + (w - group) / 2
-        title_top, badge, tx = mid - th / 2, (left + d / 2, mid), left + d + 10
+        title_top, badge, tx = mid - th / 2, (left + d / 2, mid), left + lead
         anchor = "start"
     elif style.emphasis == "left":
         head = max(d, th) + pad * 0.9
         title_top, badge = y + pad * 0.6, (x + band / 2, y + pad * 0.6 + d / 2)
     else:
-        head = pad + d + 10 + th
-        title_top, badge = y + pad * 0.7 + d + 10, (x + w / 2, y + pad * 0.7 + d / 2)
+        head = pad + lead + th
+        title_top, badge = y + pad * 0.7 + lead, (x + w / 2, y + pad * 0.7 + d / 2)
     body = pad * 1.4 + ch
     head_h, body_h = max(head, head_min), max(body, body_min)
 
@@ -195,10 +201,11 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         fill=own or (style.tint(accent, RESULT_TINT) if result else None), rail=False, role="stage",
         outline=b.comp.attr("outline"), node=b.comp.topo_id("node_id"))
     title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style)
-    out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
-    ns = round(d * 0.52, 1)
-    out.append(Text(badge[0], badge[1] + ns * 0.36, str(num), ns, number_fill, True, "middle",
-                    role="stage-number"))
+    if d:  # [number:none] leaves the badge out: the title stands alone in the head
+        out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
+        ns = round(d * 0.52, 1)
+        out.append(Text(badge[0], badge[1] + ns * 0.36, str(num), ns, number_fill, True, "middle",
+                        role="stage-number"))
     text_block(out, tx, title_top, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
                max_lines=3, role="stage-title")
     text_block(out, bx, y + head_h + pad * 0.6, bw, caption, cs, style.palette.text_muted, style,
