@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.compiler.geometry import Text
+from engine.compiler.geometry import Line, Text
 from engine.dsl import load
 from tests.layout_checks import assert_no_overlap, assert_text_inside, compile_resolved, rects, text_box
 
@@ -90,3 +90,49 @@ def test_an_unnumbered_centred_head_centres_its_title_on_the_box():
     box = next(r for r in rects(layout, {"stage"}) if r.x <= title.x <= r.x + r.w)
     left, _, right, _ = text_box(title)
     assert abs((left + right) / 2 - (box.x + box.w / 2)) < 1
+
+
+def _widths(body: str, n: int = 4, canvas: str = "panorama"):
+    doc = load(f"[scene] [canvas:{canvas}] [layout:pipeline_lane] [density:balanced] "
+               f"[header_band:@header_band.0.headline] {body} [/scene]")
+    assert not doc.errors, [d.format() for d in doc.errors]
+    content = {**CONTENT, "stage_card": [{"title": LONG_TITLE if i == 1 else f"Stage {i}",
+                                          "caption": "Args\nOffsets and more words than fit one line"}
+                                         for i in range(n)]}
+    return compile_resolved(doc.scene, content).layout
+
+
+def _stages(n: int, narrow: set[int]) -> str:
+    return " ".join(f"[stage_card:@stage_card.{i}.title|@stage_card.{i}.caption"
+                    f"{'|width=narrow' if i in narrow else ''}]" for i in range(n))
+
+
+def test_a_narrow_stage_is_half_as_wide_and_the_others_widen():
+    plain = sorted(rects(_widths(_stages(4, set())), {"stage"}), key=lambda r: r.x)
+    narrow = sorted(rects(_widths(_stages(4, {3})), {"stage"}), key=lambda r: r.x)
+    assert rects(_widths(_stages(4, set()).replace("caption]", "caption|width=normal]")), {"stage"}) \
+        == rects(_widths(_stages(4, set())), {"stage"})   # normal is what an omitted width draws
+    assert narrow[3].w == pytest.approx(narrow[0].w / 2)
+    assert narrow[0].w > plain[0].w + 20
+    assert narrow[3].x + narrow[3].w == pytest.approx(plain[3].x + plain[3].w)   # the row keeps its span
+
+
+@pytest.mark.parametrize("n, narrow", [(4, {3}), (3, {0, 2}), (7, {2}), (7, {6}), (8, {1, 6})])
+@pytest.mark.parametrize("canvas", ["panorama", "wide"])
+def test_narrow_stages_neither_overlap_nor_spill(n, narrow, canvas):
+    layout = _widths(_stages(n, narrow), n, canvas)
+    boxes = rects(layout, {"stage"})
+    assert len(boxes) == n
+    assert_no_overlap(layout, {"stage"})
+    assert_text_inside(layout, {"stage"})
+    assert all(0 <= r.x and r.x + r.w <= layout.width for r in boxes)
+
+
+def test_the_turn_into_a_narrow_stage_ends_at_its_edge():
+    layout = _widths(_stages(7, {6}), 7, "wide")
+    last = max(rects(layout, {"stage"}), key=lambda r: r.y)   # the stage alone in the second row
+    turn = next(s for s in layout.shapes if isinstance(s, Line) and s.role == "connector"
+                and s.points[0][1] < last.y < s.points[-1][1])
+    end_x, end_y = turn.points[-1]
+    assert end_x == pytest.approx(last.x + last.w + 3)
+    assert last.y < end_y < last.y + last.h
