@@ -17,6 +17,9 @@ round to produce: the pipeline-overview asset's "Run" box): its body is tinted b
   around the boxes through a band above, between or below the rows, each edge in its own lane so
   that no two runs of line share a track.
 
+A stage's own choices (DSL v2): [number:none] leaves the number badge out of its head (named
+steps); [width:narrow] draws it half as wide (a terminal step), the others sharing the room.
+
 Connectors follow the scene's connector style (line, arrow, bracket, curve); bracket and curve
 offset the two ends of a connector so the elbow or the bend shows.
 """
