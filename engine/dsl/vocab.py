@@ -143,8 +143,12 @@ COMPONENTS: dict[str, ComponentSpec] = {
         column_fields=True,
     ),
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
-    "stage_card": ComponentSpec(("title", "caption"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-                                topology=NODE),
+    # number (v2): badge numbers the stage in its head, none leaves the title alone there; width
+    # (v2): narrow draws the stage half as wide (a short terminal step).
+    "stage_card": ComponentSpec(("title", "caption"),
+                                {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none"),
+                                 "width": ("normal", "narrow")},
+                                topology=NODE, defaults={"number": "badge", "width": "normal"}),
     "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
     "decision_node": ComponentSpec(
         ("title", "body"),

@@ -14,7 +14,11 @@ gates), strips, badges and legends. Rules the pipeline-overview asset taught:
 - Badges written last are a status stamp: they sit in the page foot, left of the topic tag,
   when they fit between it and the footer notes, rather than adding a row.
 - Height the canvas has to spare goes to the stage bodies, so the lane fills a short canvas rather
-  than leaving its bottom empty (boxes stop growing at flow.STAGE_ASPECT).
+  than leaving its bottom empty (boxes stop growing at flow.STAGE_ASPECT). Containers (panels,
+  groups) on the page share it with the lane in proportion to their natural heights, after
+  PANEL_AIR of it has opened the gap under the lane: a short row of stages over a tall panel
+  keeps those proportions, the panel standing apart as a section, instead of the stages
+  stretching alone.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from engine.compiler.style import Style
 from engine.compiler.text import text_width
 
 NESTED = {"cards", "legend", "strip", "badges"}  # may stack beside the lane's short last row
+PANEL_AIR = 0.4  # share of the spare height that opens the gap under the lane when panels follow it
 
 
 def _track(page: Page, mark: int, top: float, bottom: float) -> None:
@@ -53,8 +58,8 @@ def _groups(bound: list[Bound], style: Style, foot: bool) -> tuple[list, list[Bo
 
 
 def _place(bound: list[Bound], style: Style, grow: float, foot: bool) -> Page:
-    """Every section placed (less the badges set in the foot), the lane's bodies `grow` taller;
-    the page is not closed yet."""
+    """Every section placed (less the badges set in the foot), `grow` px shared among the gap
+    under the lane, the lane's bodies and the containers (`_shares`); the page is not closed yet."""
     page = Page(style, bound)
     page.header()
     x, w = style.inset, style.content_width
@@ -63,6 +68,8 @@ def _place(bound: list[Bound], style: Style, grow: float, foot: bool) -> Page:
     if groups and groups[0][0] == "flow" and flow.room(page, groups[0][1], x, w) is not None:
         while len(groups) > 1 and groups[1][0] in NESTED:
             nested.append(groups.pop(1))
+    air = PANEL_AIR * grow if grow > 0 and any(kind == "container" for kind, _ in groups) else 0.0
+    grow, extra = _shares(page, groups, grow - air)
     for k, (kind, items) in enumerate(groups):
         gap = style.gap if k < len(groups) - 1 else 0.0  # the foot keeps its own margin
         if kind == "flow":
@@ -72,10 +79,28 @@ def _place(bound: list[Bound], style: Style, grow: float, foot: bool) -> Page:
             if style.background != "none":  # a plain page has no track under its lane either
                 _track(page, mark, page.y - margin, page.y + h + margin)
                 h += margin
-            page.y += h + gap
+            page.y += h + gap + air
+        elif kind == "container" and k in extra:
+            page.y += RENDERERS[kind](page, items, x, page.y, w, min_h=extra[k]) + gap
         else:
             page.y += RENDERERS[kind](page, items, x, page.y, w) + gap
     return page
+
+
+def _shares(page: Page, groups: list, grow: float) -> tuple[float, dict[int, float]]:
+    """`grow` split between the lane and the containers on the page, in proportion to their
+    natural heights: the lane's part, and each container's grown height by its index. A panel
+    under the lane fills with it, so the lane is not stretched alone into the canvas's spare."""
+    if grow <= 0:
+        return grow, {}
+    x, w = page.style.inset, page.style.content_width
+    natural = {k: RENDERERS[kind](page.scratch(), items, x, 0.0, w)
+               for k, (kind, items) in enumerate(groups) if kind == "container"}
+    if not natural:
+        return grow, {}
+    lane = next((flow.render(page.scratch(), items, x, 0.0, w) for kind, items in groups if kind == "flow"), 0.0)
+    total = lane + sum(natural.values())
+    return grow * lane / total, {k: h + grow * h / total for k, h in natural.items()}
 
 
 def _stack(nested: list) -> flow.Beside:

@@ -17,6 +17,9 @@ round to produce: the pipeline-overview asset's "Run" box): its body is tinted b
   around the boxes through a band above, between or below the rows, each edge in its own lane so
   that no two runs of line share a track.
 
+A stage's own choices (DSL v2): [number:none] leaves the number badge out of its head (named
+steps); [width:narrow] draws it half as wide (a terminal step), the others sharing the room.
+
 Connectors follow the scene's connector style (line, arrow, bracket, curve); bracket and curve
 offset the two ends of a connector so the elbow or the bend shows.
 """
@@ -47,7 +50,8 @@ LANE_GAP = 10.0      # between routing lanes
 PILL_MAX = 240.0     # widest label pill on a routed edge (longer labels get an ellipsis)
 STAGE_ASPECT = 1.1   # height / width a stage box grows to when its family has height to spare
 OFFSET = 12.0        # how far bracket and curve connectors shift their ends
-RESULT_TINT = 0.24   # how strongly a lane's result (a stage alone in its row) is tinted by its accent
+RESULT_TINT = 0.24
+NARROW = 0.5         # a [width:narrow] stage's width, in stage widths (a short terminal step)   # how strongly a lane's result (a stage alone in its row) is tinted by its accent
 
 
 @dataclass
@@ -109,13 +113,18 @@ def _label_want(slot: Slot, style: Style) -> float:
 
 # ---- stage boxes -------------------------------------------------------------------------------
 
+def _lead(d: float) -> float:
+    """Room the number badge (diameter `d`, 0 when the stage has none) takes before the title."""
+    return d + 10 if d else 0.0
+
+
 def _columns(x: float, w: float, d: float, style: Style) -> tuple[float, float, float, float, float]:
     """(title x, title width, caption x, caption width, left band width) inside a stage box: the
     title beside the badge (top), beside the band (left) or under the badge (center)."""
     pad = style.pad
     band = d + pad * 0.6 if style.emphasis == "left" else 0.0
     if style.emphasis == "top":
-        tx, right = x + pad * 0.6 + d + 10, pad * 0.6
+        tx, right = x + pad * 0.6 + _lead(d), pad * 0.6
     else:
         tx, right = x + band + pad * (0.6 if band else 1.0), pad
     bx = x + band + pad * (0.6 if band else 0.75)
@@ -161,7 +170,8 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     own = fill_of(style, accent, b.comp.attr("fill"))
     if b.comp.attr("fill") == "solid":  # text set in ink that reads on the accent
         style = on_solid(style, accent)
-    d = round(26 * style.scale, 1)  # badge diameter
+    d = round(26 * style.scale, 1) if b.comp.attr("number", "badge") == "badge" else 0.0  # badge diameter
+    lead = _lead(d)
     ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
     tx, tw, bx, bw, band = _columns(x, w, d, style)
     anchor = "start" if band else anchor_of(style)
@@ -173,21 +183,21 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         mid = y + max(head, head_min) / 2
         title_top, badge = mid - th / 2, (x + pad * 0.6 + d / 2, mid)
     elif style.emphasis == "center" and style.rail != "none":  # badge and title, one centred group
-        lines = wrap(title.text, w - 2 * pad - d - 10, ts, True, 3) if title and title.text else ()
+        lines = wrap(title.text, w - 2 * pad - lead, ts, True, 3) if title and title.text else ()
         th = len(lines) * style.line_height(ts)
         tw = max((text_width(t, ts, True) for t in lines), default=0.0)
-        group = d + 10 + tw
+        group = lead + tw
         head = max(d, th) + pad
         mid = y + max(head, head_min) / 2
         left = x + (w - group) / 2
-        title_top, badge, tx = mid - th / 2, (left + d / 2, mid), left + d + 10
+        title_top, badge, tx = mid - th / 2, (left + d / 2, mid), left + lead
         anchor = "start"
     elif style.emphasis == "left":
         head = max(d, th) + pad * 0.9
         title_top, badge = y + pad * 0.6, (x + band / 2, y + pad * 0.6 + d / 2)
     else:
-        head = pad + d + 10 + th
-        title_top, badge = y + pad * 0.7 + d + 10, (x + w / 2, y + pad * 0.7 + d / 2)
+        head = pad + lead + th
+        title_top, badge = y + pad * 0.7 + lead, (x + w / 2, y + pad * 0.7 + d / 2)
     body = pad * 1.4 + ch
     head_h, body_h = max(head, head_min), max(body, body_min)
 
@@ -195,10 +205,11 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         fill=own or (style.tint(accent, RESULT_TINT) if result else None), rail=False, role="stage",
         outline=b.comp.attr("outline"), node=b.comp.topo_id("node_id"))
     title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style)
-    out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
-    ns = round(d * 0.52, 1)
-    out.append(Text(badge[0], badge[1] + ns * 0.36, str(num), ns, number_fill, True, "middle",
-                    role="stage-number"))
+    if d:  # [number:none] leaves the badge out: the title stands alone in the head
+        out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
+        ns = round(d * 0.52, 1)
+        out.append(Text(badge[0], badge[1] + ns * 0.36, str(num), ns, number_fill, True, "middle",
+                        role="stage-number"))
     text_block(out, tx, title_top, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
                max_lines=3, role="stage-title")
     text_block(out, bx, y + head_h + pad * 0.6, bw, caption, cs, style.palette.text_muted, style,
@@ -206,15 +217,23 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     return head, body
 
 
+def _weights(stages: list[Bound]) -> list[float]:
+    """Each stage's width in stage widths: NARROW for [width:narrow], else 1."""
+    return [NARROW if b.comp.attr("width") == "narrow" else 1.0 for b in stages]
+
+
 # ---- the lane ----------------------------------------------------------------------------------
 
 class _Lane:
-    """Where every stage sits: `cols` columns of `box_w` with their own gaps, rows snaking back,
-    boxes `box_h` tall with heads `head_h` tall."""
+    """Where every stage sits: `cols` columns with their own gaps, rows snaking back, boxes
+    `box_h` tall with heads `head_h` tall. A stage is `box_w` wide times its weight (1, or
+    NARROW for a [width:narrow] stage); a column is as wide as its widest stage, a narrower one
+    centred in it."""
 
-    def __init__(self, n: int, cols: int):
+    def __init__(self, n: int, cols: int, weights: list[float] | None = None):
         self.n, self.cols = n, cols
         self.rows = math.ceil(n / cols)
+        self.weights = weights or [1.0] * n
         self.box_w = self.box_h = self.head_h = 0.0
         self.col_x: list[float] = []
         self.tops = [0.0] * self.rows
@@ -228,14 +247,24 @@ class _Lane:
         c = i % self.cols
         return self.cols - 1 - c if self.row(i) % 2 else c  # the second row runs back right to left
 
+    def col_weight(self, c: int) -> float:
+        return max(self.weights[i] for i in range(self.n) if self.col(i) == c)
+
+    def col_w(self, c: int) -> float:
+        return self.box_w * self.col_weight(c)
+
+    def w(self, i: int) -> float:
+        return self.box_w * self.weights[i]
+
     def x(self, i: int) -> float:
-        return self.col_x[self.col(i)]
+        c = self.col(i)
+        return self.col_x[c] + (self.col_w(c) - self.w(i)) / 2
 
     def y(self, i: int) -> float:
         return self.tops[self.row(i)]
 
     def centre(self, i: int) -> float:
-        return self.x(i) + self.box_w / 2
+        return self.x(i) + self.w(i) / 2
 
     def turn(self, i: int) -> bool:
         """Whether the connector from stage i to i+1 turns down into the next row."""
@@ -270,13 +299,15 @@ def _turn_side(w: float, cols: int) -> float:
     return TURN_ROOM * (w + BASE_GAP) / (cols + TURN_ROOM)
 
 
-def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style) -> _Lane:
+def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style,
+         weights: list[float] | None = None) -> _Lane:
     """One row when every box gets MIN_BOX, else two; gaps as wide as their labels ask, boxes
-    share the rest (up to MAX_BOX, beyond which connectors lengthen and the row centres)."""
-    lane = _Lane(n, _row_capacity(n, w))
+    share the rest by their weights (up to MAX_BOX, beyond which connectors lengthen and the row
+    centres)."""
+    lane = _Lane(n, _row_capacity(n, w), weights)
     if lane.rows == 2:  # a two-row lane keeps room beside its first row's end for the turn
         side = _turn_side(w, lane.cols)
-        lane = _Lane(n, _row_capacity(n, w - side))
+        lane = _Lane(n, _row_capacity(n, w - side), weights)
         side = _turn_side(w, lane.cols)
         lane.side, w = side, w - side
         # an unlabelled turn goes round the row's end; a labelled one goes straight down, its
@@ -293,13 +324,14 @@ def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style) -> _
     if short > 0 and excess > 0:  # labels ask for more than the row has: they wrap instead
         keep = max(0.0, 1 - short / excess)
         gaps = [BASE_GAP + (g - BASE_GAP) * keep for g in gaps]
-    lane.box_w = min(MAX_BOX, (w - sum(gaps)) / cols)
+    span = sum(lane.col_weight(c) for c in range(cols))  # in box widths
+    lane.box_w = min(MAX_BOX, (w - sum(gaps)) / span)
     if cols > 1 and lane.box_w == MAX_BOX:
-        gaps = _even_out(gaps, w - cols * MAX_BOX)
-    cx = x + (w - cols * lane.box_w - sum(gaps)) / 2
+        gaps = _even_out(gaps, w - span * MAX_BOX)
+    cx = x + (w - span * lane.box_w - sum(gaps)) / 2
     for c in range(cols):
         lane.col_x.append(cx)
-        cx += lane.box_w + (gaps[c] if c < cols - 1 else 0)
+        cx += lane.col_w(c) + (gaps[c] if c < cols - 1 else 0)
     return lane
 
 
@@ -344,7 +376,7 @@ def _place_ends(lane: _Lane, routes: list[_Route]) -> None:
     for (stage, side), ends in sorted(sides.items()):
         lo, hi = (0.1, 0.42) if (stage, side) in turn_sides else (0.22, 0.78)
         for k, (_, _, end, r) in enumerate(sorted(ends)):
-            xs[r][end] = lane.x(stage) + lane.box_w * (lo + (hi - lo) * (k + 0.5) / len(ends))
+            xs[r][end] = lane.x(stage) + lane.w(stage) * (lo + (hi - lo) * (k + 0.5) / len(ends))
     for route, (a, b) in zip(routes, xs):
         route.ends = (a, b)
 
@@ -433,7 +465,7 @@ def room(page, items: list[Bound], x: float, w: float) -> tuple[float, float] | 
     if len(stages) < 2:
         return None
     labels, _, _ = _plan(stages, [b for b in items if b.name == "flow_arrow"])
-    lane = _fit(len(stages), x, w, labels, page.style)
+    lane = _fit(len(stages), x, w, labels, page.style, _weights(stages))
     return _room(lane)
 
 
@@ -444,7 +476,7 @@ def _room(lane: _Lane) -> tuple[float, float] | None:
         return None
     # the last row runs back right to left (it is the second): its stages sit right, room left
     lo, hi = (0, free - 1) if (lane.rows - 1) % 2 else (used, lane.cols - 1)
-    return lane.col_x[lo], lane.col_x[hi] + lane.box_w - lane.col_x[lo]
+    return lane.col_x[lo], lane.col_x[hi] + lane.col_w(hi) - lane.col_x[lo]
 
 
 def phases(items: list[Bound], legend: list[Bound], style: Style) -> list[tuple[Bound, int, int]]:
@@ -508,8 +540,8 @@ def _draw_lane(page, stages, labels, edges, x, y, w, style, grow: float = 0.0,
     returns the lane's height."""
     out = page.out
     n = len(stages)
-    lane = _fit(n, x, w, labels, style)
-    sizes = [_stage([], b, i + 1, 0, 0, lane.box_w, style) for i, b in enumerate(stages)]
+    lane = _fit(n, x, w, labels, style, _weights(stages))
+    sizes = [_stage([], b, i + 1, 0, 0, lane.w(i), style) for i, b in enumerate(stages)]
     head_h, body_h = max(s[0] for s in sizes), max(s[1] for s in sizes)
     tallest = max(head_h + body_h, lane.box_w * STAGE_ASPECT)  # growing stops at this height
     body_h = min(body_h + max(0.0, grow) / lane.rows, tallest - head_h)
@@ -535,7 +567,7 @@ def _draw_lane(page, stages, labels, edges, x, y, w, style, grow: float = 0.0,
 
     alone = lane.rows == 2 and n - lane.cols == 1  # the last stage stands alone in its row
     for i, b in enumerate(stages):
-        _stage(out, b, i + 1, lane.x(i), lane.y(i), lane.box_w, style, head_h, body_h,
+        _stage(out, b, i + 1, lane.x(i), lane.y(i), lane.w(i), style, head_h, body_h,
                result=alone and i == n - 1)
     for i in range(n - 1):
         _connect(out, lane, i, stages, labels.get(i), style)
@@ -564,14 +596,14 @@ def _draw_phases(out: list[Shape], lane: _Lane, heads, stages: list[Bound], y: f
         if not cols:
             continue
         left = min(lane.x(i) for i in cols)
-        right = max(lane.x(i) for i in cols) + lane.box_w
+        right = max(lane.x(i) + lane.w(i) for i in cols)
         colour = style.accent(stages[first].comp.attr("accent"), stages[first].order)
         text_block(out, left, y, right - left, row.text("label"), size, colour, style, bold=True,
                    anchor="middle", max_lines=1, role="phase")
         ends.append((first, last))
     for (_, a), (b, _) in itertools.pairwise(ends):
         if b == a + 1 and lane.row(a) == lane.row(b) == 0:
-            mid = (lane.x(a) + lane.box_w + lane.x(b)) / 2
+            mid = (lane.x(a) + lane.w(a) + lane.x(b)) / 2
             out.append(Line(((mid, y + lh * 0.2), (mid, lane.tops[0] + lane.box_h)), style.palette.stroke, 2,
                             dash=True, role="phase-rule"))
 
@@ -582,16 +614,17 @@ def _connect(out: list[Shape], lane: _Lane, i: int, stages: list[Bound], label: 
     colour = style.accent(stages[i].comp.attr("accent"), stages[i].order)
     shift = OFFSET if style.connector in ("bracket", "curve") else 0.0
     if lane.turn(i) and lane.side_turn:  # out of the end box's side, round, into the one below
-        edge = lane.x(i) + lane.box_w
+        out_x, in_x = (lane.x(k) + lane.w(k) for k in (i, i + 1))
+        edge = max(out_x, in_x)  # round the wider of the two boxes (a narrow stage is narrower)
         ya, yb = (lane.y(k) + (lane.head_h + lane.box_h) / 2 for k in (i, i + 1))
         reach = min(lane.box_w * 0.3, (yb - ya) / 2)  # within the room kept beside the row
         xo = edge + reach
         if style.connector in ("arrow", "curve"):  # a U with round corners
             r = reach - 3
-            pts = [(edge + 3, ya), *_arc(xo - r, ya + r, r, -90, 0), *_arc(xo - r, yb - r, r, 0, 90),
-                   (edge + 3, yb)]
+            pts = [(out_x + 3, ya), *_arc(xo - r, ya + r, r, -90, 0), *_arc(xo - r, yb - r, r, 0, 90),
+                   (in_x + 3, yb)]
         else:
-            pts = [(edge + 3, ya), (xo, ya), (xo, yb), (edge + 3, yb)]
+            pts = [(out_x + 3, ya), (xo, ya), (xo, yb), (in_x + 3, yb)]
         out.append(Line(tuple(pts), colour, 2.2, arrow=style.connector == "arrow", role="connector"))
         if style.connector == "bracket":
             out.append(Circle(pts[-1][0], pts[-1][1], 3.5, colour, role="connector"))
@@ -604,8 +637,8 @@ def _connect(out: list[Shape], lane: _Lane, i: int, stages: list[Bound], label: 
                        style, anchor="start")
         return
     leftward = lane.row(i) % 2 == 1
-    a = lane.x(i) + (0 if leftward else lane.box_w)
-    b = lane.x(i + 1) + (lane.box_w if leftward else 0)
+    a = lane.x(i) + (0 if leftward else lane.w(i))
+    b = lane.x(i + 1) + (lane.w(i + 1) if leftward else 0)
     step = -3 if leftward else 3
     cy = lane.y(i) + (lane.head_h + lane.box_h) / 2  # the middle of the bodies, under the heads
     sign = -1 if i % 2 else 1  # alternate the bends so the lane reads as a wave, not a staircase
