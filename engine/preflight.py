@@ -90,10 +90,13 @@ def compiler_parity(spec, gallery: Path, library: Path) -> Gate:
 
 
 def token_budget(spec, tokenizer) -> Gate:
+    from engine.gold.pack import load_pack
     from engine.tokenizer.reports import budget
     from engine.tokenizer.sources import gold_samples
 
-    report = budget(tokenizer, gold_samples(spec.gold_pack), spec.ctx)
+    mine = {e.name for e in load_pack(spec.gold_pack) if e.family in spec.families
+            and (not spec.entries or e.name in spec.entries)}   # the entries its rows are built from
+    report = budget(tokenizer, [s for s in gold_samples(spec.gold_pack) if s.name in mine], spec.ctx)
     gold = report.gold
     if gold is None:
         return Gate("token budget", "fail", "the gold pack has no scenes to measure")

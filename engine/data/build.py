@@ -90,7 +90,11 @@ def _sha(data: str) -> str:
 
 def load_golds(spec: Spec) -> list[Gold]:
     """The spec's gold entries, each a clean canonical scene with its content."""
-    entries = [e for e in load_pack(spec.gold_pack) if e.family in spec.families]
+    entries = [e for e in load_pack(spec.gold_pack) if e.family in spec.families
+               and (not spec.entries or e.name in spec.entries)]
+    unknown = sorted(set(spec.entries) - {e.name for e in load_pack(spec.gold_pack)})
+    if unknown:
+        raise InputError(f"{spec.path}: source.entries names {', '.join(unknown)}, which {spec.gold_pack} does not hold")
     missing = [f for f in spec.families if f not in {e.family for e in entries}]
     if missing:
         raise InputError(f"{spec.path}: source.gold_pack {spec.gold_pack} has no gold entry of "
@@ -253,7 +257,7 @@ class _Builder:
 
     def anchors(self, quota: int) -> list[Row]:
         rows = []
-        per_gold = [quota // len(self.golds) + (i < quota % len(self.golds)) for i in range(len(self.golds))]
+        per_gold = _deal(quota, [self.spec.mixture.replay.get(g.family, 1.0) for g in self.golds])
         restyles = []
         for g, k in zip(self.golds, per_gold):
             others = [s for s in self.styles if s != g.style]
@@ -329,7 +333,18 @@ class _Builder:
         if quota > len(cells):
             raise InputError(f"{self.spec.path}: direct wants {quota} rows but only {len(cells)} "
                              "(layout, topic, style) cells are left; add topics or styles")
-        picked = self.balanced(quota, cells) if self.v.balance_cells else self.rng.sample(cells, quota)
+        draw = self.balanced if self.v.balance_cells else lambda n, cs: self.rng.sample(cs, n)
+        if not self.spec.mixture.families:   # no family preferred: one draw over every cell
+            picked = draw(quota, cells)
+        else:
+            picked = []
+            shares = self.spec.mixture.family_shares(self.spec.families)
+            for family, n in zip(self.spec.families, _deal(quota, [shares[f] for f in self.spec.families])):
+                mine = [c for c in cells if c[0] == family]
+                if n > len(mine):
+                    raise InputError(f"{self.spec.path}: direct wants {n} {family} rows (mixture.families) but only "
+                                     f"{len(mine)} of its (layout, topic, style) cells are left; add topics or styles")
+                picked += draw(n, mine)
         made = [self.row(*c, "direct", "train") for c in picked]
         split = stratify(self.spec, [r.prompt for r in made])
         return [_with_split(r, split[r.prompt]) for r in made]
@@ -423,6 +438,17 @@ class _Builder:
             return Row(row_id(self.spec, prompt), prompt, source.target, source.split, "repair",
                        source.layout, provenance)
         return None
+
+
+def _deal(total: int, weights: list[float]) -> list[int]:
+    """`total` split in proportion to `weights`, whole numbers that sum to it (largest remainders
+    first, ties to the earlier): equal weights give the even split, remainder to the first."""
+    whole = sum(weights)
+    exact = [total * w / whole if whole else 0.0 for w in weights]
+    out = [int(x) for x in exact]
+    for i in sorted(range(len(weights)), key=lambda i: (-(exact[i] - out[i]), i))[:total - sum(out)]:
+        out[i] += 1
+    return out
 
 
 def _with_split(row: Row, split: str) -> Row:

@@ -195,6 +195,13 @@ def profile(rows: list[Row], lengths: dict[str, int], budget: int | None, tokeni
         out["tokens"][split] = {"packed": sum(sizes), "mean": round(sum(sizes) / len(sizes), 1),
                                 "p95": sizes[min(len(sizes) - 1, int(0.95 * len(sizes)))],
                                 "max": sizes[-1]}
+    train = [r for r in rows if r.split == "train"]
+    # realized per family (mixture.families, mixture.replay): each family's share of the train rows,
+    # and of each bucket's train rows
+    out["family_shares"] = {
+        "all": {lay: round(n / len(train), 4) for lay, n in sorted(Counter(r.layout for r in train).items())},
+        **{b: {lay: round(n / k, 4) for lay, n in sorted(Counter(r.layout for r in train if r.bucket == b).items())}
+           for b, k in sorted(Counter(r.bucket for r in train).items())}} if train else {}
     train_tokens = out["tokens"].get("train", {}).get("packed", 0)
     out["budget"] = budget
     # seed, "Reading the Loss Curve": how many passes over train a token budget buys
@@ -249,9 +256,12 @@ def summary(report: dict) -> str:
         lines.append(f"{split:<8}{n:>7}{t['packed']:>10}{t['mean']:>8}{t['p95']:>6}{t['max']:>6}  {buckets}")
     layouts = sorted({lay for by in p["rows_by_layout"].values() for lay in by})
     lines.append("")
-    lines.append(f"{'layout':<24}" + "".join(f"{s:>8}" for s in p["rows"]))
+    shares = p.get("family_shares", {})
+    lines.append(f"{'layout':<24}" + "".join(f"{s:>8}" for s in p["rows"]) + "  train share: all, direct, anchor")
     for lay in layouts:
-        lines.append(f"{lay:<24}" + "".join(f"{p['rows_by_layout'][s].get(lay, 0):>8}" for s in p["rows"]))
+        share = " ".join(f"{100 * shares.get(k, {}).get(lay, 0):.1f}%" for k in ("all", "direct", "anchor_replay"))
+        lines.append(f"{lay:<24}" + "".join(f"{p['rows_by_layout'][s].get(lay, 0):>8}" for s in p["rows"])
+                     + f"  {share}")
     if p["effective_epochs"] is not None:
         lines.append(f"\nbudget {p['budget']} tokens = {p['effective_epochs']} epochs of train")
     lines.append(f"\nQC {'passed' if report['passed'] else 'FAILED'}")

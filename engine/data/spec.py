@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.data.variants import DAMAGE
@@ -75,6 +75,18 @@ class Intent:
 class Mixture:
     buckets: dict[str, float]           # bucket -> share of the training rows
     syntax_rung: bool
+    # [mixture.families]: family -> its share of the direct rows (given ones; the others split
+    # what is left evenly); {}: no family is preferred
+    families: dict[str, float] = field(default_factory=dict)
+    # [mixture.replay]: family -> anchor_replay rows per gold entry, times this (seed: "Anchor
+    # replay too weak -- increase replay ratio for stable families"); {}: 1 for every family
+    replay: dict[str, float] = field(default_factory=dict)
+
+    def family_shares(self, families: tuple[str, ...]) -> dict[str, float]:
+        """Every family's share of the direct rows: the declared ones, the rest evenly."""
+        rest = [f for f in families if f not in self.families]
+        left = max(0.0, 1.0 - sum(self.families.values()))
+        return {f: self.families.get(f, left / len(rest) if rest else 0.0) for f in families}
 
     @property
     def repair_cap(self) -> float:
@@ -110,6 +122,7 @@ class Spec:
     intent: Intent | None               # [intent]: the goal/audience map, for surface = "intent"
     gold_pack: Path
     families: tuple[str, ...]
+    entries: tuple[str, ...]            # source.entries: the gold entries it is built from (): every entry of its families
     variants: Variants
     mixture: Mixture
     splits: Splits
@@ -260,6 +273,8 @@ def load_spec(path: str | Path) -> Spec:
     if not families:
         raise source.fail("families", "must name at least one layout family")
     gold_pack = (path.parent / source.text("gold_pack")).resolve()
+    # a spec that names its entries keeps its dataset when the pack grows (seed: stable contracts)
+    entries = source.words("entries", None, ())
     source.done()
 
     variants = _variants(var)
@@ -270,6 +285,9 @@ def load_spec(path: str | Path) -> Spec:
         raise var.fail("pair_decisions", f"lists {', '.join(unsaid)}, which the {surface} prompt does not name; a "
                                          f"minimal pair differs in one prompt decision ({', '.join(said)})")
     mixture = _mixture(mix)
+    strangers = sorted((set(mixture.families) | set(mixture.replay)) - set(families))
+    if strangers:
+        raise mix.fail("families", f"names {', '.join(strangers)}, which source.families does not list")
     splits = _splits(split, families)
     teach = {}
     for key in sorted(blueprint.data):
@@ -281,7 +299,7 @@ def load_spec(path: str | Path) -> Spec:
         raise head.fail("targets", f"= '{spec_head['targets']}' is not one of the blueprint's failure classes "
                                    f"({', '.join(teach)})")
     return Spec(path=path, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                gold_pack=gold_pack, families=families, variants=variants, mixture=mixture,
+                gold_pack=gold_pack, families=families, entries=entries, variants=variants, mixture=mixture,
                 splits=splits, blueprint=teach, **spec_head)
 
 
@@ -329,6 +347,10 @@ def _variants(t: _Table) -> Variants:
 
 def _mixture(t: _Table) -> Mixture:
     syntax_rung = t.get("syntax_rung", bool, False)
+    shares = _family_numbers(t, "families", fraction=True)
+    if sum(shares.values()) > 1.0 + 1e-6:
+        raise t.fail("families", f"shares sum to {sum(shares.values()):g}; they must not exceed 1")
+    replay = _family_numbers(t, "replay", fraction=False)
     b = t.table("buckets")
     buckets = {}
     for name in sorted(b.data):
@@ -346,7 +368,20 @@ def _mixture(t: _Table) -> Mixture:
     if repair > REPAIR_CAP and not syntax_rung:
         raise b.fail("repair", f"= {repair:g} exceeds the repair cap {REPAIR_CAP:g} (seed: \"Repair "
                                "budget\"); lower it, or set mixture.syntax_rung = true for a syntax rung")
-    return Mixture(buckets, syntax_rung)
+    return Mixture(buckets, syntax_rung, shares, replay)
+
+
+def _family_numbers(t: _Table, key: str, fraction: bool) -> dict[str, float]:
+    if key not in t.data:
+        return {}
+    table = t.table(key)
+    out = {}
+    for family in sorted(table.data):
+        if family not in vocab.LAYOUTS:
+            raise table.fail(family, f"is not a layout family ({', '.join(vocab.LAYOUTS)})")
+        out[family] = table.fraction(family) if fraction else table.number(family, positive=True)
+    table.done()
+    return out
 
 
 def _splits(t: _Table, families: tuple[str, ...]) -> Splits:
