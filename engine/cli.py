@@ -65,7 +65,7 @@ def cmd_check(args) -> int:
 
 def cmd_fmt(args) -> int:
     from engine.dsl import DSL_VERSION, load, serialize
-    from engine.dsl.upgrade import upgrade
+    from engine.compiler.upgrade import upgrade
 
     status = 0
     for path in args.files:

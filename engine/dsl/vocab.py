@@ -115,6 +115,11 @@ OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
 FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none")
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
+# Where a section goes (v2): below is its written place; beside sets it in the free columns beside
+# a pipeline lane's short second row, when the lane has one (else it stays below).
+PLACE: dict[str, tuple[str, ...]] = {"place": ("below", "beside")}
+PLACE_DEFAULT = {"place": "below"}
+VALIGN: dict[str, tuple[str, ...]] = {"valign": ("top", "middle", "bottom")}
 
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
@@ -126,14 +131,14 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
         {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS,
-         "outline": OUTLINES, "fill": FILLS},
-        topology=NODE,
+         "outline": OUTLINES, "fill": FILLS, **PLACE},
+        topology=NODE, defaults=dict(PLACE_DEFAULT),
     ),
     "compare_bar": ComponentSpec(("label", "value", "caption", "note"), {"accent": ACCENTS}),
     "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS}),
-    "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-                                topology=NODE),
-    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS}),
+    "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
+                                topology=NODE, defaults=dict(PLACE_DEFAULT)),
+    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, **PLACE}, defaults=dict(PLACE_DEFAULT)),
     "table_header": ComponentSpec((), {}, column_fields=True),
     "table_row": ComponentSpec(
         ("note", "tag"),  # tag (extension): a pill above the row's label, as edge-case matrices do
@@ -141,17 +146,25 @@ COMPONENTS: dict[str, ComponentSpec] = {
         column_fields=True,
     ),
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
-    "stage_card": ComponentSpec(("title", "caption"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-                                topology=NODE),
+    # role (v2): result marks the lane's outcome (its body tinted by its accent); valign places
+    # the caption in the body (top, middle, bottom).
+    "stage_card": ComponentSpec(("title", "caption"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
+                                                       "role": ("step", "result"), **VALIGN},
+                                topology=NODE, defaults={"role": "step", "valign": "top"}),
     "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
     "decision_node": ComponentSpec(
         ("title", "body"), {"variant": ("root", "branch", "leaf", "outcome")}, topology=NODE
     ),
     "decision_edge": ComponentSpec(("branch_label",), {}, topology=("from_ref", "to_ref")),
-    "callout_card": ComponentSpec(("title", "text", "tag"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-                                  topology=NODE),
-    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS}, topology=NODE),
-    "legend_row": ComponentSpec(("label",), {"tone": ACCENTS}),
+    "callout_card": ComponentSpec(("title", "text", "tag"),
+                                  {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
+                                  topology=NODE, defaults=dict(PLACE_DEFAULT)),
+    # role (v2): stamp sets the badge in the page foot, left of the topic tag (pipeline_lane)
+    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS, "role": ("pill", "stamp"), **PLACE},
+                                topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT}),
+    # role (v2): phase heads the run of the lane's stages whose accent is its tone (pipeline_lane)
+    "legend_row": ComponentSpec(("label",), {"tone": ACCENTS, "role": ("key", "phase"), **PLACE},
+                                defaults={"role": "key", **PLACE_DEFAULT}),
     "footer_note": ComponentSpec(("text",), {}, top_level_only=True),
     # ---- DSL v2 (docs/dsl.md "Version 2") ----
     # A boxed container with an optional title, caption and tag pill.
