@@ -32,8 +32,10 @@ def id_prefix(scene: Scene, content) -> str:
 
 
 def cuts(layout: Layout) -> list[Diagnostic]:
-    """The text-overflow warnings of what was placed, once each, in scene order."""
-    found = dict.fromkeys(s.cut for s in layout.shapes if isinstance(s, Text) and s.cut is not None)
+    """The text-overflow warnings of what was placed and of what was left out, once each, in
+    scene order."""
+    found = dict.fromkeys([*(s.cut for s in layout.shapes if isinstance(s, Text) and s.cut is not None),
+                           *layout.dropped])
     return sorted(found, key=lambda d: (d.line, d.col))
 
 
