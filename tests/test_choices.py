@@ -2,8 +2,9 @@
 scene says (role:phase, place:beside, role:result, role:stamp, valign); `ck fmt --upgrade` writes
 them into v1 scenes that relied on them, so an upgraded scene renders as the v1 compiler drew it.
 
-tests/v1_scenes holds v1 scenes (two gold entries and a golden before their upgrade, and one that
-exercises every rule at once) with the sha256 of the layout the v1 compiler placed for them.
+tests/v1_scenes holds v1 scenes (three gold entries and a golden before their upgrade, a lane and a
+split chart that exercise every rule at once) with the sha256 of the layout the v1 compiler
+placed for them.
 """
 from __future__ import annotations
 
@@ -27,12 +28,14 @@ V1_LAYOUTS = {
     "own_pipeline_release": "5d790fee6e9d6b7597ba527de9d48af5f6ccbe8938b4ce871d602e902e883c10",
     "pipeline_lane": "2ca586e1a4811d210d1e0a53ca1749b54695614ce847bc566a432d30494444aa",
     "lane_mixed": "43af3323121c3d199bd5103a8bf9fb6e599117ed8a324c0404c3890a21c6f319",
+    "performance_balance": "662b04abe85d87023a0031008bb48a2072174551d58ea606cdd4b56025a835ea",
+    "chart_split": "7ea1667f15ce804d6156fbde58ba6bbb9050b961c83ebf71ecc6fd79b6bf9b94",
 }
 
 
-def _layout(text: str, name: str) -> str:
+def _layout(text: str, name: str, strict: bool = True) -> str:
     content = json.loads((V1 / name / "content.json").read_text())
-    return compile_scene(load(text).scene, content, strict=True).layout.to_json()
+    return compile_scene(load(text).scene, content, strict=strict).layout.to_json()
 
 
 def _sha(text: str) -> str:
@@ -47,10 +50,10 @@ def test_an_upgraded_v1_scene_renders_as_the_v1_compiler_drew_it(name):
     assert serialize(upgrade(load(once).scene)) == once  # upgrading twice is upgrading once
 
 
-@pytest.mark.parametrize("name", ["pipeline_overview", "lane_mixed"])
+@pytest.mark.parametrize("name", ["pipeline_overview", "lane_mixed", "performance_balance", "chart_split"])
 def test_unsaid_choices_get_the_plain_default_not_the_old_guess(name):
     v1 = (V1 / name / "scene.dsl").read_text()
-    assert _sha(_layout(v1, name)) != V1_LAYOUTS[name]
+    assert _sha(_layout(v1, name, strict=False)) != V1_LAYOUTS[name]
 
 
 def test_the_upgrade_writes_each_choice_where_v1_made_it():
@@ -67,6 +70,17 @@ def test_the_upgrade_writes_each_choice_where_v1_made_it():
         ("badge_pill", "stamp", "beside"),  # badges written last: the stamp (v1, when they fit)
         ("badge_pill", "stamp", "beside"),
     ]
+
+
+def test_the_upgrade_reads_a_column_chart_and_a_split_chart():
+    balance = upgrade(load((V1 / "performance_balance" / "scene.dsl").read_text()).scene)
+    said = [(c.name, c.attr("role") or c.attr("place")) for c in balance.components if c.attr("role") or c.attr("place")]
+    # the legend rows title the two columns; the cards written before the chart's end read it
+    assert said == [("legend_row", "phase"), ("legend_row", "phase"),
+                    ("callout_card", "beside"), ("callout_card", "beside")]
+    split = upgrade(load((V1 / "chart_split" / "scene.dsl").read_text()).scene)
+    assert [(c.name, c.attr("place")) for c in split.components if c.attr("place")] == [
+        ("section_card", "beside"), ("callout_card", "beside")]  # hero:split on a wide canvas
 
 
 def test_a_scene_that_uses_v2_vocabulary_is_left_as_it_is():
