@@ -1,8 +1,8 @@
 """Choices in the scene (issue 14): placements the v1 compiler chose by itself are attributes a
-scene says (role:phase, place:beside, role:result, role:stamp, valign); `ck fmt --upgrade` writes
+scene says (role:phase, place:beside, role:result, role:stamp, a section heading's band:solid); `ck fmt --upgrade` writes
 them into v1 scenes that relied on them, so an upgraded scene renders as the v1 compiler drew it.
 
-tests/v1_scenes holds v1 scenes (three gold entries and a golden before their upgrade, a lane and a
+tests/v1_scenes holds v1 scenes (four gold entries and a golden before their upgrade, a lane and a
 split chart that exercise every rule at once) with the sha256 of the layout the v1 compiler
 placed for them.
 """
@@ -30,6 +30,7 @@ V1_LAYOUTS = {
     "lane_mixed": "43af3323121c3d199bd5103a8bf9fb6e599117ed8a324c0404c3890a21c6f319",
     "performance_balance": "662b04abe85d87023a0031008bb48a2072174551d58ea606cdd4b56025a835ea",
     "chart_split": "7ea1667f15ce804d6156fbde58ba6bbb9050b961c83ebf71ecc6fd79b6bf9b94",
+    "memory_reality": "2873237ee2901fc85cef2ed9f4816e48839007b4fab42f1c2b49e92527731c7f",
 }
 
 
@@ -50,7 +51,8 @@ def test_an_upgraded_v1_scene_renders_as_the_v1_compiler_drew_it(name):
     assert serialize(upgrade(load(once).scene)) == once  # upgrading twice is upgrading once
 
 
-@pytest.mark.parametrize("name", ["pipeline_overview", "lane_mixed", "performance_balance", "chart_split"])
+@pytest.mark.parametrize("name", ["pipeline_overview", "lane_mixed", "performance_balance", "chart_split",
+                                  "memory_reality"])
 def test_unsaid_choices_get_the_plain_default_not_the_old_guess(name):
     v1 = (V1 / name / "scene.dsl").read_text()
     assert _sha(_layout(v1, name, strict=False)) != V1_LAYOUTS[name]
@@ -81,6 +83,13 @@ def test_the_upgrade_reads_a_column_chart_and_a_split_chart():
     split = upgrade(load((V1 / "chart_split" / "scene.dsl").read_text()).scene)
     assert [(c.name, c.attr("place")) for c in split.components if c.attr("place")] == [
         ("section_card", "beside"), ("callout_card", "beside")]  # hero:split on a wide canvas
+
+
+def test_the_upgrade_reads_a_posters_section_headings():
+    poster = upgrade(load((V1 / "memory_reality" / "scene.dsl").read_text()).scene)
+    headings = [c for c in poster.components if c.name == "header_band"][1:]
+    assert headings and all(c.attr("band") == "solid" for c in headings)  # each shares a panel
+    assert poster.components[0].attr("band") is None  # the page title is not a section heading
 
 
 def test_a_scene_that_uses_v2_vocabulary_is_left_as_it_is():

@@ -2,7 +2,7 @@
 the v1 compiler (read off the scene's layout, never its words: content does not enter)."""
 from __future__ import annotations
 
-from engine.compiler.layouts import comparison_span_chart, pipeline_lane
+from engine.compiler.layouts import comparison_span_chart, pipeline_lane, poster_stack
 from engine.compiler.pipeline import tree_of
 from engine.compiler.resolve import bind
 from engine.compiler.style import style_of
@@ -11,7 +11,8 @@ from engine.dsl.canonical import canonicalize
 from engine.dsl.model import Scene
 
 # The families whose v1 layout chose placements by itself, and how to read them.
-READERS = {"pipeline_lane": pipeline_lane.v1_choices, "comparison_span_chart": comparison_span_chart.v1_choices}
+READERS = {"pipeline_lane": pipeline_lane.v1_choices, "comparison_span_chart": comparison_span_chart.v1_choices,
+           "poster_stack": poster_stack.v1_choices}
 
 
 def v1_choices(scene: Scene) -> dsl.Choices:

@@ -123,8 +123,9 @@ VALIGN: dict[str, tuple[str, ...]] = {"valign": ("top", "middle", "bottom")}
 
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
-    # omitted, the family decides (dashboards open, the rest solid). accent colours the headline,
-    # rule draws a gradient rule under the title (v2).
+    # omitted, the family decides (dashboards open, the rest solid). On a later header_band (a
+    # section heading) solid sets it in one panel with the section after it (poster_stack; v2).
+    # accent colours the headline, rule draws a gradient rule under the title (v2).
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
                                  {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient")},
                                  top_level_only=True, defaults={"rule": "none"}),
