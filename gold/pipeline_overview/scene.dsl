@@ -1,7 +1,7 @@
 [scene]
 [canvas:panorama]
 [layout:pipeline_lane]
-[theme:neutral_dark]
+[theme:infra_dark]
 [tone:amber]
 [frame:card]
 [density:compact]
