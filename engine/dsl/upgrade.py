@@ -31,13 +31,20 @@ Reader = Callable[[Scene], Choices]
 # Vocabulary only v2 has: a scene that uses any of it was written for v2 and says its own choices.
 V2_COMPONENTS = frozenset({"panel", "group", "text_line", "kv_row", "link"})
 V2_ATTRIBUTES = frozenset({"outline", "fill", "rule", "role", "place", "valign"})
+V2_VALUES = frozenset({("canvas", "portrait"), ("theme", "neutral_dark")})
 
 
 def is_v2(scene: Scene) -> bool:
-    """Whether the scene uses vocabulary that only v2 has."""
-    return any(v.comp.name in V2_COMPONENTS or any(a.key in V2_ATTRIBUTES for a in v.comp.attrs)
-               or (v.comp.name == "header_band" and v.comp.attr("accent"))
-               for v in walk(scene))
+    """Whether the scene uses vocabulary that only v2 has.
+
+    >>> from engine.dsl import load
+    >>> is_v2(load("[scene] [theme:neutral_dark] [/scene]").scene)
+    True
+    """
+    return any((a.key, a.value) in V2_VALUES for a in scene.attrs) or any(
+        v.comp.name in V2_COMPONENTS or any(a.key in V2_ATTRIBUTES for a in v.comp.attrs)
+        or (v.comp.name == "header_band" and v.comp.attr("accent"))
+        for v in walk(scene))
 
 
 def _with(comps: tuple[Component, ...], choices: Choices, at: tuple[int, ...]) -> tuple[Component, ...]:
