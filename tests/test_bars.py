@@ -449,7 +449,7 @@ def test_captions_brackets_or_many_bars_keep_the_label_column(parts):
 
 def _poster_panel(parts: list[tuple[str, dict]]) -> Layout:
     """A poster whose only section is a heading panel holding `parts`."""
-    heading = ("[header_band:@header_band.1.headline]", {"headline": "Memory capacity"})
+    heading = ("[header_band:@header_band.1.headline|band=solid]", {"headline": "Memory capacity"})
     return compile_chart([heading] + parts, layout="poster_stack", canvas="tall")
 
 
