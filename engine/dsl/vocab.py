@@ -115,8 +115,9 @@ OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
 FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none")
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
-# Where a section goes (v2): below is its written place; beside sets it in the free columns beside
-# a pipeline lane's short second row, when the lane has one (else it stays below).
+# Where a section goes (v2): below is its written place; beside sets it beside the page's figure:
+# in the free columns beside a pipeline lane's short second row (when the lane has one, else it
+# stays below), or, for cards, beside a comparison chart (in a column chart's centre).
 PLACE: dict[str, tuple[str, ...]] = {"place": ("below", "beside")}
 PLACE_DEFAULT = {"place": "below"}
 VALIGN: dict[str, tuple[str, ...]] = {"valign": ("top", "middle", "bottom")}
@@ -163,7 +164,8 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # role (v2): stamp sets the badge in the page foot, left of the topic tag (pipeline_lane)
     "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS, "role": ("pill", "stamp"), **PLACE},
                                 topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT}),
-    # role (v2): phase heads the run of the lane's stages whose accent is its tone (pipeline_lane)
+    # role (v2): phase heads a run of the figure: the lane's stages of its tone (pipeline_lane), a
+    # column chart's column in order (comparison_span_chart)
     "legend_row": ComponentSpec(("label",), {"tone": ACCENTS, "role": ("key", "phase"), **PLACE},
                                 defaults={"role": "key", **PLACE_DEFAULT}),
     "footer_note": ComponentSpec(("text",), {}, top_level_only=True),
