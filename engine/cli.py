@@ -69,8 +69,10 @@ def cmd_check(args) -> int:
 
 def cmd_fmt(args) -> int:
     from engine.dsl import DSL_VERSION, load, serialize
-    from engine.dsl.upgrade import upgrade
 
+    upgrade = None
+    if args.upgrade:  # reading what a v1 scene relied on takes the compiler; plain fmt stays light
+        from engine.compiler.upgrade import upgrade
     status = 0
     for path in args.files:
         text = read_text(path)
@@ -79,7 +81,7 @@ def cmd_fmt(args) -> int:
             _print_diagnostics(path, doc.diagnostics)
             status = 1
             continue
-        canonical = serialize(upgrade(doc.scene) if args.upgrade else doc.scene)
+        canonical = serialize(upgrade(doc.scene) if upgrade else doc.scene)
         if args.check:
             if canonical != text:
                 said = f"not upgraded to DSL v{DSL_VERSION}" if args.upgrade else "not canonical"

@@ -251,24 +251,30 @@ def test_family_puts_key_then_chart_then_cards_side_by_side_then_conclusion():
     assert not [s for s in layout.shapes if s.role == "spine"]  # unlike poster_stack
 
 
-def test_hero_split_sets_cards_beside_the_chart():
-    layout = compile_chart(CARDS[:2] + [bar(0, magnitude=2), bar(1, magnitude=1)], hero="split")
-    chart = shapes(layout, Rect, "chart")[0]
-    one, two = shapes(layout, Rect, "section_card")
-    assert one.x > chart.x + chart.w and one.y == chart.y
-    assert two.y > one.y + one.h  # stacked in one column
-    tall = compile_chart(CARDS[:2] + [bar(0, magnitude=2), bar(1, magnitude=1)], hero="split", canvas="tall")
-    assert shapes(tall, Rect, "section_card")[0].y > shapes(tall, Rect, "chart")[0].y  # too narrow: below
+def test_cards_placed_beside_stand_in_a_column_beside_the_chart():
+    beside = [(text.replace("caption]", "caption|place=beside]"), record) for text, record in CARDS[:2]]
+    for canvas in ("wide", "tall"):
+        layout = compile_chart(beside + [bar(0, magnitude=2), bar(1, magnitude=1)], canvas=canvas)
+        chart = shapes(layout, Rect, "chart")[0]
+        one, two = shapes(layout, Rect, "section_card")
+        assert one.x > chart.x + chart.w and one.y == chart.y
+        assert two.y > one.y + one.h  # stacked in one column
+        assert_no_overlap(layout, {"chart", "section_card"})
+    # unsaid (hero:split only aligns the header), the cards stand under the chart
+    split = compile_chart(CARDS[:2] + [bar(0, magnitude=2), bar(1, magnitude=1)], hero="split")
+    assert shapes(split, Rect, "section_card")[0].y > shapes(split, Rect, "chart")[0].y
 
 
 # --- column presentation (emphasis:center) --------------------------------------------------------
 
-def legend(i: int, label: str, tone: str) -> tuple[str, dict]:
-    return f"[legend_row:@legend_row.{i}.label|tone={tone}]", {"label": label}
+def legend(i: int, label: str, tone: str, role: str = "phase") -> tuple[str, dict]:
+    said = f"|role={role}" if role else ""
+    return f"[legend_row:@legend_row.{i}.label|tone={tone}{said}]", {"label": label}
 
 
-def card(i: int, title: str = "Reading", text: str = "what the columns say") -> tuple[str, dict]:
-    return f"[callout_card:@callout_card.{i}.title|@callout_card.{i}.text]", {"title": title, "text": text}
+def card(i: int, title: str = "Reading", text: str = "what the columns say", place: str = "") -> tuple[str, dict]:
+    said = f"|place={place}" if place else ""
+    return f"[callout_card:@callout_card.{i}.title|@callout_card.{i}.text{said}]", {"title": title, "text": text}
 
 
 def floor_bar(i: int) -> tuple[str, dict]:
@@ -276,11 +282,12 @@ def floor_bar(i: int) -> tuple[str, dict]:
     return text, {"label": "ETHERNET", "value": "12.5 GB/s", "caption": "same floor for all"}
 
 
-def two_systems(**kw) -> Layout:
-    """The performance-balance shape: two bracketed runs, a reading between, a floor, a closing card."""
-    parts = [legend(0, "GPU", "red"), legend(1, "CPU", "green"),
+def two_systems(role: str = "phase", place: str = "beside", **kw) -> Layout:
+    """The performance-balance shape: two bracketed runs, a reading between (the cards placed
+    beside), a floor, a closing card; the legend rows title the columns (role:phase)."""
+    parts = [legend(0, "GPU", "red", role), legend(1, "CPU", "green", role),
              bar(0, magnitude=4.3, note="20x drop"), bar(1, magnitude=8.1), bracket(0, "5,360x"),
-             card(0), card(1),
+             card(0, place=place), card(1, place=place),
              bar(2, magnitude=2), bar(3, magnitude=5.2), bracket(1, "144x"),
              floor_bar(4), card(2, "Closing", "the conclusion")]
     return compile_chart(parts, emphasis="center", canvas=kw.pop("canvas", "banner"), **kw)
@@ -317,7 +324,7 @@ def test_column_brackets_face_the_centre_and_span_their_run():
     assert left.points[0][0] < labels["5,360x"].x < layout.width / 2 < labels["144x"].x < right.points[0][0]
 
 
-def test_cards_before_the_chart_end_read_it_in_the_centre_and_later_ones_close_below():
+def test_cards_placed_beside_read_it_in_the_centre_and_the_others_close_below():
     layout = two_systems()
     gpu_top, _, cpu_top, _ = shapes(layout, Rect, "bar")
     floor = shapes(layout, Rect, "floor")[0]
@@ -329,14 +336,23 @@ def test_cards_before_the_chart_end_read_it_in_the_centre_and_later_ones_close_b
     assert titles == ["Reading", "Reading", "Closing"]
     assert not shapes(layout, Rect, "callout_card")  # no card frames: the reading is one panel
     assert_texts_apart(layout)
+    # unsaid, every card closes the page below and the columns spread over the whole width
+    plain = two_systems(place="")
+    [closing] = shapes(plain, Rect, "reading")
+    assert closing.y > shapes(plain, Rect, "floor")[0].y
+    assert [t.text for t in shapes(plain, Text, "title")] == ["Reading", "Reading", "Closing"]
 
 
-def test_legend_rows_title_the_columns_when_there_is_one_per_column():
+def test_phase_legend_rows_title_the_columns_when_there_is_one_per_column():
     layout = two_systems()
     gpu_top, _, cpu_top, _ = shapes(layout, Rect, "bar")
     gpu, cpu = shapes(layout, Text, "legend")
     assert gpu.x == pytest.approx(gpu_top.x + gpu_top.w / 2) and cpu.x == pytest.approx(cpu_top.x + cpu_top.w / 2)
     assert not shapes(layout, Rect, "legend")  # no key swatches: the titles are the key
+    # unsaid, the rows are a key in the band above the chart, swatches and all
+    plain = two_systems(role="")
+    assert len(shapes(plain, Rect, "legend")) == 2
+    assert all(t.y < shapes(plain, Rect, "bar")[0].y for t in shapes(plain, Text, "legend"))
 
 
 def test_the_column_chart_fills_the_canvas_without_growing_it():
@@ -433,7 +449,7 @@ def test_captions_brackets_or_many_bars_keep_the_label_column(parts):
 
 def _poster_panel(parts: list[tuple[str, dict]]) -> Layout:
     """A poster whose only section is a heading panel holding `parts`."""
-    heading = ("[header_band:@header_band.1.headline]", {"headline": "Memory capacity"})
+    heading = ("[header_band:@header_band.1.headline|band=solid]", {"headline": "Memory capacity"})
     return compile_chart([heading] + parts, layout="poster_stack", canvas="tall")
 
 

@@ -133,7 +133,7 @@ def test_dashboard_sets_its_title_open_and_the_poster_in_a_band():
 
 
 POSTER_BODY = (
-    "[header_band:@header_band.1.headline|@header_band.1.subtitle]\n"
+    "[header_band:@header_band.1.headline|@header_band.1.subtitle|band=solid]\n"
     "[compare_bar:@compare_bar.0.label|@compare_bar.0.value]\n"
     "[compare_bar:@compare_bar.1.label|@compare_bar.1.value]\n"
 )
@@ -155,12 +155,17 @@ def test_poster_heading_shares_a_panel_with_its_section():
     assert panel.y < heading.y < min(b.y for b in bars) < max(b.y + b.h for b in bars) < panel.y + panel.h
     assert not boxes(layout, {"chart"})  # the chart gave its frame up to the panel
     assert_text_inside(layout, {"card"})
+    # unsaid, the heading stands on the page over the chart, which keeps its own frame
+    plain = compile_cards([card(0, "hero")], layout="poster_stack", columns=1, canvas="tall",
+                          extra=POSTER_BODY.replace("|band=solid", ""), extra_content=POSTER_CONTENT)
+    assert not boxes(plain, {"card"}) and len(boxes(plain, {"chart"})) == 1
+    assert texts(plain, "heading")[0].y < boxes(plain, {"chart"})[0].y
 
 
 def test_poster_fills_its_canvas_with_panels_before_gaps():
     bars = [{"label": f"Tier {i}", "value": f"{i} GB", "caption": "a caption under the label",
              "magnitude": i + 1} for i in range(10)]
-    body = "[header_band:@header_band.1.headline|@header_band.1.subtitle]\n" + "".join(
+    body = "[header_band:@header_band.1.headline|@header_band.1.subtitle|band=solid]\n" + "".join(
         f"[compare_bar:@compare_bar.{i}.label|@compare_bar.{i}.value|@compare_bar.{i}.caption]\n"
         for i in range(10))
     content = {**POSTER_CONTENT, "compare_bar": bars}

@@ -26,10 +26,11 @@ from engine.dsl import (
 from engine.dsl.lex import spans
 from engine.dsl.model import Scene
 from engine.dsl.parse import GRAMMAR, grammar_version, parser
-from engine.dsl.upgrade import STEPS, upgrade
+from engine.compiler.upgrade import upgrade
+from engine.dsl.upgrade import STEPS
 
 ROOT = Path(__file__).resolve().parents[1]
-V1_SCENES = sorted([*(ROOT / "gold").glob("*/scene.dsl"), *(ROOT / "tests" / "golden").glob("*/scene.dsl")])
+PACK_SCENES = sorted([*(ROOT / "gold").glob("*/scene.dsl"), *(ROOT / "tests" / "golden").glob("*/scene.dsl")])
 
 BODY = (
     "[panel]\n[arrange:grid]\n[cols:2]\n[outline:bold]\n[title_ref:panel.0.title]\n"
@@ -112,8 +113,8 @@ def test_nested_scenes_round_trip_canonical_text_canonical(scene: Scene):
     assert serialize(canonicalize(again)[0]) == text
 
 
-@pytest.mark.parametrize("path", V1_SCENES, ids=[f"{p.parent.parent.name}/{p.parent.name}" for p in V1_SCENES])
-def test_v1_scenes_are_unchanged_and_upgrade_byte_identically(path):
+@pytest.mark.parametrize("path", PACK_SCENES, ids=[f"{p.parent.parent.name}/{p.parent.name}" for p in PACK_SCENES])
+def test_gold_and_golden_scenes_are_upgraded_and_upgrading_is_idempotent(path):
     text = path.read_text()
     assert format_text(text) == text
     once = serialize(upgrade(load(text).scene))

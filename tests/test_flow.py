@@ -134,15 +134,19 @@ def test_a_labelled_turn_goes_straight_down_between_the_rows():
     assert upper.y + upper.h < label.y < lower.y
 
 
-def test_cards_after_the_lane_sit_beside_its_short_second_row():
+def _six(cards: str) -> Layout:
     doc = load("[scene] [canvas:panorama] [layout:pipeline_lane] [density:compact] "
                "[header_band:@header_band.0.headline] "
                + " ".join(f"[stage_card:@stage_card.{i}.title|@stage_card.{i}.caption]" for i in range(6))
-               + " [section_card:@section_card.0.title] [section_card:@section_card.1.title] [/scene]")
+               + f" {cards} [/scene]")
     content = {"header_band": [{"headline": "H"}],
                "stage_card": [{"title": f"S{i}", "caption": "short"} for i in range(6)],
                "section_card": [{"title": "Card A"}, {"title": "Card B"}]}
-    layout = compile_scene(doc.scene, content, strict=True).layout
+    return compile_scene(doc.scene, content, strict=True).layout
+
+
+def test_cards_placed_beside_sit_beside_the_lanes_short_second_row():
+    layout = _six("[section_card:@section_card.0.title|place=beside] [section_card:@section_card.1.title|place=beside]")
     assert layout.height == 600  # the lane fills the canvas, never grows it
     boxes = stages(layout)
     rows = sorted({r.y for r in boxes})
@@ -151,6 +155,23 @@ def test_cards_after_the_lane_sit_beside_its_short_second_row():
     for card in rects(layout, {"section_card"}):
         assert card.x + card.w < last.x and last.y <= card.y and card.y + card.h <= last.y + last.h
     assert_no_overlap(layout, {"stage", "section_card"})
+    # unsaid, the cards keep their written place, under the lane
+    plain = _six("[section_card:@section_card.0.title] [section_card:@section_card.1.title]")
+    bottom = max(r.y + r.h for r in stages(plain))
+    assert all(card.y > bottom for card in rects(plain, {"section_card"}))
+    assert_no_overlap(plain, {"stage", "section_card"})
+    assert_text_inside(plain, {"stage", "section_card"})
+
+
+def test_place_beside_without_a_short_row_keeps_the_written_place():
+    doc = load("[scene] [layout:pipeline_lane] [header_band:@header_band.0.headline] "
+               + " ".join(f"[stage_card:@stage_card.{i}.title]" for i in range(3))
+               + " [section_card:@section_card.0.title|place=beside] [/scene]")
+    content = {"header_band": [{"headline": "H"}], "stage_card": [{"title": f"S{i}"} for i in range(3)],
+               "section_card": [{"title": "Card"}]}
+    layout = compile_scene(doc.scene, content, strict=True).layout
+    card = rects(layout, {"section_card"})[0]
+    assert all(r.y + r.h < card.y for r in stages(layout))
 
 
 @pytest.mark.parametrize("n", [2, 5, 8])
@@ -244,14 +265,18 @@ def _page(body: str, content: dict, canvas: str = "panorama"):
     return compile_resolved(doc.scene, {"header_band": [{"headline": "H"}], **content}).layout
 
 
-def test_legend_rows_in_stage_colours_head_their_runs_of_stages():
+def _phases(role: str) -> Layout:
     lane = " ".join(f"[stage_card:@stage_card.{i}.title|accent={a}]"
                     for i, a in enumerate(["amber", "amber", "green", "green"]))
-    legend = ("[legend_row:@legend_row.0.label|tone=amber] [legend_row:@legend_row.1.label|tone=green] "
-              "[legend_row:@legend_row.2.label|tone=red]")
-    layout = _page(f"{legend} {lane}", {"stage_card": [{"title": f"S{i}"} for i in range(4)],
-                                          "legend_row": [{"label": "BUILD"}, {"label": "RUN"},
-                                                         {"label": "Unrelated"}]})
+    legend = (f"[legend_row:@legend_row.0.label|tone=amber{role}] [legend_row:@legend_row.1.label|tone=green{role}] "
+              f"[legend_row:@legend_row.2.label|tone=red{role}]")
+    return _page(f"{legend} {lane}", {"stage_card": [{"title": f"S{i}"} for i in range(4)],
+                                        "legend_row": [{"label": "BUILD"}, {"label": "RUN"},
+                                                       {"label": "Unrelated"}]})
+
+
+def test_phase_legend_rows_head_the_runs_of_stages_in_their_colour():
+    layout = _phases("|role=phase")
     heads = {t.text: t for t in texts(layout, "phase")}
     assert set(heads) == {"BUILD", "RUN"}
     boxes = sorted(stages(layout), key=lambda r: r.x)
@@ -260,10 +285,14 @@ def test_legend_rows_in_stage_colours_head_their_runs_of_stages():
     assert len(lines(layout, {"phase-rule"})) == 1  # a rule between the two runs that meet
     # the row that names no run stays in the legend
     assert [t.text for t in texts(layout, "legend")] == ["Unrelated"]
+    # unsaid, every row is a key: no phase heads, whatever the colours
+    plain = _phases("")
+    assert not texts(plain, "phase") and [t.text for t in texts(plain, "legend")] == ["BUILD", "RUN", "Unrelated"]
 
 
-def test_badges_written_last_sit_in_the_foot_when_there_is_room():
-    body = " ".join(f"[stage_card:@stage_card.{i}.title]" for i in range(4)) + " [badge_pill:@badge_pill.0.text]"
+def test_stamp_badges_sit_in_the_foot_when_there_is_room():
+    lane = " ".join(f"[stage_card:@stage_card.{i}.title]" for i in range(4))
+    body = lane + " [badge_pill:@badge_pill.0.text|role=stamp]"
     content = {"stage_card": [{"title": f"S{i}"} for i in range(4)], "badge_pill": [{"text": "Phase 1: Active"}]}
     layout = _page(body, content)
     assert layout.height == 600
@@ -277,6 +306,10 @@ def test_badges_written_last_sit_in_the_foot_when_there_is_room():
     long = _page(body + note, {**content, "footer_note": [{"text": "A long footer note " * 12}]})
     badge = rects(long, {"badge"})[0]
     assert badge.y + badge.h < min(t.y for t in texts(long, "footer")) - 10
+    # unsaid, a badge written last is a pill in its written place, however much room the foot has
+    plain = _page(lane + " [badge_pill:@badge_pill.0.text]", content)
+    badge = rects(plain, {"badge"})[0]
+    assert badge.y + badge.h < texts(plain, "topic")[0].y - 20 and badge.x == 52
 
 
 @pytest.mark.parametrize("canvas", ["wide", "panorama"])
@@ -289,11 +322,11 @@ def test_the_lane_grows_into_the_canvas_height_but_not_past_its_aspect(canvas):
     assert max(r.h for r in boxes) > 150  # grown well past a title-only box
 
 
-def test_a_stage_alone_in_the_last_row_is_the_lanes_result_and_is_tinted():
+def test_a_result_stage_is_tinted_by_its_accent():
     doc = load("[scene] [canvas:panorama] [layout:pipeline_lane] [density:compact] [frame:card] "
                "[header_band:@header_band.0.headline] "
-               + " ".join(f"[stage_card:@stage_card.{i}.title|@stage_card.{i}.caption]" for i in range(6))
-               + " [/scene]")
+               + " ".join(f"[stage_card:@stage_card.{i}.title|@stage_card.{i}.caption]" for i in range(5))
+               + " [stage_card:@stage_card.5.title|@stage_card.5.caption|role=result] [/scene]")
     content = {"header_band": [{"headline": "H"}],
                "stage_card": [{"title": f"S{i}", "caption": "short"} for i in range(6)]}
     layout = compile_scene(doc.scene, content, strict=True).layout
@@ -303,6 +336,7 @@ def test_a_stage_alone_in_the_last_row_is_the_lanes_result_and_is_tinted():
     last = stage_of(layout, 6)
     assert {r.fill for r in boxes if r is not last} == {boxes[0].fill}  # the others: plain surface
     assert last.fill != boxes[0].fill
-    # a lane whose last row holds several stages has no single result: every box stays plain
-    plain = scene(8, caption=LONG).layout
-    assert len({r.fill for r in stages(plain)}) == 1
+    # unsaid, a stage alone in the last row is a step like the others
+    plain = scene(6, caption="short", canvas="panorama", density="compact").layout
+    rows = sorted({r.y for r in stages(plain)})
+    assert sum(r.y == rows[1] for r in stages(plain)) == 1 and len({r.fill for r in stages(plain)}) == 1

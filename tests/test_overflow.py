@@ -170,9 +170,52 @@ def test_every_ellipsis_drawn_is_reported(entry, grow):
     texts = [s for s in compiled.layout.shapes if isinstance(s, Text)]
     assert [t.text for t in texts if t.text.endswith(ELLIPSIS) and t.cut is None] == []
     reported = [d for d in compiled.diagnostics if d.code == OVERFLOW]
-    assert set(reported) == {t.cut for t in texts if t.cut}
+    assert set(reported) == {t.cut for t in texts if t.cut} | set(compiled.layout.dropped)
     places = {(r.line, r.col) for v in walk(scene) for r in v.comp.refs}   # nested components too
     assert all((d.line, d.col) in places for d in reported)
+
+
+def _stacked(tiny: dict) -> tuple:
+    """A column chart (emphasis:center) of one run: a tall bar, then a bar of magnitude 1 in 200
+    whose segment is as short as a segment gets, with the fields `tiny`."""
+    text, content = case("comparison_span_chart", [("compare_bar", 0, {"label": "big", "value": "199"}),
+                                                   ("compare_bar", 1, tiny),
+                                                   ("span_bracket", 0, {"label": "s"})])
+    content["compare_bar"][0]["magnitude"] = 199
+    content["compare_bar"][1]["magnitude"] = 1
+    return load(text.replace("[layout:comparison_span_chart]\n", "[layout:comparison_span_chart]\n[emphasis:center]\n")).scene, content
+
+
+def test_a_stacked_bar_segment_reports_each_text_it_leaves_out():
+    fields = {"label": "small", "value": "1", "caption": "a caption", "note": "a note"}
+    scene, content = _stacked(fields)
+    compiled = compile_scene(scene, content)
+    cuts = [d for d in compiled.diagnostics if d.code == OVERFLOW]
+    assert sorted(d.message for d in cuts) == sorted(
+        f"compare_bar.1.{f}: text left out: its segment is too short to hold it" for f in fields)
+    assert all((d.line, d.col) == ref_place(scene, d.message.split(":")[0]) for d in cuts)
+    drawn = {t.text for t in compiled.layout.shapes if isinstance(t, Text)}
+    assert not drawn & set(fields.values()) - {"1"}  # none of them is on the page
+    with pytest.raises(DiagnosticError) as e:
+        compile_scene(scene, content, strict=True)
+    assert {d.severity for d in e.value.diagnostics} == {Severity.ERROR}
+    # a segment with room for everything reports nothing
+    content["compare_bar"][1]["magnitude"] = 150
+    assert compile_scene(scene, content, strict=True).diagnostics == ()
+
+
+def test_a_branch_label_on_an_edge_that_joins_no_tree_is_reported():
+    edges = "".join(f"[decision_edge]\n[from_ref:{a}]\n[to_ref:n1]\n"
+                    f"[branch_label_ref:decision_edge.{i}.branch_label]\n[/decision_edge]\n"
+                    for i, a in enumerate(("n0", "n2")))
+    text, content = case("decision_tree", [("decision_node", 0, {"title": "Root"}),
+                                           ("decision_node", 1, {"title": "Leaf"}),
+                                           ("decision_node", 2, {"title": "Other"})], edges)
+    content["decision_edge"] = [{"branch_label": "yes"}, {"branch_label": "second parent"}]
+    scene = load(text).scene
+    [d] = [d for d in compile_scene(scene, content).diagnostics if d.code == OVERFLOW]
+    assert d.message.startswith("decision_edge.1.branch_label: text left out: its edge joins no tree")
+    assert (d.line, d.col) == ref_place(scene, "decision_edge.1.branch_label")
 
 
 def test_ck_compile_prints_the_warning_at_the_ref_and_strict_exits_1(tmp_path, capsys):

@@ -402,7 +402,7 @@ def test_a_table_in_a_poster_panel_is_an_open_ledger_that_takes_the_panels_heigh
     head = HEAD.format(theme="infra_dark", tone="green").replace("[layout:table_matrix]", "[layout:poster_stack]")
     head = head.replace("[canvas:wide]", "[canvas:tall]").replace("[frame:panel]", "[frame:card]")
     header, rows = LEDGER
-    parts = [head, "[header_band:@header_band.0.headline]", "[header_band:@header_band.1.headline]",
+    parts = [head, "[header_band:@header_band.0.headline]", "[header_band:@header_band.1.headline|band=solid]",
              _component("table_header", 0, [f"column_{k + 1}" for k in range(4)], {})]
     parts += [_component("table_row", i, [f"column_{k + 1}" for k in range(4)], {}) for i in range(3)]
     content = {"header_band": [{"headline": "Poster"}, {"headline": "Does it fit?"}],

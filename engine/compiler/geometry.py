@@ -121,6 +121,8 @@ class Layout:
     background: str
     shapes: list[Shape] = field(default_factory=list)
     gradients: list[Gradient] = field(default_factory=list)
+    # texts a section left out for want of room: no shape carries them, so they are reported here
+    dropped: list[Diagnostic] = field(default_factory=list)
 
     def to_json(self) -> str:
         """Stable JSON of the placed geometry (numbers rounded as the SVG writes them)."""

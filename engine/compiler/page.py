@@ -12,6 +12,7 @@ from engine.compiler.geometry import Gradient, Layout, Shape, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import chrome
 from engine.compiler.style import Style
+from engine.diagnostics import Diagnostic
 
 Renderer = Callable[["Page", list[Bound], float, float, float], float]
 
@@ -24,6 +25,7 @@ class Page:
         self.gradients: list[Gradient] = []
         self.y = 0.0
         self.header_bottom = 0.0
+        self.dropped: list[Diagnostic] = []  # texts left out for want of room (Layout.dropped)
 
     def scratch(self) -> "Page":
         """A page that draws nowhere, for measuring."""
@@ -50,4 +52,4 @@ class Page:
         self.out.extend(shift(x, 0, foot_top) for x in foot)
         back: list[Shape] = []
         chrome.background(back, self.gradients, s.width, height, s)
-        return Layout(s.width, height, "url:bg", back + self.out, self.gradients)
+        return Layout(s.width, height, "url:bg", back + self.out, self.gradients, self.dropped)

@@ -32,12 +32,14 @@ def id_prefix(scene: Scene, content) -> str:
 
 
 def cuts(layout: Layout) -> list[Diagnostic]:
-    """The text-overflow warnings of what was placed, once each, in scene order."""
-    found = dict.fromkeys(s.cut for s in layout.shapes if isinstance(s, Text) and s.cut is not None)
+    """The text-overflow warnings of what was placed and of what was left out, once each, in
+    scene order."""
+    found = dict.fromkeys([*(s.cut for s in layout.shapes if isinstance(s, Text) and s.cut is not None),
+                           *layout.dropped])
     return sorted(found, key=lambda d: (d.line, d.col))
 
 
-def _tree(bound: list[Bound]) -> tuple[list[Bound], list[Bound]]:
+def tree_of(bound: list[Bound]) -> tuple[list[Bound], list[Bound]]:
     """The components the layouts draw, as a tree (the scene's own, each container holding its
     children), and the links, drawn on their own layer once every box is placed."""
     kept: dict[tuple[int, ...], Bound] = {}
@@ -65,7 +67,7 @@ def compile_scene(scene: Scene, content, *, strict: bool = False) -> Compiled:
     if strict and diagnostics:
         raise DiagnosticError(diagnostics)
     named = {i for b in bound if (i := b.comp.topo_id("node_id"))}
-    tree, links = _tree(bound)
+    tree, links = tree_of(bound)
     style = style_of(scene)
     layout = LAYOUTS[style.layout](tree, style)
     connect(layout, links, named, style, diagnostics)

@@ -115,12 +115,19 @@ OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
 FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none")
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
+# Where a section goes (v2): below is its written place; beside sets it beside the page's figure:
+# in the free columns beside a pipeline lane's short second row (when the lane has one, else it
+# stays below), or, for cards, beside a comparison chart (in a column chart's centre).
+PLACE: dict[str, tuple[str, ...]] = {"place": ("below", "beside")}
+PLACE_DEFAULT = {"place": "below"}
+VALIGN: dict[str, tuple[str, ...]] = {"valign": ("top", "middle", "bottom")}
 
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
-    # omitted, the family decides (dashboards open, the rest solid). accent colours the headline,
-    # rule draws a gradient rule under the title (v2); scale is the title's weight on the page
-    # (its headline size and margins: a display title on a poster).
+    # omitted, the family decides (dashboards open, the rest solid). On a later header_band (a
+    # section heading) solid sets it in one panel with the section after it (poster_stack; v2).
+    # accent colours the headline, rule draws a gradient rule under the title (v2); scale is the
+    # title's weight on the page (its headline size and margins: a display title on a poster).
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
                                  {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient"),
                                   "scale": ("md", "lg", "xl")},
@@ -128,14 +135,14 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
         {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS,
-         "outline": OUTLINES, "fill": FILLS, "align": ("left", "center")},
-        topology=NODE,
+         "outline": OUTLINES, "fill": FILLS, "align": ("left", "center"), **PLACE},
+        topology=NODE, defaults=dict(PLACE_DEFAULT),
     ),
     "compare_bar": ComponentSpec(("label", "value", "caption", "note"), {"accent": ACCENTS}),
     "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS}),
-    "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-                                topology=NODE),
-    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS}),
+    "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
+                                topology=NODE, defaults=dict(PLACE_DEFAULT)),
+    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, **PLACE}, defaults=dict(PLACE_DEFAULT)),
     "table_header": ComponentSpec((), {}, column_fields=True),
     "table_row": ComponentSpec(
         ("note", "tag"),  # tag (extension): a pill above the row's label, as edge-case matrices do
@@ -144,11 +151,13 @@ COMPONENTS: dict[str, ComponentSpec] = {
     ),
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
     # number (v2): badge numbers the stage in its head, none leaves the title alone there; width
-    # (v2): narrow draws the stage half as wide (a short terminal step).
+    # (v2): narrow draws the stage half as wide (a short terminal step); role (v2): result marks
+    # the lane's outcome (its body tinted by its accent); valign places the caption in the body.
     "stage_card": ComponentSpec(("title", "caption"),
                                 {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none"),
-                                 "width": ("normal", "narrow")},
-                                topology=NODE, defaults={"number": "badge", "width": "normal"}),
+                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN},
+                                topology=NODE, defaults={"number": "badge", "width": "normal", "role": "step",
+                                                         "valign": "top"}),
     "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
     "decision_node": ComponentSpec(
         ("title", "body"),
@@ -156,10 +165,16 @@ COMPONENTS: dict[str, ComponentSpec] = {
         topology=NODE,
     ),
     "decision_edge": ComponentSpec(("branch_label",), {}, topology=("from_ref", "to_ref")),
-    "callout_card": ComponentSpec(("title", "text", "tag"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-                                  topology=NODE),
-    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS}, topology=NODE),
-    "legend_row": ComponentSpec(("label",), {"tone": ACCENTS}),
+    "callout_card": ComponentSpec(("title", "text", "tag"),
+                                  {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
+                                  topology=NODE, defaults=dict(PLACE_DEFAULT)),
+    # role (v2): stamp sets the badge in the page foot, left of the topic tag (pipeline_lane)
+    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS, "role": ("pill", "stamp"), **PLACE},
+                                topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT}),
+    # role (v2): phase heads a run of the figure: the lane's stages of its tone (pipeline_lane), a
+    # column chart's column in order (comparison_span_chart)
+    "legend_row": ComponentSpec(("label",), {"tone": ACCENTS, "role": ("key", "phase"), **PLACE},
+                                defaults={"role": "key", **PLACE_DEFAULT}),
     # align (v2): left or centred; omitted, the note follows the header's alignment.
     "footer_note": ComponentSpec(("text",), {"align": ("left", "center")}, top_level_only=True),
     # ---- DSL v2 (docs/dsl.md "Version 2") ----

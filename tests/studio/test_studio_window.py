@@ -125,3 +125,20 @@ def test_a_cut_text_is_a_problem_that_leads_to_its_ref(window, qtbot):
     assert problems(window)[row].startswith("38:1  warning  text-overflow: section_card.0.caption: text cut to")
     window._on_problem_activated(window.problems.item(row))
     assert window.scene_editor.cursor_position()[0] == 38  # [caption_ref:section_card.0.caption]
+
+
+def test_a_text_left_out_of_a_stacked_bar_is_a_problem_that_leads_to_its_ref(window, qtbot):
+    """A stacked-bar segment too short for its caption leaves it out: the Problems list says so."""
+    bar = "[compare_bar]\n[label_ref:compare_bar.{0}.label]\n[caption_ref:compare_bar.{0}.caption]\n[/compare_bar]\n"
+    scene = ("[scene]\n[layout:comparison_span_chart]\n[emphasis:center]\n" + bar.format(0) + bar.format(1)
+             + "[span_bracket]\n[label_ref:span_bracket.0.label]\n[/span_bracket]\n[/scene]\n")
+    content = ('{"compare_bar": [{"label": "big", "caption": "fits", "magnitude": 199},'
+               ' {"label": "tiny", "caption": "no room here", "magnitude": 1}],'
+               ' "span_bracket": [{"label": "run"}]}')
+    after_edit(qtbot, window, "preview_updated", lambda: window.content_editor.set_text(content), 3000)
+    after_edit(qtbot, window, "preview_updated", lambda: window.scene_editor.set_text(scene), 3000)
+    row = next(i for i, m in enumerate(problems(window)) if "compare_bar.1.caption" in m)
+    assert problems(window)[row] == ("10:1  warning  text-overflow: compare_bar.1.caption: "
+                                     "text left out: its segment is too short to hold it")
+    window._on_problem_activated(window.problems.item(row))
+    assert window.scene_editor.cursor_position()[0] == 10  # [caption_ref:compare_bar.1.caption]

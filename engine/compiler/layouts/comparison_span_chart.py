@@ -3,15 +3,16 @@ scale-economics, cpu-gpu-analysis and comparison-diagram assets).
 
 Top to bottom: the header; the key (legend rows and badges) in one band; the bar chart with its
 span brackets, full width; every card gathered into one grid of `columns` side by side; any other
-section; the conclusion strip last. With `hero:split` on a wide canvas the cards stand in a column
-beside the chart instead, so the chart and its reading share one row.
+section; the conclusion strip last. Cards marked `place:beside` stand in a column beside the
+chart instead, so the chart and its reading share one row.
 
 With `emphasis:center` the bars stand up as columns on a shared floor (sections.bars, column
-presentation) and the chart fills the canvas height the other sections leave: the cards written
-before the chart's last bar or bracket read it and sit in the free centre between the columns,
-the cards written after it close the page below in one panel as wide as the floor (both panels
-set as a quiet reading, see `reading`); legend rows, one per column, title the columns (otherwise
-they stay in the key band). Other sections keep their places below the chart.
+presentation) and the chart fills the canvas height the other sections leave: the cards marked
+`place:beside` read it and sit in the free centre between the columns, the other cards close the
+page below in one panel as wide as the floor (both panels set as a quiet reading, see
+`reading`); legend rows marked `role:phase`, one per column, title the columns in order (when
+their count is not the columns', they stay in the key band with the other rows). Other sections
+keep their places below the chart.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from engine.compiler.themes import mix
 # Where each section kind goes, top to bottom; kinds not named keep their written order between
 # the cards and the conclusion.
 _RANK = {"legend": 0, "badges": 0, "bars": 1, "cards": 2, "strip": 4}
-SIDE_SHARE = 0.32  # of the content width, for the card column beside the chart (hero:split)
+SIDE_SHARE = 0.32  # of the content width, for the card column beside the chart (place:beside)
 READING_PAD = 1.2  # the reading panel's padding, in the density's card padding
 READING_TEXT = "small"  # the type role of the reading's text
 READING_SHARE = 0.5  # the reading panel is at least this share of the column track's height
@@ -49,7 +50,7 @@ def _key_band(page: Page, keys: list[Section], x: float, w: float) -> None:
 
 
 def _chart_beside_cards(page: Page, chart: Section, cards: Section, x: float, w: float) -> None:
-    """hero:split: the chart on the left, the cards stacked in a column on its right."""
+    """The chart on the left, the cards placed beside it stacked in a column on its right."""
     style = page.style
     side = w * SIDE_SHARE
     chart_w = w - side - style.gap
@@ -77,15 +78,14 @@ def _column_chart(page: Page, bound: list[Bound], x: float, w: float) -> None:
     """emphasis:center: the column chart filling the page, its reading in the centre."""
     style = page.style
     chart = [b for b in bound if b.name in ("compare_bar", "span_bracket")]
-    last = max(b.order for b in chart)
-    centre = [b for b in bound if SECTION_OF[b.name] == "cards" and b.order < last]
-    groups = [(kind, [b for b in items if b not in centre]) for kind, items in _ordered(bound)]
-    groups = [(kind, items) for kind, items in groups if items and kind != "bars"]
+    centre = [b for b in bound if SECTION_OF[b.name] == "cards" and b.comp.attr("place") == "beside"]
     runs, _ = bars.column_runs(chart)
-    legend = next((items for kind, items in groups if kind == "legend"), [])
-    titles = legend if len(legend) == max(1, len(runs)) else []
-    if titles:
-        groups = [(kind, items) for kind, items in groups if kind != "legend"]
+    legend = next((items for kind, items in _ordered(bound) if kind == "legend"), [])
+    titles = [row for row in legend if row.comp.attr("role") == "phase"]
+    titles = titles if len(titles) == max(1, len(runs)) else []
+    gone = centre + titles
+    groups = [(kind, [b for b in items if all(b is not g for g in gone)]) for kind, items in _ordered(bound)]
+    groups = [(kind, items) for kind, items in groups if items and kind != "bars"]
     keys = [g for g in groups if _RANK.get(g[0]) == 0]
     rest = [g for g in groups if _RANK.get(g[0]) != 0]
     if keys:
@@ -154,10 +154,37 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     if keys:
         _key_band(page, keys, x, w)
     kinds = [kind for kind, _ in rest]
-    if style.hero == "split" and style.canvas == "wide" and "bars" in kinds and "cards" in kinds:
-        chart, cards = rest[kinds.index("bars")], rest[kinds.index("cards")]
-        _chart_beside_cards(page, chart, cards, x, w)
-        rest = [g for g in rest if g is not chart and g is not cards]
+    beside = [b for b in bound if SECTION_OF[b.name] == "cards" and b.comp.attr("place") == "beside"]
+    if beside and "bars" in kinds:
+        chart = rest[kinds.index("bars")]
+        _chart_beside_cards(page, chart, ("cards", beside), x, w)
+        rest = [(kind, [b for b in items if all(b is not c for c in beside)]) for kind, items in rest
+                if kind != "bars"]
+        rest = [(kind, items) for kind, items in rest if items]
     for kind, items in rest:
         page.y += RENDERERS[kind](page, items, x, page.y, w) + style.gap
     return page.finish()
+
+
+def v1_choices(tree: list[Bound], style: Style) -> dict[tuple[int, ...], dict[str, str]]:
+    """Where the v1 compiler placed this page by itself, as the choices that say it (DSL v2): on
+    a column chart, the cards written before its last bar or bracket in the centre (place:beside)
+    and legend rows as many as its columns over them (role:phase); under hero:split on a wide
+    canvas, every card beside the chart (place:beside)."""
+    said: dict[tuple[int, ...], dict[str, str]] = {}
+    chart = [b for b in tree if b.name in ("compare_bar", "span_bracket")]
+    cards = [b for b in tree if SECTION_OF[b.name] == "cards"]
+    if style.emphasis == "center" and any(b.name == "compare_bar" for b in tree):
+        last = max(b.order for b in chart)
+        for b in cards:
+            if b.order < last:
+                said[b.path] = {"place": "beside"}
+        runs, _ = bars.column_runs(chart)
+        legend = next((items for kind, items in _ordered(tree) if kind == "legend"), [])
+        if len(legend) == max(1, len(runs)):
+            for row in legend:
+                said[row.path] = {"role": "phase"}
+    elif style.hero == "split" and style.canvas == "wide" and chart and cards:
+        for b in cards:
+            said[b.path] = {"place": "beside"}
+    return said

@@ -4,21 +4,21 @@ assets).
 Top to bottom: the header; the lane of numbered stages on a full-bleed track (none on a
 `background:none` page), whatever the order the stages were written in among other components;
 then every other section in written order, cards in a grid of `columns` (inputs, outputs,
-gates), strips, badges and legends. Rules the pipeline-overview asset taught:
+gates), strips, badges and legends. Where a section goes is the scene's choice, never guessed:
 
-- Legend rows whose tone is the accent of a run of stages head that run, in its colour, instead
-  of making a legend (its "CODE GENERATION" / "RUNTIME" phase labels); see flow.phases.
-- When the lane turns into a short second row, the sections that follow (a card grid, then
-  strips, legends, badges) stack in the free columns beside that row, centred on it (five stages,
-  the sixth dropped under the fifth, the info boxes to its left).
-- Badges written last are a status stamp: they sit in the page foot, left of the topic tag,
-  when they fit between it and the footer notes, rather than adding a row.
-- Height the canvas has to spare goes to the stage bodies, so the lane fills a short canvas rather
-  than leaving its bottom empty (boxes stop growing at flow.STAGE_ASPECT). Containers (panels,
-  groups) on the page share it with the lane in proportion to their natural heights, after
-  PANEL_AIR of it has opened the gap under the lane: a short row of stages over a tall panel
-  keeps those proportions, the panel standing apart as a section, instead of the stages
-  stretching alone.
+- Legend rows marked `role:phase` head the run of stages whose accent is their tone, in its
+  colour, instead of making a legend (see flow.phases); a phase row with no such run stays a key.
+- Sections marked `place:beside` stack in the free columns beside the lane's short second row,
+  centred on it, when the lane turns into one; else they stay where they were written.
+- Badges marked `role:stamp` sit in the page foot, left of the topic tag, when they fit between
+  it and the footer notes; else they stay a row of pills where they were written.
+
+The layout keeps the geometry: height the canvas has to spare goes to the stage bodies, so the
+lane fills a short canvas rather than leaving its bottom empty (boxes stop growing at
+flow.STAGE_ASPECT). Containers (panels, groups) on the page share it with the lane in proportion
+to their natural heights, after PANEL_AIR of it has opened the gap under the lane: a short row of
+stages over a tall panel keeps those proportions, the panel standing apart as a section, instead
+of the stages stretching alone.
 """
 from __future__ import annotations
 
@@ -29,9 +29,7 @@ from engine.compiler.sections import RENDERERS, chrome, flow, sections
 from engine.compiler.style import Style
 from engine.compiler.text import text_width
 
-NESTED = {"cards", "legend", "strip", "badges"}  # may stack beside the lane's short last row
 PANEL_AIR = 0.4  # share of the spare height that opens the gap under the lane when panels follow it
-
 
 def _track(page: Page, mark: int, top: float, bottom: float) -> None:
     """The lane's full-bleed band, slipped under the stages already drawn from `mark` on."""
@@ -43,31 +41,41 @@ def _track(page: Page, mark: int, top: float, bottom: float) -> None:
     page.out[mark:mark] = band
 
 
-def _groups(bound: list[Bound], style: Style, foot: bool) -> tuple[list, list[Bound]]:
+def _stamps(bound: list[Bound]) -> list[Bound]:
+    """The badges the scene marks as the page's status stamp."""
+    return [b for b in bound if b.name == "badge_pill" and b.comp.attr("role") == "stamp"]
+
+
+def _groups(bound: list[Bound], style: Style, foot: bool) -> tuple[list, list[Bound], list]:
     """The page's sections, the lane first (the rest keep their order), less the legend rows that
-    head runs of stages (returned apart) and, when `foot`, less the badges set in the foot."""
-    groups = sections(bound)
+    head runs of stages (returned apart), less the sections set beside the lane's short row
+    (returned apart, as sections) and, when `foot`, less the stamp badges set in the foot."""
+    stamps = _stamps(bound) if foot else []
+    kept = [b for b in bound if all(b is not s for s in stamps)]
+    groups = sections(kept)
     groups.sort(key=lambda g: g[0] != "flow")  # stable: the lane leads, the rest keep their order
     heads: list[Bound] = []
+    beside: list = []
     if groups and groups[0][0] == "flow":
         legend = next((items for kind, items in groups if kind == "legend"), [])
-        heads = [row for row, _, _ in flow.phases(groups[0][1], legend, style)]
+        phase = [row for row in legend if row.comp.attr("role") == "phase"]
+        heads = [row for row, _, _ in flow.phases(groups[0][1], phase, style, style.content_width)]
         groups = [(kind, [b for b in items if all(b is not h for h in heads)]) for kind, items in groups]
+        if flow.room(Page(style, bound), groups[0][1], style.inset, style.content_width) is not None:
+            beside = [(kind, [b for b in items if b.comp.attr("place") == "beside"]) for kind, items in groups]
+            groups = [(kind, [b for b in items if b.comp.attr("place") != "beside"]) for kind, items in groups]
+        beside = [(kind, items) for kind, items in beside if items]
         groups = [(kind, items) for kind, items in groups if items]
-    return (groups[:-1] if foot else groups), heads
+    return groups, heads, beside
 
 
 def _place(bound: list[Bound], style: Style, grow: float, foot: bool) -> Page:
-    """Every section placed (less the badges set in the foot), `grow` px shared among the gap
+    """Every section placed (less the stamp set in the foot), `grow` px shared among the gap
     under the lane, the lane's bodies and the containers (`_shares`); the page is not closed yet."""
     page = Page(style, bound)
     page.header()
     x, w = style.inset, style.content_width
-    groups, heads = _groups(bound, style, foot)
-    nested: list = []
-    if groups and groups[0][0] == "flow" and flow.room(page, groups[0][1], x, w) is not None:
-        while len(groups) > 1 and groups[1][0] in NESTED:
-            nested.append(groups.pop(1))
+    groups, heads, nested = _groups(bound, style, foot)
     air = PANEL_AIR * grow if grow > 0 and any(kind == "container" for kind, _ in groups) else 0.0
     grow, extra = _shares(page, groups, grow - air)
     for k, (kind, items) in enumerate(groups):
@@ -129,11 +137,11 @@ def _text_right(t: Text) -> float:
 
 
 def _foot_room(bound: list[Bound], style: Style) -> bool:
-    """Whether the badges written last fit in the foot, between the footer notes and the topic."""
-    groups, _ = _groups(bound, style, False)
-    if len(groups) < 2 or groups[-1][0] != "badges":
+    """Whether the stamp badges fit in the foot, between the footer notes and the topic."""
+    stamps = _stamps(bound)
+    if not stamps:
         return False
-    pills = _pills(groups[-1][1], style)
+    pills = _pills(stamps, style)
     foot: list[Shape] = []
     chrome.footer(foot, [b for b in bound if b.name == "footer_note"], 0, style)
     texts = [t for t in foot if isinstance(t, Text)]
@@ -170,10 +178,45 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     layout, bottom = _close(bound, style, foot, 0.0)
     if not foot:
         return layout
-    items = _groups(bound, style, False)[0][-1][1]
+    items = _stamps(bound)
     stamp, top = _stamp(layout, items, style)
     if top < bottom + style.gap / 2:  # the badges stand taller than the foot: keep room above it
         layout, bottom = _close(bound, style, foot, bottom + style.gap / 2 - top)
         stamp, top = _stamp(layout, items, style)
     layout.shapes.extend(stamp)
     return layout
+
+
+NESTED = {"cards", "legend", "strip", "badges"}  # the kinds the v1 compiler set beside a short row
+
+
+def v1_choices(tree: list[Bound], style: Style) -> dict[tuple[int, ...], dict[str, str]]:
+    """Where the v1 compiler placed this page by itself, as the choices that say it (DSL v2):
+    toned legend rows heading a run of stages of their colour (role:phase), the sections right
+    after the lane beside its short row (place:beside), the one stage of a short row (role:result)
+    and the badges written last in the foot (role:stamp; v1 set them there when they fit)."""
+    said: dict[tuple[int, ...], dict[str, str]] = {}
+
+    def say(items: list[Bound], key: str, value: str) -> None:
+        for b in items:
+            said.setdefault(b.path, {})[key] = value
+
+    groups = sections(tree)
+    groups.sort(key=lambda g: g[0] != "flow")
+    if groups and groups[0][0] == "flow":
+        legend = next((items for kind, items in groups if kind == "legend"), [])
+        heads = [row for row, _, _ in flow.phases(groups[0][1], legend, style, style.content_width)]
+        say(heads, "role", "phase")
+        groups = [(kind, [b for b in items if all(b is not h for h in heads)]) for kind, items in groups]
+        groups = [(kind, items) for kind, items in groups if items]
+        stages = [b for b in groups[0][1] if b.name == "stage_card"]
+        if len(stages) - flow.columns(len(stages), style.content_width) == 1:
+            say(stages[-1:], "role", "result")
+        if flow.room(Page(style, tree), groups[0][1], style.inset, style.content_width) is not None:
+            for kind, items in groups[1:]:
+                if kind not in NESTED:
+                    break
+                say(items, "place", "beside")
+    if len(groups) >= 2 and groups[-1][0] == "badges":
+        say(groups[-1][1], "role", "stamp")
+    return said

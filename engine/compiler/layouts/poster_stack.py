@@ -3,9 +3,10 @@ of connectors down the middle (the memory-reality and activation-memory posters)
 
 Rules, as a poster designer applies them:
 
-- A section heading (a later header_band) and the section written after it share one panel: the
-  heading sits inside the panel's top, and a chart or a table (sections that frame themselves
-  once) gives its frame up to the panel, so the page reads as a column of panels.
+- A section heading (a later header_band) marked `band:solid` and the section written after it
+  share one panel: the heading sits inside the panel's top, and a chart or a table (sections
+  that frame themselves once) gives its frame up to the panel, so the page reads as a column of
+  panels. Unsaid, the heading stands on the page above its section.
 - The poster fills its canvas: spare height goes first to the panels, then to card rows (within
   a tier in proportion to their height, at most doubling each; what a capped block cannot take
   goes to the others of its tier), so sections keep the scene's gap (at least 30 px) between
@@ -52,7 +53,9 @@ def _blocks(groups: list[tuple[str, list[Bound]]]) -> list[Block]:
         if kind == "heading":
             if pending is not None:
                 out.append(Block("heading", [pending]))
-            pending = items[0]
+            pending = items[0] if items[0].comp.attr("band") == "solid" else None
+            if pending is None:
+                out.append(Block("heading", items))
             continue
         out.append(Block(kind, items, pending))
         pending = None
@@ -175,3 +178,11 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
         page.y += space
         page.y += _render(page, blk, x, page.y, w, blk.extra)
     return page.finish()
+
+
+def v1_choices(tree: list[Bound], style: Style) -> dict[tuple[int, ...], dict[str, str]]:
+    """Where the v1 compiler placed this page by itself, as the choices that say it (DSL v2): a
+    section heading and the section written after it in one panel (band:solid)."""
+    groups = sections(tree)
+    return {items[0].path: {"band": "solid"} for (kind, items), (after, _) in zip(groups, groups[1:])
+            if kind == "heading" and after != "heading"}

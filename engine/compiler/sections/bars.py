@@ -27,12 +27,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from engine.compiler.draw import box, connector, inner, one_line, text_block
+from engine.compiler.draw import box, connector, cut_warning, inner, one_line, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width, wrap
 from engine.compiler.themes import ink_on, mix
+from engine.diagnostics import Diagnostic
 
 STUB = 3.0  # px: the shortest bar drawn, so a zero still shows where its bar starts
 NOTE_INDENT = 10.0  # px: notes clear the chart's axis line
@@ -434,9 +435,10 @@ def _segment_heights(runs: list[Run], track_h: float, min_h: float) -> dict[int,
 
 
 def _segment_text(out: list[Shape], b: Bound, x: float, y: float, w: float, h: float,
-                  style: Style, accent: str) -> None:
+                  style: Style, accent: str, dropped: list[Diagnostic]) -> None:
     """Label, value and caption centred in the segment's upper part, the note at its foot; parts
-    that do not fit are left out, caption first, then the note, then the value."""
+    that do not fit are left out, caption first, then the note, then the value, each reported in
+    `dropped`."""
     p = style.palette
     parts = [("label", style.size("label"), accent, True, "bar-label"),
              ("value", style.size("small"), mix(accent, p.text_muted, 0.35), False, "value"),
@@ -457,6 +459,11 @@ def _segment_text(out: list[Shape], b: Bound, x: float, y: float, w: float, h: f
         keep = keep[:-1]
     if not keep and note_h and note_h + 2 * pad > h:
         note_h = 0.0
+    gone = [f for f, *_ in parts[len(keep):]] + (["note"] if note and note.text and not note_h else [])
+    for f in gone:  # a placeholder is reported by its unresolved ref already
+        slot = b.text(f)
+        if slot and slot.text and not slot.missing:
+            dropped.append(cut_warning(slot, "left out: its segment is too short to hold it"))
     cy = y + pad + max(0.0, (h - 2 * pad - note_h - block(keep)) * 0.4)
     for f, size, fill, bold, role in keep:
         cy += text_block(out, x, cy, w, b.text(f), size, fill, style, bold=bold, anchor="middle",
@@ -524,7 +531,7 @@ def columns(page, items: list[Bound], x: float, y: float, w: float, h: float,
             name = f"col{b.index}"
             page.gradients.append(Gradient(name, 0, 0, 0, 1, ((0, accent, 0.35), (1, accent, 0.12))))
             out.append(Rect(cx, cy, col_w, sh, f"url:{name}", accent, 1.5, 4, role="bar"))
-            _segment_text(out, b, cx + 8, cy, col_w - 16, sh, style, accent)
+            _segment_text(out, b, cx + 8, cy, col_w - 16, sh, style, accent, page.dropped)
             cy += sh
         if title_h:
             t = titles[i]

@@ -2,14 +2,14 @@
 
 Stages run left to right. When they do not fit one row at a readable width (MIN_BOX each) the
 first row takes as many as fit and the lane snakes into a second row that runs back right to
-left, starting under the first row's last stage (the pipeline-overview asset drops its sixth
-stage under the fifth). The turn runs round the end of the first row, in room kept beside it
-(TURN_ROOM), so the rows sit close; a turn that carries a label goes straight down between the
-rows instead, its words beside it reaching into that room. The free columns beside a short second row are offered
-to the family (`room`, `render(beside=...)`), and a family with height to spare may `grow` the
-stage bodies. A stage standing alone in the second row is the lane's result (what the lane turns
-round to produce: the pipeline-overview asset's "Run" box): its body is tinted by its accent
-(RESULT_TINT), so the outcome reads apart from the steps that lead to it. flow_arrow components add words and edges:
+left, starting under the first row's last stage, so the turn stays one short connector. The turn
+runs round the end of the first row, in room kept beside it (TURN_ROOM), so the rows sit close; a
+turn that carries a label goes straight down between the rows instead, its words beside it
+reaching into that room. The free columns beside a short second row are offered to the family
+(`room`, `render(beside=...)`), and a family with height to spare may `grow` the stage bodies.
+A stage the scene marks `role:result` is the lane's outcome: its body is tinted by its accent
+(RESULT_TINT), so it reads apart from the steps that lead to it; `valign` sets a stage's caption
+at the top, middle or bottom of its body. flow_arrow components add words and edges:
 
 - without refs, a flow_arrow labels the connector between the stages written before and after it;
 - with from_ref/to_ref naming two stage node_ids, it joins those stages: a step to the next stage
@@ -50,8 +50,8 @@ LANE_GAP = 10.0      # between routing lanes
 PILL_MAX = 240.0     # widest label pill on a routed edge (longer labels get an ellipsis)
 STAGE_ASPECT = 1.1   # height / width a stage box grows to when its family has height to spare
 OFFSET = 12.0        # how far bracket and curve connectors shift their ends
-RESULT_TINT = 0.24
-NARROW = 0.5         # a [width:narrow] stage's width, in stage widths (a short terminal step)   # how strongly a lane's result (a stage alone in its row) is tinted by its accent
+RESULT_TINT = 0.24   # how strongly a lane's result (role:result) is tinted by its accent
+NARROW = 0.5         # a [width:narrow] stage's width, in stage widths (a short terminal step)
 
 
 @dataclass
@@ -155,15 +155,16 @@ def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: 
 
 
 def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, style: Style,
-           head_min: float = 0.0, body_min: float = 0.0, result: bool = False) -> tuple[float, float]:
+           head_min: float = 0.0, body_min: float = 0.0) -> tuple[float, float]:
     """One numbered stage box; returns its natural (head, body) heights.
 
     The head (number badge and bold title) takes the scene's emphasis: a strip across the top with
     the two at its left (top) or centred as one group over centred captions (center), a band down
     the left (left); rail says how strongly it is coloured, and with rail none there is no strip:
     a rule under the head, a centre head's badge standing over its title.
-    Drawn at least `head_min` / `body_min` tall so every box in the lane lines up; a `result`
-    stage (the lane's outcome) has its body tinted by its accent.
+    Drawn at least `head_min` / `body_min` tall so every box in the lane lines up; a `role:result`
+    stage (the lane's outcome) has its body tinted by its accent, and `valign` places the caption
+    in the body's free height.
     """
     pad = style.pad
     accent = style.accent(b.comp.attr("accent"), b.order)
@@ -201,6 +202,7 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     body = pad * 1.4 + ch
     head_h, body_h = max(head, head_min), max(body, body_min)
 
+    result = b.comp.attr("role") == "result"
     box(out, x, y, w, head_h + body_h, style, accent, stroke=accent if style.rail == "accent" else None,
         fill=own or (style.tint(accent, RESULT_TINT) if result else None), rail=False, role="stage",
         outline=b.comp.attr("outline"), node=b.comp.topo_id("node_id"))
@@ -212,7 +214,9 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
                         role="stage-number"))
     text_block(out, tx, title_top, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
                max_lines=3, role="stage-title")
-    text_block(out, bx, y + head_h + pad * 0.6, bw, caption, cs, style.palette.text_muted, style,
+    free = body_h - body  # the body's height beyond what its caption needs
+    drop = {"top": 0.0, "middle": free / 2, "bottom": free}[b.comp.attr("valign", "top")]
+    text_block(out, bx, y + head_h + pad * 0.6 + drop, bw, caption, cs, style.palette.text_muted, style,
                anchor=anchor_of(style) if not band else "start", max_lines=6, role="caption")
     return head, body
 
@@ -287,9 +291,8 @@ def _even_out(gaps: list[float], room: float) -> list[float]:
 
 def _row_capacity(n: int, w: float) -> int:
     """Stages in the first row: as many as fit at MIN_BOX, the rest snaking back in a second row
-    that ends under the last column (the pipeline-overview asset drops its last stage under the
-    row; the free columns beside a short second row take the next section). Never fewer than
-    half, so the lane keeps to two rows; beyond that boxes narrow below MIN_BOX."""
+    that ends under the last column. Never fewer than half, so the lane keeps to two rows; beyond
+    that boxes narrow below MIN_BOX."""
     fit = int((w + BASE_GAP) // (MIN_BOX + BASE_GAP))
     return max(1, min(n, max(fit, math.ceil(n / 2))))
 
@@ -299,15 +302,21 @@ def _turn_side(w: float, cols: int) -> float:
     return TURN_ROOM * (w + BASE_GAP) / (cols + TURN_ROOM)
 
 
+def columns(n: int, w: float) -> int:
+    """Stages in the lane's first row, for `n` stages in a column of width `w`."""
+    cols = _row_capacity(n, w)
+    if math.ceil(n / cols) == 2:  # a two-row lane keeps room beside its first row's end for the turn
+        cols = _row_capacity(n, w - _turn_side(w, cols))
+    return cols
+
+
 def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style,
          weights: list[float] | None = None) -> _Lane:
     """One row when every box gets MIN_BOX, else two; gaps as wide as their labels ask, boxes
     share the rest by their weights (up to MAX_BOX, beyond which connectors lengthen and the row
     centres)."""
-    lane = _Lane(n, _row_capacity(n, w), weights)
+    lane = _Lane(n, columns(n, w), weights)
     if lane.rows == 2:  # a two-row lane keeps room beside its first row's end for the turn
-        side = _turn_side(w, lane.cols)
-        lane = _Lane(n, _row_capacity(n, w - side), weights)
         side = _turn_side(w, lane.cols)
         lane.side, w = side, w - side
         # an unlabelled turn goes round the row's end; a labelled one goes straight down, its
@@ -479,13 +488,13 @@ def _room(lane: _Lane) -> tuple[float, float] | None:
     return lane.col_x[lo], lane.col_x[hi] + lane.col_w(hi) - lane.col_x[lo]
 
 
-def phases(items: list[Bound], legend: list[Bound], style: Style) -> list[tuple[Bound, int, int]]:
-    """The legend rows that name a phase of the lane: (row, first stage, last stage) for each row
-    whose tone is the accent of a run of consecutive stages (its first such run), in lane order.
-
-    The pipeline-overview asset heads its amber stages "CODE GENERATION" and its green ones
-    "RUNTIME", in those colours: a legend, set over the stages it explains."""
+def phases(items: list[Bound], legend: list[Bound], style: Style, w: float) -> list[tuple[Bound, int, int]]:
+    """The legend rows that head a phase of the lane drawn `w` wide: (row, first stage, last stage)
+    for each row whose tone is the accent of a run of consecutive stages starting in the first
+    row, where the heads stand (its first such run), in lane order. A legend set over the stages
+    it explains, as the pipeline-overview asset heads its amber and green stages."""
     stages = [b for b in items if b.name == "stage_card"]
+    first = columns(len(stages), w)
     colours = [style.accent(b.comp.attr("accent"), b.order) for b in stages]
     runs: list[tuple[int, int]] = []
     for i, c in enumerate(colours):
@@ -497,7 +506,7 @@ def phases(items: list[Bound], legend: list[Bound], style: Style) -> list[tuple[
     for row in legend:
         tone = row.comp.attr("tone")
         colour = style.accent(tone, row.order) if tone else None
-        run = next((r for r in runs if colours[r[0]] == colour and r not in taken), None)
+        run = next((r for r in runs if colours[r[0]] == colour and r[0] < first and r not in taken), None)
         if run is not None:
             taken.add(run)
             out.append((row, *run))
@@ -517,7 +526,7 @@ def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: floa
     n = len(stages)
     height = 0.0
     if n:
-        heads = phases(items, list(legend), style)
+        heads = phases(items, list(legend), style, w)
         height = _draw_lane(page, stages, labels, edges, x, y, w, style, grow, beside, heads)
     for slot in loose:  # a lone stage has no connector to carry these
         height += text_block(out, x, y + height + 8, w, slot, style.size("small"), style.palette.text_muted,
@@ -565,10 +574,8 @@ def _draw_lane(page, stages, labels, edges, x, y, w, style, grow: float = 0.0,
     if lane.rows == 2:
         lane.tops[1] = lane.tops[0] + lane.box_h + max(turn_room, _band_height(count["between"], ph))
 
-    alone = lane.rows == 2 and n - lane.cols == 1  # the last stage stands alone in its row
     for i, b in enumerate(stages):
-        _stage(out, b, i + 1, lane.x(i), lane.y(i), lane.w(i), style, head_h, body_h,
-               result=alone and i == n - 1)
+        _stage(out, b, i + 1, lane.x(i), lane.y(i), lane.w(i), style, head_h, body_h)
     for i in range(n - 1):
         _connect(out, lane, i, stages, labels.get(i), style)
     for route in routes:
@@ -592,9 +599,7 @@ def _draw_phases(out: list[Shape], lane: _Lane, heads, stages: list[Bound], y: f
     lh = style.line_height(size)
     ends: list[tuple[int, int]] = []
     for row, first, last in heads:
-        cols = [i for i in range(first, last + 1) if lane.row(i) == 0]
-        if not cols:
-            continue
+        cols = [i for i in range(first, last + 1) if lane.row(i) == 0]  # phases start in the first row
         left = min(lane.x(i) for i in cols)
         right = max(lane.x(i) + lane.w(i) for i in cols)
         colour = style.accent(stages[first].comp.attr("accent"), stages[first].order)

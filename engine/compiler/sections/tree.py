@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, connector, fill_of, overflow, text_block
+from engine.compiler.draw import anchor_of, box, connector, cut_warning, fill_of, overflow, text_block
 from engine.compiler.geometry import Circle, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -45,6 +45,7 @@ class Tree:
     parent: list[int | None]
     label: dict[int, Bound]   # child index -> the edge that attached it (holds its branch label)
     roots: list[int]
+    unused: list[Bound]       # edges that join no tree (an unknown end, a second parent, a cycle)
 
 
 def build(items: list[Bound]) -> Tree:
@@ -58,15 +59,17 @@ def build(items: list[Bound]) -> Tree:
     children: list[list[int]] = [[] for _ in nodes]
     parent: list[int | None] = [None] * len(nodes)
     label: dict[int, Bound] = {}
+    unused: list[Bound] = []
     for e in (b for b in items if b.name == "decision_edge"):
         a, c = ids.get(e.comp.topo_id("from_ref") or ""), ids.get(e.comp.topo_id("to_ref") or "")
         if a is None or c is None or parent[c] is not None or _is_ancestor(c, a, parent):
+            unused.append(e)
             continue
         parent[c] = a
         children[a].append(c)
         label[c] = e
     roots = [i for i, p in enumerate(parent) if p is None]
-    return Tree(nodes, children, parent, label, roots)
+    return Tree(nodes, children, parent, label, roots, unused)
 
 
 def _is_ancestor(a: int, b: int, parent: list[int | None]) -> bool:
@@ -318,6 +321,11 @@ def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: floa
     negative, to give back (a family keeping its canvas): see `_flex`."""
     style: Style = page.style
     tree = build(items)
+    for e in tree.unused:  # its branch label has no edge to stand on
+        slot = e.text("branch_label")
+        if slot and slot.text and not slot.missing:
+            page.dropped.append(cut_warning(slot, "left out: its edge joins no tree (an unknown end, "
+                                                  "a second parent or a cycle)"))
     if not tree.nodes:
         return 0.0
     units, depth = place(tree)
