@@ -27,7 +27,7 @@ THEMES: tuple[str, ...] = tuple(tomllib.loads(THEMES_FILE.read_text()))
 
 LAYOUTS: tuple[str, ...] = (
     "poster_stack", "comparison_span_chart", "pipeline_lane", "table_matrix",
-    "decision_tree", "dashboard_cards",
+    "decision_tree", "dashboard_cards", "timeline_flow",
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
@@ -64,6 +64,7 @@ FAMILY_DEFAULTS: dict[str, dict[str, str]] = {
     "table_matrix": {"frame": "panel", "columns": "2", "tone": "purple"},
     "decision_tree": {"connector": "arrow", "tone": "amber", "background": "grid", "columns": "3"},
     "dashboard_cards": {"columns": "3", "density": "compact", "tone": "mixed"},
+    "timeline_flow": {"tone": "amber", "columns": "3", "rail": "none"},
 }
 DEFAULT_LAYOUT = "poster_stack"
 
@@ -180,6 +181,17 @@ COMPONENTS: dict[str, ComponentSpec] = {
         {"style": ("arrow", "line", "dashed"), "accent": ACCENTS, "route": ("straight", "elbow")},
         topology=("from_ref", "to_ref"), defaults={"style": "arrow", "route": "straight"},
     ),
+    # A dated point on a time axis (timeline_flow, and a timeline section in any family): its
+    # card stands on the `side` a person chose; `state` says done, the current one, or planned.
+    "milestone": ComponentSpec(
+        ("date", "title", "body"),
+        {"side": ("above", "below"), "state": ("done", "current", "planned"), "accent": ACCENTS,
+         "outline": OUTLINES, "fill": FILLS},
+        topology=NODE, defaults={"side": "above", "state": "done"},
+    ),
+    # A stretch of the time axis from one milestone to another, labelled in a band on its `side`.
+    "phase": ComponentSpec(("label", "caption"), {"side": ("above", "below"), "accent": ACCENTS},
+                           topology=("from_ref", "to_ref"), defaults={"side": "below"}),
 }
 CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
@@ -193,6 +205,7 @@ REQUIREMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "table_matrix": (("header_band", 1), ("table_row", 1)),
     "decision_tree": (("header_band", 1), ("decision_node", 1)),
     "dashboard_cards": (("header_band", 1), ("section_card", 1)),
+    "timeline_flow": (("header_band", 1), ("milestone", 2)),
 }
 
 
