@@ -34,6 +34,7 @@ DOT_R = 10.0        # a milestone's dot
 CURRENT_R = 13.0    # the current milestone's dot, in a halo twice as wide
 AXIS_W = 5.0
 PHASE_AXIS_W = 8.0  # the axis under a phase, in the phase's accent
+TIP, TIP_W = 12.0, 3.0  # the arrow connector's head at the axis's end: its run and its line width
 STEM_W = 2.5
 STEM = 48.0         # px between a card and the axis
 STEM_GROWTH = 2.0   # a stem grows by at most this many times its length
@@ -65,9 +66,11 @@ def _stops(milestones: list[Bound], x: float, w: float, gap: float) -> list[Stop
     return [Stop(b, x + step * (i + 0.5), x + step * (i + 0.5) - cw / 2, cw) for i, b in enumerate(milestones)]
 
 
-def _card_text(b: Bound, tw: float, style: Style, accent: str) -> tuple[list[Shape], float]:
-    """The card's date, title and body drawn from (0, 0) in a column `tw` wide; and their height."""
+def _card_text(b: Bound, tw: float, style: Style) -> tuple[list[Shape], float]:
+    """The card's date (in its accent), title and body drawn from (0, 0) in a column `tw` wide, in
+    the card's text `style` (_card_style); and their height."""
     p = style.palette
+    accent = style.accent(b.comp.attr("accent"), b.order)
     anchor = anchor_of(style)
     shapes: list[Shape] = []
     cy = 0.0
@@ -88,14 +91,15 @@ def _top_pad(style: Style) -> float:
     return style.pad + (4 if style.emphasis == "top" and style.rail != "none" else 0)
 
 
-def _card_style(b: Bound, style: Style, accent: str) -> Style:
+def _card_style(b: Bound, style: Style) -> Style:
+    """The style the card's text is set in: ink that reads on a solid fill."""
+    accent = style.accent(b.comp.attr("accent"), b.order)
     return on_solid(style, accent) if b.comp.attr("fill") == "solid" else style
 
 
 def _card_height(s: Stop, style: Style) -> float:
-    accent = style.accent(s.b.comp.attr("accent"), s.b.order)
     _, tw = inner(s.left, s.width, style)
-    _, h = _card_text(s.b, tw, _card_style(s.b, style, accent), accent)
+    _, h = _card_text(s.b, tw, _card_style(s.b, style))
     return _top_pad(style) + h + style.pad
 
 
@@ -107,7 +111,7 @@ def _card(out: list[Shape], s: Stop, y: float, h: float, style: Style) -> None:
     box(out, s.left, y, s.width, h, style, accent, fill=fill_of(style, accent, b.comp.attr("fill")),
         dash=state == "planned", role="milestone", outline=outline, node=b.comp.topo_id("node_id"))
     tx, tw = inner(s.left, s.width, style)
-    shapes, _ = _card_text(b, tw, _card_style(b, style, accent), accent)
+    shapes, _ = _card_text(b, tw, _card_style(b, style))
     out.extend(shift(t, tx, y + _top_pad(style)) for t in shapes)
 
 
@@ -123,22 +127,31 @@ def _dot(out: list[Shape], s: Stop, cy: float, style: Style) -> None:
         out.append(Circle(s.cx, cy, DOT_R, accent, role="milestone-dot"))
 
 
-def _axis(out: list[Shape], stops: list[Stop], x0: float, x1: float, cy: float, style: Style) -> None:
-    """The axis from x0 to x1, in runs: a run leading to a planned milestone is dashed (as is the
-    run past a planned last one); an arrow connector ends it in a head (time runs on)."""
-    colour = mix(style.palette.text_faint, style.palette.text_muted, 0.35)
+Run = tuple[float, float, bool]   # an axis run: from x, to x, dashed
+
+
+def _runs(stops: list[Stop], x0: float, x1: float) -> list[Run]:
+    """The axis from x0 to x1 in runs: a run leading to a planned milestone is dashed (as is the
+    run past a planned last one)."""
     xs = [x0] + [s.cx for s in stops] + [x1]
     dashed = [_setting(s.b, "state") == "planned" for s in stops]
     dashed.append(dashed[-1])
-    runs: list[tuple[float, float, bool]] = []
+    runs: list[Run] = []
     for a, b, d in zip(xs, xs[1:], dashed):
         if runs and runs[-1][2] == d:
             runs[-1] = (runs[-1][0], b, d)
         else:
             runs.append((a, b, d))
-    for i, (a, b, d) in enumerate(runs):
-        out.append(Line(((a, cy), (b, cy)), colour, AXIS_W, dash=d, role="axis",
-                        arrow=style.connector == "arrow" and i == len(runs) - 1))
+    return runs
+
+
+def _axis(out: list[Shape], runs: list[Run], lo: float, hi: float, cy: float, colour: str, width: float,
+          role: str) -> None:
+    """The runs clipped to [lo, hi]."""
+    for a, b, d in runs:
+        a, b = max(a, lo), min(b, hi)
+        if b > a:
+            out.append(Line(((a, cy), (b, cy)), colour, width, dash=d, role=role))
 
 
 @dataclass(frozen=True)
@@ -242,10 +255,19 @@ def render(page, items: list[Bound], x: float, y: float, w: float, height: float
     axis_y = top + reach("above", card_h, stem)
 
     out: list[Shape] = []
-    _axis(out, stops, stops[0].left, stops[-1].left + stops[-1].width, axis_y, style)
+    x0, x1 = stops[0].left, stops[-1].left + stops[-1].width
+    arrow = style.connector == "arrow"
+    end = x1 - TIP if arrow else x1
+    runs = _runs(stops, x0, end)
+    base = mix(style.palette.text_faint, style.palette.text_muted, 0.35)
+    _axis(out, runs, x0, end, axis_y, base, AXIS_W, "axis")
+    tip = base
     for sp in spans:
         accent = style.accent(sp.b.comp.attr("accent"), sp.b.order)
-        out.append(Line(((sp.left, axis_y), (sp.right, axis_y)), accent, PHASE_AXIS_W, role="phase-axis"))
+        _axis(out, runs, sp.left, sp.right, axis_y, accent, PHASE_AXIS_W, "phase-axis")
+        tip = accent if sp.right >= end else tip
+    if arrow:  # time runs on: the axis ends in a head
+        out.append(Line(((end - 1, axis_y), (x1, axis_y)), tip, TIP_W, arrow=True, role="axis"))
     stem_colour = style.palette.text_muted
     for s in stops:
         above = _setting(s.b, "side") == "above"
