@@ -4,19 +4,26 @@ family's requirements are diagnosed."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import cairosvg
 import numpy as np
 import pytest
 from PIL import Image
 
+from engine.assets import AssetError, load_svg, profile_document
+from engine.assets.family import FamilyGuess
+from engine.assets.geometry import Canvas
+from engine.assets.profile import AssetProfile, TextElement
 from engine.compiler import compile_scene
 from engine.compiler.geometry import Circle, Line, Rect, Text
 from engine.dsl import load, vocab
+from engine.gold.starters.timeline_flow import build
 from layout_checks import EPS, assert_no_overlap, assert_text_inside, box_of, compile_resolved, rects
 from scenes import scene_text
 from test_containers import content_for
 
+LIBRARY = Path(__file__).resolve().parents[2] / "shared" / "assets"
 CARDS = {"milestone", "phase", "callout_card", "section_card", "panel", "conclusion"}
 
 
@@ -224,3 +231,67 @@ def test_a_phase_must_span_milestones():
     assert len(messages) == 2
     assert "names a [section_card], not a [milestone]" in messages[0]
     assert "names no milestone" in messages[1]
+
+
+# ---- the starter (`ck gold add` for an asset profiled as a timeline) -----------------------------
+
+def _asset(texts: list[tuple], name: str = "asset") -> AssetProfile:
+    """A profile of (text, x, y, size, role) lines on a 1600 x 900 page."""
+    elements = [TextElement(text, x, y, size, 700 if role == "title" else 400, "#ffffff", "start", role, role)
+                for text, x, y, size, role in texts]
+    return AssetProfile(name, Canvas(1600, 900, "viewBox"), FamilyGuess("timeline_flow", 1.0, "dashboard_cards", 0.5, {}),
+                        elements, [], {}, 0, 0, 0, 0, {}, {})
+
+
+def _card_lines(x: float, top: float, n: int) -> list[tuple]:
+    return [(f"2026-0{n}-01", x, top, 14, "value"), (f"Step {n} title", x, top + 30, 20, "title"),
+            (f"first body line {n}", x, top + 58, 15, "caption"), (f"second body line {n}", x, top + 82, 15, "caption")]
+
+
+def test_the_starter_makes_milestones_with_their_texts_on_their_sides():
+    texts = [("A timeline headline", 60, 70, 40, "headline"), ("What the timeline shows, in a line", 60, 100, 18, "subtitle")]
+    for n, (x, top) in enumerate([(300, 200), (100, 200), (500, 560)], start=1):
+        texts += _card_lines(x, top, n)
+    texts += [("A closing note under the axis", 60, 820, 15, "paragraph")]
+    scene, content = build(_asset(texts))
+    doc = load(scene)
+    assert not doc.errors and doc.scene.attr("layout") == "timeline_flow"
+    assert [m["title"] for m in content["milestone"]] == ["Step 2 title", "Step 1 title", "Step 3 title"]  # by x
+    assert content["milestone"][0] == {"date": "2026-02-01", "title": "Step 2 title",
+                                       "body": "first body line 2\nsecond body line 2"}
+    sides = [c.attr("side") for c in doc.scene.components if c.name == "milestone"]
+    assert sides == ["above", "above", "below"]
+    assert content["callout_card"] == [{"text": "A closing note under the axis"}]
+    assert content["header_band"] == [{"headline": "A timeline headline", "subtitle": "What the timeline shows, in a line"}]
+    compiled = compile_scene(doc.scene, content, strict=True)
+    assert len(rects(compiled.layout, {"milestone"})) == 3
+
+
+def test_the_starter_leaves_sides_unsaid_when_the_cards_share_one_band():
+    texts = [t for n, x in enumerate((100, 400, 700), start=1) for t in _card_lines(x, 300, n)]
+    scene, _ = build(_asset(texts))
+    assert "[side:" not in scene
+
+
+@pytest.mark.parametrize("texts", [[], [("only a headline", 60, 60, 40, "headline")],
+                                   [("x", 10, 10, 12, "label")] * 40, [("a footer", 60, 880, 12, "footer")]],
+                         ids=["none", "headline", "many identical", "footer"])
+def test_the_starter_starts_any_profile(texts):
+    scene, content = build(_asset(texts))
+    doc = load(scene)
+    assert not doc.errors
+    compiled = compile_scene(doc.scene, content)
+    assert not [d for d in compiled.diagnostics if d.code == "unresolved-ref"]
+
+
+@pytest.mark.skipif(not LIBRARY.is_dir(), reason="the asset library is not beside this checkout")
+def test_the_starter_never_crashes_on_a_library_asset():
+    for asset in sorted(LIBRARY.glob("*.svg")):
+        try:
+            p = profile_document(load_svg(asset))
+        except AssetError:
+            continue   # refused at intake, before any starter runs
+        scene, content = build(p, p.texts)
+        doc = load(scene)
+        assert not doc.errors, (asset.name, [d.format() for d in doc.errors])
+        compile_scene(doc.scene, content)
