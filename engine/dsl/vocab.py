@@ -31,7 +31,8 @@ LAYOUTS: tuple[str, ...] = (
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
-    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait"),
+    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait",
+               "strip"),
     "layout": LAYOUTS,
     "theme": THEMES,
     "tone": ACCENTS + ("mixed",),
