@@ -121,9 +121,10 @@ NODE = ("node_id",)   # a component a link (or a flow) can address
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
     # omitted, the family decides (dashboards open, the rest solid). accent colours the headline,
-    # rule draws a gradient rule under the title (v2).
+    # rule draws a gradient rule under the title (v2): a third wide fading out, or full (wave 2)
+    # across the column from the headline's accent into the tone's.
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
-                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient")},
+                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient", "full")},
                                  top_level_only=True, defaults={"rule": "none"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title

@@ -98,9 +98,11 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
         gap = round(sub_size * 0.3, 1)
         y += gap + text_block(body, x, y + gap, w, subtitle, sub_size, p.text_muted, style,
                               anchor=anchor, max_lines=4, role="subtitle")
-    if h is not None and h.comp.attr("rule", "none") == "gradient":
+    rule = h.comp.attr("rule", "none") if h is not None else "none"
+    if rule != "none":
         gap = round(sub_size * 0.6, 1)
-        y += _rule(body, gradients, x, y + gap, w, accent, "middle" if style.hero == "center" else "start") + gap
+        anchor = "full" if rule == "full" else "middle" if style.hero == "center" else "start"
+        y += _rule(body, gradients, x, y + gap, w, accent, anchor, style.accent(None, 0)) + gap
     bottom = y + (margin * 0.7 if band else style.pad * 0.25)
     if band:
         gradients.append(Gradient("header", 0, 0, 1, 0, ((0, p.header, 1), (1, p.header_2, 1))))
@@ -114,11 +116,14 @@ RULE_HEIGHT = 4.0
 
 
 def _rule(out: list[Shape], gradients: list[Gradient], x: float, y: float, w: float, accent: str,
-          anchor: str) -> float:
+          anchor: str, tone: str) -> float:
     """A title rule at top `y`: a third of the column wide, fading out from the accent (from the
-    middle both ways under a centred title); returns its height."""
+    middle both ways under a centred title); or, `anchor` full, across the column from the accent
+    into the `tone` colour (the v7 training sheets' amber-to-blue rule). Returns its height."""
     rw = w / 3
-    if anchor == "middle":
+    if anchor == "full":
+        rw, stops = w, ((0, accent, 1), (1, tone, 1))
+    elif anchor == "middle":
         stops = ((0, accent, 0), (0.5, accent, 1), (1, accent, 0))
         x += (w - rw) / 2
     else:
