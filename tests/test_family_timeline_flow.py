@@ -17,6 +17,7 @@ from engine.assets.geometry import Canvas
 from engine.assets.profile import AssetProfile, TextElement
 from engine.compiler import compile_scene
 from engine.compiler.geometry import Circle, Line, Rect, Text
+from engine.compiler.themes import palettes
 from engine.dsl import load, vocab
 from engine.gold.starters.timeline_flow import build
 from layout_checks import EPS, assert_no_overlap, assert_text_inside, box_of, compile_resolved, rects
@@ -295,3 +296,37 @@ def test_the_starter_never_crashes_on_a_library_asset():
         doc = load(scene)
         assert not doc.errors, (asset.name, [d.format() for d in doc.errors])
         compile_scene(doc.scene, content)
+
+
+# ---- what the mapped assets added: the strip canvas and the full title rule ---------------------
+
+def _header_scene(canvas: str, rule: str = "none"):
+    """A page of a headline and subtitle (no kicker, as the library's diagrams), amber over a
+    green tone."""
+    rule_attr = f"|rule={rule}" if rule != "none" else ""
+    return load(f"[scene]\n[canvas:{canvas}]\n[tone:green]\n"
+                f"[header_band:@header_band.0.headline|@header_band.0.subtitle|accent=amber{rule_attr}]\n"
+                "[/scene]\n").scene
+
+
+def test_the_strip_canvas_sets_its_title_where_the_librarys_3_to_1_diagrams_do():
+    scene = _header_scene("strip")
+    layout = compile_scene(scene, content_for(scene)).layout
+    assert (layout.width, layout.height) == (1500, 500)
+    at = {t.role: t.y / layout.width for t in layout.shapes if isinstance(t, Text)}
+    assert 0.030 <= at["headline"] <= 0.040 and 0.050 <= at["subtitle"] <= 0.058
+    wide = _header_scene("panorama")
+    wide_at = {t.role: t.y / 1400 for t in compile_scene(wide, content_for(wide)).layout.shapes if isinstance(t, Text)}
+    assert wide_at["subtitle"] > 0.06   # other canvases keep the library's median title block
+
+
+def test_a_full_rule_runs_across_the_column_from_the_headline_accent_into_the_tone():
+    rules, stops = {}, {}
+    for rule in ("gradient", "full"):
+        scene = _header_scene("wide", rule)
+        compiled = compile_scene(scene, content_for(scene))
+        rules[rule] = next(r for r in compiled.layout.shapes if isinstance(r, Rect) and r.role == "title-rule")
+        stops[rule] = next(g for g in compiled.layout.gradients if g.name == "title-rule").stops
+    accents = palettes()["infra_dark"].accents
+    assert rules["full"].w == pytest.approx(1600 - 2 * 52) and rules["gradient"].w == pytest.approx(rules["full"].w / 3)
+    assert [(s[1], s[2]) for s in stops["full"]] == [(accents["amber"], 1), (accents["green"], 1)]
