@@ -4,6 +4,7 @@ family's requirements are diagnosed."""
 from __future__ import annotations
 
 import io
+from itertools import pairwise
 from pathlib import Path
 
 import cairosvg
@@ -71,7 +72,7 @@ def _axis_y(layout) -> float:
 def test_every_milestone_attribute_changes_the_raster(key):
     values = vocab.COMPONENTS["milestone"].attrs[key]
     compiled = {v: compile_scene(s := _scene(_timeline(3, {1: f"|{key}={v}"})), content_for(s)) for v in values}
-    for a, b in zip(values, values[1:]):
+    for a, b in pairwise(values):
         assert _visibly_different(compiled[a].svg, compiled[b].svg), f"milestone {key}:{a} looks like {key}:{b}"
     default = vocab.COMPONENTS["milestone"].defaults.get(key)
     if default:  # omitting an attribute draws its default
@@ -86,7 +87,7 @@ def test_every_phase_attribute_changes_the_raster(key):
     for v in values:
         scene = _scene(_timeline(4) + f"[phase:@phase.0.label|@phase.0.caption|from_ref=m0|to_ref=m2|{key}={v}]\n")
         renders[v] = compile_scene(scene, content_for(scene)).svg
-    for a, b in zip(values, values[1:]):
+    for a, b in pairwise(values):
         assert _visibly_different(renders[a], renders[b]), f"phase {key}:{a} looks like {key}:{b}"
 
 
@@ -195,13 +196,17 @@ def test_a_cut_body_is_reported_at_its_ref():
 
 @pytest.mark.parametrize("layout", vocab.LAYOUTS)
 def test_a_timeline_inside_a_panel_stays_inside_it_in_every_family(layout):
-    body = "[panel]\n[node_id:p]\n[title_ref:panel.0.title]\n" + _timeline(3, {1: "|side=below"}) + "[/panel]\n"
+    body = ("[panel]\n[node_id:p]\n[title_ref:panel.0.title]\n" + _timeline(3, {1: "|side=below"})
+            + "[phase:@phase.0.label|from_ref=m0|to_ref=m2]\n[phase:@phase.1.label|from_ref=m1|to_ref=m1|side=above]\n"
+            + "[/panel]\n")
     compiled = _compiled(body, layout)
     panel = next(r for r in rects(compiled.layout, {"panel"}) if r.node == "p")
-    for box in _milestone_boxes(compiled.layout).values():
+    bands = [box_of(r) for r in rects(compiled.layout, {"phase"})]
+    assert len(bands) == 2
+    for box in [*_milestone_boxes(compiled.layout).values(), *bands]:
         assert panel.x - EPS <= box[0] and box[2] <= panel.x + panel.w + EPS
         assert panel.y - EPS <= box[1] and box[3] <= panel.y + panel.h + EPS
-    assert_text_inside(compiled.layout, {"milestone"})
+    assert_text_inside(compiled.layout, {"milestone", "phase"})
 
 
 def test_the_timeline_leads_the_page_and_fills_it():

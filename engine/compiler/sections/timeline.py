@@ -163,8 +163,9 @@ class Span:
     last: int
 
 
-def _spans(phases: list[Bound], stops: list[Stop], gap: float) -> list[Span]:
-    """The phases whose ends are milestones of this timeline, across their slots."""
+def _spans(phases: list[Bound], stops: list[Stop], step: float) -> list[Span]:
+    """The phases whose ends are milestones of this timeline, across their cards and a quarter of
+    the space beside them (so that two phases in a row stay apart, inside the slots)."""
     at = {s.b.comp.topo_id("node_id"): i for i, s in enumerate(stops) if s.b.comp.topo_id("node_id")}
     out = []
     for b in phases:
@@ -172,7 +173,8 @@ def _spans(phases: list[Bound], stops: list[Stop], gap: float) -> list[Span]:
         if None in ends:
             continue
         i, j = min(ends), max(ends)
-        out.append(Span(b, stops[i].left - gap / 4, stops[j].left + stops[j].width + gap / 4, i, j))
+        ext = (step - stops[i].width) / 4
+        out.append(Span(b, stops[i].left - ext, stops[j].left + stops[j].width + ext, i, j))
     return out
 
 
@@ -230,7 +232,7 @@ def render(page, items: list[Bound], x: float, y: float, w: float, height: float
         return 0.0
     gap = style.gap
     stops = _stops(milestones, x, w, gap)
-    spans = _spans([b for b in items if b.name == "phase"], stops, gap)
+    spans = _spans([b for b in items if b.name == "phase"], stops, w / len(milestones))
     phase_rows = {side: _rows([sp for sp in spans if _setting(sp.b, "side") == side]) for side in ("above", "below")}
     bands = {side: _band_height(rows, style) for side, rows in phase_rows.items()}
     sides = {side: [s for s in stops if _setting(s.b, "side") == side] for side in ("above", "below")}
