@@ -335,3 +335,11 @@ def test_a_full_rule_runs_across_the_column_from_the_headline_accent_into_the_to
     accents = palettes()["infra_dark"].accents
     assert rules["full"].w == pytest.approx(1600 - 2 * 52) and rules["gradient"].w == pytest.approx(rules["full"].w / 3)
     assert [(s[1], s[2]) for s in stops["full"]] == [(accents["amber"], 1), (accents["green"], 1)]
+
+
+@pytest.mark.skipif(not LIBRARY.is_dir(), reason="the asset library is not beside this checkout")
+def test_the_library_vocabulary_counts_timeline_stops_as_milestones():
+    from engine.assets.vocabulary import components_for
+
+    p = profile_document(load_svg(LIBRARY / "ir-v66-evolution-timeline.svg"))
+    assert components_for(p)["milestone"] == 5
