@@ -91,6 +91,9 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "[legend_row:@legend_row.0.label|tone=red]\n"
         "[text_line:@text_line.0.text|style=result]\n"
         "[kv_row:@kv_row.0.label|@kv_row.0.value]\n"
+        "[milestone:@milestone.0.date|@milestone.0.title|@milestone.0.body|node_id=m0]\n"
+        "[milestone:@milestone.1.date|@milestone.1.title|@milestone.1.body|node_id=m1|side=below]\n"
+        "[phase:@phase.0.label|@phase.0.caption|from_ref=m0|to_ref=m1]\n"
         "[conclusion_strip:@conclusion_strip.0.text]\n"
         "[footer_note:@footer_note.0.text]\n"
     )
@@ -117,6 +120,9 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "legend_row": [{"label": "legend"}],
         "text_line": [{"text": "a result line"}],
         "kv_row": [{"label": "a label", "value": "a value"}],
+        "milestone": [{"date": "2026-01", "title": "Started", "body": "the first step"},
+                      {"date": "2026-03", "title": "Shipped", "body": "the second step"}],
+        "phase": [{"label": "Build", "caption": "two months"}],
         "conclusion_strip": [{"text": "The conclusion"}],
         "footer_note": [{"text": "footer note"}],
     }

@@ -40,7 +40,6 @@ VOCABULARY_VERSION = 1
 
 # Structures the v1 DSL has no component for, and the family that would carry each.
 _EXTENSIONS = {
-    "timeline_stops": "timeline axis with stops (timeline_flow)",
     "segments": "memory segments laid edge to edge (memory_map)",
     "dual_panels": "two facing panels (dual_panel_compare)",
 }
@@ -62,6 +61,7 @@ def components_for(p: AssetProfile) -> dict[str, int]:
     elif p.family.guess == "decision_tree":
         need["decision_node"], need["decision_edge"] = int(s["linked_boxes"]), p.connectors
     need["section_card"] = max(0, int(s["cards"] - s["table_rows"] - s["linked_boxes"]))
+    need["milestone"] = int(s["timeline_stops"])   # a stop on a timeline axis (wave 2)
     need["badge_pill"] = roles.get("badge", 0)
     need["legend_row"] = int(s["legend_rows"])
     need["footer_note"] = roles.get("footer", 0)

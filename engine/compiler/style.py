@@ -23,6 +23,7 @@ CANVAS = {
     "banner": (1500, 800),      # 15:8 — comparisons
     "panorama": (1400, 600),    # 7:3 — pipelines
     "portrait": (1000, 2000),   # 1:2 — long vertical explainers
+    "strip": (1500, 500),       # 3:1 — one-row diagrams (three stages, a kernel's steps)
 }
 INSET = {"sm": 28, "md": 52, "lg": 84}
 GAP = {"sm": 14, "md": 26, "lg": 44}

@@ -194,10 +194,15 @@ class _Checker:
                     target = _LINK_TARGETS.get(c.name, "component's [node_id:...] in the scene")
                     hint = _did_you_mean(t.id, ids) if len(ids) <= MAX_NODES_TO_SUGGEST_FROM else ""
                     self.report(t, "unknown-node", f"{t.key} '{t.id}' names no {target}{hint}")
+                elif t.key in ("from_ref", "to_ref") and ids[t.id].name != _END_KINDS.get(c.name, ids[t.id].name):
+                    self.report(t, "unknown-node", f"{t.key} '{t.id}' names a [{ids[t.id].name}], "
+                                                   f"not a [{_END_KINDS[c.name]}]")
 
 
 # What each connector's ends name, for the message when one names nothing.
-_LINK_TARGETS = {"decision_edge": "decision_node", "flow_arrow": "stage_card"}
+_LINK_TARGETS = {"decision_edge": "decision_node", "flow_arrow": "stage_card", "phase": "milestone"}
+# Connectors whose ends must be of one kind: a phase spans milestones.
+_END_KINDS = {"phase": "milestone"}
 
 
 def _entry_at(entry: Block | Compact):

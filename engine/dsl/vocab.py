@@ -27,11 +27,12 @@ THEMES: tuple[str, ...] = tuple(tomllib.loads(THEMES_FILE.read_text()))
 
 LAYOUTS: tuple[str, ...] = (
     "poster_stack", "comparison_span_chart", "pipeline_lane", "table_matrix",
-    "decision_tree", "dashboard_cards",
+    "decision_tree", "dashboard_cards", "timeline_flow",
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
-    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait"),
+    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait",
+               "strip"),
     "layout": LAYOUTS,
     "theme": THEMES,
     "tone": ACCENTS + ("mixed",),
@@ -64,6 +65,7 @@ FAMILY_DEFAULTS: dict[str, dict[str, str]] = {
     "table_matrix": {"frame": "panel", "columns": "2", "tone": "purple"},
     "decision_tree": {"connector": "arrow", "tone": "amber", "background": "grid", "columns": "3"},
     "dashboard_cards": {"columns": "3", "density": "compact", "tone": "mixed"},
+    "timeline_flow": {"tone": "amber", "columns": "3", "rail": "none"},
 }
 DEFAULT_LAYOUT = "poster_stack"
 
@@ -126,10 +128,11 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
     # omitted, the family decides (dashboards open, the rest solid). On a later header_band (a
     # section heading) solid sets it in one panel with the section after it (poster_stack; v2).
-    # accent colours the headline, rule draws a gradient rule under the title (v2); scale is the
-    # title's weight on the page (its headline size and margins: a display title on a poster).
+    # accent colours the headline, rule draws a gradient rule under the title (v2): a third wide
+    # fading out, or full (wave 2) across the column from the headline's accent into the tone's;
+    # scale is the title's weight on the page (its headline size and margins: a display title).
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
-                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient"),
+                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient", "full"),
                                   "scale": ("md", "lg", "xl")},
                                  top_level_only=True, defaults={"rule": "none", "scale": "md"}),
     "section_card": ComponentSpec(
@@ -204,6 +207,17 @@ COMPONENTS: dict[str, ComponentSpec] = {
         {"style": ("arrow", "line", "dashed"), "accent": ACCENTS, "route": ("straight", "elbow")},
         topology=("from_ref", "to_ref"), defaults={"style": "arrow", "route": "straight"},
     ),
+    # A dated point on a time axis (timeline_flow, and a timeline section in any family): its
+    # card stands on the `side` a person chose; `state` says done, the current one, or planned.
+    "milestone": ComponentSpec(
+        ("date", "title", "body"),
+        {"side": ("above", "below"), "state": ("done", "current", "planned"), "accent": ACCENTS,
+         "outline": OUTLINES, "fill": FILLS},
+        topology=NODE, defaults={"side": "above", "state": "done"},
+    ),
+    # A stretch of the time axis from one milestone to another, labelled in a band on its `side`.
+    "phase": ComponentSpec(("label", "caption"), {"side": ("above", "below"), "accent": ACCENTS},
+                           topology=("from_ref", "to_ref"), defaults={"side": "below"}),
 }
 CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
@@ -217,6 +231,7 @@ REQUIREMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "table_matrix": (("header_band", 1), ("table_row", 1)),
     "decision_tree": (("header_band", 1), ("decision_node", 1)),
     "dashboard_cards": (("header_band", 1), ("section_card", 1)),
+    "timeline_flow": (("header_band", 1), ("milestone", 2)),
 }
 
 

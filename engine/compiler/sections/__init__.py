@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from engine.compiler.geometry import ANCHOR, Rect
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import bars, cards, chrome, container, flow, table, text_runs, tree
+from engine.compiler.sections import bars, cards, chrome, container, flow, table, text_runs, timeline, tree
 
 # Which section a component belongs to. Sections in GATHERED take every component of their kind
 # wherever it was written (one table, one tree, one chart per scene, or per container); cards
@@ -23,8 +23,9 @@ SECTION_OF = {
     "conclusion_strip": "strip", "header_band": "heading", "footer_note": "footer",
     "text_line": "lines", "kv_row": "lines",
     "panel": "container", "group": "container",
+    "milestone": "timeline", "phase": "timeline",
 }
-GATHERED = {"bars", "table", "flow", "tree", "badges", "legend"}
+GATHERED = {"bars", "table", "flow", "tree", "badges", "legend", "timeline"}
 # Sections that take a run of consecutive components of their kind (a card grid, a block of lines).
 RUNS = {"cards", "lines"}
 
@@ -90,4 +91,4 @@ def _anchored(render):
 RENDERERS = {kind: _anchored(render) for kind, render in {
     "cards": _cards, "badges": _badges, "legend": _legend, "strip": _strip, "heading": _heading,
     "bars": bars.render, "table": table.render, "flow": flow.render, "tree": tree.render,
-    "lines": text_runs.render, "container": container.render}.items()}
+    "lines": text_runs.render, "container": container.render, "timeline": timeline.render}.items()}

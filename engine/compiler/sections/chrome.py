@@ -35,6 +35,13 @@ def background(out: list[Shape], gradients: list[Gradient], width: float, height
             out.append(Circle(cx, cy, 70 * i, "none", colour, 1.5, opacity=0.30 - 0.04 * i, role="background"))
 
 
+# Canvases whose library format sets its title block tighter than the median: the 3:1 one-row
+# diagrams put the headline's baseline 3.3-3.7 % of the width down and the subtitle's 5.3-5.5 %
+# (ir-dumb-codegen, ir-producer-consumer, kernel-layernorm, ir-timeline-why), where the header
+# below gives 4.3 % and 6.7 %: margin and title sizes are scaled by this factor there.
+TITLE_SCALE = {"strip": 0.8}
+
+
 def headline_size(style: Style) -> float:
     """The headline's size: the type scale's at 1760 px and wider, in proportion to the canvas
     width below that (the asset library sets headlines at about 2.5 % of the page width: 40-42 px
@@ -57,7 +64,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     rule under it. Positions follow the asset library's medians: a top margin of 2 % of the page
     width, the headline set solid (line height 1.2, as display type is), so that the subtitle's
     baseline falls about 6.5 % of the width down and content starts about 10 % down (Page adds
-    the gap under the returned bottom).
+    the gap under the returned bottom). The 3:1 `strip` canvas sets it tighter (TITLE_SCALE).
 
     [accent:…] sets the headline in that accent (the kicker and rules follow it); [rule:gradient]
     draws a rule under the title block that fades out from the accent, as library titles have."""
@@ -65,35 +72,37 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     x, w = style.inset, style.content_width
     band = band and style.frame != "none"
     weight, air = HEADER_SCALE[h.comp.attr("scale", "md") if h else "md"]
-    margin = style.width * 0.02 * air
+    tight = TITLE_SCALE.get(style.canvas, 1.0)
+    margin = style.width * 0.02 * air * tight
     top = margin
     kicker, headline, subtitle = (h.text(f) if h else None for f in ("kicker", "headline", "subtitle"))
     own = h.comp.attr("accent") if h else None
     accent = style.accent(own, 0)
     head_fill = accent if own else p.text
     display = dataclasses.replace(style, leading=1.2)
-    head_size = round(headline_size(style) * weight, 1)
+    head_size = round(headline_size(style) * weight * tight, 1)
+    sub_size, kick_size = (round(style.size(role) * tight, 1) for role in ("subtitle", "kicker"))
     body: list[Shape] = []
     y = top
     if style.hero == "split":
         left_w = w * 0.58
-        y += text_block(body, x, y, left_w, kicker, style.size("kicker"), accent, style, bold=True, role="kicker")
+        y += text_block(body, x, y, left_w, kicker, kick_size, accent, style, bold=True, role="kicker")
         y += text_block(body, x, y + 4, left_w, headline, head_size, head_fill, display,
                         bold=True, max_lines=3, role="headline") + 4
         sub: list[Shape] = []
-        sub_h = text_block(sub, x + left_w + 40, 0, w - left_w - 40, subtitle, style.size("subtitle"),
+        sub_h = text_block(sub, x + left_w + 40, 0, w - left_w - 40, subtitle, sub_size,
                            p.text_muted, style, anchor="end", max_lines=5, role="subtitle")
         sub_top = max(top, y - sub_h)
         body.extend(shift(s, 0, sub_top) for s in sub)
         y = max(y, sub_top + sub_h)
     else:
         anchor = "middle" if style.hero == "center" else "start"
-        k = text_block(body, x, y, w, kicker, style.size("kicker"), accent, style, bold=True,
+        k = text_block(body, x, y, w, kicker, kick_size, accent, style, bold=True,
                        anchor=anchor, role="kicker")
         y += k + (4 if k else 0)
         y += text_block(body, x, y, w, headline, head_size, head_fill, display, bold=True,
                         anchor=anchor, max_lines=3, role="headline")
-        gap = round(style.size("subtitle") * 0.3, 1)
+        gap = round(sub_size * 0.3, 1)
         sx, sw = x, w
         if weight > 1 and anchor == "middle" and headline and headline.text:
             # a centred display title sets its subtitle to the headline's measure (at least half
@@ -101,11 +110,13 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
             sw = min(w, max(w / 2, max(text_width(line, head_size, True)
                                        for line in headline.text.split("\n"))))
             sx = x + (w - sw) / 2
-        y += gap + text_block(body, sx, y + gap, sw, subtitle, style.size("subtitle"), p.text_muted, style,
+        y += gap + text_block(body, sx, y + gap, sw, subtitle, sub_size, p.text_muted, style,
                               anchor=anchor, max_lines=4, role="subtitle")
-    if h is not None and h.comp.attr("rule", "none") == "gradient":
-        gap = round(style.size("subtitle") * 0.6, 1)
-        y += _rule(body, gradients, x, y + gap, w, accent, "middle" if style.hero == "center" else "start") + gap
+    rule = h.comp.attr("rule", "none") if h is not None else "none"
+    if rule != "none":
+        gap = round(sub_size * 0.6, 1)
+        anchor = "full" if rule == "full" else "middle" if style.hero == "center" else "start"
+        y += _rule(body, gradients, x, y + gap, w, accent, anchor, style.accent(None, 0)) + gap
     bottom = y + (margin * 0.7 if band else style.pad * 0.25)
     if band:
         gradients.append(Gradient("header", 0, 0, 1, 0, ((0, p.header, 1), (1, p.header_2, 1))))
@@ -119,11 +130,14 @@ RULE_HEIGHT = 4.0
 
 
 def _rule(out: list[Shape], gradients: list[Gradient], x: float, y: float, w: float, accent: str,
-          anchor: str) -> float:
+          anchor: str, tone: str) -> float:
     """A title rule at top `y`: a third of the column wide, fading out from the accent (from the
-    middle both ways under a centred title); returns its height."""
+    middle both ways under a centred title); or, `anchor` full, across the column from the accent
+    into the `tone` colour (the v7 training sheets' amber-to-blue rule). Returns its height."""
     rw = w / 3
-    if anchor == "middle":
+    if anchor == "full":
+        rw, stops = w, ((0, accent, 1), (1, tone, 1))
+    elif anchor == "middle":
         stops = ((0, accent, 0), (0.5, accent, 1), (1, accent, 0))
         x += (w - rw) / 2
     else:
