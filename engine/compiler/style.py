@@ -53,6 +53,11 @@ class Style:
     connector: str
     topic: str
     layout: str
+    # set by engine.compiler.grow, never by a scene attribute directly: the height each outermost
+    # `height:fill` container adds to its own, and whether a container is drawn inside one (its
+    # rows then stretch to the height it is given)
+    grow: float = 0.0
+    stretch: bool = False
 
     def size(self, role: str) -> float:
         return round(FONT[role] * self.scale, 1)

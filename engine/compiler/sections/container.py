@@ -17,15 +17,21 @@ Containers nest (vocab.MAX_DEPTH); only a row or grid measures its cells before 
 """
 from __future__ import annotations
 
+import dataclasses
+
 from engine.compiler import sections as registry  # read at call time: this module is part of it
-from engine.compiler.draw import box, fill_of, inner, on_solid, text_block
-from engine.compiler.geometry import Shape, shift
+from engine.compiler.draw import box, fill_of, inner, on_solid, one_line, text_block
+from engine.compiler.geometry import Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import cards
+from engine.compiler.text import text_width
+from engine.compiler.themes import ink_on
 from engine.dsl.vocab import COMPONENTS
 
 CAPTION_LINES = 4
 TITLE_LINES = 2
+UNWRAPPED = 10000.0  # a width no line of text wraps in, to measure what a cell asks for
+BAND_PAD = 0.8  # a head band's margin around its title line, in the style's card paddings
 
 
 def _setting(b: Bound, key: str) -> str:
@@ -45,35 +51,69 @@ def _cells(b: Bound, arrange: str) -> list[tuple[str, list[Bound]]]:
     return out
 
 
-def _cell(page, kind: str, items: list[Bound], x: float, y: float, w: float, h: float = 0.0) -> float:
-    """One cell at (x, y), `w` wide; a card or a container at least `h` tall."""
+def _cell(page, kind: str, items: list[Bound], x: float, y: float, w: float, h: float = 0.0,
+          lead: float = 0.0) -> float:
+    """One cell at (x, y), `w` wide; a card or a container at least `h` tall (a card's content
+    `lead` below its top padding)."""
     if kind == "cards":
-        return cards.card(page.out, items[0], x, y, w, page.style, h)
+        return cards.card(page.out, items[0], x, y, w, page.style, h, lead)
     if kind == "container":
         return registry.RENDERERS[kind](page, items, x, y, w, min_h=h)
     return registry.RENDERERS[kind](page, items, x, y, w)
 
 
-def arrange(page, b: Bound, x: float, y: float, w: float) -> float:
-    """`b`'s children laid out in the box (x, y, w); returns the height they take."""
+def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0) -> float:
+    """`b`'s children laid out in the box (x, y, w); returns the height they take. Inside a fill
+    container (style.stretch) a `min_h` above their height is shared among the rows, each cell
+    stretching to its row (a card's content centred in what it gains)."""
     how = _setting(b, "arrange")
     cells = _cells(b, how)
     if not cells:
         return 0.0
     n = {"stack": 1, "row": len(cells), "grid": int(_setting(b, "cols"))}[how]
     gap = page.style.gap
-    cw = (w - gap * (n - 1)) / n
+    rows = [cells[start:start + n] for start in range(0, len(cells), n)]
+    widths = _widths(page, rows, n, w - gap * (n - 1), _setting(b, "widths") == "content")
+    content = _setting(b, "widths") == "content"
+    lefts = [x + sum(widths[:i]) + gap * i if content else x + i * (widths[0] + gap) for i in range(n)]
+
+    def tallest(row) -> float:
+        return max(_cell(page.scratch(), kind, items, 0.0, 0.0, widths[i]) for i, (kind, items) in enumerate(row))
+
+    extra = 0.0
+    if page.style.stretch and min_h:
+        extra = max(0.0, min_h - sum(tallest(row) for row in rows) - gap * (len(rows) - 1)) / len(rows)
     cy = y
-    for start in range(0, len(cells), n):
-        row = cells[start:start + n]
-        row_h = max(_cell(page.scratch(), kind, items, 0.0, 0.0, cw) for kind, items in row) if len(row) > 1 else 0.0
-        drawn = [_cell(page, kind, items, x + i * (cw + gap), cy, cw, row_h) for i, (kind, items) in enumerate(row)]
+    for row in rows:
+        row_h = tallest(row) if len(row) > 1 or extra else 0.0
+        drawn = [_cell(page, kind, items, lefts[i], cy, widths[i], row_h + extra, extra / 2)
+                 for i, (kind, items) in enumerate(row)]
         cy += max(drawn) + gap
     return cy - gap - y
 
 
-def _head(b: Bound, tw: float, style, accent: str) -> tuple[list[Shape], float]:
-    """The panel's tag pill, title and caption, drawn from y=0 in a column `tw` wide."""
+def _asks(page, kind: str, items: list[Bound]) -> float:
+    """The width a cell asks for: its widest line of text unwrapped, plus a card's padding."""
+    probe = page.scratch()
+    _cell(probe, kind, items, 0.0, 0.0, UNWRAPPED)
+    texts = [s for s in probe.out if isinstance(s, Text)]
+    widest = max((text_width(t.text, t.size, t.bold, t.font == "mono") for t in texts), default=0.0)
+    return widest + 2 * page.style.pad
+
+
+def _widths(page, rows: list, n: int, room: float, content: bool) -> list[float]:
+    """The columns' widths: equal, or (widths:content) in proportion to what each column's widest
+    cell asks for."""
+    if not content:
+        return [room / n] * n
+    asks = [max((_asks(page, *row[i]) for row in rows if i < len(row)), default=0.0) for i in range(n)]
+    total = sum(asks)
+    return [room * a / total for a in asks] if total else [room / n] * n
+
+
+def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
+    """The panel's tag pill, title (unless it stands on a band) and caption, drawn from y=0 in a
+    column `tw` wide."""
     shapes: list[Shape] = []
     cy = 0.0
     tag = b.text("tag")
@@ -81,15 +121,29 @@ def _head(b: Bound, tw: float, style, accent: str) -> tuple[list[Shape], float]:
         pill, h = cards.tag_pill(tag, accent, style)
         shapes.extend(pill)
         cy += h
-    title = text_block(shapes, 0, cy, tw, b.text("title"), style.size("title"), accent, style, bold=True,
-                       max_lines=TITLE_LINES, role="panel-title")
-    cy += title
+    title_h = text_block(shapes, 0, cy, tw, b.text("title") if title else None, style.size("title"), accent,
+                         style, bold=True, max_lines=TITLE_LINES, role="panel-title")
+    cy += title_h
     caption = b.text("caption")
     if caption and caption.text:
-        cy += (cards.BLOCK_GAP if title else 0.0) + text_block(
-            shapes, 0, cy + (cards.BLOCK_GAP if title else 0.0), tw, caption, style.size("body"),
+        cy += (cards.BLOCK_GAP if title_h else 0.0) + text_block(
+            shapes, 0, cy + (cards.BLOCK_GAP if title_h else 0.0), tw, caption, style.size("body"),
             style.palette.text_muted, style, max_lines=CAPTION_LINES, role="panel-caption")
     return shapes, cy
+
+
+def _band(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[list[Shape], float]:
+    """The title centred on one line on a band of the accent across the panel's top (head:band),
+    and the band's height."""
+    size = style.size("title")
+    h = round(style.line_height(size) + style.pad * BAND_PAD, 1)
+    shapes: list[Shape] = [Rect(x, y, w, h, accent, rx=14 if style.frame == "card" else 3, role="panel-band")]
+    title = b.text("title")
+    if title and title.text:
+        line, cut = one_line(title, w - 2 * style.pad, size, True)
+        shapes.append(Text(x + w / 2, y + h / 2 + size * 0.36, line, size, ink_on(accent), True, "middle",
+                           placeholder=title.missing, role="panel-title", cut=cut))
+    return shapes, h
 
 
 def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float) -> float:
@@ -99,22 +153,38 @@ def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float) -> float:
     fill = _setting(b, "fill")
     text_style = on_solid(style, accent) if fill == "solid" else style
     tx, tw = inner(x, w, style)
-    head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order))
-    top = y + style.pad + (4 if style.emphasis == "top" and style.rail != "none" else 0)
+    banded = _setting(b, "head") == "band"
+    band, band_h = _band(b, x, y, w, style, accent) if banded else ([], 0.0)
+    head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order), title=not banded)
+    top = y + band_h + style.pad + (4 if style.emphasis == "top" and style.rail != "none" and not banded else 0)
     body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0)
     mark = len(page.out)
-    body_h = arrange(page, b, tx, body_top, tw)
+    body_h = arrange(page, b, tx, body_top, tw, max(0.0, min_h - (body_top - y) - style.pad))
     h = max(body_top + body_h - y + style.pad, min_h)
     frame: list[Shape] = []
-    box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=True, role="panel",
+    box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=not banded, role="panel",
         outline=_setting(b, "outline"), node=b.comp.topo_id("node_id"))
-    page.out[mark:mark] = frame + [shift(s, tx, top) for s in head]
+    page.out[mark:mark] = frame + band + [shift(s, tx, top) for s in head]
     return h
 
 
-def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float = 0.0) -> float:
-    """One container (items holds it alone) at (x, y), `w` wide and at least `min_h` tall."""
-    b = items[0]
+def _draw(page, b: Bound, x: float, y: float, w: float, min_h: float) -> float:
     if b.name == "panel":
         return _panel(page, b, x, y, w, min_h)
-    return max(arrange(page, b, x, y, w), min_h)
+    return max(arrange(page, b, x, y, w, min_h), min_h)
+
+
+def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float = 0.0) -> float:
+    """One container (items holds it alone) at (x, y), `w` wide and at least `min_h` tall; a
+    `height:fill` one (not already inside another) `style.grow` taller than its content, what it
+    holds stretched to that height."""
+    b = items[0]
+    style = page.style
+    if _setting(b, "height") != "fill" or style.stretch:
+        return _draw(page, b, x, y, w, min_h)
+    page.style = dataclasses.replace(style, grow=0.0, stretch=True)
+    try:
+        natural = _draw(page.scratch(), b, 0.0, 0.0, w, 0.0)
+        return _draw(page, b, x, y, w, max(min_h, natural + style.grow))
+    finally:
+        page.style = style
