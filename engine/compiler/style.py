@@ -54,10 +54,8 @@ class Style:
     topic: str
     layout: str
     # set by engine.compiler.grow, never by a scene attribute directly: the height each outermost
-    # `height:fill` container adds to its own, and whether a container is drawn inside one (its
-    # rows then stretch to the height it is given)
+    # `height:fill` container adds to its own
     grow: float = 0.0
-    stretch: bool = False
 
     def size(self, role: str) -> float:
         return round(FONT[role] * self.scale, 1)

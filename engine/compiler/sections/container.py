@@ -53,19 +53,19 @@ def _cells(b: Bound, arrange: str) -> list[tuple[str, list[Bound]]]:
 
 def _cell(page, kind: str, items: list[Bound], x: float, y: float, w: float, h: float = 0.0,
           lead: float = 0.0) -> float:
-    """One cell at (x, y), `w` wide; a card or a container at least `h` tall (a card's content
-    `lead` below its top padding)."""
+    """One cell at (x, y), `w` wide; a card or a container at least `h` tall (a card's content,
+    a container's children, `lead` lower)."""
     if kind == "cards":
         return cards.card(page.out, items[0], x, y, w, page.style, h, lead)
     if kind == "container":
-        return registry.RENDERERS[kind](page, items, x, y, w, min_h=h)
+        return registry.RENDERERS[kind](page, items, x, y, w, min_h=h, lead=lead)
     return registry.RENDERERS[kind](page, items, x, y, w)
 
 
-def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0) -> float:
-    """`b`'s children laid out in the box (x, y, w); returns the height they take. Inside a fill
-    container (style.stretch) a `min_h` above their height is shared among the rows, each cell
-    stretching to its row (a card's content centred in what it gains)."""
+def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0, stretch: bool = False) -> float:
+    """`b`'s children laid out in the box (x, y, w); returns the height they take. When `stretch`
+    (`b` is a fill container) a `min_h` above their height is shared among the rows, each cell
+    stretching to its row (a card's content, a container's children, centred in what it gains)."""
     how = _setting(b, "arrange")
     cells = _cells(b, how)
     if not cells:
@@ -81,7 +81,7 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0) ->
         return max(_cell(page.scratch(), kind, items, 0.0, 0.0, widths[i]) for i, (kind, items) in enumerate(row))
 
     extra = 0.0
-    if page.style.stretch and min_h:
+    if stretch and min_h:
         extra = max(0.0, min_h - sum(tallest(row) for row in rows) - gap * (len(rows) - 1)) / len(rows)
     cy = y
     for row in rows:
@@ -146,7 +146,7 @@ def _band(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[l
     return shapes, h
 
 
-def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float) -> float:
+def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool, lead: float) -> float:
     """A framed box: its head at the top, its children under it inside the padding."""
     style = page.style
     accent = style.accent(b.comp.attr("accent"), b.order)
@@ -157,9 +157,9 @@ def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float) -> float:
     band, band_h = _band(b, x, y, w, style, accent) if banded else ([], 0.0)
     head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order), title=not banded)
     top = y + band_h + style.pad + (4 if style.emphasis == "top" and style.rail != "none" and not banded else 0)
-    body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0)
+    body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0) + lead
     mark = len(page.out)
-    body_h = arrange(page, b, tx, body_top, tw, max(0.0, min_h - (body_top - y) - style.pad))
+    body_h = arrange(page, b, tx, body_top, tw, max(0.0, min_h - (body_top - y) - style.pad), stretch)
     h = max(body_top + body_h - y + style.pad, min_h)
     frame: list[Shape] = []
     box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=not banded, role="panel",
@@ -168,23 +168,26 @@ def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float) -> float:
     return h
 
 
-def _draw(page, b: Bound, x: float, y: float, w: float, min_h: float) -> float:
+def _draw(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool = False,
+          lead: float = 0.0) -> float:
     if b.name == "panel":
-        return _panel(page, b, x, y, w, min_h)
-    return max(arrange(page, b, x, y, w, min_h), min_h)
+        return _panel(page, b, x, y, w, min_h, stretch, lead)
+    return max(arrange(page, b, x, y + lead, w, max(0.0, min_h - lead), stretch) + lead, min_h)
 
 
-def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float = 0.0) -> float:
-    """One container (items holds it alone) at (x, y), `w` wide and at least `min_h` tall; a
-    `height:fill` one (not already inside another) `style.grow` taller than its content, what it
-    holds stretched to that height."""
+def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float = 0.0,
+           lead: float = 0.0) -> float:
+    """One container (items holds it alone) at (x, y), `w` wide and at least `min_h` tall (its
+    children `lead` lower, in a stretched row); a
+    `height:fill` one `style.grow` taller than its content (a fill container inside it takes no
+    more), its rows stretched to that height."""
     b = items[0]
+    if _setting(b, "height") != "fill":
+        return _draw(page, b, x, y, w, min_h, lead=lead)
     style = page.style
-    if _setting(b, "height") != "fill" or style.stretch:
-        return _draw(page, b, x, y, w, min_h)
-    page.style = dataclasses.replace(style, grow=0.0, stretch=True)
+    page.style = dataclasses.replace(style, grow=0.0)
     try:
         natural = _draw(page.scratch(), b, 0.0, 0.0, w, 0.0)
-        return _draw(page, b, x, y, w, max(min_h, natural + style.grow))
+        return _draw(page, b, x, y, w, max(min_h, natural + style.grow), stretch=True, lead=lead)
     finally:
         page.style = style
