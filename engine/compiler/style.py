@@ -23,9 +23,11 @@ CANVAS = {
     "banner": (1500, 800),      # 15:8 — comparisons
     "panorama": (1400, 600),    # 7:3 — pipelines
     "portrait": (1000, 2000),   # 1:2 — long vertical explainers
+    "ribbon": (1500, 530),      # 2.8:1 — one-row kernel and codegen diagrams
 }
 INSET = {"sm": 28, "md": 52, "lg": 84}
 GAP = {"sm": 14, "md": 26, "lg": 44}
+CELL_GAP = {**GAP, "xl": 110}  # a container's own gap (DSL v2): xl leaves room for a link's arrow
 # density: (card padding, font scale, line height factor)
 DENSITY = {"compact": (16, 0.92, 1.24), "balanced": (24, 1.0, 1.34), "airy": (34, 1.1, 1.5)}
 FONT = {"kicker": 15, "headline": 44, "subtitle": 20, "title": 21, "value": 34, "body": 16,

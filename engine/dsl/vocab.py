@@ -31,7 +31,8 @@ LAYOUTS: tuple[str, ...] = (
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
-    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait"),
+    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait",
+               "ribbon"),
     "layout": LAYOUTS,
     "theme": THEMES,
     "tone": ACCENTS + ("mixed",),
@@ -115,9 +116,12 @@ OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
 FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
-# (shared among the scene's fill containers), its rows stretching to it.
+# (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
+# cells stand, the page's gaps and xl (room for a link's arrow between two cells); omitted, the
+# scene's gap.
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4"),
-                                       "widths": ("equal", "content"), "height": ("content", "fill")}
+                                       "widths": ("equal", "content"), "height": ("content", "fill"),
+                                       "gap": ("sm", "md", "lg", "xl")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
 
 COMPONENTS: dict[str, ComponentSpec] = {

@@ -24,12 +24,14 @@ from engine.compiler.draw import box, fill_of, inner, on_solid, one_line, text_b
 from engine.compiler.geometry import Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import cards
+from engine.compiler.style import CELL_GAP
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on
 from engine.dsl.vocab import COMPONENTS
 
 CAPTION_LINES = 4
 TITLE_LINES = 2
+STRETCH = {"cards", "container"}  # the cells a stretched row stretches
 UNWRAPPED = 10000.0  # a width no line of text wraps in, to measure what a cell asks for
 BAND_PAD = 0.8  # a head band's margin around its title line, in the style's card paddings
 
@@ -71,7 +73,8 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0, st
     if not cells:
         return 0.0
     n = {"stack": 1, "row": len(cells), "grid": int(_setting(b, "cols"))}[how]
-    gap = page.style.gap
+    own = b.comp.attr("gap")
+    gap = CELL_GAP[own] if own else page.style.gap
     rows = [cells[start:start + n] for start in range(0, len(cells), n)]
     widths = _widths(page, rows, n, w - gap * (n - 1), _setting(b, "widths") == "content")
     content = _setting(b, "widths") == "content"
@@ -80,13 +83,16 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0, st
     def tallest(row) -> float:
         return max(_cell(page.scratch(), kind, items, 0.0, 0.0, widths[i]) for i, (kind, items) in enumerate(row))
 
+    # only rows that hold a card or a container can stretch; lines and pills keep their height
+    grows = [any(kind in STRETCH for kind, _ in row) for row in rows]
     extra = 0.0
-    if stretch and min_h:
-        extra = max(0.0, min_h - sum(tallest(row) for row in rows) - gap * (len(rows) - 1)) / len(rows)
+    if stretch and min_h and any(grows):
+        extra = max(0.0, min_h - sum(tallest(row) for row in rows) - gap * (len(rows) - 1)) / sum(grows)
     cy = y
-    for row in rows:
-        row_h = tallest(row) if len(row) > 1 or extra else 0.0
-        drawn = [_cell(page, kind, items, lefts[i], cy, widths[i], row_h + extra, extra / 2)
+    for row, grown in zip(rows, grows):
+        add = extra if grown else 0.0
+        row_h = tallest(row) if len(row) > 1 or add else 0.0
+        drawn = [_cell(page, kind, items, lefts[i], cy, widths[i], row_h + add, add / 2)
                  for i, (kind, items) in enumerate(row)]
         cy += max(drawn) + gap
     return cy - gap - y
@@ -180,7 +186,7 @@ def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float 
     """One container (items holds it alone) at (x, y), `w` wide and at least `min_h` tall (its
     children `lead` lower, in a stretched row); a
     `height:fill` one `style.grow` taller than its content (a fill container inside it takes no
-    more), its rows stretched to that height."""
+    more), its rows stretched to that height, or to the height of the row it stands in."""
     b = items[0]
     if _setting(b, "height") != "fill":
         return _draw(page, b, x, y, w, min_h, lead=lead)
@@ -188,6 +194,6 @@ def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float 
     page.style = dataclasses.replace(style, grow=0.0)
     try:
         natural = _draw(page.scratch(), b, 0.0, 0.0, w, 0.0)
-        return _draw(page, b, x, y, w, max(min_h, natural + style.grow), stretch=True, lead=lead)
+        return _draw(page, b, x, y, w, max(min_h, natural + style.grow), stretch=True)
     finally:
         page.style = style
