@@ -113,3 +113,25 @@ def test_the_ribbon_canvas_is_a_wide_strip_that_a_fill_row_fills():
     boxes = _boxes(compiled.layout)
     assert all(_inside(boxes[f"c{i}"], (0, 0, 1500, 530)) for i in range(3))
     assert_text_inside(compiled.layout, {"section_card"})
+
+
+def test_widths_content_in_a_stack_sets_each_cell_as_wide_as_it_asks_and_centred():
+    body = ("[group]\n[node_id:g]\n[widths:content]\n" + _card(0) + "[panel]\n[node_id:p]\n[title_ref:panel.0.title]\n"
+            "[/panel]\n[/group]\n")
+    compiled = _compiled(body)
+    boxes = _boxes(compiled.layout)
+    g, c0, p = boxes["g"], boxes["c0"], boxes["p"]
+    assert c0[2] - c0[0] < (g[2] - g[0]) / 2 and p[2] - p[0] < c0[2] - c0[0]   # the panel's title is shorter
+    for box in (c0, p):
+        assert (box[0] - g[0]) == pytest.approx(g[2] - box[2], abs=EPS) and _inside(box, g)
+    assert _apart(c0, p)
+    assert_text_inside(compiled.layout, {"section_card", "panel"})
+
+
+def test_a_group_in_a_stretched_row_stands_centred_in_it():
+    body = ("[group]\n[arrange:row]\n[height:fill]\n" + _card(0) + "[group]\n[node_id:inner]\n" + _card(1)
+            + "[/group]\n[/group]\n")
+    boxes = _boxes(_compiled(body).layout)
+    tall, small = boxes["c0"], boxes["c1"]
+    assert tall[3] - tall[1] > (small[3] - small[1]) + 200   # the card stretched, the group's card did not
+    assert (small[1] + small[3]) / 2 == pytest.approx((tall[1] + tall[3]) / 2, abs=1)

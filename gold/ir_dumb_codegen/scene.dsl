@@ -24,6 +24,7 @@
 [arrange:row]
 [widths:content]
 [height:fill]
+[gap:xl]
 [panel]
 [node_id:input]
 [accent:amber]

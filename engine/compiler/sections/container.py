@@ -64,6 +64,16 @@ def _cell(page, kind: str, items: list[Bound], x: float, y: float, w: float, h: 
     return registry.RENDERERS[kind](page, items, x, y, w)
 
 
+def _lead(page, kind: str, items: list[Bound], w: float, h: float, add: float) -> float:
+    """How far down a stretched cell sets its content: a box's content half what its row gained
+    (titles across the row stay level), a group (no box) centred whole in the cell's height."""
+    if not add:
+        return 0.0
+    if kind == "container" and items[0].name == "group":
+        return (h - _cell(page.scratch(), kind, items, 0.0, 0.0, w)) / 2
+    return add / 2
+
+
 def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0, stretch: bool = False) -> float:
     """`b`'s children laid out in the box (x, y, w); returns the height they take. When `stretch`
     (`b` is a fill container) a `min_h` above their height is shared among the rows, each cell
@@ -76,24 +86,23 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0, st
     own = b.comp.attr("gap")
     gap = CELL_GAP[own] if own else page.style.gap
     rows = [cells[start:start + n] for start in range(0, len(cells), n)]
-    widths = _widths(page, rows, n, w - gap * (n - 1), _setting(b, "widths") == "content")
-    content = _setting(b, "widths") == "content"
-    lefts = [x + sum(widths[:i]) + gap * i if content else x + i * (widths[0] + gap) for i in range(n)]
+    spans = _spans(page, rows, n, x, w, gap, how, _setting(b, "widths") == "content")
 
-    def tallest(row) -> float:
-        return max(_cell(page.scratch(), kind, items, 0.0, 0.0, widths[i]) for i, (kind, items) in enumerate(row))
+    def tallest(r: int) -> float:
+        return max(_cell(page.scratch(), kind, items, 0.0, 0.0, spans[r][i][1])
+                   for i, (kind, items) in enumerate(rows[r]))
 
     # only rows that hold a card or a container can stretch; lines and pills keep their height
     grows = [any(kind in STRETCH for kind, _ in row) for row in rows]
     extra = 0.0
     if stretch and min_h and any(grows):
-        extra = max(0.0, min_h - sum(tallest(row) for row in rows) - gap * (len(rows) - 1)) / sum(grows)
+        extra = max(0.0, min_h - sum(tallest(r) for r in range(len(rows))) - gap * (len(rows) - 1)) / sum(grows)
     cy = y
-    for row, grown in zip(rows, grows):
+    for r, (row, grown) in enumerate(zip(rows, grows)):
         add = extra if grown else 0.0
-        row_h = tallest(row) if len(row) > 1 or add else 0.0
-        drawn = [_cell(page, kind, items, lefts[i], cy, widths[i], row_h + add, add / 2)
-                 for i, (kind, items) in enumerate(row)]
+        row_h = tallest(r) if len(row) > 1 or add else 0.0
+        drawn = [_cell(page, kind, items, left, cy, cw, row_h + add, _lead(page, kind, items, cw, row_h + add, add))
+                 for (kind, items), (left, cw) in zip(row, spans[r])]
         cy += max(drawn) + gap
     return cy - gap - y
 
@@ -107,14 +116,23 @@ def _asks(page, kind: str, items: list[Bound]) -> float:
     return widest + 2 * page.style.pad
 
 
-def _widths(page, rows: list, n: int, room: float, content: bool) -> list[float]:
-    """The columns' widths: equal, or (widths:content) in proportion to what each column's widest
-    cell asks for."""
-    if not content:
-        return [room / n] * n
-    asks = [max((_asks(page, *row[i]) for row in rows if i < len(row)), default=0.0) for i in range(n)]
-    total = sum(asks)
-    return [room * a / total for a in asks] if total else [room / n] * n
+def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
+           content: bool) -> list[list[tuple[float, float]]]:
+    """Each cell's (left, width): equal columns; with widths:content, columns in proportion to
+    what each column's widest cell asks for, or, in a stack, each cell as wide as it asks (at
+    most the column) and centred."""
+    if content and how == "stack":
+        return [[(x + (w - cw) / 2, cw) for cw in (min(w, _asks(page, *row[0])),)] for row in rows]
+    room = w - gap * (n - 1)
+    if content:
+        asks = [max((_asks(page, *row[i]) for row in rows if i < len(row)), default=0.0) for i in range(n)]
+        total = sum(asks)
+        widths = [room * a / total for a in asks] if total else [room / n] * n
+        lefts = [x + sum(widths[:i]) + gap * i for i in range(n)]
+    else:
+        widths = [room / n] * n
+        lefts = [x + i * (widths[0] + gap) for i in range(n)]
+    return [list(zip(lefts, widths))[:len(row)] for row in rows]
 
 
 def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
