@@ -7,6 +7,7 @@ import pytest
 
 from engine.compiler.geometry import Rect, Text
 from engine.compiler.style import CANVAS, CELL_GAP, GAP
+from engine.compiler import compile_scene
 from engine.dsl import load, vocab
 from layout_checks import EPS, assert_text_inside, compile_resolved
 from scenes import scene_text
@@ -135,3 +136,18 @@ def test_a_group_in_a_stretched_row_stands_centred_in_it():
     tall, small = boxes["c0"], boxes["c1"]
     assert tall[3] - tall[1] > (small[3] - small[1]) + 200   # the card stretched, the group's card did not
     assert (small[1] + small[3]) / 2 == pytest.approx((tall[1] + tall[3]) / 2, abs=1)
+
+
+def test_a_shrink_wrapped_panel_holds_its_code_line_and_bold_line_uncut():
+    body = ("[group]\n[widths:content]\n[panel]\n[node_id:p]\n"
+            "[text_line:@text_line.0.text|style=code]\n[text_line:@text_line.1.text|style=accent]\n[/panel]\n[/group]\n")
+    scene = _scene(body)
+    content = content_for(scene)
+    content["text_line"][0]["text"] = "make  v6.6-gate    --strict"
+    content["text_line"][1]["text"] = "Backward: the longest line of the panel"
+    compiled = compile_scene(scene, content)
+    assert compiled.diagnostics == ()   # nothing cut
+    lines = [s for s in compiled.layout.shapes if isinstance(s, Text) and s.role == "line"]
+    assert [t.text for t in lines] == ["Backward: the longest line of the panel"]   # one line, not wrapped
+    assert _boxes(compiled.layout)["p"][2] - _boxes(compiled.layout)["p"][0] < 700
+    assert_text_inside(compiled.layout, {"panel", "code-well"})

@@ -23,7 +23,7 @@ from engine.compiler import sections as registry  # read at call time: this modu
 from engine.compiler.draw import box, fill_of, inner, on_solid, one_line, text_block
 from engine.compiler.geometry import Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import cards
+from engine.compiler.sections import cards, text_runs
 from engine.compiler.style import CELL_GAP
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on
@@ -32,7 +32,8 @@ from engine.dsl.vocab import COMPONENTS
 CAPTION_LINES = 4
 TITLE_LINES = 2
 STRETCH = {"cards", "container"}  # the cells a stretched row stretches
-UNWRAPPED = 10000.0  # a width no line of text wraps in, to measure what a cell asks for
+UNWRAPPED = 10000.0
+ROUNDING = 1.0  # px, so that a line measured to fit its column is not wrapped by rounding  # a width no line of text wraps in, to measure what a cell asks for
 BAND_PAD = 0.8  # a head band's margin around its title line, in the style's card paddings
 
 
@@ -108,12 +109,15 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0, st
 
 
 def _asks(page, kind: str, items: list[Bound]) -> float:
-    """The width a cell asks for: its widest line of text unwrapped, plus a card's padding."""
+    """The width a cell asks for: its widest line of text unwrapped, plus a card's padding (and a
+    code well's)."""
     probe = page.scratch()
     _cell(probe, kind, items, 0.0, 0.0, UNWRAPPED)
     texts = [s for s in probe.out if isinstance(s, Text)]
     widest = max((text_width(t.text, t.size, t.bold, t.font == "mono") for t in texts), default=0.0)
-    return widest + 2 * page.style.pad
+    well = any(isinstance(s, Rect) and s.role == "code-well" for s in probe.out)
+    pad = page.style.pad
+    return widest + 2 * pad + (2 * pad * text_runs.WELL_PAD if well else 0.0) + ROUNDING
 
 
 def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
