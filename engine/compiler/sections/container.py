@@ -109,12 +109,14 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0, st
 
 
 def _asks(page, kind: str, items: list[Bound]) -> float:
-    """The width a cell asks for: its widest line of text unwrapped, plus a card's padding (and a
-    code well's)."""
+    """The width a cell asks for: its widest line of text unwrapped (the texts on one baseline, a
+    kv row's gap between them), plus a card's padding (and a code well's)."""
     probe = page.scratch()
     _cell(probe, kind, items, 0.0, 0.0, UNWRAPPED)
-    texts = [s for s in probe.out if isinstance(s, Text)]
-    widest = max((text_width(t.text, t.size, t.bold, t.font == "mono") for t in texts), default=0.0)
+    lines: dict[float, list[float]] = {}   # what each baseline holds: a code line's runs, a kv row's sides
+    for t in (s for s in probe.out if isinstance(s, Text)):
+        lines.setdefault(t.y, []).append(text_width(t.text, t.size, t.bold, t.font == "mono"))
+    widest = max((sum(ws) + text_runs.KV_GAP * (len(ws) - 1) for ws in lines.values()), default=0.0)
     well = any(isinstance(s, Rect) and s.role == "code-well" for s in probe.out)
     pad = page.style.pad
     return widest + 2 * pad + (2 * pad * text_runs.WELL_PAD if well else 0.0) + ROUNDING
