@@ -169,13 +169,12 @@ COMPONENTS: dict[str, ComponentSpec] = {
         # accent across the panel's top, as the library's column headers are
         {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band")},
         topology=NODE, container=True,
-        defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content", "outline": "thin", "fill": "surface",
-                  "head": "plain"},
+        defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
+                  "outline": "thin", "fill": "surface", "head": "plain"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,
-                           defaults={"arrange": "stack", "cols": "2", "widths": "equal",
-                                                              "height": "content"}),
+                           defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content"}),
     # One line of text in a style: code keeps its whitespace and is never wrapped.
     "text_line": ComponentSpec(
         ("text",),

@@ -32,8 +32,8 @@ from engine.dsl.vocab import COMPONENTS
 CAPTION_LINES = 4
 TITLE_LINES = 2
 STRETCH = {"cards", "container"}  # the cells a stretched row stretches
-UNWRAPPED = 10000.0
-ROUNDING = 1.0  # px, so that a line measured to fit its column is not wrapped by rounding  # a width no line of text wraps in, to measure what a cell asks for
+UNWRAPPED = 10000.0  # a width no line of text wraps in, to measure what a cell asks for
+ROUNDING = 1.0  # px, so that a line measured to fit its column is not wrapped by rounding
 BAND_PAD = 0.8  # a head band's margin around its title line, in the style's card paddings
 
 
@@ -75,7 +75,8 @@ def _lead(page, kind: str, items: list[Bound], w: float, h: float, add: float) -
     return add / 2
 
 
-def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0, stretch: bool = False) -> float:
+def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0,
+            stretch: bool = False) -> float:
     """`b`'s children laid out in the box (x, y, w); returns the height they take. When `stretch`
     (`b` is a fill container) a `min_h` above their height is shared among the rows, each cell
     stretching to its row (a card's content, a container's children, centred in what it gains)."""
@@ -97,12 +98,14 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0, st
     grows = [any(kind in STRETCH for kind, _ in row) for row in rows]
     extra = 0.0
     if stretch and min_h and any(grows):
-        extra = max(0.0, min_h - sum(tallest(r) for r in range(len(rows))) - gap * (len(rows) - 1)) / sum(grows)
+        natural = sum(tallest(r) for r in range(len(rows))) + gap * (len(rows) - 1)
+        extra = max(0.0, min_h - natural) / sum(grows)
     cy = y
     for r, (row, grown) in enumerate(zip(rows, grows)):
         add = extra if grown else 0.0
         row_h = tallest(r) if len(row) > 1 or add else 0.0
-        drawn = [_cell(page, kind, items, left, cy, cw, row_h + add, _lead(page, kind, items, cw, row_h + add, add))
+        drawn = [_cell(page, kind, items, left, cy, cw, row_h + add,
+                       _lead(page, kind, items, cw, row_h + add, add))
                  for (kind, items), (left, cw) in zip(row, spans[r])]
         cy += max(drawn) + gap
     return cy - gap - y
@@ -185,8 +188,10 @@ def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: 
     tx, tw = inner(x, w, style)
     banded = _setting(b, "head") == "band"
     band, band_h = _band(b, x, y, w, style, accent) if banded else ([], 0.0)
-    head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order), title=not banded)
-    top = y + band_h + style.pad + (4 if style.emphasis == "top" and style.rail != "none" and not banded else 0)
+    head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order),
+                         title=not banded)
+    railed = style.emphasis == "top" and style.rail != "none" and not banded
+    top = y + band_h + style.pad + (4 if railed else 0)
     body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0) + lead
     mark = len(page.out)
     body_h = arrange(page, b, tx, body_top, tw, max(0.0, min_h - (body_top - y) - style.pad), stretch)
@@ -208,9 +213,9 @@ def _draw(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: b
 def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float = 0.0,
            lead: float = 0.0) -> float:
     """One container (items holds it alone) at (x, y), `w` wide and at least `min_h` tall (its
-    children `lead` lower, in a stretched row); a
-    `height:fill` one `style.grow` taller than its content (a fill container inside it takes no
-    more), its rows stretched to that height, or to the height of the row it stands in."""
+    children `lead` lower, in a stretched row); a `height:fill` one `style.grow` taller than its
+    content (a fill container inside it takes no more), its rows stretched to that height, or to
+    the height of the row it stands in."""
     b = items[0]
     if _setting(b, "height") != "fill":
         return _draw(page, b, x, y, w, min_h, lead=lead)
