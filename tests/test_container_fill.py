@@ -1,6 +1,6 @@
 """Container sizing (DSL v2, issue 14 "choices in the scene"): height:fill takes the canvas's spare
 height, widths:content sizes a row's columns by what they hold, gap sets a container's own gutter,
-head:band sets a panel's title on a band; the ribbon canvas. No overlap, no spill."""
+head:band sets a panel's title on a band. No overlap, no spill."""
 from __future__ import annotations
 
 import pytest
@@ -8,9 +8,8 @@ import pytest
 from engine.compiler.geometry import Rect, Text
 from engine.compiler.style import CANVAS, CELL_GAP, GAP
 from engine.compiler import compile_scene
-from engine.dsl import load, vocab
+from engine.dsl import vocab
 from layout_checks import EPS, assert_text_inside, compile_resolved
-from scenes import scene_text
 from test_containers import _apart, _boxes, _card, _inside, _scene, content_for
 
 
@@ -105,15 +104,6 @@ def test_a_head_band_holds_the_title_across_the_panels_top_above_its_children(la
     assert band.y < title.y < band.y + band.h and title.anchor == "middle"
     assert band.y + band.h < boxes["c0"][1] and _inside(boxes["c0"], boxes["p"])
     assert_text_inside(compiled.layout, {"panel-band", "section_card"})
-
-
-def test_the_ribbon_canvas_is_a_wide_strip_that_a_fill_row_fills():
-    doc = load(scene_text(_row("[height:fill]\n"), "dashboard_cards").replace("[scene]\n", "[scene]\n[canvas:ribbon]\n"))
-    compiled = compile_resolved(doc.scene, content_for(doc.scene))
-    assert (compiled.layout.width, compiled.layout.height) == CANVAS["ribbon"] == (1500, 530)
-    boxes = _boxes(compiled.layout)
-    assert all(_inside(boxes[f"c{i}"], (0, 0, 1500, 530)) for i in range(3))
-    assert_text_inside(compiled.layout, {"section_card"})
 
 
 def test_widths_content_in_a_stack_sets_each_cell_as_wide_as_it_asks_and_centred():

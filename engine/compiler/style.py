@@ -23,7 +23,6 @@ CANVAS = {
     "banner": (1500, 800),      # 15:8 — comparisons
     "panorama": (1400, 600),    # 7:3 — pipelines
     "portrait": (1000, 2000),   # 1:2 — long vertical explainers
-    "ribbon": (1500, 530),      # 2.8:1 — one-row kernel and codegen diagrams
 }
 INSET = {"sm": 28, "md": 52, "lg": 84}
 GAP = {"sm": 14, "md": 26, "lg": 44}

@@ -31,8 +31,7 @@ LAYOUTS: tuple[str, ...] = (
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
-    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait",
-               "ribbon"),
+    "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait"),
     "layout": LAYOUTS,
     "theme": THEMES,
     "tone": ACCENTS + ("mixed",),
