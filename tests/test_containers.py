@@ -131,16 +131,21 @@ def _variants():
             yield name, key, values
 
 
+SPEAKS = {"cols": "[arrange:grid]\n", "widths": "[arrange:row]\n"}   # where an attribute speaks
+
+
 @pytest.mark.parametrize("name,key,values", list(_variants()), ids=[f"{n}.{k}" for n, k, _ in _variants()])
 def test_every_container_attribute_changes_the_picture(name, key, values):
     cards = "".join(_card(i, f"|variant={'metric' if i % 2 else 'default'}") for i in range(5))
     renders = {}
     for value in values:
-        other = "[arrange:grid]\n" if key == "cols" else ""   # cols speaks in a grid
+        other = SPEAKS.get(key, "")
         attrs = f"{other}[{key}:{value}]\n"
         body = (_panel(cards, attrs) if name == "panel" else f"[group]\n{attrs}{cards}[/group]\n")
         scene = _scene(body)
-        renders[value] = compile_scene(scene, content_for(scene)).svg
+        content = content_for(scene)
+        content["section_card"][0]["caption"] *= 3   # a cell that asks for more width (widths)
+        renders[value] = compile_scene(scene, content).svg
     for a, b in zip(values, values[1:]):
         assert _visibly_different(renders[a], renders[b]), f"[{name}] {key}:{a} looks like {key}:{b}"
 

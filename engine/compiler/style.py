@@ -27,6 +27,7 @@ CANVAS = {
 }
 INSET = {"sm": 28, "md": 52, "lg": 84}
 GAP = {"sm": 14, "md": 26, "lg": 44}
+CELL_GAP = {**GAP, "xl": 110}  # a container's own gap (DSL v2): xl leaves room for a link's arrow
 # density: (card padding, font scale, line height factor)
 DENSITY = {"compact": (16, 0.92, 1.24), "balanced": (24, 1.0, 1.34), "airy": (34, 1.1, 1.5)}
 FONT = {"kicker": 15, "headline": 44, "subtitle": 20, "title": 21, "value": 34, "body": 16,
@@ -54,6 +55,9 @@ class Style:
     connector: str
     topic: str
     layout: str
+    # set by engine.compiler.grow, never by a scene attribute directly: the height each outermost
+    # `height:fill` container adds to its own
+    grow: float = 0.0
 
     def size(self, role: str) -> float:
         return round(FONT[role] * self.scale, 1)

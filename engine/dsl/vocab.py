@@ -115,7 +115,14 @@ MAX_DEPTH = 3
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
 FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none")
-ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4")}
+# widths (v2): equal columns, or columns in proportion to the width their content asks for;
+# height: content is as tall as the children; fill also takes the height the canvas has to spare
+# (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
+# cells stand, the page's gaps and xl (room for a link's arrow between two cells); omitted, the
+# scene's gap.
+ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4"),
+                                       "widths": ("equal", "content"), "height": ("content", "fill"),
+                                       "gap": ("sm", "md", "lg", "xl")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
 # Where a section goes (v2): below is its written place; beside sets it beside the page's figure:
 # in the free columns beside a pipeline lane's short second row (when the lane has one, else it
@@ -184,13 +191,16 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # A boxed container with an optional title, caption and tag pill.
     "panel": ComponentSpec(
         ("title", "caption", "tag"),
-        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
+        # head: plain sets the title over the children; band sets it centred on a band of the
+        # accent across the panel's top, as the library's column headers are
+        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band")},
         topology=NODE, container=True,
-        defaults={"arrange": "stack", "cols": "2", "outline": "thin", "fill": "surface"},
+        defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
+                  "outline": "thin", "fill": "surface", "head": "plain"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,
-                           defaults={"arrange": "stack", "cols": "2"}),
+                           defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content"}),
     # One line of text in a style: code keeps its whitespace and is never wrapped.
     "text_line": ComponentSpec(
         ("text",),

@@ -17,15 +17,24 @@ Containers nest (vocab.MAX_DEPTH); only a row or grid measures its cells before 
 """
 from __future__ import annotations
 
+import dataclasses
+
 from engine.compiler import sections as registry  # read at call time: this module is part of it
-from engine.compiler.draw import box, fill_of, inner, on_solid, text_block
-from engine.compiler.geometry import Shape, shift
+from engine.compiler.draw import box, fill_of, inner, on_solid, one_line, text_block
+from engine.compiler.geometry import Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import cards
+from engine.compiler.sections import cards, text_runs
+from engine.compiler.style import CELL_GAP
+from engine.compiler.text import text_width
+from engine.compiler.themes import ink_on
 from engine.dsl.vocab import COMPONENTS
 
 CAPTION_LINES = 4
 TITLE_LINES = 2
+STRETCH = {"cards", "container"}  # the cells a stretched row stretches
+UNWRAPPED = 10000.0  # a width no line of text wraps in, to measure what a cell asks for
+ROUNDING = 1.0  # px, so that a line measured to fit its column is not wrapped by rounding
+BAND_PAD = 0.8  # a head band's margin around its title line, in the style's card paddings
 
 
 def _setting(b: Bound, key: str) -> str:
@@ -45,35 +54,99 @@ def _cells(b: Bound, arrange: str) -> list[tuple[str, list[Bound]]]:
     return out
 
 
-def _cell(page, kind: str, items: list[Bound], x: float, y: float, w: float, h: float = 0.0) -> float:
-    """One cell at (x, y), `w` wide; a card or a container at least `h` tall."""
+def _cell(page, kind: str, items: list[Bound], x: float, y: float, w: float, h: float = 0.0,
+          lead: float = 0.0) -> float:
+    """One cell at (x, y), `w` wide; a card or a container at least `h` tall (a card's content,
+    a container's children, `lead` lower)."""
     if kind == "cards":
-        return cards.card(page.out, items[0], x, y, w, page.style, h)
+        return cards.card(page.out, items[0], x, y, w, page.style, h, lead)
     if kind == "container":
-        return registry.RENDERERS[kind](page, items, x, y, w, min_h=h)
+        return registry.RENDERERS[kind](page, items, x, y, w, min_h=h, lead=lead)
     return registry.RENDERERS[kind](page, items, x, y, w)
 
 
-def arrange(page, b: Bound, x: float, y: float, w: float) -> float:
-    """`b`'s children laid out in the box (x, y, w); returns the height they take."""
+def _lead(page, kind: str, items: list[Bound], w: float, h: float, add: float) -> float:
+    """How far down a stretched cell sets its content: a box's content half what its row gained
+    (titles across the row stay level), a group (no box) centred whole in the cell's height."""
+    if not add:
+        return 0.0
+    if kind == "container" and items[0].name == "group":
+        return (h - _cell(page.scratch(), kind, items, 0.0, 0.0, w)) / 2
+    return add / 2
+
+
+def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0,
+            stretch: bool = False) -> float:
+    """`b`'s children laid out in the box (x, y, w); returns the height they take. When `stretch`
+    (`b` is a fill container) a `min_h` above their height is shared among the rows, each cell
+    stretching to its row (a card's content, a container's children, centred in what it gains)."""
     how = _setting(b, "arrange")
     cells = _cells(b, how)
     if not cells:
         return 0.0
     n = {"stack": 1, "row": len(cells), "grid": int(_setting(b, "cols"))}[how]
-    gap = page.style.gap
-    cw = (w - gap * (n - 1)) / n
+    own = b.comp.attr("gap")
+    gap = CELL_GAP[own] if own else page.style.gap
+    rows = [cells[start:start + n] for start in range(0, len(cells), n)]
+    spans = _spans(page, rows, n, x, w, gap, how, _setting(b, "widths") == "content")
+
+    def tallest(r: int) -> float:
+        return max(_cell(page.scratch(), kind, items, 0.0, 0.0, spans[r][i][1])
+                   for i, (kind, items) in enumerate(rows[r]))
+
+    # only rows that hold a card or a container can stretch; lines and pills keep their height
+    grows = [any(kind in STRETCH for kind, _ in row) for row in rows]
+    extra = 0.0
+    if stretch and min_h and any(grows):
+        natural = sum(tallest(r) for r in range(len(rows))) + gap * (len(rows) - 1)
+        extra = max(0.0, min_h - natural) / sum(grows)
     cy = y
-    for start in range(0, len(cells), n):
-        row = cells[start:start + n]
-        row_h = max(_cell(page.scratch(), kind, items, 0.0, 0.0, cw) for kind, items in row) if len(row) > 1 else 0.0
-        drawn = [_cell(page, kind, items, x + i * (cw + gap), cy, cw, row_h) for i, (kind, items) in enumerate(row)]
+    for r, (row, grown) in enumerate(zip(rows, grows)):
+        add = extra if grown else 0.0
+        row_h = tallest(r) if len(row) > 1 or add else 0.0
+        drawn = [_cell(page, kind, items, left, cy, cw, row_h + add,
+                       _lead(page, kind, items, cw, row_h + add, add))
+                 for (kind, items), (left, cw) in zip(row, spans[r])]
         cy += max(drawn) + gap
     return cy - gap - y
 
 
-def _head(b: Bound, tw: float, style, accent: str) -> tuple[list[Shape], float]:
-    """The panel's tag pill, title and caption, drawn from y=0 in a column `tw` wide."""
+def _asks(page, kind: str, items: list[Bound]) -> float:
+    """The width a cell asks for: its widest line of text unwrapped (the texts on one baseline, a
+    kv row's gap between them), plus a card's padding (and a code well's)."""
+    probe = page.scratch()
+    _cell(probe, kind, items, 0.0, 0.0, UNWRAPPED)
+    lines: dict[float, list[float]] = {}   # what each baseline holds: a code line's runs, a kv row's sides
+    for t in (s for s in probe.out if isinstance(s, Text)):
+        lines.setdefault(t.y, []).append(text_width(t.text, t.size, t.bold, t.font == "mono"))
+    widest = max((sum(ws) + text_runs.KV_GAP * (len(ws) - 1) for ws in lines.values()), default=0.0)
+    well = any(isinstance(s, Rect) and s.role == "code-well" for s in probe.out)
+    pad = page.style.pad
+    return widest + 2 * pad + (2 * pad * text_runs.WELL_PAD if well else 0.0) + ROUNDING
+
+
+def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
+           content: bool) -> list[list[tuple[float, float]]]:
+    """Each cell's (left, width): equal columns; with widths:content, columns in proportion to
+    what each column's widest cell asks for, or, in a stack, each cell as wide as it asks (at
+    most the column) and centred."""
+    if content and how == "stack":
+        return [[(x + (w - cw) / 2, cw) for cw in (min(w, _asks(page, *row[0])),)] for row in rows]
+    room = w - gap * (n - 1)
+    if content:
+        asks = [max((_asks(page, *row[i]) for row in rows if i < len(row)), default=0.0) for i in range(n)]
+        total = sum(asks)
+        widths = [room * a / total for a in asks] if total else [room / n] * n
+        lefts = [x + sum(widths[:i]) + gap * i for i in range(n)]
+    else:
+        widths = [room / n] * n
+        lefts = [x + i * (widths[0] + gap) for i in range(n)]
+    return [list(zip(lefts, widths))[:len(row)] for row in rows]
+
+
+def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
+    """The panel's tag pill, title (unless it stands on a band) and caption, drawn from y=0 in a
+    column `tw` wide."""
     shapes: list[Shape] = []
     cy = 0.0
     tag = b.text("tag")
@@ -81,40 +154,75 @@ def _head(b: Bound, tw: float, style, accent: str) -> tuple[list[Shape], float]:
         pill, h = cards.tag_pill(tag, accent, style)
         shapes.extend(pill)
         cy += h
-    title = text_block(shapes, 0, cy, tw, b.text("title"), style.size("title"), accent, style, bold=True,
-                       max_lines=TITLE_LINES, role="panel-title")
-    cy += title
+    title_h = text_block(shapes, 0, cy, tw, b.text("title") if title else None, style.size("title"), accent,
+                         style, bold=True, max_lines=TITLE_LINES, role="panel-title")
+    cy += title_h
     caption = b.text("caption")
     if caption and caption.text:
-        cy += (cards.BLOCK_GAP if title else 0.0) + text_block(
-            shapes, 0, cy + (cards.BLOCK_GAP if title else 0.0), tw, caption, style.size("body"),
+        cy += (cards.BLOCK_GAP if title_h else 0.0) + text_block(
+            shapes, 0, cy + (cards.BLOCK_GAP if title_h else 0.0), tw, caption, style.size("body"),
             style.palette.text_muted, style, max_lines=CAPTION_LINES, role="panel-caption")
     return shapes, cy
 
 
-def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float) -> float:
+def _band(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[list[Shape], float]:
+    """The title centred on one line on a band of the accent across the panel's top (head:band),
+    and the band's height."""
+    size = style.size("title")
+    h = round(style.line_height(size) + style.pad * BAND_PAD, 1)
+    shapes: list[Shape] = [Rect(x, y, w, h, accent, rx=14 if style.frame == "card" else 3, role="panel-band")]
+    title = b.text("title")
+    if title and title.text:
+        line, cut = one_line(title, w - 2 * style.pad, size, True)
+        shapes.append(Text(x + w / 2, y + h / 2 + size * 0.36, line, size, ink_on(accent), True, "middle",
+                           placeholder=title.missing, role="panel-title", cut=cut))
+    return shapes, h
+
+
+def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool, lead: float) -> float:
     """A framed box: its head at the top, its children under it inside the padding."""
     style = page.style
     accent = style.accent(b.comp.attr("accent"), b.order)
     fill = _setting(b, "fill")
     text_style = on_solid(style, accent) if fill == "solid" else style
     tx, tw = inner(x, w, style)
-    head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order))
-    top = y + style.pad + (4 if style.emphasis == "top" and style.rail != "none" else 0)
-    body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0)
+    banded = _setting(b, "head") == "band"
+    band, band_h = _band(b, x, y, w, style, accent) if banded else ([], 0.0)
+    head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order),
+                         title=not banded)
+    railed = style.emphasis == "top" and style.rail != "none" and not banded
+    top = y + band_h + style.pad + (4 if railed else 0)
+    body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0) + lead
     mark = len(page.out)
-    body_h = arrange(page, b, tx, body_top, tw)
+    body_h = arrange(page, b, tx, body_top, tw, max(0.0, min_h - (body_top - y) - style.pad), stretch)
     h = max(body_top + body_h - y + style.pad, min_h)
     frame: list[Shape] = []
-    box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=True, role="panel",
+    box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=not banded, role="panel",
         outline=_setting(b, "outline"), node=b.comp.topo_id("node_id"))
-    page.out[mark:mark] = frame + [shift(s, tx, top) for s in head]
+    page.out[mark:mark] = frame + band + [shift(s, tx, top) for s in head]
     return h
 
 
-def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float = 0.0) -> float:
-    """One container (items holds it alone) at (x, y), `w` wide and at least `min_h` tall."""
-    b = items[0]
+def _draw(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool = False,
+          lead: float = 0.0) -> float:
     if b.name == "panel":
-        return _panel(page, b, x, y, w, min_h)
-    return max(arrange(page, b, x, y, w), min_h)
+        return _panel(page, b, x, y, w, min_h, stretch, lead)
+    return max(arrange(page, b, x, y + lead, w, max(0.0, min_h - lead), stretch) + lead, min_h)
+
+
+def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float = 0.0,
+           lead: float = 0.0) -> float:
+    """One container (items holds it alone) at (x, y), `w` wide and at least `min_h` tall (its
+    children `lead` lower, in a stretched row); a `height:fill` one `style.grow` taller than its
+    content (a fill container inside it takes no more), its rows stretched to that height, or to
+    the height of the row it stands in."""
+    b = items[0]
+    if _setting(b, "height") != "fill":
+        return _draw(page, b, x, y, w, min_h, lead=lead)
+    style = page.style
+    page.style = dataclasses.replace(style, grow=0.0)
+    try:
+        natural = _draw(page.scratch(), b, 0.0, 0.0, w, 0.0)
+        return _draw(page, b, x, y, w, max(min_h, natural + style.grow), stretch=True)
+    finally:
+        page.style = style
