@@ -27,7 +27,7 @@ THEMES: tuple[str, ...] = tuple(tomllib.loads(THEMES_FILE.read_text()))
 
 LAYOUTS: tuple[str, ...] = (
     "poster_stack", "comparison_span_chart", "pipeline_lane", "table_matrix",
-    "decision_tree", "dashboard_cards",
+    "decision_tree", "dashboard_cards", "dual_panel_compare",
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
@@ -64,6 +64,7 @@ FAMILY_DEFAULTS: dict[str, dict[str, str]] = {
     "table_matrix": {"frame": "panel", "columns": "2", "tone": "purple"},
     "decision_tree": {"connector": "arrow", "tone": "amber", "background": "grid", "columns": "3"},
     "dashboard_cards": {"columns": "3", "density": "compact", "tone": "mixed"},
+    "dual_panel_compare": {"canvas": "banner", "hero": "center", "rail": "none"},
 }
 DEFAULT_LAYOUT = "poster_stack"
 
@@ -112,8 +113,8 @@ _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses tho
 MAX_DEPTH = 3
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
-FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none")
-ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4")}
+FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none", "inset")
+ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid", "spread"), "cols": ("1", "2", "3", "4")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
 
 COMPONENTS: dict[str, ComponentSpec] = {
@@ -155,21 +156,23 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "footer_note": ComponentSpec(("text",), {}, top_level_only=True),
     # ---- DSL v2 (docs/dsl.md "Version 2") ----
     # A boxed container with an optional title, caption and tag pill.
+    # head: bar sets the title centred in a bar of the accent across the panel's top.
     "panel": ComponentSpec(
         ("title", "caption", "tag"),
-        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
+        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "bar")},
         topology=NODE, container=True,
-        defaults={"arrange": "stack", "cols": "2", "outline": "thin", "fill": "surface"},
+        defaults={"arrange": "stack", "cols": "2", "outline": "thin", "fill": "surface", "head": "plain"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,
                            defaults={"arrange": "stack", "cols": "2"}),
-    # One line of text in a style: code keeps its whitespace and is never wrapped.
+    # One line of text in a style: code keeps its whitespace and is never wrapped; bullet: dot
+    # sets it as a list item behind a dot in its accent.
     "text_line": ComponentSpec(
         ("text",),
         {"style": ("body", "code", "mono", "result", "muted", "accent", "heading"), "accent": ACCENTS,
-         "align": ("left", "center", "right")},
-        topology=NODE, defaults={"style": "body", "align": "left"},
+         "align": ("left", "center", "right"), "bullet": ("none", "dot")},
+        topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none"},
     ),
     # A label left, its value right.
     "kv_row": ComponentSpec(("label", "value"), {"style": ("body", "mono", "code"), "accent": ACCENTS},
@@ -180,6 +183,8 @@ COMPONENTS: dict[str, ComponentSpec] = {
         {"style": ("arrow", "line", "dashed"), "accent": ACCENTS, "route": ("straight", "elbow")},
         topology=("from_ref", "to_ref"), defaults={"style": "arrow", "route": "straight"},
     ),
+    # A round marker with a short text (a "VS" between two compared panels).
+    "disc": ComponentSpec(("text",), {"accent": ACCENTS, "fill": FILLS}, defaults={"fill": "surface"}),
 }
 CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
@@ -193,6 +198,7 @@ REQUIREMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "table_matrix": (("header_band", 1), ("table_row", 1)),
     "decision_tree": (("header_band", 1), ("decision_node", 1)),
     "dashboard_cards": (("header_band", 1), ("section_card", 1)),
+    "dual_panel_compare": (("header_band", 1), ("panel", 2)),
 }
 
 
