@@ -91,6 +91,7 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "[legend_row:@legend_row.0.label|tone=red]\n"
         "[text_line:@text_line.0.text|style=result]\n"
         "[kv_row:@kv_row.0.label|@kv_row.0.value]\n"
+        "[disc:@disc.0.text]\n"
         "[conclusion_strip:@conclusion_strip.0.text]\n"
         "[footer_note:@footer_note.0.text]\n"
     )
@@ -117,6 +118,7 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "legend_row": [{"label": "legend"}],
         "text_line": [{"text": "a result line"}],
         "kv_row": [{"label": "a label", "value": "a value"}],
+        "disc": [{"text": "VS"}],
         "conclusion_strip": [{"text": "The conclusion"}],
         "footer_note": [{"text": "footer note"}],
     }

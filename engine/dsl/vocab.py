@@ -64,7 +64,7 @@ FAMILY_DEFAULTS: dict[str, dict[str, str]] = {
     "table_matrix": {"frame": "panel", "columns": "2", "tone": "purple"},
     "decision_tree": {"connector": "arrow", "tone": "amber", "background": "grid", "columns": "3"},
     "dashboard_cards": {"columns": "3", "density": "compact", "tone": "mixed"},
-    "dual_panel_compare": {"canvas": "banner", "hero": "center", "rail": "none"},
+    "dual_panel_compare": {"hero": "center", "rail": "none"},
 }
 DEFAULT_LAYOUT = "poster_stack"
 
@@ -113,7 +113,7 @@ _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses tho
 MAX_DEPTH = 3
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
-FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none", "inset")
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none")
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid", "spread"), "cols": ("1", "2", "3", "4")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
 

@@ -220,31 +220,35 @@ def heading(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Sty
 DISC_TEXT = "title"   # the type role of a disc's text
 DISC_MIN_R = 1.8      # a disc's least radius, in its font size
 DISC_MARGIN = 0.7     # room kept either side of a disc's text, in its font size
+DISC_MAX_TEXT = 6.0   # the widest text a disc holds, in its font size: a mark, not a sentence
 
 
 def disc_radius(b: Bound, style: Style) -> float:
-    """A disc's radius: round its one line of text, never smaller than DISC_MIN_R font sizes."""
+    """A disc's radius: round its one line of text (at most DISC_MAX_TEXT font sizes of it),
+    never smaller than DISC_MIN_R font sizes."""
     size = style.size(DISC_TEXT)
     slot = b.text("text")
-    width = text_width(slot.text, size, True) if slot else 0.0
+    width = min(text_width(slot.text, size, True), size * DISC_MAX_TEXT) if slot else 0.0
     return round(max(size * DISC_MIN_R, width / 2 + size * DISC_MARGIN), 1)
 
 
 def disc_at(out: list[Shape], b: Bound, cx: float, cy: float, style: Style, w: float) -> None:
-    """A disc centred on (cx, cy), its text cut to fit `w` when it must: `fill` surface (the
-    palette's, ringed, the text muted), tint (ringed and lettered in the accent), solid (the
-    accent, ink on it), inset (a well), none (a ring)."""
+    """A disc centred on (cx, cy), its text cut (and reported) past DISC_MAX_TEXT font sizes or
+    `w`: `fill` surface (the palette's, ringed, the text muted), tint (ringed and lettered in the
+    accent), solid (the accent, ink on it), inset (a well), none (a ring). A written `accent`
+    rings every disc but a solid one."""
     p = style.palette
     accent = style.accent(b.comp.attr("accent"), b.order)
     kind = b.comp.attr("fill") or COMPONENTS["disc"].defaults["fill"]
     fill = fill_of(style, accent, kind)
     r = disc_radius(b, style)
-    ring = None if kind == "solid" else accent if kind == "tint" else p.stroke
+    # a written accent rings a plain disc too; omitted, the ring is the palette's stroke
+    ring = None if kind == "solid" else accent if kind == "tint" or b.comp.attr("accent") else p.stroke
     ink = ink_on(accent) if kind == "solid" else accent if kind == "tint" else p.text_muted
     out.append(Circle(cx, cy, r, fill, ring, 2, role="disc"))
     slot = b.text("text") or Slot("")
     size = style.size(DISC_TEXT)
-    label, cut = one_line(slot, w, size, True)
+    label, cut = one_line(slot, min(w, size * DISC_MAX_TEXT), size, True)
     out.append(Text(cx, cy + size * 0.36, label, size, p.accents["red"] if slot.missing else ink, True,
                     "middle", placeholder=slot.missing, role="disc", cut=cut))
 

@@ -108,8 +108,8 @@ def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[
 
 
 def _bar(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[list[Shape], float]:
-    """head:bar: the title centred in a bar of the accent across the panel's top, at least one
-    title line tall; returns the shapes and the bar's height."""
+    """head:bar: the title centred in a bar of the accent across the panel's top (its corners
+    the frame's), at least one title line tall; returns the shapes and the bar's height."""
     tx, tw = inner(x, w, style)
     pad = style.pad * BAR_PAD
     size = style.size("title")
@@ -117,11 +117,7 @@ def _bar(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[li
     th = text_block(title, tx, y + pad, tw, b.text("title"), size, on_solid(style, accent).palette.text,
                     style, bold=True, anchor="middle", max_lines=TITLE_LINES, role="panel-title")
     h = max(th, style.line_height(size)) + 2 * pad
-    r = RADIUS[style.frame]
-    bar: list[Shape] = [Rect(x, y, w, h, accent, rx=r, role="panel-bar")]
-    if r:  # the bar's lower corners square, so that it sits flat on the panel's body
-        bar.append(Rect(x, y + h / 2, w, h / 2, accent, role="panel-bar"))
-    return bar + title, h
+    return [Rect(x, y, w, h, accent, rx=RADIUS[style.frame], role="panel-bar"), *title], h
 
 
 def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float) -> float:

@@ -97,9 +97,11 @@ def _lines(texts) -> list[list]:
 
 
 def _cuts(texts, width: float) -> list[float]:
-    """Where the body's columns part: an empty x range about the page's centre makes two sides,
-    else empty ranges about its thirds make three; with neither, the centre parts two. Texts too
-    wide (they span the page) or too short (a disc between the sides) do not count."""
+    """Where the body's columns part: an empty x range holding the page's centre makes two sides,
+    else empty ranges about its thirds make three, else one about the centre two, else the
+    centre itself parts two. A cut stands at the point of its range nearest where it parts (a
+    "VS" set on the page's centre then runs across it). Texts too wide (they span the page) or
+    too short (a disc) do not count."""
     spans = sorted(_extent(t) for t in texts if _extent(t)[1] - _extent(t)[0] <= SPAN_SHARE * width
                    and len(t.text.strip()) > DISC_CHARS)
     gaps: list[tuple[float, float]] = []
@@ -109,15 +111,23 @@ def _cuts(texts, width: float) -> list[float]:
             gaps.append((reach, left))
         reach = right if reach is None else max(reach, right)
 
-    def near(at: float) -> float | None:
-        found = [(a + b) / 2 for a, b in gaps if abs((a + b) / 2 - at * width) <= NEAR * width]
-        return min(found, key=lambda m: abs(m - at * width)) if found else None
+    def point(at: float, inset: float = 0.0) -> float | None:
+        """The point of an empty range nearest `at` (a share of the width), `inset` inside it."""
+        x = at * width
+        found = [min(max(x, a + inset), b - inset) for a, b in gaps if b - a > 2 * inset]
+        return min(found, key=lambda m: abs(m - x), default=None)
 
-    centre = near(0.5)
-    if centre is not None:
-        return [centre]
+    def near(at: float) -> float | None:
+        found = point(at)
+        return found if found is not None and abs(found - at * width) <= NEAR * width else None
+
+    if point(0.5, MIN_CUT / 2 * width) == width / 2:
+        return [width / 2]
     thirds = [near(1 / 3), near(2 / 3)]
-    return [m for m in thirds if m is not None] if None not in thirds else [width / 2]
+    if None not in thirds:
+        return thirds
+    centre = near(0.5)
+    return [width / 2 if centre is None else centre]
 
 
 def _side_of(t, cuts: list[float]) -> int | None:
