@@ -13,7 +13,7 @@ drawn at page level in any family and inside containers alike. Rules:
   inset terminal panel padded on every side; a heading, body line or list item before it stands
   above it.
 - bullet:dot sets a line as a list item: a dot in the line's accent, the text indented after it,
-  the item set apart from the lines around it by half a line (BULLET_LEADING).
+  the item set apart from the lines around it by three quarters of a line (BULLET_LEADING).
 - kv_row: the label left, the value right-aligned on the same line, each on one line (cut and
   reported when it does not fit); mono sets the value in the monospace face, code both sides,
   keeping their whitespace.
@@ -35,7 +35,7 @@ KV_GAP = 16.0           # px kept between a kv row's label and value
 WELL_PAD = 0.6          # a code well's padding, in the style's card paddings
 BULLET_R = 0.25         # a bullet dot's radius, in the line's font size
 BULLET_INDENT = 1.25    # a bulleted line's text starts this many font sizes in
-BULLET_LEADING = 1.5    # a list item's height, in its lines' height: items read apart
+BULLET_LEADING = 1.75   # a list item's height, in its lines' height: items read apart
 _RUN = re.compile(r"\S+(?: \S+)*")   # text between runs of two or more spaces
 
 
