@@ -8,7 +8,8 @@ on the gutter between them, centred on the row (the gutter widens when the disc 
 reach a panel's text). Every other section, a panel written alone among them, and a disc not
 between two sides, stands full width above or below in written order (a thesis above, a
 conclusion strip below). The page fills its canvas: the height the other sections leave goes to
-the rows of sides, whose panels all stretch to it, their content kept at the top.
+the rows of sides, whose panels all stretch to it, their content at the top (or spread over it:
+the panel's arrange:spread, sections/container.py).
 """
 from __future__ import annotations
 
