@@ -5,6 +5,7 @@ no spill; the family's requirements; its `ck gold add` starter."""
 from __future__ import annotations
 
 import io
+import itertools
 from pathlib import Path
 
 import cairosvg
@@ -191,7 +192,7 @@ def _render(body: str, top: str = "") -> str:
 ])
 def test_every_attribute_the_family_brought_changes_the_picture(key, values, body):
     renders = {v: _render(body(v)) for v in values}
-    for a, b in zip(values, values[1:]):
+    for a, b in itertools.pairwise(values):
         assert _visibly_different(renders[a], renders[b]), f"{key}: {a!r} looks like {b!r}"
 
 
