@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.data.rows import Row, write_dataset
-from engine.dsl import format_text
+from engine.dsl import format_text, load
 from engine.fileio import InputError
 from engine.probe.probe_list import PER_CELL, default_list_path, freeze, load_probe_list
 from engine.probe.result import (
@@ -40,7 +40,9 @@ def test_the_committed_spec01_list_is_balanced_and_holds_every_verbatim_gold_row
     assert all(i.prompt.startswith("[task:svg]") and i.gold in plist.contents for i in plist.items)
     expected = {i.expected for i in plist.items}
     for scene in sorted((ROOT / "gold").glob("*/scene.dsl")):
-        assert format_text(scene.read_text()) in expected, scene.parent.name
+        text = format_text(scene.read_text())
+        if load(text).scene.attr("layout") in layouts:   # a family spec01 trains on
+            assert text in expected, scene.parent.name
 
 
 def test_an_edited_list_is_refused(tmp_path):
