@@ -3,7 +3,7 @@
     ck preflight specs/spec01.toml [--data DIR] [--parity FILE] [-o DIR]   # default: WORKSPACE/preflight/spec01
 
 1. compiler parity     the gold gate passes on the spec's gold pack
-2. token budget        the longest gold output fits 80 % of the spec's context
+2. token budget        the longest gold output of the spec's families fits 80 % of its context
 3. tokenizer coverage  no <|unk|> on the gold pack, nor on the dataset
 4. parity regimen      training_parity_regimen_latest.json says the CK <-> PyTorch regimen passed
                        ("not run" until the training engine has written it: that blocks)

@@ -94,6 +94,7 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "[milestone:@milestone.0.date|@milestone.0.title|@milestone.0.body|node_id=m0]\n"
         "[milestone:@milestone.1.date|@milestone.1.title|@milestone.1.body|node_id=m1|side=below]\n"
         "[phase:@phase.0.label|@phase.0.caption|from_ref=m0|to_ref=m1]\n"
+        "[disc:@disc.0.text]\n"
         "[conclusion_strip:@conclusion_strip.0.text]\n"
         "[footer_note:@footer_note.0.text]\n"
     )
@@ -123,6 +124,7 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "milestone": [{"date": "2026-01", "title": "Started", "body": "the first step"},
                       {"date": "2026-03", "title": "Shipped", "body": "the second step"}],
         "phase": [{"label": "Build", "caption": "two months"}],
+        "disc": [{"text": "VS"}],
         "conclusion_strip": [{"text": "The conclusion"}],
         "footer_note": [{"text": "footer note"}],
     }

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine.data.rows import Row, write_dataset
-from engine.dsl import format_text
+from engine.dsl import format_text, load
 from engine.fileio import InputError
 from engine.probe.probe_list import PER_CELL, default_list_path, freeze, load_probe_list
 from engine.probe.result import (

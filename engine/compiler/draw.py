@@ -77,10 +77,11 @@ def box(out: list[Shape], x: float, y: float, w: float, h: float, style: Style, 
 
     shadow = not dash and fill != "none"
     if style.frame == "card":
-        out.append(Rect(x, y, w, h, fill or p.surface, edge, width(1.2), 14,
+        out.append(Rect(x, y, w, h, fill or p.surface, edge, width(1.2), RADIUS["card"],
                         shadow=shadow, dash=dash, role=role, node=node))
     elif style.frame == "panel":
-        out.append(Rect(x, y, w, h, fill or p.surface_2, edge, width(2), 3, dash=dash, role=role, node=node))
+        out.append(Rect(x, y, w, h, fill or p.surface_2, edge, width(2), RADIUS["panel"], dash=dash, role=role,
+                        node=node))
     else:
         if fill and fill != "none":
             out.append(Rect(x, y, w, h, fill, None, 0, 0, opacity=0.6, role=role, node=node))
@@ -99,17 +100,25 @@ def box(out: list[Shape], x: float, y: float, w: float, h: float, style: Style, 
             out.append(Rect(x + w / 2 - 32, y + h - 6, 64, 4, colour, rx=2, role="rail"))
 
 
+RADIUS = {"card": 14, "panel": 3, "none": 0}  # a box's corner radius in each frame style
 BOLD = 2.5  # a bold outline, in thin outlines
 TINT = 0.22  # how much accent a tint fill takes
+SHADE = 0.25  # how much black an inset (a well) takes: sunk below the surface it stands on
+
+
+def well_fill(style: Style) -> str:
+    """The fill of a well, a box sunk into the surface (a code well, an inset fill)."""
+    return mix(style.palette.surface, "#000000", SHADE)
 
 
 def fill_of(style: Style, accent: str, fill: str | None, default: str | None = None) -> str | None:
     """A box's fill colour for a component's `fill` attribute (DSL v2): surface, tint (the accent
-    mixed into the surface), solid (the accent), none ("none": open); omitted, `default`."""
+    mixed into the surface), solid (the accent), none ("none": open), inset (a well); omitted,
+    `default`."""
     if fill is None:
         return default
     return {"surface": style.palette.surface, "tint": style.tint(accent, TINT), "solid": accent,
-            "none": "none"}[fill]
+            "none": "none", "inset": well_fill(style)}[fill]
 
 
 def on_solid(style: Style, accent: str) -> Style:

@@ -27,7 +27,7 @@ THEMES: tuple[str, ...] = tuple(tomllib.loads(THEMES_FILE.read_text()))
 
 LAYOUTS: tuple[str, ...] = (
     "poster_stack", "comparison_span_chart", "pipeline_lane", "table_matrix",
-    "decision_tree", "dashboard_cards", "timeline_flow",
+    "decision_tree", "dashboard_cards", "timeline_flow", "dual_panel_compare",
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
@@ -66,6 +66,7 @@ FAMILY_DEFAULTS: dict[str, dict[str, str]] = {
     "decision_tree": {"connector": "arrow", "tone": "amber", "background": "grid", "columns": "3"},
     "dashboard_cards": {"columns": "3", "density": "compact", "tone": "mixed"},
     "timeline_flow": {"tone": "amber", "columns": "3", "rail": "none"},
+    "dual_panel_compare": {"hero": "center", "rail": "none"},
 }
 DEFAULT_LAYOUT = "poster_stack"
 
@@ -114,13 +115,13 @@ _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses tho
 MAX_DEPTH = 3
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
-FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none")
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
 # cells stand, the page's gaps and xl (room for a link's arrow between two cells); omitted, the
-# scene's gap.
-ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4"),
+# scene's gap. arrange spread: a stack whose gaps grow to fill the height it is given.
+ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid", "spread"), "cols": ("1", "2", "3", "4"),
                                        "widths": ("equal", "content"), "height": ("content", "fill"),
                                        "gap": ("sm", "md", "lg", "xl")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
@@ -189,11 +190,12 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "footer_note": ComponentSpec(("text",), {"align": ("left", "center")}, top_level_only=True),
     # ---- DSL v2 (docs/dsl.md "Version 2") ----
     # A boxed container with an optional title, caption and tag pill.
+    # head: bar sets the title centred in a bar of the accent across the panel's top.
     "panel": ComponentSpec(
         ("title", "caption", "tag"),
-        # head: plain sets the title over the children; band sets it centred on a band of the
-        # accent across the panel's top, as the library's column headers are
-        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band")},
+        # head: plain sets the title over the children; band centres it on one line on a slim band
+        # of the accent across the panel's top, bar in a tall bar padded round it (it wraps)
+        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar")},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
                   "outline": "thin", "fill": "surface", "head": "plain"},
@@ -201,12 +203,13 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,
                            defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content"}),
-    # One line of text in a style: code keeps its whitespace and is never wrapped.
+    # One line of text in a style: code keeps its whitespace and is never wrapped; bullet: dot
+    # sets it as a list item behind a dot in its accent.
     "text_line": ComponentSpec(
         ("text",),
         {"style": ("body", "code", "mono", "result", "muted", "accent", "heading"), "accent": ACCENTS,
-         "align": ("left", "center", "right")},
-        topology=NODE, defaults={"style": "body", "align": "left"},
+         "align": ("left", "center", "right"), "bullet": ("none", "dot")},
+        topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none"},
     ),
     # A label left, its value right.
     "kv_row": ComponentSpec(("label", "value"), {"style": ("body", "mono", "code"), "accent": ACCENTS},
@@ -228,6 +231,8 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # A stretch of the time axis from one milestone to another, labelled in a band on its `side`.
     "phase": ComponentSpec(("label", "caption"), {"side": ("above", "below"), "accent": ACCENTS},
                            topology=("from_ref", "to_ref"), defaults={"side": "below"}),
+    # A round marker with a short text (a "VS" between two compared panels).
+    "disc": ComponentSpec(("text",), {"accent": ACCENTS, "fill": FILLS}, defaults={"fill": "surface"}),
 }
 CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
@@ -242,6 +247,7 @@ REQUIREMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "decision_tree": (("header_band", 1), ("decision_node", 1)),
     "dashboard_cards": (("header_band", 1), ("section_card", 1)),
     "timeline_flow": (("header_band", 1), ("milestone", 2)),
+    "dual_panel_compare": (("header_band", 1), ("panel", 2)),
 }
 
 

@@ -6,7 +6,7 @@ pack and a built dataset alike.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +23,13 @@ class Sample:
     target: str     # the canonical scene text the model must emit
 
 
-def gold_samples(pack: str | Path) -> list[Sample]:
-    """Each gold entry's canonical scene and the explicit-layout prompt built from it."""
+def gold_samples(pack: str | Path, families: Collection[str] | None = None) -> list[Sample]:
+    """Each gold entry's canonical scene and the explicit-layout prompt built from it; only the
+    entries of `families` when given (what a spec trains on, as engine.data.build.load_golds)."""
     out = []
     for entry in load_pack(Path(pack)):
+        if families is not None and entry.family not in families:
+            continue
         doc = load(read_text(entry.scene_path))
         if doc.scene is None:
             raise InputError(f"{entry.scene_path}: not a scene (run `ck check` on it)")

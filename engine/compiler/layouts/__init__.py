@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from engine.compiler.layouts import (comparison_span_chart, dashboard_cards, decision_tree,
-                                     pipeline_lane, poster_stack, table_matrix, timeline_flow)
+                                     dual_panel_compare, pipeline_lane, poster_stack, table_matrix,
+                                     timeline_flow)
 
 LAYOUTS = {
     "poster_stack": poster_stack.arrange,
@@ -12,4 +13,5 @@ LAYOUTS = {
     "decision_tree": decision_tree.arrange,
     "dashboard_cards": dashboard_cards.arrange,
     "timeline_flow": timeline_flow.arrange,
+    "dual_panel_compare": dual_panel_compare.arrange,
 }

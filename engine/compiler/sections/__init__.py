@@ -22,7 +22,7 @@ SECTION_OF = {
     "badge_pill": "badges", "legend_row": "legend",
     "conclusion_strip": "strip", "header_band": "heading", "footer_note": "footer",
     "text_line": "lines", "kv_row": "lines",
-    "panel": "container", "group": "container",
+    "panel": "container", "group": "container", "disc": "disc",
     "milestone": "timeline", "phase": "timeline",
 }
 GATHERED = {"bars", "table", "flow", "tree", "badges", "legend", "timeline"}
@@ -71,6 +71,10 @@ def _strip(page, items, x, y, w):
     return chrome.strip(page.out, page.gradients, items[0], x, y, w, page.style)
 
 
+def _disc(page, items, x, y, w):
+    return chrome.disc(page.out, items[0], x, y, w, page.style)
+
+
 def _heading(page, items, x, y, w):
     return chrome.heading(page.out, items[0], x, y, w, page.style)
 
@@ -89,6 +93,6 @@ def _anchored(render):
 
 
 RENDERERS = {kind: _anchored(render) for kind, render in {
-    "cards": _cards, "badges": _badges, "legend": _legend, "strip": _strip, "heading": _heading,
+    "cards": _cards, "badges": _badges, "legend": _legend, "strip": _strip, "heading": _heading, "disc": _disc,
     "bars": bars.render, "table": table.render, "flow": flow.render, "tree": tree.render,
     "lines": text_runs.render, "container": container.render, "timeline": timeline.render}.items()}

@@ -1,14 +1,15 @@
-"""Page chrome: background pattern, header band, badges, legend, conclusion strip, footer."""
+"""Page chrome: background pattern, header band, badges, legend, conclusion strip, footer, disc."""
 from __future__ import annotations
 
 import dataclasses
 
-from engine.compiler.draw import one_line, text_block
+from engine.compiler.draw import fill_of, one_line, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on, mix
+from engine.dsl.vocab import COMPONENTS
 
 
 def background(out: list[Shape], gradients: list[Gradient], width: float, height: float,
@@ -244,3 +245,46 @@ def heading(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Sty
     h += text_block(out, x, y + h, w, b.text("subtitle"), style.size("body"), p.text_muted, style,
                     max_lines=3, role="subtitle")
     return h
+
+
+DISC_TEXT = "title"   # the type role of a disc's text
+DISC_MIN_R = 1.8      # a disc's least radius, in its font size
+DISC_MARGIN = 0.7     # room kept either side of a disc's text, in its font size
+DISC_MAX_TEXT = 6.0   # the widest text a disc holds, in its font size: a mark, not a sentence
+
+
+def disc_radius(b: Bound, style: Style) -> float:
+    """A disc's radius: round its one line of text (at most DISC_MAX_TEXT font sizes of it),
+    never smaller than DISC_MIN_R font sizes."""
+    size = style.size(DISC_TEXT)
+    slot = b.text("text")
+    width = min(text_width(slot.text, size, True), size * DISC_MAX_TEXT) if slot else 0.0
+    return round(max(size * DISC_MIN_R, width / 2 + size * DISC_MARGIN), 1)
+
+
+def disc_at(out: list[Shape], b: Bound, cx: float, cy: float, style: Style, w: float) -> None:
+    """A disc centred on (cx, cy), its text cut (and reported) past DISC_MAX_TEXT font sizes or
+    `w`: `fill` surface (the palette's, ringed, the text muted), tint (ringed and lettered in the
+    accent), solid (the accent, ink on it), inset (a well), none (a ring). A written `accent`
+    rings every disc but a solid one."""
+    p = style.palette
+    accent = style.accent(b.comp.attr("accent"), b.order)
+    kind = b.comp.attr("fill") or COMPONENTS["disc"].defaults["fill"]
+    fill = fill_of(style, accent, kind)
+    r = disc_radius(b, style)
+    # a written accent rings a plain disc too; omitted, the ring is the palette's stroke
+    ring = None if kind == "solid" else accent if kind == "tint" or b.comp.attr("accent") else p.stroke
+    ink = ink_on(accent) if kind == "solid" else accent if kind == "tint" else p.text_muted
+    out.append(Circle(cx, cy, r, fill, ring, 2, role="disc"))
+    slot = b.text("text") or Slot("")
+    size = style.size(DISC_TEXT)
+    label, cut = one_line(slot, min(w, size * DISC_MAX_TEXT), size, True)
+    out.append(Text(cx, cy + size * 0.36, label, size, p.accents["red"] if slot.missing else ink, True,
+                    "middle", placeholder=slot.missing, role="disc", cut=cut))
+
+
+def disc(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style) -> float:
+    """A disc as a section of its own: centred in the column; returns its height."""
+    r = disc_radius(b, style)
+    disc_at(out, b, x + w / 2, y + r, style, w)
+    return 2 * r

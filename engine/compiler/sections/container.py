@@ -9,7 +9,15 @@ are arranged by the container's `arrange`:
 - stack: one under another, the scene's gap apart (a run of cards is split into cards, so that
   a stack never turns into the page's card grid);
 - row: side by side in equal columns, one per cell;
-- grid: `cols` cells to a row, a short last row keeping the grid's column widths.
+- grid: `cols` cells to a row, a short last row keeping the grid's column widths;
+- spread: a stack spread over the height the container is stretched to (a side of a comparison,
+  a row's cell): its gaps grow equally to fill it, each line of text a cell of its own (a code
+  well's lines stay together), the scene's gap the least of them.
+
+A panel's `head:bar` sets its title centred in a bar of its accent across the panel's top (its
+title wrapping, the bar padded round it: the tall headers of the library's comparisons), and
+`head:band` on a slim band one title line tall (the thin column headers of its kernel sheets);
+either is then the panel's accent mark, with no rail strip, and its tag and caption stay under it.
 
 A row is as tall as its tallest cell; cards and containers in it stretch to that height
 (content kept at the top, so titles across a row line up), other sections keep their own.
@@ -19,8 +27,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from engine.compiler import sections as registry  # read at call time: this module is part of it
-from engine.compiler.draw import box, fill_of, inner, on_solid, one_line, text_block
+from engine.compiler import (
+    sections as registry,  # read at call time: this module is part of it
+)
+from engine.compiler.draw import (
+    RADIUS,
+    box,
+    fill_of,
+    inner,
+    on_solid,
+    one_line,
+    text_block,
+)
 from engine.compiler.geometry import Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import cards, text_runs
@@ -34,7 +52,8 @@ TITLE_LINES = 2
 STRETCH = {"cards", "container"}  # the cells a stretched row stretches
 UNWRAPPED = 10000.0  # a width no line of text wraps in, to measure what a cell asks for
 ROUNDING = 1.0  # px, so that a line measured to fit its column is not wrapped by rounding
-BAND_PAD = 0.8  # a head band's margin around its title line, in the style's card paddings
+BAR_PAD = 0.9   # a head bar's padding above and below its title, in card paddings
+BAND_PAD = 0.8  # a head band's margin around its one title line, in card paddings
 
 
 def _setting(b: Bound, key: str) -> str:
@@ -44,10 +63,13 @@ def _setting(b: Bound, key: str) -> str:
 
 def _cells(b: Bound, arrange: str) -> list[tuple[str, list[Bound]]]:
     """The children grouped as the page groups sections; runs split into single cells (cards
-    always, other runs when side by side)."""
+    always, other runs when side by side, lines when spread, a code well's lines kept together)."""
     out = []
     for kind, items in registry.sections(list(b.children)):
-        if kind in registry.GATHERED or (arrange == "stack" and kind != "cards"):
+        if kind == "lines" and arrange == "spread":
+            for well, run in text_runs.segments(items):
+                out.extend([(kind, run)] if well else [(kind, [item]) for item in run])
+        elif kind in registry.GATHERED or (arrange in ("stack", "spread") and kind != "cards"):
             out.append((kind, items))
         else:
             out.extend((kind, [item]) for item in items)
@@ -84,9 +106,12 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0,
     cells = _cells(b, how)
     if not cells:
         return 0.0
-    n = {"stack": 1, "row": len(cells), "grid": int(_setting(b, "cols"))}[how]
+    n = {"stack": 1, "spread": 1, "row": len(cells), "grid": int(_setting(b, "cols"))}[how]
     own = b.comp.attr("gap")
     gap = CELL_GAP[own] if own else page.style.gap
+    if how == "spread" and len(cells) > 1 and min_h:   # its gaps grow to share the height it is given
+        natural = sum(_cell(page.scratch(), kind, items, 0.0, 0.0, w) for kind, items in cells)
+        gap = max(gap, (min_h - natural) / (len(cells) - 1))
     rows = [cells[start:start + n] for start in range(0, len(cells), n)]
     spans = _spans(page, rows, n, x, w, gap, how, _setting(b, "widths") == "content")
 
@@ -145,7 +170,7 @@ def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
 
 
 def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
-    """The panel's tag pill, title (unless it stands on a band) and caption, drawn from y=0 in a
+    """The panel's tag pill, title (unless its bar holds it) and caption, drawn from y=0 in a
     column `tw` wide."""
     shapes: list[Shape] = []
     cy = 0.0
@@ -165,9 +190,22 @@ def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[
     return shapes, cy
 
 
+def _bar(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[list[Shape], float]:
+    """head:bar: the title centred in a bar of the accent across the panel's top (its corners
+    the frame's), at least one title line tall; returns the shapes and the bar's height."""
+    tx, tw = inner(x, w, style)
+    pad = style.pad * BAR_PAD
+    size = style.size("title")
+    title: list[Shape] = []
+    th = text_block(title, tx, y + pad, tw, b.text("title"), size, on_solid(style, accent).palette.text,
+                    style, bold=True, anchor="middle", max_lines=TITLE_LINES, role="panel-title")
+    h = max(th, style.line_height(size)) + 2 * pad
+    return [Rect(x, y, w, h, accent, rx=RADIUS[style.frame], role="panel-bar"), *title], h
+
+
 def _band(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[list[Shape], float]:
-    """The title centred on one line on a band of the accent across the panel's top (head:band),
-    and the band's height."""
+    """head:band: the title centred on one line on a slim band of the accent across the panel's
+    top, the band one title line and BAND_PAD tall; returns the shapes and the band's height."""
     size = style.size("title")
     h = round(style.line_height(size) + style.pad * BAND_PAD, 1)
     shapes: list[Shape] = [Rect(x, y, w, h, accent, rx=14 if style.frame == "card" else 3, role="panel-band")]
@@ -186,20 +224,21 @@ def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: 
     fill = _setting(b, "fill")
     text_style = on_solid(style, accent) if fill == "solid" else style
     tx, tw = inner(x, w, style)
-    banded = _setting(b, "head") == "band"
-    band, band_h = _band(b, x, y, w, style, accent) if banded else ([], 0.0)
+    head_kind = _setting(b, "head")
+    barred = head_kind != "plain"   # a band or a bar holds the title and is the panel's accent mark
+    bar, bar_h = {"band": _band, "bar": _bar}[head_kind](b, x, y, w, style, accent) if barred else ([], 0.0)
     head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order),
-                         title=not banded)
-    railed = style.emphasis == "top" and style.rail != "none" and not banded
-    top = y + band_h + style.pad + (4 if railed else 0)
+                         title=not barred)
+    railed = style.emphasis == "top" and style.rail != "none" and not barred
+    top = y + bar_h + style.pad + (4 if railed else 0)
     body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0) + lead
     mark = len(page.out)
     body_h = arrange(page, b, tx, body_top, tw, max(0.0, min_h - (body_top - y) - style.pad), stretch)
     h = max(body_top + body_h - y + style.pad, min_h)
     frame: list[Shape] = []
-    box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=not banded, role="panel",
+    box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=not barred, role="panel",
         outline=_setting(b, "outline"), node=b.comp.topo_id("node_id"))
-    page.out[mark:mark] = frame + band + [shift(s, tx, top) for s in head]
+    page.out[mark:mark] = frame + bar + [shift(s, tx, top) for s in head]
     return h
 
 

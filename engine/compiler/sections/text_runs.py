@@ -10,7 +10,10 @@ drawn at page level in any family and inside containers alike. Rules:
   so aligned columns stay aligned whatever a renderer does with spaces. A line too wide for the
   column is cut with "…" and reported as a text-overflow warning.
 - A run of terminal lines (code, mono, muted, result) holding a code line is set on a well, an
-  inset terminal panel padded on every side; a heading or body line before it stands above it.
+  inset terminal panel padded on every side; a heading, body line or list item before it stands
+  above it.
+- bullet:dot sets a line as a list item: a dot in the line's accent, the text indented after it,
+  the item set apart from the lines around it by three quarters of a line (BULLET_LEADING).
 - kv_row: the label left, the value right-aligned on the same line, each on one line (cut and
   reported when it does not fit); mono sets the value in the monospace face, code both sides,
   keeping their whitespace.
@@ -20,17 +23,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.compiler.draw import cut_warning, one_line, text_block
-from engine.compiler.geometry import Rect, Shape, Text
+from engine.compiler.draw import cut_warning, one_line, text_block, well_fill
+from engine.compiler.geometry import Circle, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import ELLIPSIS, text_width
-from engine.compiler.themes import mix
 
 TAB = 4                 # columns a tab stands for in a code line
 VALUE_SHARE = 0.6       # the most of a kv row's width its value takes
 KV_GAP = 16.0           # px kept between a kv row's label and value
 WELL_PAD = 0.6          # a code well's padding, in the style's card paddings
+BULLET_R = 0.25         # a bullet dot's radius, in the line's font size
+BULLET_INDENT = 1.25    # a bulleted line's text starts this many font sizes in
+BULLET_LEADING = 1.75   # a list item's height, in its lines' height: items read apart
 _RUN = re.compile(r"\S+(?: \S+)*")   # text between runs of two or more spaces
 
 
@@ -102,13 +107,22 @@ def _line(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style
     fill = _colour(ls.colour, b, style)
     anchor = ANCHOR[b.comp.attr("align", "left")]
     lh = style.line_height(size)
+    air = 0.0
+    if b.comp.attr("bullet", "none") == "dot":
+        # a list item: set apart by air above and below, the dot on its first line's x-height,
+        # the text (every line of it) in the indent after the dot
+        air = lh * (BULLET_LEADING - 1) / 2
+        y += air
+        out.append(Circle(x + size * BULLET_R, y + (lh - size) / 2 + size * 0.5, size * BULLET_R,
+                          style.accent(b.comp.attr("accent"), b.order), role="bullet"))
+        x, w = x + size * BULLET_INDENT, w - size * BULLET_INDENT
     if ls.code:
         fill = style.palette.accents["red"] if slot.missing else fill
         code_runs(out, x, y + (lh - size) / 2 + size * 0.8, w, slot, size, fill, bold=ls.bold,
                   anchor=anchor)
-        return lh
-    return text_block(out, x, y, w, slot, size, fill, style, bold=ls.bold, anchor=anchor,
-                      role="line", mono=ls.mono) or lh
+        return lh + 2 * air
+    return (text_block(out, x, y, w, slot, size, fill, style, bold=ls.bold, anchor=anchor,
+                       role="line", mono=ls.mono) or lh) + 2 * air
 
 
 def _kv(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style) -> float:
@@ -142,12 +156,13 @@ def _kv(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style) 
     return lh
 
 
-def _segments(items: list[Bound]) -> list[tuple[bool, list[Bound]]]:
+def segments(items: list[Bound]) -> list[tuple[bool, list[Bound]]]:
     """The block cut into runs set on a well or not: a well holds a run of terminal lines (code,
-    mono, muted, result) with a code line among them."""
+    mono, muted, result; a list item is none) with a code line among them."""
     runs: list[tuple[bool, list[Bound]]] = []
     for b in items:
-        terminal = b.name == "text_line" and _style_of(b) in TERMINAL
+        terminal = (b.name == "text_line" and _style_of(b) in TERMINAL
+                    and b.comp.attr("bullet", "none") == "none")
         if runs and runs[-1][0] == terminal:
             runs[-1][1].append(b)
         else:
@@ -161,9 +176,9 @@ def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
     p = style.palette
     pad = style.pad * WELL_PAD
     cy = y
-    segments = _segments(items)
-    for i, (well, run) in enumerate(segments):
-        if i and (well or segments[i - 1][0]):
+    runs = segments(items)
+    for i, (well, run) in enumerate(runs):
+        if i and (well or runs[i - 1][0]):
             cy += pad / 2   # a well stands clear of the lines around it
         inset = pad if well else 0.0
         body: list[Shape] = []
@@ -174,7 +189,7 @@ def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
             cy += draw(body, b, x + inset, cy, w - 2 * inset, style)
         cy += inset
         if well:
-            page.out.append(Rect(x, top, w, cy - top, mix(p.surface, "#000000", 0.25), p.stroke, 1, 8,
+            page.out.append(Rect(x, top, w, cy - top, well_fill(style), p.stroke, 1, 8,
                                  role="code-well"))
         page.out.extend(body)
     return cy - y
