@@ -27,7 +27,7 @@ THEMES: tuple[str, ...] = tuple(tomllib.loads(THEMES_FILE.read_text()))
 
 LAYOUTS: tuple[str, ...] = (
     "poster_stack", "comparison_span_chart", "pipeline_lane", "table_matrix",
-    "decision_tree", "dashboard_cards",
+    "decision_tree", "dashboard_cards", "memory_map",
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
@@ -64,6 +64,8 @@ FAMILY_DEFAULTS: dict[str, dict[str, str]] = {
     "table_matrix": {"frame": "panel", "columns": "2", "tone": "purple"},
     "decision_tree": {"connector": "arrow", "tone": "amber", "background": "grid", "columns": "3"},
     "dashboard_cards": {"columns": "3", "density": "compact", "tone": "mixed"},
+    "memory_map": {"canvas": "standard", "hero": "center", "theme": "neutral_dark", "tone": "purple",
+                   "gap": "sm"},
 }
 DEFAULT_LAYOUT = "poster_stack"
 
@@ -115,6 +117,7 @@ OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
 FILLS: tuple[str, ...] = ("surface", "tint", "solid", "none")
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid"), "cols": ("1", "2", "3", "4")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
+SPANS: tuple[str, ...] = tuple(str(n) for n in range(1, 9))   # a share of a run's length
 
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
@@ -180,6 +183,33 @@ COMPONENTS: dict[str, ComponentSpec] = {
         {"style": ("arrow", "line", "dashed"), "accent": ACCENTS, "route": ("straight", "elbow")},
         topology=("from_ref", "to_ref"), defaults={"style": "arrow", "route": "straight"},
     ),
+    # ---- memory maps (docs/dsl.md "memory_map") ----
+    # A framed column of regions with their offsets in a gutter at its left; `aside` says where
+    # the sections written after it stand (beside it on that side, or under it).
+    "region_stack": ComponentSpec(
+        ("title", "caption"),
+        {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "aside": ("right", "left", "none")},
+        topology=NODE, container=True, defaults={"outline": "thin", "fill": "surface", "aside": "right"},
+    ),
+    # One band of memory: label, caption, its start offset in the gutter, the components it
+    # holds (a row of chips) beside its label or under it. span: its share of the stack's height;
+    # elided: an open band standing for regions left out.
+    "region": ComponentSpec(
+        ("label", "caption", "offset"),
+        {"variant": ("block", "elided"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS + ("gradient",),
+         "span": SPANS[:4], "align": ("left", "center")},
+        topology=NODE, container=True,
+        defaults={"variant": "block", "outline": "thin", "fill": "surface", "span": "1", "align": "left"},
+    ),
+    # A cell of a strip laid edge to edge (a byte field, a tensor chip); span: its share of the
+    # strip's width; size stands under it.
+    "segment": ComponentSpec(
+        ("label", "caption", "size"),
+        {"variant": ("block", "elided"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "span": SPANS,
+         "align": ("center", "left")},
+        topology=NODE,
+        defaults={"variant": "block", "outline": "none", "fill": "surface", "span": "1", "align": "center"},
+    ),
 }
 CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
@@ -193,6 +223,7 @@ REQUIREMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "table_matrix": (("header_band", 1), ("table_row", 1)),
     "decision_tree": (("header_band", 1), ("decision_node", 1)),
     "dashboard_cards": (("header_band", 1), ("section_card", 1)),
+    "memory_map": (("header_band", 1), ("segment", 2)),
 }
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from engine.compiler.layouts import (comparison_span_chart, dashboard_cards, decision_tree,
-                                     pipeline_lane, poster_stack, table_matrix)
+                                     memory_map, pipeline_lane, poster_stack, table_matrix)
 
 LAYOUTS = {
     "poster_stack": poster_stack.arrange,
@@ -11,4 +11,5 @@ LAYOUTS = {
     "table_matrix": table_matrix.arrange,
     "decision_tree": decision_tree.arrange,
     "dashboard_cards": dashboard_cards.arrange,
+    "memory_map": memory_map.arrange,
 }
