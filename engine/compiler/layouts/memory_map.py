@@ -14,20 +14,20 @@ Rules, as the scene says them:
 - The page fills its canvas: beside a stack, the stack and the side column end level (the
   shorter grows: the stack's regions by span, the side's panels and cards in proportion to their
   height), and height left above the footer goes to that band; with no stack beside anything, it
-  goes to the panels and cards of the page, at most doubling each.
+  goes to the panels, cards and strips of the page (a strip's cells grow), at most doubling each.
 """
 from __future__ import annotations
 
 from engine.compiler.geometry import Layout
 from engine.compiler.page import Page
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import RENDERERS, Section, cards, regions, sections
+from engine.compiler.sections import RENDERERS, Section, cards, regions, sections, strip
 from engine.compiler.sections.strip import setting
 from engine.compiler.style import Style
 
 MAP_SHARE = 0.62  # of the content width (less the offsets' gutter), what a region_stack's frame
                   # beside a side column takes
-GROWS = ("container", "cards", "map")
+GROWS = ("container", "cards", "map", "segments")
 MAX_GROWTH = 1.0  # a full-width section grows by at most this share of its natural height
 MIN_MARGIN = 12.0  # px an offset hanging in the page margin keeps from the page's edge
 
@@ -51,6 +51,8 @@ def _draw(page: Page, sec: Section, x: float, y: float, w: float, extra: float =
         return cards.grid(page.out, items, x, y, w, page.style, row_extra=extra / cards.row_count(items, page.style.columns))
     if kind == "map":
         return render(page, items, x, y, w, height=natural + extra)
+    if kind == "segments":   # the cells grow; the sizes under them keep their line
+        return render(page, items, x, y, w, height=natural + extra - strip.size_line(items, page.style))
     return render(page, items, x, y, w, min_h=natural + extra)
 
 

@@ -204,12 +204,14 @@ def footer(out: list[Shape], notes: list[Bound], y: float, style: Style) -> floa
 
 
 def heading(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style) -> float:
-    """A later header_band: a section heading inside the page (kicker, headline, subtitle)."""
+    """A later header_band: a section heading inside the page (kicker, headline, subtitle); its
+    `accent`, as on the page header, sets the headline in that accent."""
     p = style.palette
-    accent = style.accent(None, b.order)
+    own = b.comp.attr("accent")
+    accent = style.accent(own, b.order)
     h = text_block(out, x, y, w, b.text("kicker"), style.size("kicker"), accent, style, bold=True,
                    role="kicker")
-    h += text_block(out, x, y + h, w, b.text("headline"), style.size("title") * 1.25, p.text, style,
+    h += text_block(out, x, y + h, w, b.text("headline"), style.size("title") * 1.25, accent if own else p.text, style,
                     bold=True, max_lines=2, role="heading")
     h += text_block(out, x, y + h, w, b.text("subtitle"), style.size("body"), p.text_muted, style,
                     max_lines=3, role="subtitle")

@@ -4,7 +4,8 @@ A run of consecutive segments is one strip across its column. Rules:
 
 - Each cell's width is its `span` share of the strip (the gaps between cells taken out first), so
   a 128-byte field can be drawn wider than a 2-byte one without being drawn to scale.
-- Every cell of a strip is as tall as the tallest: its label (monospace, bold, in its accent) and
+- Every cell of a strip is as tall as the tallest: its label (monospace, bold, in its accent,
+  shrunk toward the small size when a word of it is wider than the cell) and
   caption (muted, wrapped), centred or set from the left (`align`), in a box whose `fill` is the
   palette's inset surface, raised, unless said (tint, solid, none) and whose `outline` is none unless said.
 - A cell's `size` stands under it, centred, as a byte count under a field; a strip reserves that
@@ -15,13 +16,14 @@ from __future__ import annotations
 
 from engine.compiler.draw import BOLD, fill_of, on_solid, text_block
 from engine.compiler.geometry import Rect, Shape, Text, shift
-from engine.compiler.resolve import Bound
+from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
-from engine.compiler.text import ELLIPSIS
+from engine.compiler.text import ELLIPSIS, text_width
 from engine.compiler.themes import mix
 from engine.dsl.vocab import COMPONENTS
 
-PAD = 0.45          # a cell's padding, in the style's card paddings
+PAD = 0.45          # a cell's padding, in the style's card paddings (at most a tenth of its width
+                    # across)
 GAP = 0.4           # px between cells, in the style's gaps
 CAPTION_LINES = 3
 SIZE_GAP = 6.0      # px between a cell and the size under it
@@ -48,8 +50,9 @@ def _content(b: Bound, w: float, style: Style, accent: str) -> tuple[list[Shape]
         shapes.append(Text(x, (lh - size) / 2 + size * 0.8, ELLIPSIS, size, p.text_muted, True, anchor,
                            role="elision"))
         h = lh
-    label = text_block(shapes, 0, h, w, b.text("label"), style.size("label"), accent, style, bold=True,
-                       anchor=anchor, max_lines=2, role="segment-label", mono=True)
+    slot = b.text("label")
+    label = text_block(shapes, 0, h, w, slot, _fit(slot, w, style), accent, style, bold=True, anchor=anchor,
+                       max_lines=2, role="segment-label", mono=True)
     h += label
     caption = b.text("caption")
     if caption and caption.text:
@@ -57,6 +60,15 @@ def _content(b: Bound, w: float, style: Style, accent: str) -> tuple[list[Shape]
         h += text_block(shapes, 0, h, w, caption, style.size("small"), p.text_muted, style, anchor=anchor,
                         max_lines=CAPTION_LINES, role="segment-caption")
     return shapes, h
+
+
+def _fit(slot: Slot | None, w: float, style: Style) -> float:
+    """The label's size: the label size, shrunk (to the small size at least) until its longest word
+    fits the cell, so a narrow cell (a bit, a short field) keeps its name on one line."""
+    size, floor = style.size("label"), style.size("small")
+    words = slot.text.split() if slot and slot.text else []
+    widest = max((text_width(word, 1.0, True, True) for word in words), default=0.0)
+    return size if widest * size <= w else max(floor, round(w / widest, 1))
 
 
 def _widths(items: list[Bound], w: float, gap: float) -> list[float]:
@@ -77,24 +89,31 @@ def render(page, items: list[Bound], x: float, y: float, w: float, height: float
         accent = style.accent(b.comp.attr("accent"), b.order)
         solid = setting(b, "fill") == "solid" and setting(b, "variant") != "elided"
         text_style = on_solid(style, accent) if solid else style
-        shapes, h = _content(b, max(cw - 2 * pad, 1.0), text_style, text_style.accent(b.comp.attr("accent"), b.order))
-        cells.append((b, cw, accent, shapes, h))
+        across = min(pad, cw * 0.1)
+        shapes, h = _content(b, max(cw - 2 * across, 1.0), text_style,
+                             text_style.accent(b.comp.attr("accent"), b.order))
+        cells.append((b, cw, across, accent, shapes, h))
     box_h = max(max(h for *_, h in cells) + 2 * pad, height)
     small = style.size("small")
-    sizes = any((s := b.text("size")) and s.text for b in items)
     cx = x
-    for b, cw, accent, shapes, h in cells:
+    for b, cw, across, accent, shapes, h in cells:
         elided = setting(b, "variant") == "elided"
         if not elided:
             _frame(page.out, b, cx, y, cw, box_h, style, accent)
         top = y + (box_h - h) / 2
-        page.out.extend(shift(s, cx + pad, top) for s in shapes)
+        page.out.extend(shift(s, cx + across, top) for s in shapes)
         size = b.text("size")
         if size and size.text:
             text_block(page.out, cx, y + box_h + SIZE_GAP, cw, size, small, style.palette.text_muted, style,
                        anchor="middle", max_lines=1, role="segment-size")
         cx += cw + gap
-    return box_h + (SIZE_GAP + style.line_height(small) if sizes else 0.0)
+    return box_h + size_line(items, style)
+
+
+def size_line(items: list[Bound], style: Style) -> float:
+    """The height the sizes under a strip take: none when no cell has one."""
+    sizes = any((s := b.text("size")) and s.text for b in items)
+    return SIZE_GAP + style.line_height(style.size("small")) if sizes else 0.0
 
 
 def _frame(out: list[Shape], b: Bound, x: float, y: float, w: float, h: float, style: Style,
