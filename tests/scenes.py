@@ -91,6 +91,8 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "[legend_row:@legend_row.0.label|tone=red]\n"
         "[text_line:@text_line.0.text|style=result]\n"
         "[kv_row:@kv_row.0.label|@kv_row.0.value]\n"
+        "[segment:@segment.0.label|@segment.0.caption|@segment.0.size]\n"
+        "[segment:@segment.1.label|@segment.1.caption|@segment.1.size]\n"
         "[conclusion_strip:@conclusion_strip.0.text]\n"
         "[footer_note:@footer_note.0.text]\n"
     )
@@ -117,6 +119,8 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "legend_row": [{"label": "legend"}],
         "text_line": [{"text": "a result line"}],
         "kv_row": [{"label": "a label", "value": "a value"}],
+        "segment": [{"label": "qs[128]", "caption": "packed nibbles", "size": "128 bytes"},
+                    {"label": "d", "caption": "scale", "size": "2 bytes"}],
         "conclusion_strip": [{"text": "The conclusion"}],
         "footer_note": [{"text": "footer note"}],
     }

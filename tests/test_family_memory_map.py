@@ -1,0 +1,163 @@
+"""memory_map: region_stack, region and segment, compiled (issue 14: every attribute changes the
+raster, nothing overlaps, nothing spills, the family's requirements are diagnosed)."""
+from __future__ import annotations
+
+import io
+
+import cairosvg
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.compiler import compile_scene
+from engine.compiler.geometry import Rect, Text
+from engine.dsl import load, vocab
+from layout_checks import EPS, assert_no_overlap, assert_text_inside, compile_resolved, text_box
+from scenes import scene_text
+from test_containers import content_for
+
+NEW = ("region_stack", "region", "segment")
+
+
+def _scene(body: str, layout: str = "memory_map"):
+    doc = load(scene_text(body, layout))
+    assert not doc.errors, [d.format() for d in doc.errors]
+    return doc.scene
+
+
+def _pixels(svg: str) -> np.ndarray:
+    png = cairosvg.svg2png(bytestring=svg.encode(), background_color="white")
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def _visibly_different(a: str, b: str) -> bool:
+    pa, pb = _pixels(a), _pixels(b)
+    return pa.shape != pb.shape or int((np.abs(pa - pb).sum(axis=2) > 24).sum()) >= 20
+
+
+def _seg(i: int, extra: str = "") -> str:
+    return f"[segment:@segment.{i}.label|@segment.{i}.caption|@segment.{i}.size|node_id=s{i}{extra}]\n"
+
+
+def _region(i: int, attrs: str = "", chips: str = "") -> str:
+    return (f"[region]\n[node_id:r{i}]\n{attrs}[label_ref:region.{i}.label]\n[caption_ref:region.{i}.caption]\n"
+            f"[offset_ref:region.{i}.offset]\n{chips}[/region]\n")
+
+
+def _stack(regions: str, attrs: str = "") -> str:
+    return f"[region_stack]\n[node_id:m]\n{attrs}[title_ref:region_stack.0.title]\n{regions}[/region_stack]\n"
+
+
+SIDE = "[panel]\n[node_id:side]\n[title_ref:panel.0.title]\n[text_line:@text_line.0.text]\n[/panel]\n"
+MAP = _stack(_region(0) + _region(1, "", _seg(0) + _seg(1) + _seg(2)) + _region(2, "[variant:elided]\n")
+             + _region(3, "[align:center]\n", _seg(3) + _seg(4))) + SIDE
+
+
+def _boxes(layout) -> dict[str, tuple[float, float, float, float]]:
+    out: dict = {}
+    for s in layout.shapes:
+        if isinstance(s, Rect) and s.node and s.node not in out:
+            out[s.node] = (s.x, s.y, s.x + s.w, s.y + s.h)
+    return out
+
+
+def _compiled(body: str, layout: str = "memory_map"):
+    scene = _scene(body, layout)
+    return compile_resolved(scene, content_for(scene))
+
+
+@pytest.mark.parametrize("layout", vocab.LAYOUTS)
+def test_regions_and_cells_stay_apart_and_their_text_inside(layout):
+    compiled = _compiled(MAP + _seg(5) + _seg(6, "|span=3") + _seg(7, "|variant=elided"), layout)
+    shapes = compiled.layout
+    assert_no_overlap(shapes, {"region"})
+    assert_no_overlap(shapes, {"segment"})
+    assert_text_inside(shapes, {"region", "segment", "region_stack", "panel"})
+    boxes = _boxes(shapes)
+    for r in ("r0", "r1", "r3"):
+        assert boxes["m"][0] - EPS <= boxes[r][0] and boxes[r][2] <= boxes["m"][2] + EPS
+    for s in ("s0", "s1", "s2"):   # chips stand inside the band that holds them
+        assert boxes["r1"][0] <= boxes[s][0] and boxes[s][2] <= boxes["r1"][2] + EPS
+        assert boxes["r1"][1] <= boxes[s][1] and boxes[s][3] <= boxes["r1"][3] + EPS
+    assert all(0 <= b[0] and b[2] <= shapes.width + EPS and b[3] <= shapes.height + EPS for b in boxes.values())
+
+
+def test_offsets_stand_left_of_the_frame_level_with_their_bands():
+    layout = _compiled(MAP).layout
+    boxes = _boxes(layout)
+    offsets = [s for s in layout.shapes if isinstance(s, Text) and s.role == "offset"]
+    assert [t.text for t in offsets] == [f"region {i} offset" for i in range(4)]
+    for t in offsets:
+        left, _, right, _ = text_box(t)
+        assert left >= 0 and right <= boxes["m"][0] - 4   # in the gutter, outside the stack's frame
+    for t, r in zip(offsets, ("r0", "r1", None, "r3")):   # the elided r2 has no box
+        if r:
+            assert boxes[r][1] - EPS <= text_box(t)[1] <= boxes[r][1] + 30
+    assert offsets[0].y < offsets[1].y < offsets[2].y < offsets[3].y
+
+
+def test_aside_puts_the_side_column_right_left_or_under():
+    def where(aside: str):
+        boxes = _boxes(_compiled(_stack(_region(0) + _region(1), f"[aside:{aside}]\n") + SIDE).layout)
+        return boxes["m"], boxes["side"]
+    (m, s), (ml, sl), (mn, sn) = where("right"), where("left"), where("none")
+    assert m[2] <= s[0] and m[1] == s[1]             # beside, on the right, tops level
+    assert sl[2] <= ml[0] and ml[1] == sl[1]
+    assert mn[3] <= sn[1] and sn[2] - sn[0] > s[2] - s[0]   # under it, full width
+    assert m[3] == s[3]   # the two columns end level
+
+
+def test_span_shares_a_stack_by_height_and_a_strip_by_width():
+    boxes = _boxes(_compiled(_stack(_region(0) + _region(1, "[span:3]\n")) + _seg(0) + _seg(1, "|span=3")).layout)
+    h0, h1 = boxes["r0"][3] - boxes["r0"][1], boxes["r1"][3] - boxes["r1"][1]
+    w0, w1 = boxes["s0"][2] - boxes["s0"][0], boxes["s1"][2] - boxes["s1"][0]
+    assert h1 > 2 * h0 and w1 == pytest.approx(3 * w0)
+
+
+def test_an_elided_region_or_cell_draws_no_box_and_an_ellipsis():
+    layout = _compiled(_stack(_region(0, "[variant:elided]\n")) + _seg(0, "|variant=elided") + _seg(1)).layout
+    drawn = {s.node for s in layout.shapes if isinstance(s, Rect) and s.role in ("region", "segment")}
+    assert "r0" not in drawn and "s0" not in drawn and "s1" in drawn
+    assert sum(1 for s in layout.shapes if isinstance(s, Text) and s.role == "elision") == 2
+
+
+def _variants():
+    for name in NEW:
+        for key, values in vocab.COMPONENTS[name].attrs.items():
+            yield name, key, values
+
+
+def _with(name: str, key: str, value: str) -> str:
+    attr = f"[{key}:{value}]\n"
+    if name == "region_stack":
+        return _stack(_region(0, "", _seg(0)) + _region(1), attr) + SIDE
+    if name == "region":   # two regions, so that span has a share to change
+        return _stack(_region(0, attr, _seg(0) + _seg(1)) + _region(1))
+    return _stack(_region(0)) + _seg(0, f"|{key}={value}") + _seg(1)
+
+
+@pytest.mark.parametrize("name,key,values", list(_variants()), ids=[f"{n}.{k}" for n, k, _ in _variants()])
+def test_every_attribute_changes_the_picture(name, key, values):
+    renders = {}
+    for value in values:
+        scene = _scene(_with(name, key, value))
+        renders[value] = compile_scene(scene, content_for(scene)).svg
+    for a, b in zip(values, values[1:]):
+        assert _visibly_different(renders[a], renders[b]), f"[{name}] {key}:{a} looks like {key}:{b}"
+
+
+def test_the_family_needs_a_header_and_two_segments():
+    warnings = {d.message for d in load(scene_text(_stack(_region(0)), "memory_map", header=False)).diagnostics
+                if d.code == "missing-component"}
+    assert warnings == {"memory_map needs at least 1 [header_band] (has 0)",
+                        "memory_map needs at least 2 [segment] (has 0)"}
+    full = _stack(_region(0, "", _seg(0) + _seg(1)))
+    assert not [d for d in load(scene_text(full, "memory_map")).diagnostics if d.code == "missing-component"]
+
+
+def test_a_label_too_long_for_its_cell_is_cut_and_reported():
+    scene = _scene(_stack(_region(0)) + _seg(0) + "".join(_seg(i) for i in range(1, 8)))
+    content = content_for(scene)
+    content["segment"][0]["label"] = "a_label_far_too_long_for_a_cell_of_an_eighth " * 3
+    cut = [d for d in compile_scene(scene, content).diagnostics if d.code == "text-overflow"]
+    assert cut and cut[0].message.startswith("segment.0.label: text cut")
