@@ -3,18 +3,25 @@ raster, nothing overlaps, nothing spills, the family's requirements are diagnose
 from __future__ import annotations
 
 import io
+import itertools
 
 import cairosvg
 import numpy as np
 import pytest
+from layout_checks import (
+    EPS,
+    assert_no_overlap,
+    assert_text_inside,
+    compile_resolved,
+    text_box,
+)
 from PIL import Image
+from scenes import scene_text
+from test_containers import content_for
 
 from engine.compiler import compile_scene
 from engine.compiler.geometry import Rect, Text
 from engine.dsl import load, vocab
-from layout_checks import EPS, assert_no_overlap, assert_text_inside, compile_resolved, text_box
-from scenes import scene_text
-from test_containers import content_for
 
 NEW = ("region_stack", "region", "segment")
 
@@ -142,7 +149,7 @@ def test_every_attribute_changes_the_picture(name, key, values):
     for value in values:
         scene = _scene(_with(name, key, value))
         renders[value] = compile_scene(scene, content_for(scene)).svg
-    for a, b in zip(values, values[1:]):
+    for a, b in itertools.pairwise(values):
         assert _visibly_different(renders[a], renders[b]), f"[{name}] {key}:{a} looks like {key}:{b}"
 
 
@@ -161,3 +168,49 @@ def test_a_label_too_long_for_its_cell_is_cut_and_reported():
     content["segment"][0]["label"] = "a_label_far_too_long_for_a_cell_of_an_eighth " * 3
     cut = [d for d in compile_scene(scene, content).diagnostics if d.code == "text-overflow"]
     assert cut and cut[0].message.startswith("segment.0.label: text cut")
+
+
+# ---- the starter (engine/gold/starters/memory_map.py) ----
+
+def _profile(texts: list[tuple[str, float, float, int, str]]):
+    from engine.assets.family import FamilyGuess
+    from engine.assets.geometry import Canvas
+    from engine.assets.profile import AssetProfile, TextElement
+    elements = [TextElement(text, x, y, 14 if weight >= 700 else 12, weight, "#ffffff", "start", role, role)
+                for text, x, y, weight, role in texts]
+    return AssetProfile("asset", Canvas(800, 600, "viewBox"), FamilyGuess("memory_map", 0.6, "poster_stack", 0.4, {}),
+                        elements, [], {}, 0, 0, 0, 0, {}, {})
+
+
+MAP_TEXTS = [("A memory map", 300, 30, 700, "headline"), ("Every part has an offset", 300, 50, 400, "subtitle"),
+             ("0x0000", 5, 100, 400, "label"), ("Header", 60, 100, 700, "title"), ("16 bytes", 60, 115, 400, "caption"),
+             ("0x0010", 5, 160, 400, "label"), ("Rows", 60, 160, 700, "title"), ("a", 150, 160, 400, "label"),
+             ("b", 200, 160, 400, "label"), ("c", 250, 160, 400, "label"), ("...", 200, 200, 400, "label"),
+             ("Tail", 60, 240, 700, "title"), ("Notes", 520, 100, 700, "title"), ("first note", 520, 120, 400, "label"),
+             ("second note", 520, 140, 400, "label"), ("Code", 520, 300, 700, "title"), ("x = 1", 520, 320, 400, "label")]
+
+
+@pytest.mark.parametrize("texts", [[], MAP_TEXTS[:1], MAP_TEXTS, [t for t in MAP_TEXTS if t[1] < 500],
+                                   [("...", 10, 10, 400, "label")] * 3, [("Only side", 700, 300, 700, "title")]],
+                         ids=["none", "headline", "map and side", "no side", "dots", "side only"])
+def test_the_starter_builds_a_scene_that_compiles_from_any_texts(texts):
+    from engine.gold.starters.memory_map import build
+    p = _profile(texts)
+    scene, content = build(p, p.texts)
+    doc = load(scene)
+    assert not doc.errors, [d.format() for d in doc.errors]
+    assert doc.scene.attr("layout") == "memory_map"
+    compiled = compile_scene(doc.scene, content)
+    assert not [d for d in compiled.diagnostics if d.code == "unresolved-ref"]
+
+
+def test_the_starter_reads_regions_offsets_chips_and_side_panels():
+    from engine.gold.starters.memory_map import build
+    p = _profile(MAP_TEXTS)
+    scene, content = build(p, p.texts)
+    assert [(r.get("label"), r.get("caption", ""), r.get("offset", "")) for r in content["region"]] == [
+        ("Header", "16 bytes", "0x0000"), ("Rows", "", "0x0010"), ("Tail", "", "")]
+    assert [s["label"] for s in content["segment"]] == ["a", "b", "c"]
+    assert "[variant:elided]" in scene.split("label_ref:region.2.label")[0].rsplit("[region]", 1)[1]
+    assert [p["title"] for p in content["panel"]] == ["Notes", "Code"]
+    assert [t["text"] for t in content["text_line"]] == ["first note", "second note", "x = 1"]

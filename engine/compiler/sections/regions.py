@@ -22,14 +22,16 @@ A run of consecutive regions is one stack. Rules:
 """
 from __future__ import annotations
 
-from engine.compiler import sections as registry  # read at call time: this module is part of it
+from engine.compiler import (
+    sections as registry,  # read at call time: this module is part of it
+)
 from engine.compiler.draw import BOLD, box, fill_of, on_solid, text_block
 from engine.compiler.geometry import Gradient, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections.strip import ELIDED_SCALE, setting
 from engine.compiler.style import Style
 from engine.compiler.text import ELLIPSIS, text_width
-from engine.compiler.themes import ink_on, mix
+from engine.compiler.themes import mix
 
 PAD = 0.6            # a band's padding, in the style's card paddings
 GAP = 0.25           # px between bands, in the style's gaps
