@@ -122,9 +122,9 @@ SPANS: tuple[str, ...] = tuple(str(n) for n in range(1, 9))   # a share of a run
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
     # omitted, the family decides (dashboards open, the rest solid). accent colours the headline,
-    # rule draws a gradient rule under the title (v2).
+    # rule draws a gradient rule under the title, a third of the column or (full) all of it (v2).
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
-                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient")},
+                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient", "full")},
                                  top_level_only=True, defaults={"rule": "none"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title

@@ -54,7 +54,8 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     the gap under the returned bottom).
 
     [accent:…] sets the headline in that accent (the kicker and rules follow it); [rule:gradient]
-    draws a rule under the title block that fades out from the accent, as library titles have."""
+    draws a rule a third of the column wide under the title block that fades out from the accent,
+    as library titles have; [rule:full] draws it across the whole column."""
     p = style.palette
     x, w = style.inset, style.content_width
     band = band and style.frame != "none"
@@ -89,9 +90,11 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
         gap = round(style.size("subtitle") * 0.3, 1)
         y += gap + text_block(body, x, y + gap, w, subtitle, style.size("subtitle"), p.text_muted, style,
                               anchor=anchor, max_lines=4, role="subtitle")
-    if h is not None and h.comp.attr("rule", "none") == "gradient":
+    rule = h.comp.attr("rule", "none") if h is not None else "none"
+    if rule != "none":
         gap = round(style.size("subtitle") * 0.6, 1)
-        y += _rule(body, gradients, x, y + gap, w, accent, "middle" if style.hero == "center" else "start") + gap
+        y += _rule(body, gradients, x, y + gap, w, w if rule == "full" else w / 3, accent,
+                   "middle" if style.hero == "center" else "start") + gap
     bottom = y + (margin * 0.7 if band else style.pad * 0.25)
     if band:
         gradients.append(Gradient("header", 0, 0, 1, 0, ((0, p.header, 1), (1, p.header_2, 1))))
@@ -104,11 +107,10 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
 RULE_HEIGHT = 4.0
 
 
-def _rule(out: list[Shape], gradients: list[Gradient], x: float, y: float, w: float, accent: str,
-          anchor: str) -> float:
-    """A title rule at top `y`: a third of the column wide, fading out from the accent (from the
+def _rule(out: list[Shape], gradients: list[Gradient], x: float, y: float, w: float, rw: float,
+          accent: str, anchor: str) -> float:
+    """A title rule at top `y`, `rw` of the column's `w` wide, fading out from the accent (from the
     middle both ways under a centred title); returns its height."""
-    rw = w / 3
     if anchor == "middle":
         stops = ((0, accent, 0), (0.5, accent, 1), (1, accent, 0))
         x += (w - rw) / 2
