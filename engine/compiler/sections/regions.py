@@ -28,9 +28,9 @@ from engine.compiler import (
 from engine.compiler.draw import BOLD, box, fill_of, on_solid, text_block
 from engine.compiler.geometry import Gradient, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
-from engine.compiler.sections.strip import ELIDED_SCALE, setting
+from engine.compiler.sections.strip import ELIDED_SCALE, ELISION, setting
 from engine.compiler.style import Style
-from engine.compiler.text import ELLIPSIS, text_width
+from engine.compiler.text import text_width
 from engine.compiler.themes import mix
 
 PAD = 0.6            # a band's padding, in the style's card paddings
@@ -74,7 +74,7 @@ def _text(b: Bound, w: float, style: Style, centred: bool) -> tuple[list[Shape],
     if elided:
         size = style.size("title") * ELIDED_SCALE
         lh = style.line_height(size) * 0.8
-        shapes.append(Text(w / 2 if centred else 0.0, lh * 0.7, ELLIPSIS, size, p.text_muted, True, anchor,
+        shapes.append(Text(w / 2 if centred else 0.0, lh * 0.7, ELISION, size, p.text_muted, True, anchor,
                            role="elision"))
         h = lh
     accent = style.accent(b.comp.attr("accent"), b.order)

@@ -18,7 +18,7 @@ from engine.compiler.draw import BOLD, fill_of, on_solid, text_block
 from engine.compiler.geometry import Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
-from engine.compiler.text import ELLIPSIS, text_width
+from engine.compiler.text import text_width
 from engine.compiler.themes import mix
 from engine.dsl.vocab import COMPONENTS
 
@@ -28,6 +28,7 @@ GAP = 0.4           # px between cells, in the style's gaps
 CAPTION_LINES = 3
 SIZE_GAP = 6.0      # px between a cell and the size under it
 ELIDED_SCALE = 1.6  # an elided cell's ellipsis, in label sizes
+ELISION = "\u22ef"  # the elided mark: a midline ellipsis, never read as text cut to fit ("…")
 RAISE = 0.07        # a cell's surface: the inset surface lifted toward the text colour, so a chip
                     # reads on the band that holds it
 
@@ -47,7 +48,7 @@ def _content(b: Bound, w: float, style: Style, accent: str) -> tuple[list[Shape]
         size = style.size("label") * ELIDED_SCALE
         lh = style.line_height(size)
         x = w / 2 if anchor == "middle" else 0.0
-        shapes.append(Text(x, (lh - size) / 2 + size * 0.8, ELLIPSIS, size, p.text_muted, True, anchor,
+        shapes.append(Text(x, (lh - size) / 2 + size * 0.8, ELISION, size, p.text_muted, True, anchor,
                            role="elision"))
         h = lh
     slot = b.text("label")
