@@ -43,33 +43,15 @@ from engine.model import SIZES, Transformer
 from engine.model.model import Packing
 from engine.tokenizer import default_tokenizer
 
-# our parameter name -> transformers' Llama name (layers.{i}. prefix handled below)
-LLAMA_NAMES = {
-    "attn_norm.weight": "input_layernorm.weight", "attn.wq.weight": "self_attn.q_proj.weight",
-    "attn.wk.weight": "self_attn.k_proj.weight", "attn.wv.weight": "self_attn.v_proj.weight",
-    "attn.wo.weight": "self_attn.o_proj.weight", "mlp_norm.weight": "post_attention_layernorm.weight",
-    "mlp.w_gate.weight": "mlp.gate_proj.weight", "mlp.w_up.weight": "mlp.up_proj.weight",
-    "mlp.w_down.weight": "mlp.down_proj.weight",
-}
-
-
 def llama_like(model: Transformer):
-    """transformers' LlamaForCausalLM of the same config, holding a copy of `model`'s weights."""
+    """transformers' LlamaForCausalLM of the same config, holding a copy of `model`'s weights
+    (the names and config `ck export` writes, engine/inference/export.py)."""
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    c = model.cfg
-    hf = LlamaForCausalLM(LlamaConfig(
-        vocab_size=c.vocab_size, hidden_size=c.d_model, intermediate_size=c.d_mlp, num_hidden_layers=c.n_layer,
-        num_attention_heads=c.n_head, num_key_value_heads=c.n_kv_head, head_dim=c.head_dim,
-        max_position_embeddings=c.ctx, rms_norm_eps=c.norm_eps, rope_theta=c.rope_theta,
-        tie_word_embeddings=True, attention_bias=False, mlp_bias=False, hidden_act="silu",
-        attn_implementation="sdpa"))
-    state = {"model.embed_tokens.weight": model.tok_emb.weight, "model.norm.weight": model.norm.weight}
-    for name, p in model.named_parameters():
-        if name.startswith("layers."):
-            _, i, rest = name.split(".", 2)
-            state[f"model.layers.{i}.{LLAMA_NAMES[rest]}"] = p
-    missing, unexpected = hf.load_state_dict({k: v.detach().clone() for k, v in state.items()}, strict=False)
+    from engine.inference.export import llama_config, llama_state
+
+    hf = LlamaForCausalLM(LlamaConfig(**llama_config(model.cfg), attn_implementation="sdpa"))
+    missing, unexpected = hf.load_state_dict({k: v.clone() for k, v in llama_state(model).items()}, strict=False)
     assert not unexpected and set(missing) <= {"lm_head.weight"}, (missing, unexpected)
     hf.tie_weights()
     return hf

@@ -19,6 +19,8 @@
     ck run SPEC.toml                         preflight, canary, train, probe, report, in the ledger
     ck runs list|show|compare|decide         the run ledger
     ck report RUN -o report.html             the run's HTML report
+    ck generate RUN --layout L --topic T     a scene from a trained model (or --prompt, --goal/--audience)
+    ck export RUN -o DIR                     the model in the Hugging Face Llama layout
 """
 from __future__ import annotations
 
@@ -31,8 +33,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from engine.argtypes import fraction, positive_int
 from engine.diagnostics import DiagnosticError
-from engine.fileio import InputError, read_json, read_text, write_atomic
+from engine.fileio import InputError, read_json, read_json_keys, read_text, write_atomic
 
 
 def _print_diagnostics(path: str, diagnostics) -> None:
@@ -99,7 +102,10 @@ def cmd_compile(args) -> int:
         print(f"{args.scene}: not compiled: fix the errors above", file=sys.stderr)
         return 1
     content_path = args.content or Path(args.scene).with_name("content.json")
-    content = read_json(content_path) if Path(content_path).exists() or args.content else {}
+    content, repeated = read_json_keys(content_path) if Path(content_path).exists() or args.content else ({}, [])
+    for key in repeated:
+        print(f"{content_path}: warning[duplicate-key]: {key} is written more than once; the last is used",
+              file=sys.stderr)
     try:
         compiled = compile_scene(doc.scene, content, strict=args.strict)
     except DiagnosticError as e:
@@ -115,8 +121,15 @@ def cmd_compile(args) -> int:
     if args.png:
         import cairosvg
 
+        side = max(compiled.layout.width, compiled.layout.height)
+        if side > PNG_MAX_SIDE:
+            raise InputError(f"{args.png}: the page is {compiled.layout.width:,.0f} x {compiled.layout.height:,.0f} px, "
+                             f"and a PNG is at most {PNG_MAX_SIDE:,} px a side; the SVG is written, the PNG is not")
         write_atomic(args.png, cairosvg.svg2png(bytestring=compiled.svg.encode(), background_color="white"))
     return 0
+
+
+PNG_MAX_SIDE = 32_767   # cairo's largest image surface side
 
 
 def cmd_assets_scan(args) -> int:
@@ -225,7 +238,7 @@ def _gold_arguments(g: argparse.ArgumentParser) -> None:
     gate = gsub.add_parser("gate", help="compile every entry, compare with its reference; exit 1 below threshold")
     gate.add_argument("--pack", default=str(default_pack()), help="gold pack folder (default: gold/)")
     gate.add_argument("--assets", help="asset library (default: $CK_ASSET_LIBRARY or ../shared/assets)")
-    gate.add_argument("--threshold", type=float, default=0.0,
+    gate.add_argument("--threshold", type=fraction, default=0.0,
                       help="a floor over every entry's own threshold from meta.toml")
     gate.add_argument("-o", "--output", help="gallery and images (default: the workspace's gold/)")
     gate.set_defaults(run=cmd_gold_gate)
@@ -283,13 +296,15 @@ def cmd_run(args) -> int:
             signal.signal(signal.SIGINT, previous)
     if outcome.status == "blocked":
         print(f"{outcome.run_id} blocked: {outcome.detail}", file=sys.stderr)
-    elif outcome.status == "stopped":
+    elif outcome.status in ("stopped", "diverged"):
         print(f"{outcome.run_id} {outcome.detail}", file=sys.stderr)
     else:
         print(f"report: {outcome.report}")
     print(outcome.run_id)
     if outcome.status == "stopped":
         return 130 if stop.is_set() else 0
+    if outcome.status == "diverged":
+        return 3
     return 0 if outcome.status == "finished" else 1
 
 
@@ -338,7 +353,7 @@ def _run_arguments(r: argparse.ArgumentParser) -> None:
     r.add_argument("--assets", help="asset library for the gold gate")
     r.add_argument("--device", default="cpu", help="cpu or cuda")
     r.add_argument("--precision", choices=("fp32", "bf16"), help="override train.precision")
-    r.add_argument("--max-steps", type=int, help="stop (resumable) once training reaches step N")
+    r.add_argument("--max-steps", type=positive_int, help="stop (resumable) once training reaches step N")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     r.set_defaults(run=cmd_run)
 
@@ -378,6 +393,10 @@ COMMANDS: dict[str, Command] = {
     "report": Command("one self-contained HTML report of a run, ten sections ending in a decision",
                       _imported("engine.report.cli:add_arguments")),
     "preflight": Command("the six pre-training gates of a spec; exit 1 if any blocks", _preflight_arguments),
+    "generate": Command("a scene from a trained model, for a prompt of one's own",
+                        _imported("engine.inference.cli:add_generate_arguments")),
+    "export": Command("a trained model in the Hugging Face Llama layout",
+                      _imported("engine.inference.cli:add_export_arguments")),
 }
 
 

@@ -30,6 +30,40 @@ def read_json(path: str | Path):
         raise InputError(f"{path}: invalid JSON: nested too deeply to read") from None
 
 
+class _Object(dict):
+    """A JSON object that remembers the keys it saw more than once (json keeps the last silently)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, object]]) -> _Object:
+    obj = _Object(pairs)
+    if len(obj) < len(pairs):
+        seen: set[str] = set()
+        obj.repeated = tuple(dict.fromkeys(k for k, _ in pairs if k in seen or seen.add(k)))
+    return obj
+
+
+def read_json_keys(path: str | Path) -> tuple[object, list[str]]:
+    """read_json, and the path of every key written twice in one object (`nodes.a.title`): the
+    value read is the last one, which a person who wrote the first never sees."""
+    text = read_text(path)
+    try:
+        value = json.loads(text, object_pairs_hook=_object)
+    except json.JSONDecodeError as e:
+        raise InputError(f"{path}:{e.lineno}:{e.colno}: invalid JSON: {e.msg}") from None
+    except (ValueError, RecursionError):
+        return read_json(path), []   # read_json words these errors
+    repeated: list[str] = []
+    todo: list[tuple[str, object]] = [("", value)]
+    while todo:
+        where, node = todo.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        repeated += [f"{where}{k}" for k in getattr(node, "repeated", ())]
+        todo += [(f"{where}{k}.", v) for k, v in items]
+    return value, sorted(repeated)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -42,7 +42,7 @@ ProbeFn = Callable[..., object]
 @dataclass(frozen=True)
 class Outcome:
     run_id: str
-    status: str              # finished | blocked | stopped
+    status: str              # finished | blocked | stopped | diverged (recorded as failed)
     detail: str = ""
     report: Path | None = None
 
@@ -152,11 +152,13 @@ class _Steps:
             if blocked:
                 self.ledger.set_status(self.run_id, "blocked", blocked)
                 return Outcome(self.run_id, "blocked", blocked)
-        stopped = self.train(resume=resume, device=device, precision=precision,
-                             max_steps=max_steps, stop=stop)
-        if stopped:
-            self.ledger.set_status(self.run_id, "stopped", stopped)
-            return Outcome(self.run_id, "stopped", stopped)
+        ended, why = self.train(resume=resume, device=device, precision=precision, max_steps=max_steps, stop=stop)
+        if ended == "stopped":
+            self.ledger.set_status(self.run_id, "stopped", why)
+            return Outcome(self.run_id, "stopped", why)
+        if ended == "diverged":   # not probed: its last checkpoint is from before the trouble
+            self.ledger.set_status(self.run_id, "failed", why)
+            return Outcome(self.run_id, "diverged", why)
         self.probe(probe)
         report = self.report()
         self.ledger.set_status(self.run_id, "finished")
@@ -190,8 +192,8 @@ class _Steps:
         self.progress.say(result.summary())
         return "" if result.passed else result.summary()
 
-    def train(self, *, resume: bool, device: str, precision, max_steps, stop) -> str:
-        """Train; returns why it stopped early, or '' when it finished."""
+    def train(self, *, resume: bool, device: str, precision, max_steps, stop) -> tuple[str, str]:
+        """Train; returns how it ended (finished, stopped, diverged) and why, '' when it finished."""
         from engine.runs.hashes import config_hash
         from engine.train import prepare_run
         from engine.train.checkpoint import latest_checkpoint
@@ -206,7 +208,7 @@ class _Steps:
             resume = False      # stopped before training began: train from the start
         trainer = prepare_run(self.spec.path, self.run_dir, self.files.preflight.data, resume=resume,
                               preflight=self.files.preflight.verdict, device=device,
-                              precision=precision, max_steps=max_steps)
+                              precision=precision, max_steps=max_steps, init_from=self.parent_folder())
         record = self.ledger.record_of(self.run_id)
         dataset = read_json(self.files.dataset)
         self.ledger.set_status(self.run_id, "training", hashes=record["run"]["hashes"] | {
@@ -228,8 +230,27 @@ class _Steps:
             last = finish(trainer.run(stop), on_event).value
         self.ledger.record_metrics(self.run_id, metrics)
         if last["event"] == "stopped":
-            return f"stopped at step {last['step']} ({last['reason']}); continue with --resume {self.run_id}"
-        return ""
+            return "stopped", f"stopped at step {last['step']} ({last['reason']}); continue with --resume {self.run_id}"
+        if last["event"] == "diverged":
+            return "diverged", f"diverged at step {last['step']}: {last['reason']}; lower train.lr"
+        return "finished", ""
+
+    def parent_folder(self) -> str | None:
+        """train.init_from with the ledger's names resolved: `champion` (this spec's) or a run id
+        becomes that run's folder; a folder or a checkpoint file stays as written."""
+        from engine.train.config import load_train_config
+
+        ref = load_train_config(self.spec.path, self.spec).init_from
+        if ref is None:
+            return None
+        if ref == "champion":
+            champion = self.ledger.champion(self.spec.name)
+            if champion is None:
+                raise InputError(f"{self.spec.path}: train.init_from = 'champion', but {self.spec.name} has no "
+                                 "champion yet (promote one with `ck runs decide RUN promote`)")
+            return self.ledger.record_of(champion)["run"]["run_dir"]
+        found = self.ledger.find(ref)
+        return found["run_dir"] if found else ref
 
     def probe(self, probe: ProbeFn | None) -> None:
         from engine.probe.result import MODES, probe_path

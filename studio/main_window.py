@@ -10,6 +10,7 @@ recovery folder (studio/recovery.py) and offered back on the next start.
 from __future__ import annotations
 
 import gc
+import time
 from pathlib import Path
 
 from qtpy.QtCore import Qt, QTimer, Signal
@@ -30,6 +31,7 @@ from studio.editor import make_content_editor, make_scene_editor
 from studio.editor_style import FONT_SIZE
 from studio.gold_panel import GoldPanel
 from studio.parity_panel import ParityPanel
+from studio.playground_panel import PlaygroundPanel
 from studio.preview import SvgPreview
 from studio.probe_panel import ProbePanel
 from studio.recovery import RecoveryStore
@@ -120,7 +122,12 @@ class MainWindow(QMainWindow):
         self.runs = RunsPanel(runs.root)
         self.runs_dock = self._dock("Runs", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.runs.workspace_changed.connect(self.probe.set_workspace)
-        self.panels = (self.gold, self.budget, self.training, self.parity, self.probe, self.runs)
+        self.playground = PlaygroundPanel(runs.root)
+        self.playground_dock = self._dock("Playground", self.playground, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.playground_dock.visibilityChanged.connect(self.playground.on_seen)
+        self.playground.open_requested.connect(self.open_generated)
+        self.runs.workspace_changed.connect(self.playground.set_workspace)
+        self.panels = (self.gold, self.budget, self.training, self.parity, self.probe, self.runs, self.playground)
         self.worker = CompileWorker()   # the window's own: the editors and the preview are its
         self.thread = start(self.worker, self)
         self.compile_requested.connect(self.worker.compile)
@@ -250,6 +257,17 @@ class MainWindow(QMainWindow):
         """A scene.dsl or content.json: open its workspace and select its entry."""
         self.open_workspace(path.parent.parent)
         self.select_entry(path.parent.name)
+
+    def open_generated(self, scene: str, content: str) -> Path:
+        """A generated scene as a new entry of the run workspace's playground/ folder, opened: the
+        entry being edited is left as it is (asked about if unsaved), and the scene is kept."""
+        folder = Workspace().root / "playground" / time.strftime("gen_%Y%m%d_%H%M%S")
+        while folder.exists():
+            folder = folder.with_name(folder.name + "_")
+        write_atomic(folder / "content.json", content)
+        write_atomic(folder / "scene.dsl", scene)
+        self.open_file(folder / "scene.dsl")
+        return folder
 
     def select_entry(self, name: str) -> bool:
         found = self.entry_list.findItems(name, Qt.MatchFlag.MatchExactly)

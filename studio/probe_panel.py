@@ -13,18 +13,43 @@ from pathlib import Path
 
 from qtpy.QtCore import Qt, Signal
 from qtpy.QtGui import QBrush, QColor, QKeySequence, QShortcut
-from qtpy.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
-                            QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy, QSplitter, QStackedWidget,
-                            QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from qtpy.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.fileio import InputError
 from engine.paths import Workspace
-from engine.probe.result import MODES, PARITY, SPLITS, ProbeCase, ProbeResult, load_probe, probe_path
+from engine.probe.confusion import KEYS as CONFUSION_KEYS
+from engine.probe.confusion import header_value
+from engine.probe.result import (
+    MODES,
+    PARITY,
+    SPLITS,
+    ProbeCase,
+    ProbeResult,
+    load_probe,
+    probe_path,
+)
 from engine.rundir import ProbeDir, run_dirs
-from studio.diff_view import DiffView
-from studio.preview import SvgPreview
 from studio import tasks
+from studio.diff_view import DiffView
 from studio.jobs import Job
+from studio.preview import SvgPreview
 from studio.probe_workers import CasePictures, CaseWorker, LedgerWorker
 from studio.workers import start, stop
 
@@ -59,9 +84,15 @@ def run_folders(workspace: Path, ledger_runs: list[dict]) -> list[tuple[str, str
     return out + [(p.name, str(p)) for p in folders if p.resolve() not in known]
 
 
-def case_matches(case: ProbeCase, surface: str, failure: str | None, layout: str | None, split: str | None) -> bool:
+def case_matches(case: ProbeCase, surface: str, failure: str | None, layout: str | None, split: str | None,
+                 cell: tuple[str, str, str] | None = None) -> bool:
     """Does the case pass the filters? None lets everything through; `failure` is a class name,
-    ANY_FAILURE or PASSING, judged on the raw or repaired result."""
+    ANY_FAILURE or PASSING, judged on the raw or repaired result; `cell` is a confusion matrix's
+    (key, expected, emitted), read off the expected scene and the raw or repaired output."""
+    if cell is not None:
+        key, expected, emitted = cell
+        if header_value(case.expected, key) != expected or header_value(getattr(case, surface), key) != emitted:
+            return False
     found = getattr(case, f"{surface}_result").failure_class
     if failure == ANY_FAILURE and found is None or failure == PASSING and found is not None:
         return False
@@ -152,6 +183,14 @@ class ProbePanel(QWidget):
                                            ("split", self.split), ("judge", self.surface))):
             filters.addWidget(QLabel(name), n // 2, 2 * (n % 2))
             filters.addWidget(combo, n // 2, 2 * (n % 2) + 1)
+        self.confusion_key = QComboBox()
+        self.confusion_key.addItems(CONFUSION_KEYS)
+        self.confusion = QTableWidget(0, 0)
+        self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.confusion.setMaximumHeight(170)
+        self.confusion_said = QLabel("click a cell: the cases of that confusion")
+        self.confusion_cell: tuple[str, str, str] | None = None
         self.cases = QTableWidget(0, len(COLUMNS))
         self.cases.setHorizontalHeaderLabels(COLUMNS)
         self.cases.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -166,6 +205,12 @@ class ProbePanel(QWidget):
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(filters)
+        matrix_head = QHBoxLayout()
+        matrix_head.addWidget(QLabel("expected × emitted"))
+        matrix_head.addWidget(self.confusion_key)
+        matrix_head.addWidget(self.confusion_said, 1)
+        column.addLayout(matrix_head)
+        column.addWidget(self.confusion)
         column.addWidget(self.cases, 1)
 
         self.failure_class = QLabel()
@@ -211,9 +256,12 @@ class ProbePanel(QWidget):
         self.run_choice.activated.connect(lambda _: self.load_chosen())
         self.mode.activated.connect(lambda _: self.load_chosen())
         self.run_button.clicked.connect(self._on_run_clicked)
-        for combo in (self.failure, self.layout_filter, self.split):
+        for combo in (self.failure, self.layout_filter):
             combo.activated.connect(lambda _: self.apply_filters())
+        self.split.activated.connect(lambda _: self._on_split_changed())
         self.surface.activated.connect(lambda _: self._on_surface_changed())
+        self.confusion_key.activated.connect(lambda _: self._fill_confusion())
+        self.confusion.cellClicked.connect(self.pick_confusion)
         self.cases.currentCellChanged.connect(lambda row, *_: self._show_case(row))
         self._start_workers()
         self.refresh_runs()
@@ -288,6 +336,7 @@ class ProbePanel(QWidget):
         self.result = result
         self._fill_scoreboard()
         self._fill_filter_choices()
+        self._fill_confusion()
         self.apply_filters()
         self.status.setStyleSheet("")
         self.status.setText(str(self.path))
@@ -352,13 +401,49 @@ class ProbePanel(QWidget):
     def set_filter(self, combo: QComboBox, value: str | None) -> None:
         """Choose a filter value as a person would (tests, and links from elsewhere)."""
         combo.setCurrentIndex(combo.findData(value) if value is not None else 0)
+        if combo is self.split:
+            self._fill_confusion()
+        self.apply_filters()
+
+    def _on_split_changed(self) -> None:
+        self._fill_confusion()   # the matrix follows the split; a picked cell does not carry over
         self.apply_filters()
 
     def _on_surface_changed(self) -> None:
         if self.result is not None:
             self._fill_classes()
             self._fill_failure_choices()
+            self._fill_confusion()
             self.apply_filters()
+
+    def _fill_confusion(self) -> None:
+        """The matrix of the chosen key for the judged output, over the split filter's split."""
+        self.confusion_cell = None
+        self.confusion_said.setText("click a cell: the cases of that confusion")
+        key, surface = self.confusion_key.currentText(), self.surface.currentText()
+        table = self.result.confusion(surface)[key].get(self.split.currentData() or "all", {})
+        rows, cols = sorted(table), sorted({g for r in table.values() for g in r})
+        self.confusion.setRowCount(len(rows))
+        self.confusion.setColumnCount(len(cols))
+        self.confusion.setVerticalHeaderLabels(rows)
+        self.confusion.setHorizontalHeaderLabels(cols)
+        for i, e in enumerate(rows):
+            for j, g in enumerate(cols):
+                n = table[e].get(g, 0)
+                item = QTableWidgetItem(str(n) if n else "")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if n:
+                    item.setForeground(QBrush(QColor(PASS_COLOUR if e == g else FAIL_COLOUR)))
+                self.confusion.setItem(i, j, item)
+
+    def pick_confusion(self, row: int, col: int) -> None:
+        """Filter the cases to one cell of the matrix; the same cell again clears it."""
+        key = self.confusion_key.currentText()
+        cell = (key, self.confusion.verticalHeaderItem(row).text(), self.confusion.horizontalHeaderItem(col).text())
+        self.confusion_cell = None if cell == self.confusion_cell else cell
+        self.confusion_said.setText(f"{key}: {cell[1]} → {cell[2]} (click again to clear)" if self.confusion_cell
+                                    else "click a cell: the cases of that confusion")
+        self.apply_filters()
 
     def apply_filters(self) -> None:
         if self.result is None:
@@ -367,7 +452,7 @@ class ProbePanel(QWidget):
         surface = self.surface.currentText()
         self.visible = [c for c in self.result.cases
                         if case_matches(c, surface, self.failure.currentData(), self.layout_filter.currentData(),
-                                        self.split.currentData())]
+                                        self.split.currentData(), self.confusion_cell)]
         self.cases.blockSignals(True)   # one _show_case for the new rows, below, whether or not the row moved
         self.cases.setRowCount(len(self.visible))
         red = QBrush(QColor(FAIL_COLOUR))

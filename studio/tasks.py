@@ -150,11 +150,11 @@ def score_live(entry, svg: str, assets: str):
     from engine.gold.gate import new_result, reference_of, score_svg
 
     result = new_result(entry)
-    path = entry.reference_path(Path(assets))
-    if not path.exists():
-        result.status, result.reason = "skipped", f"no reference at {path}"
-        return result, None, []
     try:
+        path = entry.reference_path(Path(assets))
+        if not path.exists():
+            result.status, result.reason = "skipped", f"no reference at {path}"
+            return result, None, []
         reference = reference_of(path)
         images = score_svg(result, svg, reference)
     except (InputError, AssetError) as e:
@@ -162,3 +162,60 @@ def score_live(entry, svg: str, assets: str):
         return result, None, []
     return (result, {k: getattr(images, k) for k in ("reference", "compiled", "diff")},
             [(t.role, t.text) for t in reference.profile.texts])
+
+
+def playground_choices(workspace: str, stop) -> Iterator[Event]:
+    """What the playground offers: the ledger's runs (each spec's champion first, then newest
+    first) and the topics the frozen probe lists and the gold pack know."""
+    from engine.paths import Workspace
+    from engine.probe.probe_list import load_probe_list
+    from engine.runs.ledger import Ledger
+    from engine.workspace import default_gold_pack, entries
+
+    runs: list[dict] = []
+    if Workspace(workspace).ledger.exists():
+        with Ledger.open(workspace) as ledger:
+            runs = sorted(({"id": r["id"], "spec": r["spec"], "champion": r["champion"]} for r in ledger.runs()),
+                          key=lambda r: not r["champion"])
+    topics: set[str] = set()
+    for path in sorted((Path(__file__).resolve().parents[1] / "resources" / "probes").glob("*.json")):
+        topics |= {t.split(":", 1)[1].rstrip("]") for item in load_probe_list(path).items
+                   for t in item.prompt.split() if t.startswith("[topic:")}
+    for entry in entries(default_gold_pack()):
+        from engine.dsl import load
+        from engine.fileio import read_text
+
+        doc = load(read_text(entry.scene_path))
+        if doc.scene is not None:
+            topics.add(doc.scene.attr("topic"))
+    yield Result("playground", f"{len(runs)} runs, {len(topics)} topics", {"runs": runs, "topics": sorted(topics)})
+
+
+def generate(run: str, workspace: str, prompt: str, constrained: bool, repair: bool, stop) -> Iterator[Event]:
+    """One scene for a prompt (engine/inference/generate.py), with the probe list's expected scene
+    and content when the prompt is one of its cases, else a content of that topic when one is known."""
+    from engine.inference.generate import check_prompt, resolve_run
+    from engine.inference.generate import generate as generate_scenes
+    from engine.probe.probe_list import default_list_path, load_probe_list
+    from engine.probe.weights import load_trained
+
+    run_dir, checkpoint = resolve_run(run, workspace)
+    yield Progress("generate", 0, 2, "loading the checkpoint")
+    trained = load_trained(run_dir, checkpoint)
+    prompt = check_prompt(trained.tokenizer, prompt)
+    yield Progress("generate", 1, 2, "decoding")
+    g = generate_scenes(trained, prompt, constrained=constrained, repair=repair)[0]
+    expected, content = None, None
+    list_path = default_list_path(trained.spec) if trained.spec else None
+    if list_path is not None and list_path.exists():
+        plist = load_probe_list(list_path)
+        topic = next((t for t in prompt.split() if t.startswith("[topic:")), None)
+        same = [i for i in plist.items if i.prompt == prompt]
+        near = same or [i for i in plist.items if topic and topic in i.prompt.split()]
+        if near:
+            content = plist.content(near[0])
+        if same:
+            expected = same[0].expected
+    yield Result("generate", f"{g.tokens} tokens in {g.seconds:.2f} s ({g.tokens_per_s:,.0f} tokens/s)",
+                 {"generation": g.to_dict(), "expected": expected, "content": content, "step": trained.step,
+                  "run": str(run_dir)})

@@ -93,7 +93,7 @@ def _damages(sidecar: Path):
         "config-billion-layers": (lambda: _rewrite(sidecar, meta_change=lambda m: m["model"].update(n_layer=10**9)),
                                   "model config says n_layer=1000000000, its tensors hold 2 layers"),
         "config-wrong-type": (lambda: _rewrite(sidecar, meta_change=lambda m: m.update(model="l3_d192")),
-                              "model config"),
+                              "wrong type: model (dict)"),
         "tensor-file-elsewhere": (lambda: _rewrite(sidecar, meta_change=lambda m: m["tensors"].update(file="/dev/zero")),
                                   "must name its own tensor file"),
         "tensors-entry-garbage": (lambda: _rewrite(sidecar, meta_change=lambda m: m.update(tensors=[1, 2])),
@@ -193,3 +193,49 @@ def test_a_run_whose_tokenizer_file_was_replaced_refuses_its_checkpoints(run):
     with pytest.raises(InputError, match="but this run's tokenizer is"):
         load_trained(run)
     assert SIZES["tiny"].d_model == 32     # _small_model_tensors doubles exactly this width
+
+
+WRONG_TYPES = [("step", "2"), ("tokens", []), ("elapsed", "x"), ("stage", 3), ("identity", None),
+               ("optimizer", 7), ("rng", {"torch": 5}), ("step", True), ("cursor", "here")]
+
+
+@pytest.mark.parametrize("field,value", WRONG_TYPES)
+def test_a_sidecar_field_of_the_wrong_type_is_named_not_a_traceback(run, field, value):
+    sidecar = latest_checkpoint(run / "checkpoints")
+    _rewrite(sidecar, meta_change=lambda m: m.update({field: value}))
+    with pytest.raises(InputError, match=f"sidecar fields of the wrong type: .*{field.split('.')[0]}"):
+        Trainer(CFG, _rows(), Tokenizer.load(run / "tokenizer.json"), run, resume=True)
+
+
+def test_a_damaged_optimizer_state_with_a_valid_hash_is_a_message(run):
+    sidecar = latest_checkpoint(run / "checkpoints")
+    _rewrite(sidecar, meta_change=lambda m: m["optimizer"].update(groups="garbage"))
+    with pytest.raises(InputError, match="cannot be restored"):
+        Trainer(CFG, _rows(), Tokenizer.load(run / "tokenizer.json"), run, resume=True)
+
+
+def test_a_damaged_newest_checkpoint_falls_back_to_the_one_before_and_says_so(tmp_path):
+    run = tmp_path / "run"
+    tok = default_tokenizer()
+    run.mkdir()
+    tok.save(run / "tokenizer.json")
+    for _ in Trainer(CFG, _rows(), tok, run, max_steps=4).run():
+        pass
+    newest = latest_checkpoint(run / "checkpoints")
+    assert newest.name == "step_0000004.json"
+    newest.with_suffix(".safetensors").write_bytes(b"torn")
+    trainer = Trainer(CFG, _rows(), tok, run, resume=True)
+    assert trainer.step == 2 and trainer.resumed_from.name == "step_0000002.json"
+    assert any("passed over a damaged checkpoint" in n and "step_0000004" in n for n in trainer.notices)
+
+
+def test_leftovers_of_an_interrupted_write_are_removed_when_a_run_starts(run):
+    folder = run / "checkpoints"
+    temp = folder / ".step_0000004.safetensors.k2j3.tmp"
+    orphan = folder / "step_0000004.safetensors"
+    temp.write_bytes(b"partial")
+    orphan.write_bytes(b"tensors whose sidecar was never written")
+    trainer = Trainer(CFG, _rows(), Tokenizer.load(run / "tokenizer.json"), run, resume=True)
+    assert not temp.exists() and not orphan.exists()
+    assert latest_checkpoint(folder).name == "step_0000002.json" and trainer.step == 2
+    assert sorted(n.split()[1] for n in trainer.notices) == sorted([temp.name + ",", orphan.name + ","])

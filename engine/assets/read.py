@@ -8,14 +8,19 @@ An asset library holds files from outside the project, so every read goes throug
   because common SVG exporters write one and it declares nothing;
 - limits on nesting depth and element count, checked while parsing, so a pathological tree stops
   early instead of exhausting the recursion or the memory of later stages;
-- malformed XML is refused with the line and column the parser stopped at.
+- malformed XML is refused with the line and column the parser stopped at;
+- a file in another declared encoding (Shift_JIS, latin-1) is decoded by Python's codecs, since
+  expat reads only UTF-8, UTF-16 and latin-1 itself; an unknown encoding is refused by name;
+- what would cost a renderer unbounded time or memory (bounds.py) is refused after sanitizing.
 
 Every refusal is an `AssetError` whose message says what is wrong and what to do about it.
 The loaded tree is sanitized (see `sanitize.py`) before anyone else sees it.
 """
 from __future__ import annotations
 
+import codecs
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -23,6 +28,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeET
 from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
 
+from engine.assets.bounds import DrawingRefused, check_drawable
 from engine.assets.sanitize import sanitize
 from engine.assets.tree import local
 from engine.fileio import InputError
@@ -116,6 +122,7 @@ class _GrowingReads(io.BytesIO):
 
 def parse_svg(data: bytes, path: str | Path = "<svg>") -> Element:
     """Parse SVG bytes into a tree, or raise AssetError. Nothing is expanded or fetched."""
+    data = _as_utf8(data, path)
     depth = 0
     count = 0
     try:
@@ -145,16 +152,49 @@ def parse_svg(data: bytes, path: str | Path = "<svg>") -> Element:
         reason = f"malformed XML: {_expat_message(e)}"
         hint = _EXPAT_HINTS.get(e.code)
         raise AssetError(path, f"{reason}; {hint}" if hint else reason, line, col + 1) from None
+    except (ValueError, LookupError) as e:   # what expat raises outside its ParseError (encodings)
+        raise AssetError(path, f"cannot be read as XML: {e}") from None
     if local(root.tag) != "svg":
         raise AssetError(path, f"root element is <{local(root.tag)}>, not <svg>")
     return root
 
 
 def load_svg(path: str | Path) -> SvgDocument:
-    """Read, parse and sanitize one asset. Raises AssetError with a message a person can act on."""
+    """Read, parse and sanitize one asset, refusing what it would cost too much to draw. Raises
+    AssetError with a message a person can act on."""
     path = Path(path)
     root = parse_svg(read_bytes(path), path)
-    return SvgDocument(path, root, sanitize(root))
+    removed = sanitize(root)
+    try:
+        check_drawable(root, path)
+    except DrawingRefused as e:
+        raise AssetError(path, str(e)) from None
+    return SvgDocument(path, root, removed)
+
+
+_DECLARED = re.compile(rb"\A(\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*(['\"])([^'\"]*)\2")
+_EXPAT_READS = {"utf_8", "utf_16", "utf_16_le", "utf_16_be", "latin_1", "ascii", "iso8859_1"}
+
+
+def _as_utf8(data: bytes, path: str | Path) -> bytes:
+    """The document re-encoded as UTF-8 when its declaration names an encoding expat cannot read."""
+    m = _DECLARED.match(data)
+    if not m:
+        return data
+    name = m.group(3).decode("ascii", "replace")
+    try:
+        codec = codecs.lookup(name).name.replace("-", "_")
+    except LookupError:
+        raise AssetError(path, f"declares the text encoding {name!r}, which is not a known encoding; "
+                               "save the file as UTF-8", 1, m.start(3) + 1) from None
+    if codec in _EXPAT_READS:
+        return data
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, ValueError) as e:
+        line = data[:getattr(e, "start", 0)].count(b"\n") + 1
+        raise AssetError(path, f"is not valid {name} text, as its declaration says: {e}", line, 1) from None
+    return text.replace(m.group(0).decode(codec), m.group(0).decode(codec).replace(name, "UTF-8"), 1).encode()
 
 
 def _expat_message(e: SafeET.ParseError) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 
+from engine.argtypes import positive_int
 from engine.fileio import InputError
 from engine.paths import Workspace
 
@@ -58,8 +59,8 @@ def add_arguments(p) -> None:
     p.add_argument("--dtype", choices=("float32", "float64", "both"), default="both")
     p.add_argument("-o", "--output", help="output folder (default: the workspace's parity/, where preflight looks)")
     p.add_argument("--vocab", default="64", help="vocabulary size, or 'tokenizer' for the default tokenizer's")
-    p.add_argument("--batch", type=int, default=8, help="rows per batch (at least 8)")
-    p.add_argument("--seq", type=int, help="positions per row (default: 32, at most the config's ctx)")
+    p.add_argument("--batch", type=positive_int, default=8, help="rows per batch (at least 8)")
+    p.add_argument("--seq", type=positive_int, help="positions per row (default: 32, at most the config's ctx)")
     p.add_argument("--seed", type=int, default=0, help="initial weights and batches")
     p.add_argument("--device", default="cpu", help="the torch side's device (cpu, cuda)")
     p.set_defaults(run=cmd_parity)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from engine.argtypes import positive_int
+
 
 def cmd_build(args) -> int:
     from engine.data.build import build_to
@@ -64,7 +66,7 @@ def add_arguments(d) -> None:
     q = dsub.add_parser("qc", help="check a dataset and profile it; exit 1 on a failed check")
     q.add_argument("dir", help="dataset folder (from ck data build)")
     q.add_argument("--spec", help="check against this spec instead of the manifest's copy")
-    q.add_argument("--budget", type=int, help="training token budget, for effective epochs")
+    q.add_argument("--budget", type=positive_int, help="training token budget, for effective epochs")
     q.set_defaults(run=cmd_qc)
 
     a = dsub.add_parser("audit", help="does every predicted failure class have teaching rows?")

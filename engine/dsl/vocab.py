@@ -122,14 +122,17 @@ SPANS: tuple[str, ...] = tuple(str(n) for n in range(1, 9))   # a share of a run
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
     # omitted, the family decides (dashboards open, the rest solid). accent colours the headline,
-    # rule draws a gradient rule under the title, a third of the column or (full) all of it (v2).
+    # rule draws a gradient rule under the title, a third of the column or (full) all of it (v2);
+    # scale is the title's weight on the page (its headline size and margins: a display title on a
+    # poster).
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
-                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient", "full")},
-                                 top_level_only=True, defaults={"rule": "none"}),
+                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient", "full"),
+                                  "scale": ("md", "lg", "xl")},
+                                 top_level_only=True, defaults={"rule": "none", "scale": "md"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
         {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS,
-         "outline": OUTLINES, "fill": FILLS},
+         "outline": OUTLINES, "fill": FILLS, "align": ("left", "center")},
         topology=NODE,
     ),
     "compare_bar": ComponentSpec(("label", "value", "caption", "note"), {"accent": ACCENTS}),
@@ -148,14 +151,17 @@ COMPONENTS: dict[str, ComponentSpec] = {
                                 topology=NODE),
     "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
     "decision_node": ComponentSpec(
-        ("title", "body"), {"variant": ("root", "branch", "leaf", "outcome")}, topology=NODE
+        ("title", "body"),
+        {"variant": ("root", "branch", "leaf", "outcome"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
+        topology=NODE,
     ),
     "decision_edge": ComponentSpec(("branch_label",), {}, topology=("from_ref", "to_ref")),
     "callout_card": ComponentSpec(("title", "text", "tag"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
                                   topology=NODE),
     "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS}, topology=NODE),
     "legend_row": ComponentSpec(("label",), {"tone": ACCENTS}),
-    "footer_note": ComponentSpec(("text",), {}, top_level_only=True),
+    # align (v2): left or centred; omitted, the note follows the header's alignment.
+    "footer_note": ComponentSpec(("text",), {"align": ("left", "center")}, top_level_only=True),
     # ---- DSL v2 (docs/dsl.md "Version 2") ----
     # A boxed container with an optional title, caption and tag pill.
     "panel": ComponentSpec(

@@ -15,15 +15,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
+import tomli_w
 
-from engine.assets import load_svg, profile_document
+from engine.assets import AssetError, load_svg, profile_document
 from engine.compiler.style import CANVAS
 from engine.dsl import load, serialize
 from engine.dsl.vocab import LAYOUTS
 from engine.fileio import InputError, write_atomic
-from engine.gold.raster import raster_rgb
+from engine.gold.bounded import raster_bounded
 
 MAX_CARDS = 12
+_ENTRY_NAME = re.compile(r"[a-z0-9][a-z0-9_]{0,63}\Z")
 LIGHT_PROBE_PX = 32     # the asset drawn this wide says whether it is a light page
 LIGHT_THEME = "paper_editorial"
 
@@ -74,7 +76,7 @@ def _centred(profile, texts) -> bool:
 
 def is_light(svg: bytes) -> bool:
     """Whether the asset reads as dark ink on a light page (its mean luminance, drawn small)."""
-    return float(np.asarray(raster_rgb(svg, LIGHT_PROBE_PX).convert("L")).mean()) > 128
+    return float(np.asarray(raster_bounded(svg, LIGHT_PROBE_PX).convert("L")).mean()) > 128
 
 
 def scene_and_content(profile, light: bool = False) -> tuple[str, dict, str]:
@@ -131,12 +133,18 @@ def starter(asset: Path) -> tuple[str, dict, str]:
     judged light or dark from the sanitized document, never the file as it came."""
     doc = load_svg(asset)
     profile = profile_document(doc)
+    if profile.canvas.width <= 0 or profile.canvas.height <= 0:
+        raise AssetError(asset, "states no page size and draws nothing to measure one from; give the <svg> a "
+                                "viewBox or a width and height")
     return scene_and_content(profile, is_light(ET.tostring(doc.root)))
 
 
 def add_entry(asset: Path, pack: Path, library: Path, name: str | None = None) -> Path:
     """Write a new entry folder into `pack`; refuses to overwrite an existing one."""
-    name = name or re.sub(r"[^a-z0-9_]", "_", asset.stem.lower())
+    name = re.sub(r"[^a-z0-9_]", "_", asset.stem.lower()) if name is None else name
+    if not _ENTRY_NAME.match(name):
+        raise InputError(f"--name {name!r}: an entry name is lower-case letters, digits and _ (it names a "
+                         "folder inside the pack)")
     folder = pack / name
     if folder.exists():
         raise InputError(f"{folder}: an entry of that name exists; choose another with --name")
@@ -146,9 +154,8 @@ def add_entry(asset: Path, pack: Path, library: Path, name: str | None = None) -
     write_atomic(folder / "scene.dsl", scene)
     write_atomic(folder / "content.json", json.dumps(content, indent=2, ensure_ascii=False) + "\n")
     family = load(scene).scene.attr("layout")
-    write_atomic(folder / "meta.toml",
-                 f'family = "{family}"\nsplit = "train"\nreference = "{reference}"\n'
-                 f'threshold = 0.0\nnotes = """{notes}"""\n')
+    write_atomic(folder / "meta.toml", tomli_w.dumps({"family": family, "split": "train", "reference": reference,
+                                                     "threshold": 0.0, "notes": notes}, multiline_strings=True))
     if not in_library:  # an asset of the project's own: the entry keeps its reference
         write_atomic(folder / "reference.svg", asset.read_bytes())
     return folder

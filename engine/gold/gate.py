@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import json
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -47,8 +48,9 @@ from engine.compiler import compile_scene
 from engine.compiler.draw import OVERFLOW
 from engine.dsl import load
 from engine.events import Event, Progress, Result, producer
-from engine.fileio import InputError, read_json, read_text, write_atomic
+from engine.fileio import InputError, read_json_keys, read_text, write_atomic
 from engine.gold.pack import GoldEntry
+from engine.gold.bounded import raster_bounded
 from engine.gold.raster import raster_rgb
 from engine.gold.similarity import WIDTH, heat_map, ssim_pair
 from engine.gold.structure import compare
@@ -72,7 +74,7 @@ class EntryResult:
     split: str
     reference: str
     threshold: float
-    status: str                      # pass | fail | skipped | error
+    status: str                      # pass | fail | skipped | error | refused (its reference)
     reason: str = ""
     score: float = 0.0
     ssim_64: float = 0.0
@@ -134,10 +136,11 @@ class Reference:
 
 @functools.lru_cache(maxsize=64)
 def _reference(path: Path, mtime_ns: int) -> Reference:
+    """The reference is an outside file: drawn as sanitized, in the bounded worker (bounded.py)."""
     doc = load_svg(path)
     profile, placed = profile_document(doc), words(doc.root)  # before normalizing, which rewrites the text
-    return Reference(profile, raster_rgb(path.read_bytes(), WIDTH), raster_rgb(normalize_document(doc), WIDTH),
-                     placed)
+    drawn = raster_bounded(ET.tostring(doc.root), WIDTH, str(path))
+    return Reference(profile, drawn, raster_bounded(normalize_document(doc).encode(), WIDTH, str(path)), placed)
 
 
 def reference_of(path: Path) -> Reference:
@@ -196,14 +199,25 @@ def new_result(entry: GoldEntry, floor: float = 0.0) -> EntryResult:
 
 def score_entry(entry: GoldEntry, assets: Path, out: Path | None, floor: float = 0.0) -> EntryResult:
     result = new_result(entry, floor)
-    ref_path = entry.reference_path(assets)
+    try:
+        ref_path = entry.reference_path(assets)
+    except InputError as e:
+        result.status, result.reason = "refused", str(e)
+        return result
     if entry.from_library and not ref_path.exists():
         result.status, result.reason = "skipped", f"asset library has no {ref_path.name} (looked in {assets})"
         return result
     try:
-        compiled, result.warnings = compile_entry(read_text(entry.scene_path), read_json(entry.content_path),
-                                                  str(entry.scene_path))
-        images = score_svg(result, compiled, reference_of(ref_path))
+        reference = reference_of(ref_path)
+    except AssetError as e:   # the gate goes on with the other entries
+        result.status, result.reason = "refused", str(e)
+        return result
+    try:
+        content, repeated = read_json_keys(entry.content_path)
+        compiled, result.warnings = compile_entry(read_text(entry.scene_path), content, str(entry.scene_path))
+        result.warnings += [f"{entry.content_path}: warning[duplicate-key]: {key} is written more than once; "
+                            "the last is used" for key in repeated]
+        images = score_svg(result, compiled, reference)
     except (InputError, AssetError) as e:
         result.status, result.reason = "error", str(e)
         return result

@@ -1,6 +1,7 @@
 """The gold pack on disk: entry folders with scene.dsl, content.json, meta.toml (gold/README.md)."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,9 @@ from engine.workspace import Entry
 
 SPLITS = ("train", "dev", "test")
 ASSET_PREFIX = "asset:"
+# A reference names one file where it lies (the library, or the entry's folder): a file name, never a
+# path, so that a pack from elsewhere cannot have its gate read and draw a file of this machine.
+_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*\.svg\Z")
 
 
 @dataclass(frozen=True)
@@ -29,9 +33,13 @@ class GoldEntry(Entry):
         return self.reference.startswith(ASSET_PREFIX)
 
     def reference_path(self, assets: Path) -> Path:
-        if self.from_library:
-            return assets / self.reference[len(ASSET_PREFIX):]
-        return self.folder / self.reference
+        """The reference file; InputError when it (or a link it is) leads out of its folder."""
+        where = Path(assets) if self.from_library else self.folder
+        path = where / self.reference.removeprefix(ASSET_PREFIX)
+        if path.is_symlink() and not path.resolve().is_relative_to(where.resolve()):
+            raise InputError(f"{self.folder / 'meta.toml'}: reference {self.reference!r} is a link out of "
+                             f"{'the asset library' if self.from_library else 'the entry folder'}; refused")
+        return path
 
 
 def default_pack() -> Path:
@@ -52,6 +60,10 @@ def load_entry(folder: Path) -> GoldEntry:
         return value
 
     family, split, reference = need("family", str), need("split", str), need("reference", str)
+    if not _FILE_NAME.match(reference.removeprefix(ASSET_PREFIX)):
+        raise InputError(f"{meta_path}: reference {reference!r} must name one .svg file, as "
+                         f"'{ASSET_PREFIX}NAME.svg' (the asset library) or 'NAME.svg' (this folder): no "
+                         "folders, no '..', no absolute path")
     threshold = float(need("threshold", (int, float)))
     if family not in LAYOUTS:
         raise InputError(f"{meta_path}: family '{family}' is not one of {', '.join(LAYOUTS)}")

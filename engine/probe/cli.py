@@ -14,6 +14,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from engine.argtypes import positive_int
+
 HEADLINE = ("exact_rate", "renderable_rate", "materialized_exact_rate")
 
 
@@ -92,9 +94,9 @@ def add_probe_arguments(p) -> None:
     p.add_argument("--checkpoint", help="checkpoint sidecar (default: the run's newest)")
     p.add_argument("--constrained", action="store_true", help="grammar-constrained decoding")
     p.add_argument("--probes", help="probe list file (default: resources/probes/<the run's spec>.json)")
-    p.add_argument("--budget", type=int, help="cap on generated tokens (default: ctx minus the prompt)")
-    p.add_argument("--batch", type=int, default=64, help="prompts decoded together (default 64)")
-    p.add_argument("--threads", type=int, default=1,
+    p.add_argument("--budget", type=positive_int, help="cap on generated tokens (default: ctx minus the prompt)")
+    p.add_argument("--batch", type=positive_int, default=64, help="prompts decoded together (default 64)")
+    p.add_argument("--threads", type=positive_int, default=1,
                    help="torch threads while decoding (default 1, steadiest on a shared CPU; 0: torch's)")
     p.add_argument("-o", "--output", help="probe.json path (default: RUN/probes/<mode>/probe.json)")
     p.set_defaults(run=cmd_probe)

@@ -43,6 +43,28 @@ PAUSE = 16     # passes without drafts after that
 
 
 @dataclass(frozen=True)
+class Sampling:
+    """Sampling instead of greedy picks: logits / temperature, the top_k best kept (0: all), drawn
+    from a seeded generator, so a seed gives the same scenes again. Sampled rows are not drafted:
+    a draft is kept only where it equals the pick, which is exact for greedy picks alone."""
+
+    temperature: float = 1.0
+    top_k: int = 0
+    seed: int = 0
+
+    def picker(self):
+        gen = torch.Generator().manual_seed(self.seed)
+
+        def pick(logits: torch.Tensor) -> torch.Tensor:
+            scaled = logits.float() / max(self.temperature, 1e-6)
+            if 0 < self.top_k < scaled.shape[-1]:
+                floor = scaled.topk(self.top_k, dim=-1).values[..., -1:]
+                scaled = scaled.masked_fill(scaled < floor, float("-inf"))
+            return torch.multinomial(scaled.softmax(-1), 1, generator=gen)[:, 0]
+        return pick
+
+
+@dataclass(frozen=True)
 class Decoded:
     ids: tuple[int, ...]   # generated tokens, `[/scene]` included when that ended the row
     stop: str              # one of STOPS
@@ -158,34 +180,45 @@ def decode(model: Transformer, tokenizer, prompts: Sequence[Sequence[int]], **op
 @torch.inference_mode()
 def decode_batches(model: Transformer, tokenizer, prompts: Sequence[Sequence[int]], *, budget: int | None = None,
                    constrained: bool = False, batch_size: int = 64, threads: int | None = 1, draft: int = DRAFT,
-                   drafter: NGramDrafter | None = None) -> Iterator[list[tuple[int, Decoded]]]:
+                   drafter: NGramDrafter | None = None, sampling: Sampling | None = None
+                   ) -> Iterator[list[tuple[int, Decoded]]]:
     """Greedy continuation of each prompt, in batches of similar length: each batch's
     (prompt index, Decoded) pairs as it ends, so a caller can report progress between batches.
 
     draft: tokens proposed per row and pass (0: one token per pass); the result is the same.
     drafter: where drafts come from (default: an NGramDrafter that starts from the gold pack's
     scenes and learns every row's output as it is decoded).
+    sampling: draw each token (Sampling) instead of the greedy pick; drafting is then off.
     One thread by default: a decode step reads the whole KV cache for little arithmetic, which a
     second thread barely speeds up, while on a shared CPU OpenMP's spin-waiting makes it many times
     slower (64 spec01 probe prompts, l3_d192: 8.5 s on one thread, 48-65 s on two, on this
     machine under load). threads=None keeps torch's setting."""
     model.eval()
+    if sampling is not None:
+        draft, drafter = 0, None
     if drafter is None:
         drafter = NGramDrafter(size=draft)
         for ids in _gold_ids(tokenizer):
             drafter.add(list(ids))
     order = sorted(range(len(prompts)), key=lambda i: (len(prompts[i]), i))
+    pick = sampling.picker() if sampling else _greedy   # one stream over all batches
     with torch_threads(threads):
         for at in range(0, len(order), batch_size):
             chunk = order[at:at + batch_size]
-            batch = _Batch(model, tokenizer, [prompts[i] for i in chunk], budget, constrained, drafter)
+            batch = _Batch(model, tokenizer, [prompts[i] for i in chunk], budget, constrained, drafter, pick)
             yield list(zip(chunk, batch.run()))
+
+
+def _greedy(logits: torch.Tensor) -> torch.Tensor:
+    return logits.argmax(-1)
 
 
 class _Batch:
     """One batch's decode loop: pick, draft, verify, keep."""
 
-    def __init__(self, model, tokenizer, prompts, budget: int | None, constrained: bool, drafter: NGramDrafter):
+    def __init__(self, model, tokenizer, prompts, budget: int | None, constrained: bool, drafter: NGramDrafter,
+                 pick=None):
+        self.pick = pick or _greedy
         ctx = model.cfg.ctx
         self.budgets = [ctx - len(p) if budget is None else min(budget, ctx - len(p)) for p in prompts]
         if min(self.budgets) < 1:
@@ -272,7 +305,7 @@ class _Batch:
         while True:
             if a is not None:
                 logits = self._mask(logits[:, None], states[:, None], rows)[:, 0]
-            first = logits.argmax(-1)                                                    # (B,)
+            first = self.pick(logits)                                                    # (B,)
             picks = first.tolist()
             going = [i for i in range(len(rows)) if live[i]]
             if a is not None:

@@ -8,8 +8,10 @@
       "decode_budget": int,                           # the cap on generated tokens (ctx when none)
       "generated_tokens": int,                        # tokens decoded over all cases
       "scoreboard": {"raw": BOARD, "repaired": BOARD},
-      "cases": [CASE, ...]
+      "cases": [CASE, ...],
+      "confusion": {"raw": CONFUSION, "repaired": CONFUSION}   # derived from the cases
     }
+    CONFUSION = {key: {split | "all": {expected: {emitted: n}}}} for key in layout, theme, tone
     BOARD  = {"overall": {metric: float}, "by_split": {split: {metric: float}},
               "by_layout": {layout: {metric: float}},
               "counts": {"cases": N, "by_split": {split: n}, "by_layout": {layout: n},
@@ -130,9 +132,16 @@ class ProbeResult:
         """Cases whose raw (or repaired) output got a failure class."""
         return [c for c in self.cases if getattr(c, f"{board}_result").failure_class is not None]
 
+    def confusion(self, output: str = "raw") -> dict:
+        """Expected x emitted layout, theme and tone per split (engine/probe/confusion.py)."""
+        from engine.probe.confusion import confusion
+
+        return confusion(self.cases, output)
+
     def to_json(self) -> dict:
         out = asdict(self)
         out["cases"] = list(out["cases"])
+        out["confusion"] = {kind: self.confusion(kind) for kind in ("raw", "repaired")}   # derived: read back from cases
         return {"schema": out.pop("schema"), **out}
 
     @classmethod

@@ -177,6 +177,22 @@ def _gold_gate(preflight_dir: PreflightDir | None) -> dict | None:
     return {"score": gate.get("gold_asset_parity_score"), "passed": gate.get("passed"), "entries": entries}
 
 
+def _confusion_tables(probe) -> list[dict]:
+    """Per key (layout, theme, tone), the raw outputs' expected x emitted table over all splits,
+    with the row and column labels in order and the confusions per split named."""
+    from engine.probe.confusion import KEYS, off_diagonal
+
+    matrices = probe.confusion("raw")
+    out = []
+    for key in KEYS:
+        table = matrices[key]["all"]
+        emitted = sorted({g for row in table.values() for g in row})
+        out.append({"key": key, "rows": sorted(table), "cols": emitted, "table": table,
+                    "confused": {split: off_diagonal(t) for split, t in matrices[key].items()
+                                 if split != "all" and off_diagonal(t)}})
+    return out
+
+
 def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) -> dict:
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
@@ -224,6 +240,7 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
             "splits": sorted({k for b in boards.values() for k in b["by_split"]}, key=_split_order),
             "layouts": sorted({k for b in boards.values() for k in b["by_layout"]}),
             "cards": cards, "failing": failing, "in_family": _in_family(probe),
+            "confusion": _confusion_tables(probe),
         })
     first = modes[0]["boards"] if modes else None
     return {

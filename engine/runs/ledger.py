@@ -291,6 +291,12 @@ class Ledger:
         self._run_row(run_b)
         return compare_boards(run_a, self.probes(run_a), run_b, self.probes(run_b))
 
+    def champions(self) -> list[dict]:
+        """Every spec's champion, the most recently crowned first: spec, run_id, run_dir, since."""
+        rows = self.db.execute("SELECT c.spec, c.run_id, r.run_dir, c.since FROM champions c JOIN runs r ON r.id = c.run_id"
+                               " ORDER BY c.since DESC, c.spec").fetchall()
+        return [dict(r) for r in rows]
+
     def champion(self, spec: str) -> str | None:
         row = self.db.execute("SELECT run_id FROM champions WHERE spec = ?", (spec,)).fetchone()
         return row["run_id"] if row else None

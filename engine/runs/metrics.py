@@ -26,12 +26,39 @@ def read_events(path: str | Path) -> list[dict]:
         if not line.strip():
             continue
         try:
-            events.append(json.loads(line))
+            event = json.loads(line)
         except json.JSONDecodeError as e:
             if number == len(lines):    # no newline after it: the write was cut off
                 break
             raise InputError(f"{path}:{number}:{e.colno}: not a metrics event: {e.msg}") from None
+        problem = _malformed(event)
+        if problem:
+            raise InputError(f"{path}:{number}:1: not a metrics event: {problem}")
+        events.append(event)
     return events
+
+
+# Fields every reader does arithmetic on, and what they must be.
+_WHOLE = ("step", "total_steps", "tokens", "params", "first_step")
+_NUMBER = ("loss", "grad_norm", "lr", "tokens_per_s", "elapsed")
+
+
+def _malformed(event) -> str | None:
+    """Why a parsed line is not a trainer event, or None."""
+    if not isinstance(event, dict) or not isinstance(event.get("event"), str):
+        return "an event is a JSON object with an \"event\" name"
+    for key in _WHOLE:
+        if key in event and (not isinstance(event[key], int) or isinstance(event[key], bool)):
+            return f"{key} is {event[key]!r}, not a whole number"
+    for key in _NUMBER:
+        v = event.get(key)
+        if v is not None and (not isinstance(v, (int, float)) or isinstance(v, bool)):
+            return f"{key} is {v!r}, not a number"
+    stages = event.get("stages", [])
+    if not isinstance(stages, list) or any(not isinstance(s, dict) or _malformed({"event": "stage", **s})
+                                            for s in stages):
+        return "stages is not a list of stage plans"
+    return None
 
 
 def steps(events: list[dict]) -> list[dict]:
@@ -78,5 +105,6 @@ def summary(events: list[dict]) -> dict:
         "precision": start.get("precision"),
         "world": start.get("world"),
         "preflight": start.get("preflight"),
+        "init_from": start.get("init_from"),
         "end": ends[-1] if ends and ends[-1]["step"] == last.get("step", 0) else None,
     }

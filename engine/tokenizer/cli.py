@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 
+from engine.argtypes import positive_int
 from engine.tokenizer import Tokenizer, build_tokenizer, default_corpus
 from engine.tokenizer.fit import OUTPUT_SHARE
 from engine.tokenizer.reports import budget, coverage
@@ -85,7 +86,7 @@ def add_arguments(t: argparse.ArgumentParser) -> None:
     common(b, with_tokenizer=False)
     b.add_argument("--corpus", nargs="*", default=[], metavar="FILE",
                    help="more texts: scene files, or .jsonl dataset files / folders (prompt and target)")
-    b.add_argument("--min-count", type=int, default=1, help="keep learned words seen at least this often")
+    b.add_argument("--min-count", type=positive_int, default=1, help="keep learned words seen at least this often")
     b.add_argument("-o", "--output", required=True, help="tokenizer JSON to write")
     b.set_defaults(run=cmd_build)
 

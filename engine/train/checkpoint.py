@@ -35,6 +35,10 @@ FORMAT = "ck-checkpoint"
 # Bump when the tensor naming or the sidecar's keys change; an older checkpoint is refused.
 VERSION = 1
 SIDECAR = re.compile(r"^step_(\d{7})\.json$")
+# The sidecar's fields a resume reads, and their JSON types (a field of another type is refused by
+# name before anything uses it).
+_SIDECAR_TYPES = {"step": int, "stage": str, "tokens": int, "elapsed": (int, float), "model": dict,
+                  "train": dict, "identity": dict, "rng": dict, "optimizer": dict, "tensors": dict}
 
 
 def encode_state(state: torch.Tensor) -> str:
@@ -109,6 +113,38 @@ def latest_checkpoint(folder: Path) -> Path | None:
     return found[-1] if found else None
 
 
+def load_latest_good(folder: Path, tokenizer_hash: str) -> tuple[Path, dict, dict[str, torch.Tensor], list[str]] | None:
+    """The newest checkpoint that loads, with what was said of each newer one that did not (a
+    kill or a full disk can damage the last write); None when the folder holds no checkpoint.
+    InputError when none loads, naming the newest one's fault."""
+    found = checkpoints(folder)
+    skipped: list[str] = []
+    for sidecar in reversed(found):
+        try:
+            return (sidecar, *load_checkpoint(sidecar, tokenizer_hash), skipped)
+        except InputError as e:
+            skipped.append(str(e))
+    if skipped:
+        raise InputError(skipped[0] + (f" (and {len(skipped) - 1} older checkpoints are damaged too)"
+                                       if len(skipped) > 1 else ""))
+    return None
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove what a kill in the middle of a checkpoint write leaves: temp files, and tensor files
+    whose sidecar was never written (save_checkpoint writes the tensors first). Run when a run
+    starts, before anything writes there; returns what was removed."""
+    if not folder.is_dir():
+        return []
+    sidecars = {p.stem for p in checkpoints(folder)}
+    gone = [p for p in folder.iterdir()
+            if (p.name.startswith(".step_") and p.name.endswith(".tmp"))
+            or (p.suffix == ".safetensors" and SIDECAR.match(p.stem + ".json") and p.stem not in sidecars)]
+    for p in gone:
+        p.unlink(missing_ok=True)
+    return gone
+
+
 def prune(folder: Path, keep: int) -> None:
     """Delete all but the newest `keep` checkpoints (sidecar first, so no sidecar lacks tensors)."""
     for sidecar in checkpoints(folder)[:-keep]:
@@ -127,6 +163,15 @@ def load_checkpoint(sidecar_path: Path, tokenizer_hash: str) -> tuple[dict, dict
                if k not in meta]
     if missing:
         raise InputError(f"{sidecar_path}: sidecar lacks {', '.join(missing)}")
+    wrong = [f"{k} ({' or '.join(t.__name__ for t in (kind if isinstance(kind, tuple) else (kind,)))})"
+             for k, kind in _SIDECAR_TYPES.items()
+             if not isinstance(meta.get(k), kind) or isinstance(meta.get(k), bool)]
+    if meta.get("cursor") is not None and not isinstance(meta["cursor"], dict):
+        wrong.append("cursor (dict or null)")
+    if not isinstance(meta["rng"].get("torch") if isinstance(meta.get("rng"), dict) else None, str):
+        wrong.append("rng.torch (str)")
+    if wrong:
+        raise InputError(f"{sidecar_path}: sidecar fields of the wrong type: {', '.join(wrong)}")
     if meta.get("tokenizer_hash") != tokenizer_hash:
         raise InputError(f"{sidecar_path}: trained with tokenizer {str(meta.get('tokenizer_hash'))[:12]}, "
                          f"but this run's tokenizer is {tokenizer_hash[:12]}; ids would mean other tokens")

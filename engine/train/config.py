@@ -18,6 +18,11 @@ The table, every key but `stages` optional (defaults in brackets):
     precision = "fp32"        # fp32 | bf16 (autocast; `ck train --precision` overrides) [fp32]
     checkpoint_every = 100    # steps between checkpoints; one is always written at the end [100]
     keep_checkpoints = 3      # newest checkpoints kept in RUN/checkpoints [3]
+    max_loss = 20.0           # a step whose loss is above this stops the run as diverged [none:
+                              # only a NaN or infinite loss or gradient does]
+    init_from = "champion"    # start from another run's weights (a fine-tune rung): "champion" (the
+                              # spec's, resolved by `ck run`), a run id, a run folder or a checkpoint
+                              # sidecar; the optimizer and schedule start fresh [none: seeded init]
     seed = 1                  # model init and data order [spec.seed]
 
     [[train.stages]]          # one or more, trained in order; one LR schedule spans them all
@@ -80,6 +85,8 @@ class TrainConfig:
     precision: str = "fp32"
     checkpoint_every: int = 100
     keep_checkpoints: int = 3
+    max_loss: float | None = None
+    init_from: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -119,7 +126,8 @@ def load_train_config(path: str | Path, spec: Spec | None = None) -> TrainConfig
         weight_decay=t.number("weight_decay", 0.1), betas=(float(betas[0]), float(betas[1])),
         grad_clip=t.number("grad_clip", 1.0), precision=precision,
         checkpoint_every=t.count("checkpoint_every", 1, 100), keep_checkpoints=t.count("keep_checkpoints", 1, 3),
-        stages=_stages(t))
+        max_loss=t.number("max_loss", None, positive=True) if "max_loss" in t.data else None,
+        init_from=t.get("init_from", (str,), None), stages=_stages(t))
     t.done("of the train table; see engine/train/config.py")
     return cfg
 

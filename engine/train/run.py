@@ -29,6 +29,7 @@ from engine.paths import Workspace
 from engine.preflight import require
 from engine.rundir import RunDir
 from engine.train.config import load_train_config
+from engine.train.checkpoint import latest_checkpoint
 from engine.train.trainer import Trainer
 
 
@@ -49,8 +50,11 @@ def _rank0() -> bool:
 
 def prepare_run(spec_path: str | Path, run_dir: str | Path | None = None, data: str | Path | None = None, *,
                 resume: bool = False, skip_preflight: bool = False, preflight: str | Path | None = None,
-                device: str = "cpu", precision: str | None = None, max_steps: int | None = None) -> Trainer:
-    """Check the gates, freeze or verify the run directory, and build the Trainer."""
+                device: str = "cpu", precision: str | None = None, max_steps: int | None = None,
+                init_from: str | Path | None = None) -> Trainer:
+    """Check the gates, freeze or verify the run directory, and build the Trainer. `init_from`
+    (a run folder or a checkpoint sidecar; default the spec's train.init_from) gives the weights a
+    new run starts from."""
     from engine.data.spec import spec_tokenizer
     from engine.tokenizer import Tokenizer
 
@@ -98,6 +102,23 @@ def prepare_run(spec_path: str | Path, run_dir: str | Path | None = None, data: 
             dist.barrier()
         data = Path(data) if data else run.data
     identity = {"spec_sha256": spec.sha256, "dataset_sha256": _train_sha(data)}
+    parent = parent_checkpoint(init_from or cfg.init_from) if (init_from or cfg.init_from) and not resume else None
     return Trainer(cfg, read_rows(data, ("train",)), tokenizer, run_dir, device=device, precision=precision,
-                   max_steps=max_steps, resume=resume, identity=identity,
+                   max_steps=max_steps, resume=resume, identity=identity, init_from=parent,
                    info={"spec": spec.name, "run_dir": str(run_dir), "preflight": checked})
+
+
+def parent_checkpoint(ref: str | Path) -> Path:
+    """The sidecar a fine-tune rung starts from: a checkpoint sidecar (or its .safetensors), or a
+    run folder's newest checkpoint. `champion` and run ids name runs of the ledger, which `ck run`
+    resolves to their folders before it gets here."""
+    path = Path(ref)
+    if path.is_file() and path.suffix in (".json", ".safetensors"):
+        return path.with_suffix(".json")
+    if path.is_dir():
+        found = latest_checkpoint(RunDir(path).checkpoints)
+        if found is None:
+            raise InputError(f"init_from {ref}: the run folder has no checkpoint")
+        return found
+    raise InputError(f"init_from {ref!r}: not a run folder or a checkpoint here; 'champion' and run ids are "
+                     "names in the ledger: `ck run` resolves them, `ck train --init-from` takes a folder or a file")

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -53,8 +54,9 @@ from engine.fileio import InputError, read_text, write_atomic
 from engine.model import SIZES, Transformer
 from engine.rundir import RunDir
 from engine.train.checkpoint import (
-    latest_checkpoint,
+    clean_leftovers,
     load_checkpoint,
+    load_latest_good,
     prune,
     restore,
     restore_rng,
@@ -65,12 +67,24 @@ from engine.train.data import IGNORE, Batch, Curriculum, segments
 from engine.train.optim import clip_, grad_norms, lr_at, make_optimizer
 
 JOB = "train"
-ENDS = ("stopped", "finished")   # the records that end a run: its Result
+ENDS = ("stopped", "finished", "diverged")   # the records that end a run: its Result
 
 
 def logged(event: Progress | Result) -> dict:
     """What a trainer's event logged: its record, the line of metrics.jsonl."""
     return event.data if isinstance(event, Progress) else event.value
+
+
+def divergence(loss: float, grad_norm: float, max_loss: float | None) -> str | None:
+    """Why a step must not be taken, or None: a NaN or infinite loss or gradient, or a loss over
+    the spec's bound. Taking it would write NaN into the weights and every checkpoint after."""
+    if not math.isfinite(loss):
+        return f"loss is {loss}"
+    if not math.isfinite(grad_norm):
+        return f"gradient norm is {grad_norm}"
+    if max_loss is not None and loss > max_loss:
+        return f"loss {loss:.4g} is over the spec's max_loss {max_loss:g}"
+    return None
 
 
 def _summary(end: dict) -> str:
@@ -84,7 +98,8 @@ def _jsonable(cfg: TrainConfig) -> dict:
 class Trainer:
     def __init__(self, cfg: TrainConfig, rows: Sequence, tokenizer, run_dir: str | Path | None = None, *,
                  device: str = "cpu", precision: str | None = None, max_steps: int | None = None,
-                 resume: bool = False, identity: dict | None = None, info: dict | None = None):
+                 resume: bool = False, identity: dict | None = None, info: dict | None = None,
+                 init_from: Path | None = None):
         """`identity` (spec_sha256, dataset_sha256, ...) goes into every checkpoint and must match on
         resume; `info` is added to the start event. Under torch.distributed, every rank builds a
         Trainer with the same arguments; only rank 0 writes."""
@@ -122,10 +137,17 @@ class Trainer:
         self.step, self.tokens, self.elapsed = 0, 0, 0.0
         self.stage: str | None = None
         self.resumed_from: Path | None = None
+        self.notices: list[str] = []   # said in the start event: leftovers removed, damaged checkpoints passed over
         self._subscribers: list[Callable[[Event], None]] = []
         self._saved_at = -1
+        if self.writes:
+            self.notices += [f"removed {p.name}, left by an interrupted checkpoint write"
+                             for p in clean_leftovers(self.run_dir.checkpoints)]
+        self.parent: dict | None = None   # the checkpoint a fine-tune rung started from
         if resume:
             self._resume()
+        elif init_from is not None:
+            self._start_from(Path(init_from))
 
     # ---- events -------------------------------------------------------------------------------
 
@@ -139,7 +161,7 @@ class Trainer:
     def _emit(self, record: dict) -> Event:
         if self.writes:
             with open(self.run_dir.metrics, "a", encoding="utf-8") as f:
-                f.write(json.dumps(record, sort_keys=True) + "\n")
+                f.write(json.dumps(record, sort_keys=True, allow_nan=False) + "\n")   # strict JSON, always
         event = (Result(JOB, _summary(record), record) if record["event"] in ENDS
                  else Progress(JOB, self.step, self.data.total, record["event"], record))
         for callback in self._subscribers:
@@ -169,7 +191,8 @@ class Trainer:
             "stages": self.data.boundaries(), "params": self.model.num_params(),
             "model": self.model_cfg.to_dict(), "train": _jsonable(self.cfg), "device": str(self.device),
             "precision": self.cfg.precision, "world": self.world,
-            "resumed": str(self.resumed_from) if self.resumed_from else None, **self.info})
+            "resumed": str(self.resumed_from) if self.resumed_from else None, "notices": self.notices,
+            **self.info})
         while self.step < self.data.total:
             reason = self._stop_reason(stop)
             if reason:
@@ -180,7 +203,10 @@ class Trainer:
             if batch.stage != self.stage:
                 self.stage = batch.stage
                 yield self._emit({"event": "stage", "step": self.step + 1, "stage": batch.stage})
-            yield self._emit(self._train_step(batch, began))
+            record = self._train_step(batch, began)
+            yield self._emit(record)
+            if record["event"] == "diverged":   # nothing of it is saved: the last checkpoint is the last finite state
+                return
             if self.step % self.cfg.checkpoint_every == 0 or self.step == self.data.total:
                 yield from self._checkpoint(began)
         yield self._emit({"event": "finished", "step": self.step, "stage": self.stage})
@@ -223,15 +249,23 @@ class Trainer:
             dist.all_reduce(loss_sum)
         norms = grad_norms(self.model)
         total_norm = clip_(self.model, norms, self.cfg.grad_clip)
-        self.optimizer.step()
+        loss = loss_sum.item() / batch.targets
+        why = divergence(loss, total_norm, self.cfg.max_loss)
+        if why is None:
+            self.optimizer.step()
+            if not all(bool(torch.isfinite(p).all()) for p in self.model.parameters()):
+                why = "the update made a weight NaN or infinite"
         self.optimizer.zero_grad(set_to_none=True)
+        if why is not None:
+            return {"event": "diverged", "step": self.step + 1, "stage": batch.stage, "reason": why,
+                    "last_checkpoint": self._saved_at if self._saved_at >= 0 else None}
         self.step += 1
         real = int((batch.inputs != self.data.pad_id).sum())
         self.tokens += real
         now = time.perf_counter()
         self.elapsed = now - began
         return {"event": "step", "step": self.step, "stage": batch.stage, "epoch": batch.cursor["epoch"],
-                "loss": loss_sum.item() / batch.targets, "grad_norm": total_norm, "grad_norms": norms,
+                "loss": loss, "grad_norm": total_norm, "grad_norms": norms,
                 "lr": lr, "tokens": self.tokens, "tokens_per_s": real / max(now - t0, 1e-9),
                 "elapsed": round(self.elapsed, 3)}
 
@@ -247,7 +281,7 @@ class Trainer:
         self.elapsed = time.perf_counter() - began
         meta = {"stage": self.stage, "cursor": self._cursor(), "tokens": self.tokens, "elapsed": self.elapsed,
                 "model": self.model_cfg.to_dict(), "train": _jsonable(self.cfg),
-                "tokenizer_hash": self.tokenizer.hash, "identity": self.identity}
+                "tokenizer_hash": self.tokenizer.hash, "identity": self.identity, "parent": self.parent}
         path = save_checkpoint(folder, self.step, self.model, self.optimizer, meta)
         prune(folder, self.cfg.keep_checkpoints)
         yield self._emit({"event": "checkpoint", "step": self.step, "stage": self.stage, "path": str(path)})
@@ -260,10 +294,24 @@ class Trainer:
         _, where = self.data.stages[i].windows(local * self.cfg.batch, 0)
         return {"stage": self.data.stages[i].stage.name, "stage_step": local, **where}
 
+    def _start_from(self, sidecar: Path) -> None:
+        """A fine-tune rung: the parent's weights, a fresh optimizer and schedule. The parent must
+        share this run's tokenizer (checked by load_checkpoint) and model size."""
+        meta, tensors = load_checkpoint(sidecar, self.tokenizer.hash)
+        theirs, mine = meta["model"], self.model_cfg.to_dict()
+        if theirs != mine:
+            changed = ", ".join(f"{k} {theirs.get(k)} (this run: {mine.get(k)})" for k in sorted(mine)
+                                if theirs.get(k) != mine.get(k))
+            raise InputError(f"init_from {sidecar}: its model differs from this run's: {changed}; "
+                             "a fine-tune rung keeps the model")
+        self.model.load_state_dict({k.removeprefix("model/"): t for k, t in tensors.items() if k.startswith("model/")})
+        self.parent = {"checkpoint": str(sidecar), "step": meta["step"], "spec_sha256": meta["identity"].get("spec_sha256")}
+        self.info = {**self.info, "init_from": self.parent}
+
     def _resume(self) -> None:
         folder = self.run_dir.checkpoints if self.run_dir else None
-        sidecar = latest_checkpoint(folder) if folder else None
-        if sidecar is None:
+        good = load_latest_good(folder, self.tokenizer.hash) if folder else None
+        if good is None:
             if folder is None or not self.run_dir.folder.is_dir():
                 raise InputError(f"{folder}: no checkpoint to resume from")
             # Stopped before its first checkpoint (killed, say): the run starts over, and since the
@@ -271,7 +319,8 @@ class Trainer:
             if self.writes:
                 _truncate_metrics(self.run_dir.metrics, 0)
             return
-        meta, tensors = load_checkpoint(sidecar, self.tokenizer.hash)
+        sidecar, meta, tensors, skipped = good
+        self.notices += [f"passed over a damaged checkpoint: {why}" for why in skipped]
         if meta["model"] != self.model_cfg.to_dict():
             raise InputError(f"{sidecar}: model {meta['model']} is not this run's {self.model_cfg.to_dict()}")
         mine = _jsonable(replace(self.cfg, precision=meta["train"].get("precision", self.cfg.precision)))
@@ -283,10 +332,16 @@ class Trainer:
             if meta["identity"].get(key) != value:
                 raise InputError(f"{sidecar}: {key} {str(meta['identity'].get(key))[:12]} differs from "
                                  f"this run's {str(value)[:12]}")
-        restore(self.model, self.optimizer, meta, tensors)
-        restore_rng(meta["rng"])
+        try:
+            restore(self.model, self.optimizer, meta, tensors)
+            restore_rng(meta["rng"])
+        except (KeyError, TypeError, ValueError, RuntimeError) as e:   # a sidecar whose hash checks out but whose state does not
+            raise InputError(f"{sidecar}: its optimizer or random state cannot be restored: {e}") from None
         self.step, self.tokens, self.elapsed = meta["step"], meta["tokens"], meta["elapsed"]
         self.stage, self._saved_at, self.resumed_from = meta["stage"], meta["step"], sidecar
+        if isinstance(meta.get("parent"), dict):   # a fine-tune rung stays one when resumed
+            self.parent = meta["parent"]
+            self.info = {**self.info, "init_from": self.parent}
         if meta["cursor"] != self._cursor():
             raise InputError(f"{sidecar}: the data stream moved (cursor {meta['cursor']} is now "
                              f"{self._cursor()}): the dataset or packing changed")
@@ -305,6 +360,7 @@ def _truncate_metrics(path: Path, step: int) -> None:
             event = json.loads(line)
         except json.JSONDecodeError:
             continue
-        if event.get("step", 0) <= step:
+        at = event.get("step", 0) if isinstance(event, dict) else None
+        if isinstance(at, int) and at <= step:   # a line that is no event of ours goes with the torn ones
             keep.append(line if line.endswith("\n") else line + "\n")
     write_atomic(path, "".join(keep))

@@ -235,3 +235,20 @@ def test_run_probe_on_a_run_without_checkpoints_reports_why(panel, qtbot, tmp_pa
     qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=60000)
     assert str(folder) in panel.status.text() and "checkpoint" in panel.status.text()
     assert "Traceback" not in panel.status.text() and panel.progress.isHidden()
+
+
+def test_a_confusion_cell_clicked_filters_the_gallery_to_its_cases(panel, qtbot, probe_file):
+    path, _ = probe_file
+    assert panel.open_probe(path)
+    panel.confusion_key.setCurrentText("tone")
+    panel._fill_confusion()
+    rows = [panel.confusion.verticalHeaderItem(i).text() for i in range(panel.confusion.rowCount())]
+    cols = [panel.confusion.horizontalHeaderItem(j).text() for j in range(panel.confusion.columnCount())]
+    assert "red" in cols
+    tone = next(r for r in rows if r != "red" and panel.confusion.item(rows.index(r), cols.index("red")).text())
+    with qtbot.waitSignal(panel.case_shown, timeout=10000):
+        panel.pick_confusion(rows.index(tone), cols.index("red"))
+    assert [c.id for c in panel.visible] == [TONE]
+    assert "→ red" in panel.confusion_said.text()
+    panel.pick_confusion(rows.index(tone), cols.index("red"))    # the same cell again: every case
+    assert len(panel.visible) == len(panel.result.cases)

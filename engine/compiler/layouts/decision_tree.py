@@ -5,9 +5,11 @@ order below it (the v6.6 failure decision tree).
 The tree is the argument here, so it always comes first whatever the written order. The stage
 panel (skipped when frame is none) holds the tree and every section after it, as the asset's
 frame holds its tree and its closing rule, and sets them apart from the page as poster_stack
-never does. The tree flexes to its canvas: height to spare opens the gaps between its levels and
-makes its boxes taller, so it fills the canvas rather than leaving the bottom empty; a canvas a
-little short closes the gaps (to a floor) before the canvas grows (tree._flex).
+never does. A scene that sets its tree in a `panel` (or `group`) chooses its own stage: the
+family then draws none, and the sections after the container stand on the page. The tree flexes
+to its canvas: height to spare opens the gaps between its levels and makes its boxes taller, so
+it fills the canvas rather than leaving the bottom empty; a canvas a little short closes the
+gaps (to a floor) before the canvas grows (tree._flex).
 """
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ def _place(bound: list[Bound], style: Style, grow: float) -> Page:
     x, w = s.inset, s.content_width
     groups = sections(bound, frozenset(GATHERED | {"cards"}))
     groups.sort(key=lambda g: 0 if g[0] == "tree" else 1)  # stable: the rest keep written order
-    pad = s.pad * 1.25 if s.frame != "none" else 0.0
+    # a tree the scene set in a container is staged by it: the family adds no stage of its own
+    staged = s.frame != "none" and any(kind == "tree" for kind, _ in groups)
+    pad = s.pad * 1.25 if staged else 0.0
     top, behind = page.y, len(page.out)
     y = top + pad
     for k, (kind, items) in enumerate(groups):

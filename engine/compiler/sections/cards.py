@@ -16,6 +16,8 @@ that hold in every family:
   memory-reality poster's cost cards).
 - A warning or success card marks its state with a corner disc, unless the scene's rail is
   accent: the card's rail, already in the state's colour, says it.
+- A section_card's `align` (left, center) overrides both: a left statement keeps its value
+  and caption flush left under its title, as a poster's lead panel does.
 - A card taller than its content because its row is taller keeps its content at the top, so
   titles across a row line up; height a layout adds to a row to fill the page is split above and below
   the row's content, so a grown card does not end in an empty well.
@@ -85,7 +87,10 @@ Block = tuple[list[Shape], float]  # shapes drawn from y=0, and their height
 def _blocks(b: Bound, tw: float, style: Style, v: Variant, accent: str) -> list[Block]:
     """The card's text blocks, each drawn at x from the card's text column and y=0."""
     p = style.palette
-    anchor = anchor_of(style)
+    # a card's own [align:…] wins over the variant's (a statement centres) and the scene's emphasis
+    align = b.comp.attr("align") if b.name == "section_card" else None
+    centre = v.statement if align is None else align == "center"
+    anchor = anchor_of(style) if align is None else ("middle" if centre else "start")
     blocks: list[Block] = []
     display = dataclasses.replace(style, leading=min(style.leading, 1.2))  # values are set solid
 
@@ -104,12 +109,12 @@ def _blocks(b: Bound, tw: float, style: Style, v: Variant, accent: str) -> list[
     if b.name == "section_card":
         value_slot = b.text("value")
         value_size = fit_size(value_slot, tw, style.size("value") * v.value_scale, style.size("title"))
-        corner = v.statement and _corner_title(b, tw, style)
+        corner = v.statement and centre and _corner_title(b, tw, style)
         if corner:  # the value takes the line the title gave up
             value_size = fit_size(value_slot, tw, style.size("value") * CORNER_VALUE_SCALE, value_size)
         plain = b.comp.attr("variant", "default") == "default"
         value = functools.partial(add, value_slot, value_size, p.text if plain or v.statement else accent,
-                                  bold=True, lines=6, centred=v.statement,
+                                  bold=True, lines=6, centred=centre,
                                   role="value" if value_size > style.size("title") else "title")
         title = functools.partial(add, b.text("title"), style.size("title"), title_fill, bold=True,
                                   role="title")
@@ -117,7 +122,7 @@ def _blocks(b: Bound, tw: float, style: Style, v: Variant, accent: str) -> list[
                                     role="caption",
                                     # a caption centres under a centred value (a hero without a
                                     # value reads as a plain card)
-                                    centred=v.statement and bool(value_slot and value_slot.text))
+                                    centred=centre and bool(value_slot and value_slot.text))
         variant = b.comp.attr("variant")
         order = ((value, title, caption) if variant == "metric"
                  else (title, caption, value) if v.verdict else (title, value, caption))

@@ -42,6 +42,12 @@ def headline_size(style: Style) -> float:
     return round(style.size("headline") * min(1.0, style.width / 1760), 1)
 
 
+# header_band [scale:…]: (headline size, band margins) relative to the library's median title (md:
+# a headline 2.5 % of the page width); xl is a poster's display title (5 %). Air around a title
+# grows faster than its type, as a display title stands alone in its band.
+HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0)}
+
+
 def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: Style,
            band: bool = True) -> float:
     """The page's title block; returns its bottom edge.
@@ -59,14 +65,15 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     p = style.palette
     x, w = style.inset, style.content_width
     band = band and style.frame != "none"
-    margin = style.width * 0.02
+    weight, air = HEADER_SCALE[h.comp.attr("scale", "md") if h else "md"]
+    margin = style.width * 0.02 * air
     top = margin
     kicker, headline, subtitle = (h.text(f) if h else None for f in ("kicker", "headline", "subtitle"))
     own = h.comp.attr("accent") if h else None
     accent = style.accent(own, 0)
     head_fill = accent if own else p.text
     display = dataclasses.replace(style, leading=1.2)
-    head_size = headline_size(style)
+    head_size = round(headline_size(style) * weight, 1)
     body: list[Shape] = []
     y = top
     if style.hero == "split":
@@ -88,7 +95,14 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
         y += text_block(body, x, y, w, headline, head_size, head_fill, display, bold=True,
                         anchor=anchor, max_lines=3, role="headline")
         gap = round(style.size("subtitle") * 0.3, 1)
-        y += gap + text_block(body, x, y + gap, w, subtitle, style.size("subtitle"), p.text_muted, style,
+        sx, sw = x, w
+        if weight > 1 and anchor == "middle" and headline and headline.text:
+            # a centred display title sets its subtitle to the headline's measure (at least half
+            # the column), as a poster does, rather than in a line as wide as the page
+            sw = min(w, max(w / 2, max(text_width(line, head_size, True)
+                                       for line in headline.text.split("\n"))))
+            sx = x + (w - sw) / 2
+        y += gap + text_block(body, sx, y + gap, sw, subtitle, style.size("subtitle"), p.text_muted, style,
                               anchor=anchor, max_lines=4, role="subtitle")
     rule = h.comp.attr("rule", "none") if h is not None else "none"
     if rule != "none":
@@ -188,16 +202,18 @@ def strip(out: list[Shape], gradients: list[Gradient], b: Bound, x: float, y: fl
 
 
 def footer(out: list[Shape], notes: list[Bound], y: float, style: Style) -> float:
-    """Footer notes, the topic tag on the right; returns the height used. The notes follow the
-    header's alignment: left, or centred under a centred header (clear of the tag either side)."""
+    """Footer notes, the topic tag on the right; returns the height used. A note follows the
+    header's alignment (left, or centred under a centred header, clear of the tag either side)
+    unless its own `align` says otherwise."""
     size = style.size("small")
     x, w = style.inset, style.content_width
     tag = f"#{style.topic}"
     tag_w = text_width(tag, size) + 10
-    centred = style.hero == "center"
-    note_x, note_w = (x + tag_w + 20, w - 2 * (tag_w + 20)) if centred else (x, w - tag_w - 20)
     h = 0.0
     for b in notes:
+        # a note's own [align:…] wins over the header's alignment
+        centred = b.comp.attr("align", "center" if style.hero == "center" else "left") == "center"
+        note_x, note_w = (x + tag_w + 20, w - 2 * (tag_w + 20)) if centred else (x, w - tag_w - 20)
         h += text_block(out, note_x, y + h, note_w, b.text("text"), size, style.palette.text_faint,
                         style, anchor="middle" if centred else "start", max_lines=3, role="footer")
     lh = style.line_height(size)

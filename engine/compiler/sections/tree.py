@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, connector, overflow, text_block
+from engine.compiler.draw import anchor_of, box, connector, fill_of, overflow, text_block
 from engine.compiler.geometry import Circle, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -200,8 +200,12 @@ def node(out: list[Shape], b: Bound, variant: str, x: float, y: float, w: float,
          style: Style, min_h: float = 0.0) -> float:
     """Draw one decision node at (x, y), `w` wide and at least `min_h` tall; returns its height."""
     p = style.palette
-    accent = style.accent(OUTCOME_ACCENT if variant == "outcome" else None, b.order)
+    own = b.comp.attr("accent")
+    accent = style.accent(own or (OUTCOME_ACCENT if variant == "outcome" else None), b.order)
     fill, stroke, rail, title_fill = _colours(variant, accent, style)
+    if own:  # a node's own accent (v2) marks it: its title and rail take it, whatever its variant
+        title_fill, rail = accent, accent
+    fill = fill_of(style, accent, b.comp.attr("fill"), fill)
     pad = min(style.pad, max(8.0, w * 0.09))  # the scene's padding, less in narrow nodes
     left = pad + (8 if style.emphasis == "left" and style.rail != "none" else 0)  # clear a left rail
     tx, tw = x + left, w - left - pad
@@ -218,8 +222,11 @@ def node(out: list[Shape], b: Bound, variant: str, x: float, y: float, w: float,
     cy += text_block(body, tx, cy, tw, b.text("body"), m.body, p.text_muted, style, anchor=anchor,
                      max_lines=6, role="node-body")
     h = max(cy - y + pad * 0.8, min_h)
+    outline = b.comp.attr("outline")
+    if outline and outline != "none":  # an outline of its own is drawn in the node's accent
+        stroke = accent
     box(out, x, y, w, h, style, rail, fill=fill, stroke=stroke, role="decision_node",
-        node=b.comp.topo_id("node_id"))
+        outline=outline, node=b.comp.topo_id("node_id"))
     if mark:
         r = m.title * 0.62
         mx, my = x + w - pad - r, first + r
