@@ -190,16 +190,17 @@ def stack(page, items: list[Bound], x: float, y: float, w: float, height: float 
     accent = style.accent(b.comp.attr("accent"), b.order)
     fill = setting(b, "fill")
     text_style = on_solid(style, accent) if fill == "solid" else style
+    bx, bw = fx + pad * PAD, fw - 2 * pad * PAD
     head: list[Shape] = []
-    head_h = text_block(head, 0, 0, fw - 2 * pad, b.text("title"), style.size("title"),
+    head_h = text_block(head, 0, 0, bw, b.text("title"), style.size("title"),
                         text_style.accent(b.comp.attr("accent"), b.order), text_style, bold=True, max_lines=2,
                         role="panel-title")
     caption = b.text("caption")
     if caption and caption.text:
-        head_h += text_block(head, 0, head_h + 2, fw - 2 * pad, caption, style.size("body"),
+        head_h += text_block(head, 0, head_h + 2, bw, caption, style.size("body"),
                              text_style.palette.text_muted, text_style, max_lines=3, role="panel-caption") + 2
     body_top = y + pad * PAD + (head_h + pad * PAD if head_h else 0.0)
-    bx, bw = fx + pad * PAD, fw - 2 * pad * PAD
+    runs = sum(1 for kind, _ in kids if kind == "regions")
 
     def body(target, grow: float) -> float:
         cy = body_top
@@ -207,20 +208,18 @@ def stack(page, items: list[Bound], x: float, y: float, w: float, height: float 
             cy += style.gap * GAP if i else 0.0
             if kind == "regions":
                 natural = render(target.scratch(), run, bx, cy, bw, offsets_at=fx - OFFSET_GAP)
-                cy += render(target, run, bx, cy, bw, natural + grow, offsets_at=fx - OFFSET_GAP)
+                cy += render(target, run, bx, cy, bw, natural + grow / runs, offsets_at=fx - OFFSET_GAP)
             else:
                 cy += registry.RENDERERS[kind](target, run, bx, cy, bw)
         return cy - body_top
 
-    natural = body(page.scratch(), 0.0)
-    has_regions = any(kind == "regions" for kind, _ in kids)
     want = height - (body_top - y) - pad * PAD
-    grow = max(0.0, want - natural) if has_regions else 0.0
+    grow = max(0.0, want - body(page.scratch(), 0.0)) if runs else 0.0
     mark = len(page.out)
     body_h = body(page, grow)
     h = max(body_top - y + body_h + pad * PAD, height)
     frame: list[Shape] = []
     box(frame, fx, y, fw, h, style, accent, fill=fill_of(style, accent, fill), rail=False,
         role="region_stack", outline=setting(b, "outline"), node=b.comp.topo_id("node_id"))
-    page.out[mark:mark] = frame + [shift(s, fx + pad, y + pad * PAD) for s in head]
+    page.out[mark:mark] = frame + [shift(s, bx, y + pad * PAD) for s in head]
     return h
