@@ -214,3 +214,11 @@ def test_the_starter_reads_regions_offsets_chips_and_side_panels():
     assert "[variant:elided]" in scene.split("label_ref:region.2.label")[0].rsplit("[region]", 1)[1]
     assert [p["title"] for p in content["panel"]] == ["Notes", "Code"]
     assert [t["text"] for t in content["text_line"]] == ["first note", "second note", "x = 1"]
+
+
+def test_the_starter_sets_a_light_page_in_the_light_theme():
+    from engine.gold.add import LIGHT_THEME
+    from engine.gold.starters.memory_map import build
+    p = _profile(MAP_TEXTS)
+    assert f"[theme:{LIGHT_THEME}]" in build(p, p.texts, light=True)[0]
+    assert f"[theme:{LIGHT_THEME}]" not in build(p, p.texts)[0]
