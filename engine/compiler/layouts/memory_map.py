@@ -46,9 +46,10 @@ def _draw(page: Page, sec: Section, x: float, y: float, w: float, extra: float =
     render = RENDERERS[kind]
     if extra <= 0 or kind not in GROWS:
         return render(page, items, x, y, w)
-    natural = render(page.scratch(), items, x, y, w)
     if kind == "cards":
-        return cards.grid(page.out, items, x, y, w, page.style, row_extra=extra / cards.row_count(items, page.style.columns))
+        rows = cards.row_count(items, page.style.columns)
+        return cards.grid(page.out, items, x, y, w, page.style, row_extra=extra / rows)
+    natural = render(page.scratch(), items, x, y, w)
     if kind == "map":
         return render(page, items, x, y, w, height=natural + extra)
     if kind == "segments":   # the cells grow; the sizes under them keep their line
