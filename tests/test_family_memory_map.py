@@ -222,3 +222,13 @@ def test_the_starter_sets_a_light_page_in_the_light_theme():
     p = _profile(MAP_TEXTS)
     assert f"[theme:{LIGHT_THEME}]" in build(p, p.texts, light=True)[0]
     assert f"[theme:{LIGHT_THEME}]" not in build(p, p.texts)[0]
+
+
+def test_the_starter_reads_no_side_column_where_lines_run_across_the_page():
+    from engine.gold.starters.memory_map import build
+    wide = [("A line that runs from the left edge far across into the right part of the page", 20, 100 + 30 * i,
+             400, "paragraph") for i in range(4)]
+    right = [("Right", 600, 100 + 30 * i, 400, "label") for i in range(3)]
+    p = _profile([MAP_TEXTS[0], *wide, *right])
+    scene, content = build(p, p.texts)
+    assert "[region_stack]" not in scene and len(content["text_line"]) == 4   # one line a row

@@ -4,7 +4,8 @@ off where the asset's texts stand.
 `build(profile, texts)`: `profile` is the asset's AssetProfile, `texts` its TextElements in
 reading order. The page header is the headline and the subtitle under it. The other texts are
 cut into rows (texts whose baselines are within half a line of each other). When a fair share of
-them stands in the right part of the page while others stand left, the left is a memory map and
+them stands in the right part of the page while others stand left, and hardly any line runs from
+the left part across into the right, the left is a memory map and
 the right its side panels: left rows become regions of one region_stack (aside right): a row's
 first text is its label, the rest its caption, or its chips when there are three or more short
 ones (a row of chips alone is the chips of the region above it); a smaller row under a bare
@@ -23,6 +24,7 @@ from engine.dsl import load, serialize
 
 SIDE_AT = 0.6           # of the page width: texts starting right of it stand in a side column
 SIDE_SHARE = (0.15, 0.7)  # the side column exists when this share of the body texts stands in it
+ACROSS = 0.1            # ... and at most this share of the others runs across into it
 MARGIN_AT = 0.1         # of the page width: an offset starts left of it
 SHORT = 18              # characters: a text this short can be a chip
 CHIPS = 3               # texts in a row that make it a row of chips
@@ -33,10 +35,14 @@ HEX = re.compile(r"(0x)?[0-9A-Fa-f]{3,}\Z")
 DOTS = re.compile(r"[.\u2026\u22ef ]+\Z")
 
 
-def _left(t, width: float) -> float:
-    """Where a text's line starts (its width estimated from its size)."""
-    w = 0.55 * t.font_size * len(t.text)
-    return t.x - {"middle": w / 2, "end": w}.get(t.anchor, 0.0)
+def _width(t) -> float:
+    """A text line's width, estimated from its size (as the judges' textplace.py does)."""
+    return 0.55 * t.font_size * len(t.text)
+
+
+def _left(t) -> float:
+    """Where a text's line starts."""
+    return t.x - {"middle": _width(t) / 2, "end": _width(t)}.get(t.anchor, 0.0)
 
 
 def _rows(texts) -> list[list]:
@@ -175,11 +181,13 @@ def build(profile, texts, light: bool = False) -> tuple[str, dict]:
     header = {k: t.text for k, t in (("headline", head), ("subtitle", sub)) if t is not None}
     scene.leaf("header_band", "band=open", **header)
     body = [t for t in texts if t is not head and t is not sub and t.role != "footer"][:MAX_TEXTS]
-    offsets = [t for t in body if _left(t, width) < MARGIN_AT * width and HEX.match(t.text.strip())]
+    offsets = [t for t in body if _left(t) < MARGIN_AT * width and HEX.match(t.text.strip())]
     body = [t for t in body if t not in offsets]
-    side = [t for t in body if _left(t, width) >= SIDE_AT * width]
+    side = [t for t in body if _left(t) >= SIDE_AT * width]
+    # a line running from the left part across the split says the page is not cut in two columns
+    across = [t for t in body if t not in side and _left(t) + _width(t) > SIDE_AT * width]
     share = len(side) / len(body) if body else 0.0
-    if SIDE_SHARE[0] <= share <= SIDE_SHARE[1]:
+    if SIDE_SHARE[0] <= share <= SIDE_SHARE[1] and len(across) <= ACROSS * (len(body) - len(side)):
         _regions(scene, _rows([t for t in body if t not in side]), offsets)
         _panels(scene, _rows(side))
     else:
