@@ -232,3 +232,15 @@ def test_the_starter_reads_no_side_column_where_lines_run_across_the_page():
     p = _profile([MAP_TEXTS[0], *wide, *right])
     scene, content = build(p, p.texts)
     assert "[region_stack]" not in scene and len(content["text_line"]) == 4   # one line a row
+
+
+def test_the_starter_gives_a_strip_the_captions_and_sizes_standing_under_its_cells():
+    from engine.gold.starters.memory_map import build
+    cells = [("d", 100, 100), ("dmin", 200, 100), ("qs", 400, 100)]
+    texts = [MAP_TEXTS[0], *[(t, x, y, 700, "label") for t, x, y in cells],
+             *[(f"what {t} holds", x + 3, 120, 400, "caption") for t, x, _ in cells],
+             *[(f"{i} bytes", x, 140, 400, "caption") for i, (_, x, _) in enumerate(cells)]]
+    p = _profile(texts)
+    _, content = build(p, p.texts)
+    assert content["segment"] == [{"label": t, "caption": f"what {t} holds", "size": f"{i} bytes"}
+                                  for i, (t, _, _) in enumerate(cells)]

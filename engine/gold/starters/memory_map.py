@@ -13,7 +13,8 @@ label is that label's caption; a hexadecimal text at the page's
 left edge is the offset of the region level with it; a row of dots marks the next region elided.
 Right rows become panels, a new one after a vertical gap of four font sizes, a bold first text its
 title, the others its lines (a row's texts joined). Without a side column the page is one flow: rows of three or more
-short texts become strips of segments, the rest panels as above.
+short texts become strips of segments (the rows under a strip, text for text, its captions and
+then its sizes), the rest panels as above.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ CHIPS = 3               # texts in a row that make it a row of chips
 PANEL_BREAK = 4.0       # font sizes of vertical gap that start a new panel
 MAX_TEXTS = 120         # body texts read; a starter is a start, and the scene stays small
 MAX_CHIPS = 8
+ALIGNED = 0.03          # of the page width: a text this near a cell's stands under it
 HEX = re.compile(r"(0x)?[0-9A-Fa-f]{3,}\Z")
 DOTS = re.compile(r"[.\u2026\u22ef ]+\Z")
 
@@ -149,18 +151,37 @@ def _regions(scene: _Scene, rows: list[list], offsets: list) -> None:
     scene.lines.append("[/region_stack]")
 
 
-def _flow(scene: _Scene, rows: list[list]) -> None:
-    """Rows without a side column: strips of segments where a row is chips, panels between."""
+def _under(row, strip: list[dict], width: float) -> bool:
+    """Whether `row` stands text for text under the cells of `strip` (a caption or size line)."""
+    return len(row) == len(strip) and all(abs(t.x - cell["x"]) < ALIGNED * width for t, cell in zip(row, strip))
+
+
+def _flow(scene: _Scene, rows: list[list], width: float) -> None:
+    """Rows without a side column: strips of segments where a row is chips (the rows standing text
+    for text under a strip its captions, then its sizes), panels between."""
     pending: list[list] = []
+    strip: list[dict] = []
+
+    def flush() -> None:
+        for cell in strip:
+            scene.leaf("segment", **{k: cell.get(k, "") for k in ("label", "caption", "size")})
+        strip.clear()
+
     for r in rows:
+        if strip and _under(r, strip, width) and not all(cell.get("size") for cell in strip):
+            key = "size" if all(cell.get("caption") for cell in strip) else "caption"
+            for t, cell in zip(r, strip):
+                cell[key] = t.text
+            continue
+        flush()
         if _chips(r):
             if pending:
                 _panels(scene, pending)
                 pending = []
-            for t in r[:MAX_CHIPS]:
-                scene.leaf("segment", label=t.text)
+            strip.extend({"label": t.text, "x": t.x} for t in r[:MAX_CHIPS])
         else:
             pending.append(r)
+    flush()
     if pending:
         _panels(scene, pending)
 
@@ -191,7 +212,7 @@ def build(profile, texts, light: bool = False) -> tuple[str, dict]:
         _regions(scene, _rows([t for t in body if t not in side]), offsets)
         _panels(scene, _rows(side))
     else:
-        _flow(scene, _rows(body + offsets))
+        _flow(scene, _rows(body + offsets), width)
     for t in (t for t in texts if t.role == "footer"):
         scene.leaf("footer_note", text=t.text)
         break
