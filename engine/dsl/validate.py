@@ -93,7 +93,7 @@ class _Checker:
             for child in written:
                 self.report(_entry_at(child), "not-a-container",
                             f"[{comp.name}] (line {comp.line}) holds no components, only "
-                            f"{' and '.join(f'[{n}]' for n in vocab.CONTAINERS)} do; "
+                            f"{_listed(vocab.CONTAINERS)} do; "
                             f"[{_entry_name(child)}] is dropped")
             return kept
         children = (self.component(c, depth + 1, kept) for c in _ended(written))
@@ -274,3 +274,9 @@ def build_scene(entries: list, scene_at=None) -> tuple[Scene, list[Diagnostic]]:
     checker.requirements(scene, every, scene_at or _At(1, 1))
     checker.node_graph(every)
     return scene, checker.diagnostics
+
+
+def _listed(names) -> str:
+    """[a], [b] and [c]."""
+    tags = [f"[{n}]" for n in names]
+    return " and ".join(tags) if len(tags) < 3 else ", ".join(tags[:-1]) + " and " + tags[-1]

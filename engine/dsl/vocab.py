@@ -27,7 +27,7 @@ THEMES: tuple[str, ...] = tuple(tomllib.loads(THEMES_FILE.read_text()))
 
 LAYOUTS: tuple[str, ...] = (
     "poster_stack", "comparison_span_chart", "pipeline_lane", "table_matrix",
-    "decision_tree", "dashboard_cards", "timeline_flow", "dual_panel_compare",
+    "decision_tree", "dashboard_cards", "timeline_flow", "memory_map", "dual_panel_compare",
 )
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
@@ -67,6 +67,8 @@ FAMILY_DEFAULTS: dict[str, dict[str, str]] = {
     "dashboard_cards": {"columns": "3", "density": "compact", "tone": "mixed"},
     "timeline_flow": {"tone": "amber", "columns": "3", "rail": "none"},
     "dual_panel_compare": {"hero": "center", "rail": "none"},
+    "memory_map": {"canvas": "standard", "hero": "center", "theme": "neutral_dark", "tone": "purple",
+                   "gap": "sm"},
 }
 DEFAULT_LAYOUT = "poster_stack"
 
@@ -131,6 +133,8 @@ NODE = ("node_id",)   # a component a link (or a flow) can address
 PLACE: dict[str, tuple[str, ...]] = {"place": ("below", "beside")}
 PLACE_DEFAULT = {"place": "below"}
 VALIGN: dict[str, tuple[str, ...]] = {"valign": ("top", "middle", "bottom")}
+
+SPANS: tuple[str, ...] = tuple(str(n) for n in range(1, 9))   # a share of a run's length
 
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
@@ -233,6 +237,33 @@ COMPONENTS: dict[str, ComponentSpec] = {
                            topology=("from_ref", "to_ref"), defaults={"side": "below"}),
     # A round marker with a short text (a "VS" between two compared panels).
     "disc": ComponentSpec(("text",), {"accent": ACCENTS, "fill": FILLS}, defaults={"fill": "surface"}),
+    # ---- memory maps (docs/dsl.md "memory_map") ----
+    # A framed column of regions with their offsets in a gutter at its left; `aside` says where
+    # the sections written after it stand (beside it on that side, or under it).
+    "region_stack": ComponentSpec(
+        ("title", "caption"),
+        {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "aside": ("right", "left", "none")},
+        topology=NODE, container=True, defaults={"outline": "thin", "fill": "surface", "aside": "right"},
+    ),
+    # One band of memory: label, caption, its start offset in the gutter, the components it
+    # holds (a row of chips) beside its label or under it. span: its share of the stack's height;
+    # elided: an open band standing for regions left out.
+    "region": ComponentSpec(
+        ("label", "caption", "offset"),
+        {"variant": ("block", "elided"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS + ("gradient",),
+         "span": SPANS[:4], "align": ("left", "center")},
+        topology=NODE, container=True,
+        defaults={"variant": "block", "outline": "thin", "fill": "surface", "span": "1", "align": "left"},
+    ),
+    # A cell of a strip laid edge to edge (a byte field, a tensor chip); span: its share of the
+    # strip's width; size stands under it.
+    "segment": ComponentSpec(
+        ("label", "caption", "size"),
+        {"variant": ("block", "elided"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "span": SPANS,
+         "align": ("center", "left")},
+        topology=NODE,
+        defaults={"variant": "block", "outline": "none", "fill": "surface", "span": "1", "align": "center"},
+    ),
 }
 CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
@@ -248,6 +279,7 @@ REQUIREMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "dashboard_cards": (("header_band", 1), ("section_card", 1)),
     "timeline_flow": (("header_band", 1), ("milestone", 2)),
     "dual_panel_compare": (("header_band", 1), ("panel", 2)),
+    "memory_map": (("header_band", 1), ("segment", 2)),
 }
 
 

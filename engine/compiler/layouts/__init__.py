@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from engine.compiler.layouts import (comparison_span_chart, dashboard_cards, decision_tree,
-                                     dual_panel_compare, pipeline_lane, poster_stack, table_matrix,
-                                     timeline_flow)
+                                     dual_panel_compare, memory_map, pipeline_lane, poster_stack,
+                                     table_matrix, timeline_flow)
 
 LAYOUTS = {
     "poster_stack": poster_stack.arrange,
@@ -13,5 +13,6 @@ LAYOUTS = {
     "decision_tree": decision_tree.arrange,
     "dashboard_cards": dashboard_cards.arrange,
     "timeline_flow": timeline_flow.arrange,
+    "memory_map": memory_map.arrange,
     "dual_panel_compare": dual_panel_compare.arrange,
 }

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from engine.compiler.geometry import ANCHOR, Rect
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import bars, cards, chrome, container, flow, table, text_runs, timeline, tree
+from engine.compiler.sections import (bars, cards, chrome, container, flow, regions, strip, table, text_runs,
+                                      timeline, tree)
 
 # Which section a component belongs to. Sections in GATHERED take every component of their kind
 # wherever it was written (one table, one tree, one chart per scene, or per container); cards
@@ -24,10 +25,11 @@ SECTION_OF = {
     "text_line": "lines", "kv_row": "lines",
     "panel": "container", "group": "container", "disc": "disc",
     "milestone": "timeline", "phase": "timeline",
+    "region_stack": "map", "region": "regions", "segment": "segments",
 }
 GATHERED = {"bars", "table", "flow", "tree", "badges", "legend", "timeline"}
 # Sections that take a run of consecutive components of their kind (a card grid, a block of lines).
-RUNS = {"cards", "lines"}
+RUNS = {"cards", "lines", "regions", "segments"}
 
 Section = tuple[str, list[Bound]]
 
@@ -95,4 +97,5 @@ def _anchored(render):
 RENDERERS = {kind: _anchored(render) for kind, render in {
     "cards": _cards, "badges": _badges, "legend": _legend, "strip": _strip, "heading": _heading, "disc": _disc,
     "bars": bars.render, "table": table.render, "flow": flow.render, "tree": tree.render,
-    "lines": text_runs.render, "container": container.render, "timeline": timeline.render}.items()}
+    "lines": text_runs.render, "container": container.render, "timeline": timeline.render,
+    "map": regions.stack, "regions": regions.render, "segments": strip.render}.items()}

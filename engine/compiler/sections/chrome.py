@@ -68,7 +68,8 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     the gap under the returned bottom). The 3:1 `strip` canvas sets it tighter (TITLE_SCALE).
 
     [accent:…] sets the headline in that accent (the kicker and rules follow it); [rule:gradient]
-    draws a rule under the title block that fades out from the accent, as library titles have."""
+    draws a rule a third of the column wide under the title block that fades out from the accent,
+    as library titles have; [rule:full] draws it across the whole column."""
     p = style.palette
     x, w = style.inset, style.content_width
     band = band and style.frame != "none"
@@ -235,12 +236,14 @@ def footer(out: list[Shape], notes: list[Bound], y: float, style: Style) -> floa
 
 
 def heading(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style) -> float:
-    """A later header_band: a section heading inside the page (kicker, headline, subtitle)."""
+    """A later header_band: a section heading inside the page (kicker, headline, subtitle); its
+    `accent`, as on the page header, sets the headline in that accent."""
     p = style.palette
-    accent = style.accent(None, b.order)
+    own = b.comp.attr("accent")
+    accent = style.accent(own, b.order)
     h = text_block(out, x, y, w, b.text("kicker"), style.size("kicker"), accent, style, bold=True,
                    role="kicker")
-    h += text_block(out, x, y + h, w, b.text("headline"), style.size("title") * 1.25, p.text, style,
+    h += text_block(out, x, y + h, w, b.text("headline"), style.size("title") * 1.25, accent if own else p.text, style,
                     bold=True, max_lines=2, role="heading")
     h += text_block(out, x, y + h, w, b.text("subtitle"), style.size("body"), p.text_muted, style,
                     max_lines=3, role="subtitle")
