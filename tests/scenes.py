@@ -94,7 +94,9 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
         "[milestone:@milestone.0.date|@milestone.0.title|@milestone.0.body|node_id=m0]\n"
         "[milestone:@milestone.1.date|@milestone.1.title|@milestone.1.body|node_id=m1|side=below]\n"
         "[phase:@phase.0.label|@phase.0.caption|from_ref=m0|to_ref=m1]\n"
+        "[panel:@panel.0.title]\n"
         "[disc:@disc.0.text]\n"
+        "[panel:@panel.1.title]\n"
         "[segment:@segment.0.label|@segment.0.caption|@segment.0.size]\n"
         "[segment:@segment.1.label|@segment.1.caption|@segment.1.size]\n"
         "[conclusion_strip:@conclusion_strip.0.text]\n"
@@ -127,6 +129,7 @@ def kitchen_sink(layout: str = "poster_stack", extra: str = "") -> tuple[str, di
                       {"date": "2026-03", "title": "Shipped", "body": "the second step"}],
         "phase": [{"label": "Build", "caption": "two months"}],
         "disc": [{"text": "VS"}],
+        "panel": [{"title": "One side"}, {"title": "The other side"}],
         "segment": [{"label": "qs[128]", "caption": "packed nibbles", "size": "128 bytes"},
                     {"label": "d", "caption": "scale", "size": "2 bytes"}],
         "conclusion_strip": [{"text": "The conclusion"}],
