@@ -168,7 +168,7 @@ def playground_choices(workspace: str, stop) -> Iterator[Event]:
     """What the playground offers: the ledger's runs (each spec's champion first, then newest
     first) and the topics the frozen probe lists and the gold pack know."""
     from engine.paths import Workspace
-    from engine.probe.probe_list import load_probe_list
+    from engine.probe.probe_list import default_list_path, load_probe_list
     from engine.runs.ledger import Ledger
     from engine.workspace import default_gold_pack, entries
 
@@ -178,7 +178,7 @@ def playground_choices(workspace: str, stop) -> Iterator[Event]:
             runs = sorted(({"id": r["id"], "spec": r["spec"], "champion": r["champion"]} for r in ledger.runs()),
                           key=lambda r: not r["champion"])
     topics: set[str] = set()
-    for path in sorted((Path(__file__).resolve().parents[1] / "resources" / "probes").glob("*.json")):
+    for path in sorted(default_list_path("any").parent.glob("*.json")):   # the frozen lists
         topics |= {t.split(":", 1)[1].rstrip("]") for item in load_probe_list(path).items
                    for t in item.prompt.split() if t.startswith("[topic:")}
     for entry in entries(default_gold_pack()):

@@ -96,7 +96,9 @@ def _discs(layout) -> list[Circle]:
 
 # --- the arrangement ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("canvas", sorted(CANVAS))
+# strip (3:1, 500 px) is lower than a header over two sides of three chips: the page grows there,
+# as every family's does, so "filled, not grown" is asked of the other canvases
+@pytest.mark.parametrize("canvas", sorted(c for c in CANVAS if c != "strip"))
 def test_sides_share_one_band_equally_tall_and_fill_the_canvas_with_the_disc_on_the_gutter(canvas):
     scene = _scene(_two_sides(chips=3), f"[canvas:{canvas}]\n")
     compiled = compile_resolved(scene, _content(scene))
