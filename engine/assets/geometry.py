@@ -216,6 +216,7 @@ class TextRun:
     fill: str | None
     anchor: str
     element: Element = field(repr=False, compare=False)
+    font: str = ""      # the font-family as set, lower case
 
     @property
     def width(self) -> float:
@@ -371,6 +372,7 @@ class _Walker:
             fill=normalize_colour(run_style.get("fill")),
             anchor=run_style.get("text-anchor", "start").strip(),
             element=elem,
+            font=run_style.get("font-family", "").lower(),
         ))
 
 

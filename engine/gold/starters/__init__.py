@@ -1,0 +1,62 @@
+"""Starters for `ck gold add`: one module per layout family, each building that family's own
+components from an asset's profile.
+
+A starter module `engine/gold/starters/<family>.py` defines
+
+    def build(profile, texts) -> tuple[str, dict]
+
+`profile` is the asset's AssetProfile (engine.assets.profile: canvas, family guess, card boxes,
+palette); `texts` are the profile's texts the starter is to place, in document order (each a
+TextElement: text, position, setting, role). It returns the scene text and its content dict;
+the scene takes no theme (the page's look is judged from the asset's raster by `ck gold add`)
+and never holds prose: every word of the asset goes into the content.
+
+STARTERS maps a family name to its module's build: every family of engine.assets.family.FAMILIES
+whose module exists is picked up by name, so a new family's module drops in beside the others.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import replace
+
+from engine.assets.family import FAMILIES
+from engine.dsl import canonicalize, load, serialize
+from engine.dsl.model import Attr
+from engine.dsl.vocab import LAYOUTS
+
+Build = Callable[..., tuple[str, dict]]
+FALLBACK = "poster_stack"
+
+
+def _registry() -> dict[str, Build]:
+    found = {}
+    for family in FAMILIES:
+        name = f"{__name__}.{family}"
+        if importlib.util.find_spec(name) is not None:
+            found[family] = importlib.import_module(name).build
+    return found
+
+
+STARTERS: dict[str, Build] = _registry()
+
+
+def family_of(profile) -> str:
+    """The guessed family when it has a starter and the compiler has its layout, else the
+    runner-up, else poster_stack."""
+    for name in (profile.family.guess, profile.family.runner_up):
+        if name in STARTERS and name in LAYOUTS:
+            return name
+    return FALLBACK
+
+
+def draft(profile, theme: str | None = None) -> tuple[str, dict, str]:
+    """(canonical scene text, content, family) of the starter for `profile`, on `theme` when
+    given (else the family's default)."""
+    family = family_of(profile)
+    text, content = STARTERS[family](profile, list(profile.texts))
+    scene = load(text).scene
+    if theme is not None:
+        scene = replace(scene, attrs=tuple(a for a in scene.attrs if a.key != "theme") + (Attr("theme", theme),))
+    return serialize(canonicalize(scene)[0]), content, family

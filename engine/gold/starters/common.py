@@ -1,0 +1,327 @@
+"""What every family's starter shares: the scene draft, the page attributes, the header and the
+reading of an asset's texts into units (a card and the texts inside it, or a block of loose lines)
+and rows of units side by side.
+
+Everything here is a general rule read off the profile (positions, roles, settings, card boxes),
+never a rule for one asset: a person refines the starter in the studio.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.assets.geometry import Box
+from engine.compiler.style import CANVAS
+
+MAX_ROW = 4             # units side by side in one row (a group's columns)
+MAX_LINES = 8           # lines one unit shows; the rest stay in the asset
+LINE_TOL = 0.45         # texts within this many font sizes of one baseline share a line
+BLOCK_GAP = 2.2         # loose lines this many font sizes apart or less form one block
+COLUMN_GAP = 0.55       # width of one space of a monospace face, in font sizes
+ACCENTS = {"amber": (251, 191, 36), "green": (74, 222, 128), "blue": (96, 165, 250),
+           "purple": (167, 139, 250), "red": (248, 113, 113)}
+HEAD_ROLES = ("kicker", "headline", "subtitle")
+
+
+class Draft:
+    """A scene being written in document order, with its content. Content paths count per
+    component name in document order (docs/dsl.md, Version 2), which is the order written here."""
+
+    def __init__(self, attrs: dict[str, str]):
+        self.attrs = attrs
+        self.lines: list[str] = []
+        self.content: dict[str, list[dict]] = {}
+        self.counts: dict[str, int] = {}
+
+    def _index(self, name: str, fields: dict[str, str]) -> tuple[int, list[str]]:
+        i = self.counts.get(name, 0)
+        self.counts[name] = i + 1
+        fields = {k: v for k, v in fields.items() if v not in (None, "")}
+        if fields:
+            slot = self.content.setdefault(name, [])
+            slot.extend({} for _ in range(i + 1 - len(slot)))
+            slot[i] = fields
+        return i, [f"[{k}_ref:{name}.{i}.{k}]" for k in fields]
+
+    def leaf(self, name: str, fields: dict[str, str] | None = None, **attrs: str) -> None:
+        self.open(name, fields, **attrs)
+        self.close(name)
+
+    def open(self, name: str, fields: dict[str, str] | None = None, **attrs: str) -> None:
+        _, refs = self._index(name, fields or {})
+        self.lines.append(f"[{name}]")
+        self.lines.extend(f"[{k}:{v}]" for k, v in attrs.items() if v is not None)
+        self.lines.extend(refs)
+
+    def close(self, name: str) -> None:
+        self.lines.append(f"[/{name}]")
+
+    def text(self) -> str:
+        head = [f"[{k}:{v}]" for k, v in self.attrs.items()]
+        return "\n".join(["[scene]", *head, *self.lines, "[/scene]"]) + "\n"
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+def nearest_canvas(width: float, height: float) -> str:
+    aspect = width / height if height else 1.0
+    return min(CANVAS, key=lambda k: (abs(CANVAS[k][0] / CANVAS[k][1] - aspect), k))
+
+
+def topic(name: str) -> str:
+    return re.sub(r"[^a-z0-9_]", "_", name.lower()).strip("_") or "asset"
+
+
+def page_attrs(profile, family: str, texts, **extra: str) -> dict[str, str]:
+    """The scene's attributes for a starter: the asset's canvas, compact open cards on a plain
+    page (assets rarely draw a pattern), the header aligned as the asset's."""
+    head = next((t for t in texts if t.role == "headline"), texts[0] if texts else None)
+    centred = head is not None and (head.anchor == "middle" or abs(head.x / profile.canvas.width - 0.5) < 0.1)
+    attrs = {"canvas": nearest_canvas(profile.canvas.width, profile.canvas.height), "layout": family,
+             "density": "compact", "inset": "sm", "gap": "sm", "hero": "center" if centred else "left",
+             "rail": "none", "background": "none", "topic": topic(profile.name)}
+    return attrs | extra
+
+
+def accent(fill: str | None) -> str | None:
+    """The DSL accent nearest a colour, or None for a grey (no hue to speak of)."""
+    if not fill or not re.fullmatch(r"#[0-9a-f]{6}", fill):
+        return None
+    rgb = tuple(int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    if max(rgb) - min(rgb) < 60:
+        return None
+    return min(ACCENTS, key=lambda a: sum((p - q) ** 2 for p, q in zip(rgb, ACCENTS[a])))
+
+
+def header(d: Draft, texts) -> list:
+    """The page header from the kicker, headline and subtitle set above the first title (one
+    below it is a card's own); returns the texts it placed."""
+    top = min((t.y for t in texts if t.role == "title"), default=float("inf"))
+    heads = {}
+    for t in texts:
+        if t.role in HEAD_ROLES and t.role not in heads and (t.role == "headline" or t.y < top):
+            heads[t.role] = t
+    fields = {k: heads[k].text for k in HEAD_ROLES if k in heads}
+    colour = accent(heads["headline"].fill) if "headline" in heads else None
+    d.open("header_band", fields, band="open", accent=colour)
+    d.close("header_band")
+    return list(heads.values())
+
+
+def footer(d: Draft, texts, limit: int = 2) -> list:
+    placed = [t for t in texts if t.role == "footer"][:limit]
+    for t in placed:
+        d.leaf("footer_note", {"text": t.text})
+    return placed
+
+
+def badges(d: Draft, texts, limit: int = 8) -> list:
+    placed = [t for t in texts if t.role == "badge"][:limit]
+    for t in placed:
+        d.leaf("badge_pill", {"text": t.text}, accent=accent(t.fill))
+    return placed
+
+
+def body(texts, *placed: list) -> list:
+    """The texts no header, badge or footer took, in document order."""
+    used = {id(t) for group in placed for t in group}
+    return [t for t in texts if id(t) not in used]
+
+
+# --- reading the page into units and rows ----------------------------------------------------
+
+def extent(t) -> tuple[float, float]:
+    """A text's left and right edge (0.55 em a character, as the asset reader estimates)."""
+    w = 0.55 * t.font_size * len(t.text)
+    left = t.x - {"middle": w / 2, "end": w}.get(t.anchor, 0.0)
+    return left, left + w
+
+
+def centre(t) -> tuple[float, float]:
+    left, right = extent(t)
+    return (left + right) / 2, t.y - 0.35 * t.font_size
+
+
+@dataclass
+class Unit:
+    """A card of the asset with the texts inside it, or a block of loose lines (box = their extent)."""
+
+    box: Box
+    texts: list
+    card: bool
+
+    @property
+    def lines(self) -> list[list]:
+        return lines_of(self.texts)
+
+
+def lines_of(texts) -> list[list]:
+    """Texts on one baseline form a line (left to right); lines top to bottom."""
+    out: list[list] = []
+    for t in sorted(texts, key=lambda t: (t.y, extent(t)[0])):
+        if out and abs(t.y - out[-1][0].y) <= LINE_TOL * max(t.font_size, out[-1][0].font_size):
+            out[-1].append(t)
+        else:
+            out.append([t])
+    return [sorted(line, key=lambda t: extent(t)[0]) for line in out]
+
+
+def _span(texts) -> Box:
+    lefts, rights = zip(*(extent(t) for t in texts))
+    top = min(t.y - t.font_size for t in texts)
+    return Box(min(lefts), top, max(rights) - min(lefts), max(t.y for t in texts) - top)
+
+
+def units(profile, texts) -> list[Unit]:
+    """The body texts read as units in reading order: each card of the asset with the texts in
+    it, and the loose texts grouped into blocks of lines that follow one another closely and
+    start near one another."""
+    cards = [b for b in profile.cards if b.w > 0 and b.h > 0]
+    inside: dict[int, list] = {}
+    loose = []
+    for t in texts:
+        x, y = centre(t)
+        holder = min((i for i, b in enumerate(cards) if b.contains(x, y, pad=2)),
+                     key=lambda i: cards[i].area, default=None)
+        if holder is None:
+            loose.append(t)
+        else:
+            inside.setdefault(holder, []).append(t)
+    out = [Unit(cards[i], ts, True) for i, ts in inside.items()]
+    blocks: list[list] = []
+    for line in lines_of(loose):
+        left = extent(line[0])[0]
+        host = next((b for b in reversed(blocks)
+                     if 0 < line[0].y - b[-1][0].y <= BLOCK_GAP * max(line[0].font_size, b[-1][0].font_size)
+                     and abs(extent(b[-1][0])[0] - left) <= 0.12 * profile.canvas.width), None)
+        if host is None:
+            blocks.append([line])
+        else:
+            host.append(line)
+    out += [Unit(_span([t for line in b for t in line]), [t for line in b for t in line], False) for b in blocks]
+    return sorted(out, key=lambda u: (u.box.y, u.box.x))
+
+
+def rows(items: list[Unit]) -> list[list[Unit]]:
+    """Units side by side: a unit whose top is above the middle of every unit of the current row
+    joins it; rows top to bottom, each left to right."""
+    out: list[list[Unit]] = []
+    for u in sorted(items, key=lambda u: (u.box.y, u.box.x)):
+        if out and all(u.box.y < m.box.y + 0.5 * m.box.h for m in out[-1]) and u.box.y < min(
+                m.box.bottom for m in out[-1]):
+            out[-1].append(u)
+        else:
+            out.append([u])
+    return [sorted(r, key=lambda u: u.box.x) for r in out]
+
+
+# --- writing units ----------------------------------------------------------------------------
+
+def is_title(t, unit_texts) -> bool:
+    biggest = max(x.font_size for x in unit_texts)
+    return t.role in ("title", "headline", "subtitle", "kicker") or t.font_weight >= 600 or (
+        t.font_size >= biggest and len(unit_texts) > 1 and t.font_size > min(x.font_size for x in unit_texts))
+
+
+def code_text(line: list) -> str:
+    """The texts of one line joined at their columns, as a monospace face would set them."""
+    out = ""
+    for t in line:
+        left = extent(t)[0]
+        if out:
+            at = int((left - extent(line[0])[0]) / (COLUMN_GAP * t.font_size))
+            out += " " * max(2, at - len(out))
+        out += t.text
+    return out
+
+
+def is_pair(line: list) -> bool:
+    """Two texts on one line, apart: a label on the left, a value on the right."""
+    if len(line) != 2:
+        return False
+    a, b = line
+    return extent(b)[0] - extent(a)[1] >= 2 * a.font_size and (b.anchor == "end" or b.role == "value" or b.mono)
+
+
+def line_style(line: list) -> str:
+    t = line[0]
+    if any(x.mono for x in line):
+        return "code" if len(line) > 1 else "mono"
+    if t.role == "title" or t.font_weight >= 600:
+        return "heading" if t.font_size >= 1.15 * _body_size(line) else "accent"
+    if t.role in ("label", "footer") and accent(t.fill) is None:
+        return "muted"
+    return "body"
+
+
+def _body_size(line: list) -> float:
+    return min(x.font_size for x in line)
+
+
+def write_line(d: Draft, line: list) -> None:
+    """One line of a unit: a label/value pair as a kv_row, texts in a monospace face as code,
+    other lines as a text_line in their style, several texts joined at their columns."""
+    if len(line) == 1 and line[0].role == "badge":
+        d.leaf("badge_pill", {"text": line[0].text}, accent=accent(line[0].fill))
+        return
+    if is_pair(line):
+        a, b = line
+        d.leaf("kv_row", {"label": a.text, "value": b.text}, style="mono" if b.mono else None,
+               accent=accent(b.fill))
+        return
+    style = line_style(line)
+    text = code_text(line) if style == "code" else "  ".join(t.text for t in line)
+    align = {"middle": "center", "end": "right"}.get(line[0].anchor) if len(line) == 1 else None
+    d.leaf("text_line", {"text": text}, style=style if style != "body" else None,
+           accent=accent(line[0].fill) if style in ("accent", "heading") else None, align=align)
+
+
+def write_unit(d: Draft, u: Unit, max_lines: int = MAX_LINES, cell: bool = False) -> None:
+    """A unit as the family-neutral component it reads as: a title over a little text is a card
+    (a section_card when a value follows the title), a card with more lines, pairs or code is a
+    panel holding them, loose lines are text lines. `cell`: the unit is one cell of a row, so
+    loose lines are held in a group of their own (else the row would take each line for a cell)."""
+    if cell and not u.card and len(u.lines) > 1:
+        d.open("group")
+        write_unit(d, u, max_lines)
+        d.close("group")
+        return
+    lines = u.lines
+    first = lines[0]
+    titled = len(first) == 1 and is_title(first[0], u.texts)
+    rest = lines[1:] if titled else lines
+    colour = accent(first[0].fill) if titled else None
+    plain = all(len(line) == 1 and not line[0].mono for line in rest)
+    if titled and plain and len(rest) <= 3:
+        values = [line[0] for line in rest if line[0].role == "value"]
+        if values and len(rest) <= 2:
+            caption = " ".join(line[0].text for line in rest if line[0] is not values[0])
+            d.leaf("section_card", {"title": first[0].text, "value": values[0].text, "caption": caption},
+                   accent=colour)
+        else:
+            d.leaf("callout_card", {"title": first[0].text, "text": " ".join(line[0].text for line in rest)},
+                   accent=colour)
+        return
+    if not u.card:
+        for line in lines[:max_lines]:
+            write_line(d, line)
+        return
+    d.open("panel", {"title": first[0].text} if titled else None, accent=colour)
+    for line in rest[:max_lines]:
+        write_line(d, line)
+    d.close("panel")
+
+
+def write_rows(d: Draft, items: list[Unit], max_lines: int = MAX_LINES) -> None:
+    """Units in rows: a row of one unit is written as it is, a row of several as a group that
+    sets them side by side."""
+    for row in rows(items):
+        if len(row) == 1:
+            write_unit(d, row[0], max_lines)
+            continue
+        for start in range(0, len(row), MAX_ROW):
+            part = row[start:start + MAX_ROW]
+            d.open("group", arrange="row")
+            for u in part:
+                write_unit(d, u, max_lines, cell=True)
+            d.close("group")
