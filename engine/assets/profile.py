@@ -4,7 +4,7 @@ The seed's asset contract asks to "track layout family, composition, theme, colo
 connectors, charts, and text roles". A profile holds exactly that, computed from the sanitized
 tree: canvas, family guess (with runner-up and every family's score), structural features, text
 elements in document order with position, setting (monospace or not), role and placeholder, the
-card boxes that hold text, palette, and counts.
+boxes that hold text (cards, nested ones too), palette, and counts.
 
     from engine.assets import load_svg, profile_document
     print(profile_document(load_svg("../shared/assets/memory-reality-infographic.svg")).to_json())
@@ -21,7 +21,7 @@ from engine.assets.family import FamilyGuess, guess_family
 from engine.assets.geometry import SHAPES, Box, Canvas, Drawing, draw
 from engine.assets.read import AssetError, SvgDocument
 from engine.assets.roles import ROLES, assign_roles, placeholders
-from engine.assets.structure import distinct, features, text_cards
+from engine.assets.structure import distinct, features, text_boxes
 from engine.assets.style import StyleSheet
 from engine.assets.tree import local
 
@@ -35,6 +35,7 @@ MAX_DRAWN = 1_000
 MAX_PATH_CHARS = 128 * 1024
 MAX_STYLE_CHARS = 64 * 1024
 MAX_STYLE_MATCHES = 250_000
+CARD_LEAST = 0.002   # the smallest box the profile lists as a card: a chip of a few words
 MONO_FACES = ("mono", "courier", "consolas", "menlo", "monaco", "code", "fixed")
 
 
@@ -66,7 +67,7 @@ class AssetProfile:
     filters: int
     structure: dict[str, float]     # the features the family guess was scored from
     removed: dict[str, int]         # what sanitizing took out: scripts, event handlers, links
-    cards: list[Box] = field(default_factory=list)  # outermost boxes holding text, reading order
+    cards: list[Box] = field(default_factory=list)  # boxes holding text (nested too), reading order
     version: int = PROFILE_VERSION
 
     @property
@@ -132,7 +133,7 @@ def profile_drawing(name: str, d: Drawing, removed: dict[str, int]) -> AssetProf
         filters=d.filters,
         structure=structure,
         removed=dict(removed),
-        cards=sorted(text_cards(distinct(d)), key=lambda b: (round(b.y), b.x)),
+        cards=sorted(text_boxes(distinct(d), CARD_LEAST), key=lambda b: (round(b.y), b.x)),
     )
 
 

@@ -79,11 +79,16 @@ def _near(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol
 
 
+def text_boxes(d: Drawing, least: float = 0.015) -> list[Box]:
+    """Boxes that hold at least one text, each `least` to 45 % of the canvas."""
+    canvas_area = d.canvas.width * d.canvas.height or 1.0
+    return [b for b in d.boxes if least * canvas_area <= b.area <= 0.45 * canvas_area
+            and any(b.contains(*t.center) for t in d.texts)]
+
+
 def text_cards(d: Drawing) -> list[Box]:
     """Outermost boxes that hold at least one text, each 1.5-45 % of the canvas."""
-    canvas_area = d.canvas.width * d.canvas.height or 1.0
-    holders = [b for b in d.boxes if 0.015 * canvas_area <= b.area <= 0.45 * canvas_area
-               and any(b.contains(*t.center) for t in d.texts)]
+    holders = text_boxes(d)
     return [b for b in holders if not any(o.encloses(b) and o.area > b.area for o in holders)]
 
 

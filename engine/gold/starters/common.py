@@ -8,10 +8,11 @@ never a rule for one asset: a person refines the starter in the studio.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.assets.geometry import Box
 from engine.compiler.style import CANVAS
+from engine.dsl.vocab import MAX_DEPTH
 
 MAX_ROW = 4             # units side by side in one row (a group's columns)
 MAX_LINES = 8           # lines one unit shows; the rest stay in the asset
@@ -79,6 +80,7 @@ def page_attrs(profile, family: str, texts, **extra: str) -> dict[str, str]:
     centred = head is not None and (head.anchor == "middle" or abs(head.x / profile.canvas.width - 0.5) < 0.1)
     attrs = {"canvas": nearest_canvas(profile.canvas.width, profile.canvas.height), "layout": family,
              "density": "compact", "inset": "sm", "gap": "sm", "hero": "center" if centred else "left",
+             "columns": "1",
              "rail": "none", "background": "none", "topic": topic(profile.name)}
     return attrs | extra
 
@@ -144,15 +146,21 @@ def centre(t) -> tuple[float, float]:
 
 @dataclass
 class Unit:
-    """A card of the asset with the texts inside it, or a block of loose lines (box = their extent)."""
+    """A box of the asset with the texts directly inside it and the boxes nested in it, or a
+    block of loose lines (box = their extent, no children)."""
 
     box: Box
     texts: list
     card: bool
+    children: list["Unit"] = field(default_factory=list)
 
     @property
     def lines(self) -> list[list]:
         return lines_of(self.texts)
+
+    @property
+    def all_texts(self) -> list:
+        return self.texts + [t for c in self.children for t in c.all_texts]
 
 
 def lines_of(texts) -> list[list]:
@@ -172,34 +180,54 @@ def _span(texts) -> Box:
     return Box(min(lefts), top, max(rights) - min(lefts), max(t.y for t in texts) - top)
 
 
-def units(profile, texts) -> list[Unit]:
-    """The body texts read as units in reading order: each card of the asset with the texts in
-    it, and the loose texts grouped into blocks of lines that follow one another closely and
-    start near one another."""
-    cards = [b for b in profile.cards if b.w > 0 and b.h > 0]
-    inside: dict[int, list] = {}
-    loose = []
-    for t in texts:
-        x, y = centre(t)
-        holder = min((i for i, b in enumerate(cards) if b.contains(x, y, pad=2)),
-                     key=lambda i: cards[i].area, default=None)
-        if holder is None:
-            loose.append(t)
-        else:
-            inside.setdefault(holder, []).append(t)
-    out = [Unit(cards[i], ts, True) for i, ts in inside.items()]
-    blocks: list[list] = []
-    for line in lines_of(loose):
+def blocks(texts, width: float) -> list[Unit]:
+    """Loose texts as blocks of lines that follow one another closely and start near one another."""
+    out: list[list] = []
+    for line in lines_of(texts):
         left = extent(line[0])[0]
-        host = next((b for b in reversed(blocks)
+        host = next((b for b in reversed(out)
                      if 0 < line[0].y - b[-1][0].y <= BLOCK_GAP * max(line[0].font_size, b[-1][0].font_size)
-                     and abs(extent(b[-1][0])[0] - left) <= 0.12 * profile.canvas.width), None)
+                     and abs(extent(b[-1][0])[0] - left) <= 0.12 * width), None)
         if host is None:
-            blocks.append([line])
+            out.append([line])
         else:
             host.append(line)
-    out += [Unit(_span([t for line in b for t in line]), [t for line in b for t in line], False) for b in blocks]
+    return [Unit(_span([t for line in b for t in line]), [t for line in b for t in line], False) for b in out]
+
+
+def units(profile, texts) -> list[Unit]:
+    """The body texts read as units in reading order: each outermost box of the asset that holds
+    text (with the boxes nested in it), and the loose texts grouped into blocks."""
+    boxes = list({(round(b.x), round(b.y), round(b.w), round(b.h)): b for b in profile.cards
+                  if b.w > 0 and b.h > 0}.values())
+    parent = {i: min((j for j, o in enumerate(boxes) if o.encloses(b) and o.area > b.area),
+                     key=lambda j: boxes[j].area, default=None) for i, b in enumerate(boxes)}
+    direct: dict[int | None, list] = {}
+    for t in texts:
+        x, y = centre(t)
+        holder = min((i for i, b in enumerate(boxes) if b.contains(x, y, pad=2)),
+                     key=lambda i: boxes[i].area, default=None)
+        direct.setdefault(holder, []).append(t)
+    made: dict[int, Unit] = {}
+
+    def unit(i: int) -> Unit:
+        if i not in made:
+            made[i] = Unit(boxes[i], direct.get(i, []), True,
+                           [unit(j) for j in sorted(parent, key=lambda j: (boxes[j].y, boxes[j].x)) if parent[j] == i])
+            made[i].children = [c for c in made[i].children if c.all_texts]
+        return made[i]
+
+    out = [unit(i) for i in parent if parent[i] is None]
+    out = [u for u in out if u.all_texts]
+    out += blocks(direct.get(None, []), profile.canvas.width)
     return sorted(out, key=lambda u: (u.box.y, u.box.x))
+
+
+def walk(items: list[Unit]):
+    """Every unit and the units nested in it, depth first."""
+    for u in items:
+        yield u
+        yield from walk(u.children)
 
 
 def rows(items: list[Unit]) -> list[list[Unit]]:
@@ -276,52 +304,64 @@ def write_line(d: Draft, line: list) -> None:
            accent=accent(line[0].fill) if style in ("accent", "heading") else None, align=align)
 
 
-def write_unit(d: Draft, u: Unit, max_lines: int = MAX_LINES, cell: bool = False) -> None:
-    """A unit as the family-neutral component it reads as: a title over a little text is a card
-    (a section_card when a value follows the title), a card with more lines, pairs or code is a
-    panel holding them, loose lines are text lines. `cell`: the unit is one cell of a row, so
-    loose lines are held in a group of their own (else the row would take each line for a cell)."""
-    if cell and not u.card and len(u.lines) > 1:
-        d.open("group")
-        write_unit(d, u, max_lines)
-        d.close("group")
-        return
+def _card(d: Draft, title, rest: list[list], colour: str | None) -> None:
+    """A title over a little plain text: a section_card when a value follows the title, else a
+    callout_card."""
+    values = [line[0] for line in rest if line[0].role == "value"]
+    if values and len(rest) <= 2:
+        caption = " ".join(line[0].text for line in rest if line[0] is not values[0])
+        d.leaf("section_card", {"title": title.text if title else "", "value": values[0].text, "caption": caption},
+               accent=colour)
+    else:
+        d.leaf("callout_card", {"title": title.text if title else "",
+                                "text": " ".join(t.text for line in rest for t in line)}, accent=colour)
+
+
+def write_unit(d: Draft, u: Unit, depth: int = 0, cell: bool = False) -> None:
+    """A unit as the family-neutral component it reads as, inside `depth` open containers: a
+    title over a little text is a card, a box with more lines, pairs or code is a panel of them,
+    a box holding boxes a panel of its rows, loose lines text lines. `cell`: the unit is one cell
+    of a row, so loose lines are held in a group of their own (else the row would take each line
+    for a cell)."""
     lines = u.lines
-    first = lines[0]
-    titled = len(first) == 1 and is_title(first[0], u.texts)
-    rest = lines[1:] if titled else lines
-    colour = accent(first[0].fill) if titled else None
-    plain = all(len(line) == 1 and not line[0].mono for line in rest)
-    if titled and plain and len(rest) <= 3:
-        values = [line[0] for line in rest if line[0].role == "value"]
-        if values and len(rest) <= 2:
-            caption = " ".join(line[0].text for line in rest if line[0] is not values[0])
-            d.leaf("section_card", {"title": first[0].text, "value": values[0].text, "caption": caption},
-                   accent=colour)
-        else:
-            d.leaf("callout_card", {"title": first[0].text, "text": " ".join(line[0].text for line in rest)},
-                   accent=colour)
-        return
     if not u.card:
-        for line in lines[:max_lines]:
+        nest = cell and len(lines) > 1 and depth < MAX_DEPTH
+        if nest:
+            d.open("group")
+        for line in lines[:MAX_LINES]:
             write_line(d, line)
+        if nest:
+            d.close("group")
         return
-    d.open("panel", {"title": first[0].text} if titled else None, accent=colour)
-    for line in rest[:max_lines]:
-        write_line(d, line)
+    first = lines[0] if lines else []
+    titled = len(first) == 1 and is_title(first[0], u.all_texts)
+    title, rest = (first[0], lines[1:]) if titled else (None, lines)
+    colour = accent(title.fill) if title else None
+    plain = all(len(line) == 1 and not line[0].mono for line in rest)
+    if depth >= MAX_DEPTH or (not u.children and titled and plain and len(rest) <= 3):
+        _card(d, title, lines_of([t for line in rest for t in line] + [t for c in u.children for t in c.all_texts]),
+              colour)
+        return
+    d.open("panel", {"title": title.text} if title else None, accent=colour)
+    if u.children:
+        inner = blocks([t for line in rest for t in line], u.box.w) + u.children
+        write_rows(d, inner, depth + 1)
+    else:
+        for line in rest[:MAX_LINES]:
+            write_line(d, line)
     d.close("panel")
 
 
-def write_rows(d: Draft, items: list[Unit], max_lines: int = MAX_LINES) -> None:
+def write_rows(d: Draft, items: list[Unit], depth: int = 0) -> None:
     """Units in rows: a row of one unit is written as it is, a row of several as a group that
-    sets them side by side."""
+    sets them side by side (when a container may still open here)."""
     for row in rows(items):
-        if len(row) == 1:
-            write_unit(d, row[0], max_lines)
+        if len(row) == 1 or depth >= MAX_DEPTH:
+            for u in row:
+                write_unit(d, u, depth)
             continue
         for start in range(0, len(row), MAX_ROW):
-            part = row[start:start + MAX_ROW]
             d.open("group", arrange="row")
-            for u in part:
-                write_unit(d, u, max_lines, cell=True)
+            for u in row[start:start + MAX_ROW]:
+                write_unit(d, u, depth + 1, cell=True)
             d.close("group")
