@@ -42,9 +42,10 @@ def page_theme(svg: bytes) -> str:
     return GREY_THEME if float(typical.max() - typical.min()) < GREY_CHROMA else DARK_THEME
 
 
-def scene_and_content(profile, theme: str | None = None) -> tuple[str, dict, str]:
-    """(canonical scene text, content, notes) for a first mapping of the asset on `theme`."""
-    scene, content, family = draft(profile, theme)
+def scene_and_content(profile, theme: str | None = None, reference: bytes | None = None) -> tuple[str, dict, str]:
+    """(canonical scene text, content, notes) for a first mapping of the asset on `theme`;
+    `reference`: the asset's SVG, to set the page's choices by."""
+    scene, content, family = draft(profile, theme, reference)
     notes = (f"Started by `ck gold add` from {profile.name}.svg (family guess {profile.family.guess}, "
              f"runner-up {profile.family.runner_up}; started as {family}). Refine the scene in the "
              "studio: sizes, accents, what the asset draws beyond text.")
@@ -56,7 +57,8 @@ def starter(asset: Path) -> tuple[str, dict, str]:
     judged light or dark from the sanitized document, never the file as it came."""
     doc = load_svg(asset)
     profile = profile_document(doc)
-    return scene_and_content(profile, page_theme(ET.tostring(doc.root)))
+    svg = ET.tostring(doc.root)
+    return scene_and_content(profile, page_theme(svg), svg)
 
 
 def add_entry(asset: Path, pack: Path, library: Path, name: str | None = None) -> Path:

@@ -22,12 +22,18 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from engine.assets.family import FAMILIES
+from engine.compiler import compile_scene
+from engine.compiler.style import CANVAS
 from engine.dsl import canonicalize, load, serialize
 from engine.dsl.model import Attr
 from engine.dsl.vocab import LAYOUTS
+from engine.gold.raster import raster_rgb
+from engine.gold.starters.fit import WIDTH, Judge, spaced
 
 Build = Callable[..., tuple[str, dict]]
 FALLBACK = "poster_stack"
+TRIMS = ((), ("paragraph",), ("paragraph", "caption"))   # roles left out, in turn, of a page that overflows
+OVERFLOW = 1.1          # a page this much taller than its canvas overflows
 
 
 def _registry() -> dict[str, Build]:
@@ -51,12 +57,25 @@ def family_of(profile) -> str:
     return FALLBACK
 
 
-def draft(profile, theme: str | None = None) -> tuple[str, dict, str]:
+def draft(profile, theme: str | None = None, reference: bytes | None = None) -> tuple[str, dict, str]:
     """(canonical scene text, content, family) of the starter for `profile`, on `theme` when
-    given (else the family's default)."""
+    given (else the family's default); `reference`, the asset's SVG, lets the page choices be
+    compared with its raster. A starter that overflows its page is also built without the
+    asset's paragraphs, then without its captions too, and the one that stands best is kept."""
     family = family_of(profile)
-    text, content = STARTERS[family](profile, list(profile.texts))
-    scene = load(text).scene
-    if theme is not None:
-        scene = replace(scene, attrs=tuple(a for a in scene.attrs if a.key != "theme") + (Attr("theme", theme),))
-    return serialize(canonicalize(scene)[0]), content, family
+    judge = Judge(profile, raster_rgb(reference, WIDTH) if reference is not None else None)
+    best = None
+    for leave_out in TRIMS:
+        text, content = STARTERS[family](profile, [t for t in profile.texts if t.role not in leave_out])
+        scene = load(text).scene
+        if theme is not None:
+            scene = replace(scene, attrs=tuple(a for a in scene.attrs if a.key != "theme") + (Attr("theme", theme),))
+        scene = canonicalize(scene)[0]
+        compiled = compile_scene(scene, content)
+        score = judge.judge(compiled)
+        if best is None or score > best[0]:
+            best = (score, scene, content)
+        if compiled.layout.height <= OVERFLOW * CANVAS[scene.attr("canvas")][1]:
+            break
+    _, scene, content = best
+    return serialize(spaced(scene, content, judge)), content, family

@@ -40,10 +40,14 @@ def build(profile, texts) -> tuple[str, dict]:
     top = min((u.box.y for u in stages), default=float("inf"))
     rest = [u for u in items if u not in stages]
     write_rows(d, [u for u in rest if u.box.y < top])
-    for i, u in enumerate(stages):
-        stage(d, u, f"s{i + 1}")
-    for i in range(1, len(stages)):
-        d.leaf("flow_arrow", from_ref=f"s{i}", to_ref=f"s{i + 1}")
+    if stages:
+        # held in a group the lane stands where the asset has it, as tall as its stages need
+        d.open("group")
+        for i, u in enumerate(stages):
+            stage(d, u, f"s{i + 1}")
+        for i in range(1, len(stages)):
+            d.leaf("flow_arrow", from_ref=f"s{i}", to_ref=f"s{i + 1}")
+        d.close("group")
     write_rows(d, [u for u in rest if u.box.y >= top])
     footer(d, feet)
     return d.text(), d.content
