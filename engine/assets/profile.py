@@ -25,7 +25,7 @@ from engine.assets.structure import distinct, features, text_boxes
 from engine.assets.style import StyleSheet
 from engine.assets.tree import local
 
-PROFILE_VERSION = 2    # 2: texts say whether they are monospace; the profile lists its cards
+PROFILE_VERSION = 2    # 2: texts say whether they are monospace; the profile lists its cards with their fill
 # Shapes plus texts. The library's busiest asset draws 117; structure features compare some
 # items pairwise, so this cap is what keeps profiling a hostile-but-valid SVG to about a second.
 MAX_DRAWN = 1_000

@@ -32,7 +32,7 @@ from engine.gold.starters.fit import WIDTH, Judge, spaced
 
 Build = Callable[..., tuple[str, dict]]
 FALLBACK = "poster_stack"
-TRIMS = ((), ("paragraph",), ("paragraph", "caption"))   # roles left out, in turn, of a page that overflows
+TRIMS = (0.0, 0.5, 0.75, 0.9)  # texts set smaller than this quantile of sizes are left out, in turn, of a page that overflows
 OVERFLOW = 1.1          # a page this much taller than its canvas overflows
 
 
@@ -60,13 +60,16 @@ def family_of(profile) -> str:
 def draft(profile, theme: str | None = None, reference: bytes | None = None) -> tuple[str, dict, str]:
     """(canonical scene text, content, family) of the starter for `profile`, on `theme` when
     given (else the family's default); `reference`, the asset's SVG, lets the page choices be
-    compared with its raster. A starter that overflows its page is also built without the
-    asset's paragraphs, then without its captions too, and the one that stands best is kept."""
+    compared with its raster. A starter that overflows its page is also built from the asset's
+    larger texts only (its small print left out, in TRIMS steps), and the one that stands best
+    is kept."""
     family = family_of(profile)
     judge = Judge(profile, raster_rgb(reference, WIDTH) if reference is not None else None)
     best = None
-    for leave_out in TRIMS:
-        text, content = STARTERS[family](profile, [t for t in profile.texts if t.role not in leave_out])
+    sizes = sorted(t.font_size for t in profile.texts) or [0.0]
+    for share in TRIMS:
+        least = sizes[int(share * (len(sizes) - 1))] if share else 0.0
+        text, content = STARTERS[family](profile, [t for t in profile.texts if t.font_size >= least])
         scene = load(text).scene
         if theme is not None:
             scene = replace(scene, attrs=tuple(a for a in scene.attrs if a.key != "theme") + (Attr("theme", theme),))

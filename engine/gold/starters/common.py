@@ -22,6 +22,7 @@ COLUMN_GAP = 0.55       # width of one space of a monospace face, in font sizes
 ACCENTS = {"amber": (251, 191, 36), "green": (74, 222, 128), "blue": (96, 165, 250),
            "purple": (167, 139, 250), "red": (248, 113, 113)}
 HEAD_ROLES = ("kicker", "headline", "subtitle")
+PALE = 200              # luma above which a coloured fill is a pale wash
 
 
 class Draft:
@@ -93,6 +94,24 @@ def accent(fill: str | None) -> str | None:
     if max(rgb) - min(rgb) < 60:
         return None
     return min(ACCENTS, key=lambda a: sum((p - q) ** 2 for p, q in zip(rgb, ACCENTS[a])))
+
+
+def _rgb(colour: str | None) -> tuple[int, ...] | None:
+    if not colour or not re.fullmatch(r"#[0-9a-f]{6}", colour):
+        return None
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def box_look(box: Box) -> dict[str, str]:
+    """A pale coloured box's fill as a component's accent and a tint (a wash of its hue); other
+    fills say nothing (a dark box washed in its hue, or a solid one, reads louder than the asset's)."""
+    rgb = _rgb(box.fill)
+    if rgb is None or max(rgb) - min(rgb) < max(20, 0.35 * max(rgb)):
+        return {}
+    hue = min(ACCENTS, key=lambda a: sum((p - q) ** 2 for p, q in zip(rgb, ACCENTS[a])) if max(rgb) > 120 else
+              sum((p / max(rgb) - q / max(ACCENTS[a])) ** 2 for p, q in zip(rgb, ACCENTS[a])))
+    luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
+    return {"accent": hue, "fill": "tint"} if luma > PALE else {}
 
 
 def header(d: Draft, texts) -> list:
@@ -304,17 +323,28 @@ def write_line(d: Draft, line: list) -> None:
            accent=accent(line[0].fill) if style in ("accent", "heading") else None, align=align)
 
 
-def _card(d: Draft, title, rest: list[list], colour: str | None) -> None:
+def _card(d: Draft, title, rest: list[list], look: dict[str, str]) -> None:
     """A title over a little plain text: a section_card when a value follows the title, else a
     callout_card."""
     values = [line[0] for line in rest if line[0].role == "value"]
     if values and len(rest) <= 2:
         caption = " ".join(line[0].text for line in rest if line[0] is not values[0])
         d.leaf("section_card", {"title": title.text if title else "", "value": values[0].text, "caption": caption},
-               accent=colour)
+               **look)
     else:
         d.leaf("callout_card", {"title": title.text if title else "",
-                                "text": " ".join(t.text for line in rest for t in line)}, accent=colour)
+                                "text": " ".join(t.text for line in rest for t in line)}, **look)
+
+
+def _title_strip(u: Unit) -> Unit | None:
+    """The child box across the top of `u` that holds one text alone, if any."""
+    if not u.children:
+        return None
+    top = min(u.children, key=lambda c: c.box.y)
+    if (len(top.all_texts) == 1 and not top.children and top.box.w >= 0.6 * u.box.w
+            and top.box.y - u.box.y <= 0.25 * u.box.h and all(t.y >= top.box.bottom for t in u.texts)):
+        return top
+    return None
 
 
 def write_unit(d: Draft, u: Unit, depth: int = 0, cell: bool = False) -> None:
@@ -324,7 +354,7 @@ def write_unit(d: Draft, u: Unit, depth: int = 0, cell: bool = False) -> None:
     of a row, so loose lines are held in a group of their own (else the row would take each line
     for a cell)."""
     lines = u.lines
-    if not u.card:
+    if not u.card or (not u.children and len(lines) == 1):   # a chip of one line reads as the line
         nest = cell and len(lines) > 1 and depth < MAX_DEPTH
         if nest:
             d.open("group")
@@ -336,13 +366,16 @@ def write_unit(d: Draft, u: Unit, depth: int = 0, cell: bool = False) -> None:
     first = lines[0] if lines else []
     titled = len(first) == 1 and is_title(first[0], u.all_texts)
     title, rest = (first[0], lines[1:]) if titled else (None, lines)
-    colour = accent(title.fill) if title else None
+    strip = _title_strip(u)
+    if strip is not None:   # a box's title set in a strip of its own across its top
+        title, rest, u = strip.texts[0], lines, Unit(u.box, u.texts, True, [c for c in u.children if c is not strip])
+    look = box_look(u.box) or ({"accent": accent(title.fill)} if title and accent(title.fill) else {})
     plain = all(len(line) == 1 and not line[0].mono for line in rest)
     if depth >= MAX_DEPTH or (not u.children and titled and plain and len(rest) <= 3):
         _card(d, title, lines_of([t for line in rest for t in line] + [t for c in u.children for t in c.all_texts]),
-              colour)
+              look)
         return
-    d.open("panel", {"title": title.text} if title else None, accent=colour)
+    d.open("panel", {"title": title.text} if title else None, **look)
     if u.children:
         inner = blocks([t for line in rest for t in line], u.box.w) + u.children
         write_rows(d, inner, depth + 1)
