@@ -25,7 +25,9 @@ REACH = 0.15
 CHAR_EM = 0.55          # a character's advance in font sizes, as the asset reader estimates it
 # (attribute, values) tried in turn; a theme only among dark themes, on a dark page
 CHOICES = (("inset", ("sm", "md", "lg")), ("gap", ("sm", "md", "lg")), ("density", ("compact", "balanced", "airy")),
-           ("frame", ("card", "panel", "none")), ("theme", ("neutral_dark", "infra_dark", "signal_glow")))
+           ("frame", ("card", "panel", "none")), ("theme", ("neutral_dark", "infra_dark", "signal_glow")), ("hero", ("left", "center")),
+           ("band", ("open", "solid")))
+PLACE_WEIGHT = 0.5      # word places count half as much as the layout: a starter misses the layout more
 WIDTH = 300             # raster width compared: the 64-px layout reads the same as at the judges' 900
 
 
@@ -58,7 +60,18 @@ def agreement(asset: list[tuple[str, float, float]], page: list[tuple[str, float
 
 
 def _with(scene: Scene, **attrs: str) -> Scene:
+    """`scene` with these top-level attributes, or with the header's `band`."""
+    if "band" in attrs:
+        return replace(scene, components=tuple(
+            replace(c, attrs=tuple(Attr("band", attrs["band"]) if a.key == "band" else a for a in c.attrs))
+            if c.name == "header_band" else c for c in scene.components))
     return replace(scene, attrs=tuple(Attr(a.key, attrs.get(a.key, a.value)) for a in scene.attrs))
+
+
+def _value(scene: Scene, key: str) -> str | None:
+    if key == "band":
+        return next((c.attr("band") for c in scene.components if c.name == "header_band"), None)
+    return scene.attr(key)
 
 
 class Judge:
@@ -76,7 +89,7 @@ class Judge:
     def judge(self, compiled) -> float:
         layout = compiled.layout
         lines = [(s.text, s.x, s.y, s.size, s.anchor) for s in layout.shapes if isinstance(s, Text)]
-        score = agreement(self.asset, words(lines, layout.width, layout.height))
+        score = PLACE_WEIGHT * agreement(self.asset, words(lines, layout.width, layout.height))
         if self.reference is not None:
             score += ssim_pair(self.reference, raster_rgb(compiled.svg, self.reference.width))[1]
         return score
@@ -87,10 +100,10 @@ def spaced(scene: Scene, content: dict, judge: Judge) -> Scene:
     one choice at a time in CHOICES order."""
     best, score = scene, judge(scene, content)
     for key, values in CHOICES:
-        if key == "theme" and scene.attr("theme") not in values:
+        if key == "theme" and scene.attr("theme") not in values or _value(scene, key) is None:
             continue    # a light page keeps its light theme
         for value in values:
-            if value != best.attr(key):
+            if value != _value(best, key):
                 trial = _with(best, **{key: value})
                 if (s := judge(trial, content)) > score:
                     best, score = trial, s
