@@ -136,13 +136,6 @@ def footer(d: Draft, texts, limit: int = 2) -> list:
     return placed
 
 
-def badges(d: Draft, texts, limit: int = 8) -> list:
-    placed = [t for t in texts if t.role == "badge"][:limit]
-    for t in placed:
-        d.leaf("badge_pill", {"text": t.text}, accent=accent(t.fill))
-    return placed
-
-
 def body(texts, *placed: list) -> list:
     """The texts no header, badge or footer took, in document order."""
     used = {id(t) for group in placed for t in group}
@@ -171,7 +164,7 @@ class Unit:
     box: Box
     texts: list
     card: bool
-    children: list["Unit"] = field(default_factory=list)
+    children: list[Unit] = field(default_factory=list)
 
     @property
     def lines(self) -> list[list]:

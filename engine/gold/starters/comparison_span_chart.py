@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import re
 
-from engine.gold.starters.common import Draft, accent, body, footer, header, lines_of, page_attrs, units, write_rows
+from engine.gold.starters.common import (
+    Draft,
+    accent,
+    body,
+    footer,
+    header,
+    lines_of,
+    page_attrs,
+    units,
+    write_rows,
+)
 
 FAMILY = "comparison_span_chart"
 MAX_BARS = 12

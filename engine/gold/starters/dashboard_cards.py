@@ -2,7 +2,15 @@
 is a group that sets them side by side), longer cards as panels of their lines."""
 from __future__ import annotations
 
-from engine.gold.starters.common import Draft, body, footer, header, page_attrs, units, write_rows
+from engine.gold.starters.common import (
+    Draft,
+    body,
+    footer,
+    header,
+    page_attrs,
+    units,
+    write_rows,
+)
 
 FAMILY = "dashboard_cards"
 

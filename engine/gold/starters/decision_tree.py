@@ -3,8 +3,21 @@
 above by a decision_edge. Loose text above the tree is written before it, the rest after."""
 from __future__ import annotations
 
-from engine.gold.starters.common import (Draft, Unit, lines_of, body, footer, header, is_title, page_attrs, rows, units,
-                                         write_rows)
+import itertools
+
+from engine.gold.starters.common import (
+    Draft,
+    Unit,
+    body,
+    footer,
+    header,
+    is_title,
+    lines_of,
+    page_attrs,
+    rows,
+    units,
+    write_rows,
+)
 
 FAMILY = "decision_tree"
 MAX_NODES = 15
@@ -43,7 +56,7 @@ def build(profile, texts) -> tuple[str, dict]:
         variant = "root" if depth == 0 else "leaf" if depth == len(tree) - 1 else "branch"
         for u in level:
             node(d, u, handles[id(u)], variant)
-    for upper, level in zip(tree, tree[1:]):
+    for upper, level in itertools.pairwise(tree):
         for u in level:
             x = u.box.x + u.box.w / 2
             parent = min(upper, key=lambda p: abs(p.box.x + p.box.w / 2 - x))

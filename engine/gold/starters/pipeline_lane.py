@@ -3,8 +3,20 @@
 below the lane is written before and after it, as it reads."""
 from __future__ import annotations
 
-from engine.gold.starters.common import (Draft, Unit, lines_of, accent, body, footer, header, is_title, page_attrs,
-                                         rows, units, write_rows)
+from engine.gold.starters.common import (
+    Draft,
+    Unit,
+    accent,
+    body,
+    footer,
+    header,
+    is_title,
+    lines_of,
+    page_attrs,
+    rows,
+    units,
+    write_rows,
+)
 
 FAMILY = "pipeline_lane"
 MAX_STAGES = 8

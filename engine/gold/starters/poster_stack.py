@@ -2,7 +2,15 @@
 rows where the asset sets them so, longer cards as panels of their lines."""
 from __future__ import annotations
 
-from engine.gold.starters.common import Draft, body, footer, header, page_attrs, units, write_rows
+from engine.gold.starters.common import (
+    Draft,
+    body,
+    footer,
+    header,
+    page_attrs,
+    units,
+    write_rows,
+)
 
 FAMILY = "poster_stack"
 

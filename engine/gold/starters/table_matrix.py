@@ -5,8 +5,20 @@ first row is the table_header when every text in it is bold or a title. Text abo
 written before it, the rest after."""
 from __future__ import annotations
 
-from engine.gold.starters.common import (Draft, Unit, accent, body, extent, footer, header, lines_of,
-                                         page_attrs, units, walk, write_rows)
+from engine.gold.starters.common import (
+    Draft,
+    Unit,
+    accent,
+    body,
+    extent,
+    footer,
+    header,
+    lines_of,
+    page_attrs,
+    units,
+    walk,
+    write_rows,
+)
 
 FAMILY = "table_matrix"
 MAX_COLUMNS = 8
