@@ -27,7 +27,7 @@ CHAR_EM = 0.55          # a character's advance in font sizes, as the asset read
 CHOICES = (("inset", ("sm", "md", "lg")), ("gap", ("sm", "md", "lg")), ("density", ("compact", "balanced", "airy")),
            ("frame", ("card", "panel", "none")), ("theme", ("neutral_dark", "infra_dark", "signal_glow")), ("hero", ("left", "center")),
            ("band", ("open", "solid")))
-PLACE_WEIGHT = 0.5      # word places count half as much as the layout: a starter misses the layout more
+PLACE_WEIGHT = 0.25     # word places weigh a quarter of the layout: starters place words well before they lay out well
 WIDTH = 300             # raster width compared: the 64-px layout reads the same as at the judges' 900
 
 
