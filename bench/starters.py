@@ -4,8 +4,8 @@
 
 For every asset of the library: its profile, the starter `ck gold add` would write (scene and
 content), compiled; then ../shared/tools/fidelity.py (64 px layout SSIM) and textplace.py (text
-placement) on ORIGINAL COMPILED, all pairs in one run of each. Prints one row per asset and the
-means; an asset the intake refuses (malformed XML) is listed with its reason and left out of the
+placement) on ORIGINAL COMPILED, all pairs in one run of each. Prints one row per asset, the
+means and each family's means; an asset the intake refuses (malformed XML) is listed with its reason and left out of the
 means. Exit 1 when a starter cannot be built or compiled (`ck gold add` must never crash on a
 well-formed asset).
 """
@@ -73,6 +73,11 @@ def main() -> int:
     if rows:
         print(f"mean over {len(rows)} starters: fidelity 64 px {statistics.mean(fidelity):.3f}, "
               f"text placement {statistics.mean(placement):.3f}")
+        for family in sorted({f for _, f in rows}):
+            mine = [i for i, (_, f) in enumerate(rows) if f == family]
+            print(f"  {family:22} {len(mine):3} starters: fidelity 64 px "
+                  f"{statistics.mean(fidelity[i] for i in mine):.3f}, text placement "
+                  f"{statistics.mean(placement[i] for i in mine):.3f}")
     return 1 if broken else 0
 
 

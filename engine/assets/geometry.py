@@ -147,6 +147,7 @@ class Box:
     w: float
     h: float
     rx: float = 0.0
+    fill: str | None = None     # #rrggbb, or None for a gradient or no fill
 
     @property
     def right(self) -> float:
@@ -216,6 +217,7 @@ class TextRun:
     fill: str | None
     anchor: str
     element: Element = field(repr=False, compare=False)
+    font: str = ""      # the font-family as set, lower case
 
     @property
     def width(self) -> float:
@@ -327,7 +329,8 @@ class _Walker:
             if w > 0 and h > 0:
                 xs, ys = zip(*(apply(m, px, py) for px, py in ((x, y), (x + w, y), (x, y + h), (x + w, y + h))))
                 rx = parse_length(elem.get("rx") or elem.get("ry")) or 0.0
-                self.out.boxes.append(Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys), rx))
+                self.out.boxes.append(Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys), rx,
+                                          normalize_colour(style.get("fill"))))
         elif tag in ("circle", "ellipse"):
             cx, cy = apply(m, _length(elem, "cx"), _length(elem, "cy"))
             r = _length(elem, "r") or (_length(elem, "rx") + _length(elem, "ry")) / 2
@@ -371,6 +374,7 @@ class _Walker:
             fill=normalize_colour(run_style.get("fill")),
             anchor=run_style.get("text-anchor", "start").strip(),
             element=elem,
+            font=run_style.get("font-family", "").lower(),
         ))
 
 

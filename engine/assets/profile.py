@@ -3,7 +3,8 @@
 The seed's asset contract asks to "track layout family, composition, theme, color system, shapes,
 connectors, charts, and text roles". A profile holds exactly that, computed from the sanitized
 tree: canvas, family guess (with runner-up and every family's score), structural features, text
-elements in document order with position, setting, role and placeholder, palette, and counts.
+elements in document order with position, setting (monospace or not), role and placeholder, the
+boxes that hold text (cards, nested ones too), palette, and counts.
 
     from engine.assets import load_svg, profile_document
     print(profile_document(load_svg("../shared/assets/memory-reality-infographic.svg")).to_json())
@@ -14,17 +15,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from engine.assets.family import FamilyGuess, guess_family
-from engine.assets.geometry import SHAPES, Canvas, Drawing, draw
+from engine.assets.geometry import SHAPES, Box, Canvas, Drawing, draw
 from engine.assets.read import AssetError, SvgDocument
 from engine.assets.roles import ROLES, assign_roles, placeholders
-from engine.assets.structure import features
+from engine.assets.structure import distinct, features, text_boxes
 from engine.assets.style import StyleSheet
 from engine.assets.tree import local
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2    # 2: texts say whether they are monospace; the profile lists its cards with their fill
 # Shapes plus texts. The library's busiest asset draws 117; structure features compare some
 # items pairwise, so this cap is what keeps profiling a hostile-but-valid SVG to about a second.
 MAX_DRAWN = 1_000
@@ -33,6 +34,8 @@ MAX_DRAWN = 1_000
 # busiest asset has 10 rules x 98 elements; these bounds keep a small hostile file from costing minutes.
 MAX_STYLE_CHARS = 64 * 1024
 MAX_STYLE_MATCHES = 250_000
+CARD_LEAST = 0.002   # the smallest box the profile lists as a card: a chip of a few words
+MONO_FACES = ("mono", "courier", "consolas", "menlo", "monaco", "code", "fixed")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class TextElement:
     anchor: str         # start, middle, end
     role: str
     placeholder: str
+    mono: bool = False  # set in a monospace face (code, commands, aligned columns)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class AssetProfile:
     filters: int
     structure: dict[str, float]     # the features the family guess was scored from
     removed: dict[str, int]         # what sanitizing took out: scripts, event handlers, links
+    cards: list[Box] = field(default_factory=list)  # boxes holding text (nested too), reading order
     version: int = PROFILE_VERSION
 
     @property
@@ -105,7 +110,7 @@ def profile_drawing(name: str, d: Drawing, removed: dict[str, int]) -> AssetProf
     structure = features(d)
     roles = assign_roles(d.texts, d.canvas, d.boxes)
     texts = [
-        TextElement(t.text, t.x, t.y, t.size, t.weight, t.fill, t.anchor, role, slot)
+        TextElement(t.text, t.x, t.y, t.size, t.weight, t.fill, t.anchor, role, slot, _mono(t.font))
         for t, role, slot in zip(d.texts, roles, placeholders(roles))
     ]
     palette = [{"colour": c, "count": n}
@@ -123,4 +128,9 @@ def profile_drawing(name: str, d: Drawing, removed: dict[str, int]) -> AssetProf
         filters=d.filters,
         structure=structure,
         removed=dict(removed),
+        cards=sorted(text_boxes(distinct(d), CARD_LEAST), key=lambda b: (round(b.y), b.x)),
     )
+
+
+def _mono(font: str) -> bool:
+    return any(face in font for face in MONO_FACES)

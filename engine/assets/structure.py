@@ -38,13 +38,18 @@ from dataclasses import replace
 from engine.assets.geometry import Box, Drawing
 
 
-def features(d: Drawing) -> dict[str, float]:
-    # A rect drawn twice in the same place (a fill under a stroke, a row repainted) is one box.
+def distinct(d: Drawing) -> Drawing:
+    """The drawing with a rect drawn twice in the same place (a fill under a stroke, a row
+    repainted) kept as one box."""
     boxes = list({(round(b.x, 1), round(b.y, 1), round(b.w, 1), round(b.h, 1)): b for b in d.boxes}.values())
-    d = replace(d, boxes=boxes)
+    return replace(d, boxes=boxes)
+
+
+def features(d: Drawing) -> dict[str, float]:
+    d = distinct(d)
     canvas_area = d.canvas.width * d.canvas.height or 1.0
     nodes = [b for b in d.boxes if 0.003 * canvas_area <= b.area < 0.5 * canvas_area]
-    cards = _cards(d, canvas_area)
+    cards = text_cards(d)
     links = _links(d, nodes)
     rows, columns, coverage = _table(d)
     return {
@@ -74,10 +79,16 @@ def _near(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol
 
 
-def _cards(d: Drawing, canvas_area: float) -> list[Box]:
-    """Outermost boxes that hold at least one text."""
-    holders = [b for b in d.boxes if 0.015 * canvas_area <= b.area <= 0.45 * canvas_area
-               and any(b.contains(*t.center) for t in d.texts)]
+def text_boxes(d: Drawing, least: float = 0.015) -> list[Box]:
+    """Boxes that hold at least one text, each `least` to 45 % of the canvas."""
+    canvas_area = d.canvas.width * d.canvas.height or 1.0
+    return [b for b in d.boxes if least * canvas_area <= b.area <= 0.45 * canvas_area
+            and any(b.contains(*t.center) for t in d.texts)]
+
+
+def text_cards(d: Drawing) -> list[Box]:
+    """Outermost boxes that hold at least one text, each 1.5-45 % of the canvas."""
+    holders = text_boxes(d)
     return [b for b in holders if not any(o.encloses(b) and o.area > b.area for o in holders)]
 
 
