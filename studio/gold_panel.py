@@ -13,6 +13,7 @@ from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWi
 
 from studio import tasks
 from studio.jobs import Job
+from studio.status_label import StatusLabel
 from studio.workers import GoldWorker, start, stop
 
 STATUS_COLOURS = {"pass": "#2f855a", "fail": "#c53030"}  # anything else (skipped, error): amber
@@ -54,7 +55,7 @@ class GoldPanel(QWidget):
         self.asked: tuple[int, str] | None = None  # the newest (request, entry) asked: older scores are dropped
         self.images: dict[str, QImage] = {}
         self.gate_button = QPushButton("Run gold gate")
-        self.gate_status = QLabel("gate not run")
+        self.gate_status = StatusLabel("gate not run")
         self.gate = QTableWidget(0, len(GATE_COLUMNS))
         self.gate.setHorizontalHeaderLabels(GATE_COLUMNS)
         self.gate.verticalHeader().hide()
@@ -73,7 +74,7 @@ class GoldPanel(QWidget):
         gate_layout.setContentsMargins(0, 0, 0, 0)
         gate_layout.addLayout(gate_top)
         gate_layout.addWidget(self.gate, 1)
-        self.score = QLabel("no gold entry")
+        self.score = StatusLabel("no gold entry")
         self.score.setTextFormat(Qt.TextFormat.RichText)
         self.mode = QComboBox()
         self.mode.addItems(["side by side", "overlay"])

@@ -30,6 +30,7 @@ from studio.dsl_syntax import content_paths
 from studio.editor import make_content_editor, make_scene_editor
 from studio.editor_style import FONT_SIZE
 from studio.gold_panel import GoldPanel
+from studio.ledger_watch import LedgerWatch
 from studio.parity_panel import ParityPanel
 from studio.playground_panel import PlaygroundPanel
 from studio.preview import SvgPreview
@@ -128,6 +129,13 @@ class MainWindow(QMainWindow):
         self.playground.open_requested.connect(self.open_generated)
         self.runs.workspace_changed.connect(self.playground.set_workspace)
         self.panels = (self.gold, self.budget, self.training, self.parity, self.probe, self.runs, self.playground)
+        # A run trained here, or recorded by a command, is listed without a restart
+        self.ledger_watch = LedgerWatch(runs.root, self)
+        self.runs.workspace_changed.connect(self.ledger_watch.set_workspace)
+        self.ledger_watch.changed.connect(self._on_ledger_changed)
+        self.training.run_recorded.connect(lambda _: self._on_ledger_changed(str(self.runs.workspace)))
+        # a gate's input changed: the preflight verdict is stale until checked again
+        self.parity.job.finished.connect(lambda _: self.training.inputs_changed())
         self.worker = CompileWorker()   # the window's own: the editors and the preview are its
         self.thread = start(self.worker, self)
         self.compile_requested.connect(self.worker.compile)
@@ -361,6 +369,15 @@ class MainWindow(QMainWindow):
             self.problems.addItem(item)
         self.preview_updated.emit(request)
 
+    def _on_ledger_changed(self, workspace: str) -> None:
+        if Path(workspace) != self.runs.workspace:
+            return
+        self.runs.refresh()
+        self.probe.refresh_runs()
+        self.training.refresh_runs()
+        if self.playground.listed and not self.playground.choices_job.running:
+            self.playground.refresh()
+
     def request_score(self) -> None:
         if self.gold_entry is not None and self.last_svg:
             self.gold.score_compiled(self.request, self.gold_entry, self.last_svg)
@@ -406,6 +423,8 @@ class MainWindow(QMainWindow):
             return False
         self.saved_texts = (scene, content)
         self._drop_recovered()
+        if self.gold_entry is not None:
+            self.training.inputs_changed()   # the compiler-parity gate scores the gold pack
         return True
 
     # ---- autosave and recovery -------------------------------------------------------------------

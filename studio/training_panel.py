@@ -7,17 +7,21 @@ whole (pyqtgraph's axes cost most of it: about 25 ms for all four under PySide6 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pyqtgraph as pg
 from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                            QListWidgetItem, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+                            QListWidgetItem, QProgressBar, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout,
+                            QWidget)
 
 from studio import tasks
 from studio.jobs import Job
+from studio.status_label import StatusLabel
 
 from engine.paths import Workspace
+from engine.preflight import PARITY_FILE
 from engine.rundir import run_dirs
 
 SERIES = (("loss", "loss"), ("grad_norm", "grad norm"), ("lr", "learning rate"), ("tokens_per_s", "tokens/s"))
@@ -34,6 +38,27 @@ def smooth(values: list[float], alpha: float) -> list[float]:
     return out
 
 
+def clock(seconds: float) -> str:
+    """12:05, or 1:02:05 past an hour."""
+    m, s = divmod(round(seconds), 60)
+    return f"{m // 60}:{m % 60:02d}:{s:02d}" if m >= 60 else f"{m}:{s:02d}"
+
+
+def progress_text(step: int, target: int, first: tuple[int, float] | None, now: float, tokens_per_s: float) -> str:
+    """'step 12 / 40 · ETA 0:31 · 5,120 tokens/s'. The ETA is the rate of this session's steps
+    (`first`: the step and time it began at) times what is left."""
+    eta = ""
+    if first is not None and step > first[0]:
+        eta = f" · ETA {clock((target - step) * (now - first[1]) / (step - first[0]))}"
+    return f"step {step} / {target}{eta} · {tokens_per_s:,.0f} tokens/s"
+
+
+def preflight_inputs(spec: str) -> list[Path]:
+    """The files a preflight verdict was decided from, beyond the gold pack (the window reports
+    a save): the spec and the parity regimen's result."""
+    return [Path(spec), Workspace().parity / PARITY_FILE]
+
+
 def read_metrics(path: Path) -> list[dict]:
     events = []
     for line in path.read_text().splitlines():
@@ -46,10 +71,17 @@ def read_metrics(path: Path) -> list[dict]:
 
 class TrainingPanel(QWidget):
     spec_chosen = Signal(str)   # the spec now in use: typed, picked, or trained or checked with
+    run_recorded = Signal(str)  # a run the panel started is in the ledger (its id), or its record changed
+    preflight_done = Signal(bool)   # a preflight run ended: passed or not
 
     def __init__(self, spec: Path | None, runs: Path, parent=None):
         super().__init__(parent)
         self.runs = runs
+        self.inputs_changed_at = 0.0          # when the window last reported a changed input (a save)
+        self.pending_start: bool | None = None  # resume flag of a start waiting for its preflight
+        self.target_steps = 0
+        self.first_step: tuple[int, float] | None = None
+        self.run_id = ""
         self.steps: list[dict] = []
         self.stages: list[tuple[int, str]] = []
         self.dirty: set[str] = set()           # series whose plot waits for a redraw
@@ -65,7 +97,12 @@ class TrainingPanel(QWidget):
         self.preflight_button = QPushButton("Preflight")
         self.start_button, self.resume_button, self.stop_button = (QPushButton(t) for t in ("Start", "Resume", "Stop"))
         self.stop_button.setEnabled(False)
-        self.status = QLabel("idle")
+        self.status = StatusLabel("idle")
+        self.bar = QProgressBar()
+        self.bar.setMinimumWidth(260)
+        self.bar.setTextVisible(True)
+        self.bar.hide()
+        self.checklist_title = StatusLabel("Preflight")
         top = QHBoxLayout()
         for w in (QLabel("spec"), self.spec, self.spec_button, QLabel("run"), self.run_name, QLabel("max steps"),
                   self.max_steps, self.skip_preflight, self.preflight_button, self.start_button, self.resume_button,
@@ -79,9 +116,9 @@ class TrainingPanel(QWidget):
             lst.setMinimumHeight(36)
         self.overlays.itemChanged.connect(lambda _: self._mark_dirty())
         side = QVBoxLayout()
-        for title, w in (("Preflight", self.checklist), ("Earlier runs (overlay)", self.overlays),
+        for title, w in ((self.checklist_title, self.checklist), ("Earlier runs (overlay)", self.overlays),
                          ("Checkpoints", self.checkpoints)):
-            side.addWidget(QLabel(title))
+            side.addWidget(title if isinstance(title, QLabel) else QLabel(title))
             side.addWidget(w, 1)
         side_box = QWidget()
         side_box.setLayout(side)
@@ -103,6 +140,7 @@ class TrainingPanel(QWidget):
         smooth_row = QHBoxLayout()
         smooth_row.addWidget(QLabel("smoothing"))
         smooth_row.addWidget(self.smoothing)
+        smooth_row.addWidget(self.bar)
         smooth_row.addWidget(self.status, 1)
         plots = QVBoxLayout()
         plots.addLayout(smooth_row)
@@ -123,13 +161,14 @@ class TrainingPanel(QWidget):
         self.spec_button.clicked.connect(self._choose_spec)
         self.spec.editingFinished.connect(self._on_spec_edited)
         self.train_job = Job(tasks.train, self)
-        self.stop_button.clicked.connect(self.train_job.stop)
+        self.stop_button.clicked.connect(self._stop)
         self.train_job.progressed.connect(self._on_progress)
         self.train_job.finished.connect(self._on_finished)
         self.train_job.failed.connect(self._on_failed)
         self.preflight_job = Job(tasks.preflight, self)
         self.preflight_job.progressed.connect(self._on_gate)
-        self.preflight_job.failed.connect(self._on_failed)
+        self.preflight_job.finished.connect(self._on_preflight_finished)
+        self.preflight_job.failed.connect(self._on_preflight_failed)
         self.timer = QTimer(self, interval=TICK_MS)
         self.timer.timeout.connect(self._redraw)
         self.timer.start()
@@ -165,7 +204,43 @@ class TrainingPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, str(metrics))
             self.overlays.addItem(item)
 
+    def preflight_stale(self) -> str:
+        """Why the spec's verdict cannot be trusted now ('' when it can): none yet, or an input
+        changed since it was decided."""
+        verdict = Workspace().preflight(self.spec.text()).verdict
+        if not verdict.is_file():
+            return "no preflight verdict yet"
+        decided = verdict.stat().st_mtime
+        changed = [p.name for p in preflight_inputs(self.spec.text()) if p.is_file() and p.stat().st_mtime > decided]
+        if self.inputs_changed_at > decided:
+            changed.append("the gold pack")
+        return f"{', '.join(changed)} changed since the last preflight" if changed else ""
+
+    def inputs_changed(self) -> None:
+        """Slot: something a gate reads changed (a parity run, a saved entry, another spec). The
+        checklist says it is stale; Start checks again before it trains."""
+        self.inputs_changed_at = time.time()
+        self._show_staleness()
+
+    def _show_staleness(self) -> None:
+        why = self.preflight_stale() if self.spec.text() else ""
+        self.checklist_title.setText(f"Preflight — stale: {why}; Start checks again" if why and self.checklist.count()
+                                     else "Preflight")
+        self.checklist_title.setStyleSheet("color: #b7791f" if why and self.checklist.count() else "")
+
     def _start(self, resume: bool) -> None:
+        self._on_spec_edited()
+        self.start_button.setEnabled(False)
+        self.resume_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        if not self.skip_preflight.isChecked() and (why := self.preflight_stale()):
+            self.pending_start = resume   # trained once the gates, checked again, pass
+            self.status.setText(f"checking preflight first: {why}…")
+            self._run_preflight()
+            return
+        self._train(resume)
+
+    def _train(self, resume: bool) -> None:
         self.steps, self.stages = [], []
         for key, lines in self.stage_lines.items():
             for line in lines:
@@ -173,18 +248,30 @@ class TrainingPanel(QWidget):
             lines.clear()
         self._mark_dirty()
         self.checkpoints.clear()
+        self.first_step, self.target_steps = None, 0
+        self.bar.hide()
         self.status.setText("preparing the run…")
-        self.start_button.setEnabled(False)
-        self.resume_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
-        self._on_spec_edited()
         self.train_job.start(self.spec.text(), str(self.run_dir), resume, self.max_steps.value(),
-                             self.skip_preflight.isChecked())
+                             self.skip_preflight.isChecked(), str(Workspace().root))
+
+    def _stop(self) -> None:
+        """Stop the run, or the preflight a start waits for (then nothing trains)."""
+        if self.pending_start is not None:
+            self.pending_start = None
+            self.preflight_job.stop()
+            self.status.setText("start cancelled")
+            self._idle()
+        self.train_job.stop()
 
     def _on_preflight_clicked(self) -> None:
+        self._on_spec_edited()
+        self._run_preflight()
+
+    def _run_preflight(self) -> None:
         self.checklist.clear()
         self.checklist.addItem("running the six gates…")
-        self._on_spec_edited()
+        self.checklist_title.setText("Preflight")
+        self.checklist_title.setStyleSheet("")
         spec = self.spec.text()
         self.preflight_job.start(spec, str(Workspace().preflight(spec).folder))
 
@@ -199,6 +286,26 @@ class TrainingPanel(QWidget):
         item.setForeground(Qt.GlobalColor.darkGreen if gate["passed"] else Qt.GlobalColor.red)
         self.checklist.addItem(item)
 
+    def _on_preflight_finished(self, result) -> None:
+        passed = result.value.passed   # engine.preflight.Preflight
+        self._show_staleness()
+        self.preflight_done.emit(passed)
+        if self.pending_start is None:
+            return
+        resume, self.pending_start = self.pending_start, None
+        if passed:
+            self._train(resume)
+        else:
+            self.status.setText(result.summary)
+            self._idle()
+
+    def _on_preflight_failed(self, error) -> None:
+        self.pending_start = None
+        self.checklist.clear()
+        self.checklist.addItem(error.message)
+        self.status.setText(error.message)
+        self._idle()
+
     def _on_progress(self, progress) -> None:
         event = progress.data   # the trainer's record, as in metrics.jsonl
         kind = event["event"]
@@ -207,20 +314,42 @@ class TrainingPanel(QWidget):
             if not self.stages or self.stages[-1][1] != event.get("stage"):
                 self.stages.append((event["step"], event.get("stage", "")))
             self._mark_dirty()
+            self._show_step(event)
         elif kind == "checkpoint":
             self.checkpoints.addItem(f"step {event['step']}: {Path(event['path']).name}")
         elif kind == "start":
-            self.status.setText(f"training: {event.get('total_steps')} steps")
+            total, limit = int(event.get("total_steps") or 0), self.max_steps.value()
+            self.target_steps = min(total, limit) if limit else total   # max steps ends the run before the schedule
+            self.first_step = (int(event.get("step") or 0), time.monotonic())
+            self.bar.setRange(0, max(1, self.target_steps))
+            self.bar.setValue(int(event.get("step") or 0))
+            self.bar.setFormat(f"step {event.get('step') or 0} / {self.target_steps}")
+            self.bar.show()
+            self.status.setText(f"training {self.run_name.text()}: {self.target_steps} steps"
+                                + (f" (of {total} in the schedule)" if self.target_steps != total else ""))
+        elif kind == "recorded":
+            self.run_id = event["run"]
+            self.run_recorded.emit(self.run_id)
+
+    def _show_step(self, event: dict) -> None:
+        step = int(event["step"])
+        self.bar.setValue(min(step, self.bar.maximum()))
+        self.bar.setFormat(progress_text(step, self.target_steps, self.first_step, time.monotonic(),
+                                         float(event.get("tokens_per_s") or 0)))
 
     def _on_finished(self, result) -> None:
         self.status.setText(result.summary)
         self._idle()
         self.refresh_runs()
+        if self.run_id:
+            self.run_recorded.emit(self.run_id)   # its final metrics and status
 
     def _on_failed(self, error) -> None:
         self.status.setText(error.message)
         self._idle()
         self.refresh_runs()
+        if self.run_id:
+            self.run_recorded.emit(self.run_id)
 
     def _idle(self) -> None:
         self.start_button.setEnabled(True)
