@@ -26,27 +26,31 @@ NAMES = tuple(LAYOUTS)
 def apply_layout(window, name: str, docks: dict) -> None:
     """Lay `docks` ({title: QDockWidget}) out in `window` as perspective `name` says."""
     layout = LAYOUTS[name]
-    shown = {title for _, group, _ in layout for title in group}
-    for title, dock in docks.items():
-        if title not in shown:
-            dock.hide()
+    for dock in docks.values():   # from a clean slate: re-adding a tabbed dock would split its group
+        window.removeDockWidget(dock)
     for area, group, _ in layout:
         first = docks[group[0]]
-        window.addDockWidget(area, first)   # moves it when it lies elsewhere
+        window.addDockWidget(area, first)
         first.show()
         for title in group[1:]:
             window.tabifyDockWidget(first, docks[title])
             docks[title].show()
-        first.raise_()
     left = [docks[g[0]] for area, g, _ in layout if area == LEFT]
     if len(left) == 2:   # one column: the second group under the first
         window.splitDockWidget(left[0], left[1], Qt.Orientation.Vertical)
+    shown = {title for _, group, _ in layout for title in group}
+    for title, dock in docks.items():   # the others hidden, yet in the layout, so a saved state holds them
+        if title not in shown:
+            window.addDockWidget(BOTTOM, dock)
+            dock.hide()
 
 
 def size_docks(window, name: str, docks: dict) -> None:
     """Give the areas their shares; once the window has laid the docks out (the next turn of
     the event loop), or Qt sizes them from stale geometry."""
     layout = LAYOUTS[name]
+    for _, group, _ in layout:
+        docks[group[0]].raise_()   # the tab this work is about
     left = [(docks[g[0]], share) for area, g, share in layout if area == LEFT]
     if left:
         window.resizeDocks([left[0][0]], [int(window.width() * left[0][1])], Qt.Orientation.Horizontal)

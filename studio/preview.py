@@ -25,7 +25,7 @@ class SvgPreview(QWidget):
         self.pan = QPointF(0, 0)      # offset of the picture's centre from the widget's, in pixels
         self._drag: QPointF | None = None
         self.stale = ""   # why the picture no longer matches the text ("" when it does)
-        self.setMinimumSize(320, 240)
+        self.setMinimumSize(200, 120)   # a low window (1280×720) keeps room for the docks
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
 

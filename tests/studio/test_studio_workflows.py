@@ -20,7 +20,7 @@ from engine.preflight import PARITY_FILE, Gate, Preflight
 from engine.rundir import RunDir
 from engine.runs.ledger import Ledger
 from engine.runs.record import record_folder
-from studio import tasks
+from studio import perspectives, tasks
 from studio.ledger_watch import LedgerWatch
 from studio.probe_panel import ProbePanel
 from studio.training_panel import TrainingPanel, progress_text
@@ -200,8 +200,11 @@ def test_no_message_widens_the_window(window, qtbot):
                   window.parity.divergence, window.gold.gate_status, window.gold.score, window.budget.verdict,
                   window.playground.status, window.runs.where, window.probe.status):
         label.setText(long)
-    for dock in window.bottom_docks:
-        dock.raise_()
-        qtbot.wait(20)
-        assert window.width() == width, dock.windowTitle()
+    for name in perspectives.NAMES:   # every panel, on screen in the perspective of its work
+        window.use_perspective(name)
+        for dock in window.docks().values():
+            if not dock.isHidden():
+                dock.raise_()
+                qtbot.wait(20)
+                assert window.width() == width, (name, dock.windowTitle())
     assert window.training.status.toolTip() == long   # what is cut off can be read
