@@ -529,8 +529,9 @@ class MainWindow(QMainWindow):
         if svg:
             self.last_compiled = svg
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-        self.preview.set_stale(f"stale: {errors} error{'s' * (errors != 1)} in the scene; the last picture that "
-                               "compiled" if errors and not svg else "")
+        last = "; the last picture that compiled" if self.last_compiled else ""
+        self.preview.set_stale(f"stale: {errors} error{'s' * (errors != 1)} in the scene{last}" if errors and not svg
+                               else "")
         self.problems_dock.setWindowTitle(f"Problems ({len(diagnostics)})" if diagnostics else "Problems")
         if svg and self.gold_entry is not None:
             self.last_svg = svg.decode()

@@ -29,15 +29,15 @@ def apply_layout(window, name: str, docks: dict) -> None:
     for dock in docks.values():   # from a clean slate: re-adding a tabbed dock would split its group
         window.removeDockWidget(dock)
     for area, group, _ in layout:
-        first = docks[group[0]]
-        window.addDockWidget(area, first)
-        first.show()
-        for title in group[1:]:
-            window.tabifyDockWidget(first, docks[title])
-            docks[title].show()
+        window.addDockWidget(area, docks[group[0]])
+        docks[group[0]].show()
     left = [docks[g[0]] for area, g, _ in layout if area == LEFT]
     if len(left) == 2:   # one column: the second group under the first
         window.splitDockWidget(left[0], left[1], Qt.Orientation.Vertical)
+    for _, group, _ in layout:
+        for title in group[1:]:
+            window.tabifyDockWidget(docks[group[0]], docks[title])
+            docks[title].show()
     shown = {title for _, group, _ in layout for title in group}
     for title, dock in docks.items():   # the others hidden, yet in the layout, so a saved state holds them
         if title not in shown:

@@ -239,6 +239,7 @@ class ProbePanel(QWidget):
         pictures.addWidget(self.actual_picture)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (left, text, pictures):
+            w.setMinimumWidth(160)   # not their contents' width: a loaded probe must not widen the window
             splitter.addWidget(w)
         splitter.setSizes([380, 520, 420])
         layout = QVBoxLayout(self)

@@ -103,3 +103,38 @@ def test_the_preview_exports_as_svg_and_png(window, qtbot, monkeypatch, tmp_path
         image = QImage(str(path))
         size = window.preview.renderer.defaultSize()
         assert (image.width(), image.height()) == (2 * size.width(), 2 * size.height())
+
+
+def test_gold_shows_the_editors_score_everywhere_with_700_px_pictures(gold_workspace, qtbot, asked):
+    from studio_helpers import after_edit, open_window
+
+    from engine.events import Progress
+    from studio.gold_panel import MODES
+
+    w = open_window(qtbot, gold_workspace)
+    sized(w, qtbot, 1600, 1000, "Gold")
+    gold = w.gold
+    qtbot.waitUntil(lambda: "parity" in gold.score.text(), timeout=10000)
+    for kind in ("reference", "compiled"):
+        assert gold.views[kind].width() >= 700, kind
+    name = w.entry.name   # the gate scored the saved files; then the editor changes the scene
+    gold.gate_job.progressed.emit(Progress("gate", 1, 2, name, {"entry": {
+        "name": name, "split": "train", "score": 0.999, "threshold": 0.77, "text_placement": 1.0, "status": "pass",
+        "reason": "", "notes": ""}}))
+    text = w.scene_editor.text().replace("[theme:infra_dark]", "[theme:paper_editorial]")
+    after_edit(qtbot, w, "gold_scored", lambda: w.scene_editor.set_text(text), 10000)
+    live = gold.score.text().split("parity <b style='color:")[1].split(">")[1].split("<")[0]
+    assert "(editor)" in gold.score.text() and gold.gate.item(0, 2).text() == live != "0.999"
+    assert gold.gate.item(0, 5).text().endswith("(editor)") and gold.gate.item(0, 2).font().italic()
+    for mode in MODES:
+        gold.mode.setCurrentIndex(MODES.index(mode))
+        shown = {k for k, v in gold.views.items() if v.isVisibleTo(gold)} | ({"overlay"} if gold.overlay.isVisibleTo(gold)
+                                                                              else set())
+        assert shown == {"side by side": {"reference", "compiled"}, "overlay": {"overlay"}, "flicker": {"overlay"},
+                         "difference": {"diff"}}[mode]
+    gold.mode.setCurrentIndex(MODES.index("flicker"))
+    first = gold.overlay.image
+    qtbot.waitUntil(lambda: gold.overlay.image is not first, timeout=2000)   # flicker: the other picture
+    pair = [gold.images["reference"], gold.images["compiled"]]
+    assert any(gold.overlay.image is p for p in pair) and any(first is p for p in pair)
+    w.close()
