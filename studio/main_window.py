@@ -282,8 +282,11 @@ class MainWindow(QMainWindow):
         self.perspective = name
         self.perspective_actions[name].setChecked(True)
         saved = None if self.smoke else self.settings.value(f"perspective/{name}")
+        size = self.size()
         if not (saved and self.restoreState(saved)):
             self._lay_out(name)
+        elif self.isVisible() and self.size() != size:
+            self.resize(size)   # a state saved with other panes open may ask for more: the window keeps its size
         if not self.smoke:
             self.settings.setValue("perspective", name)
 

@@ -136,6 +136,8 @@ class RunsPanel(QWidget):
         splitter.addWidget(runs_box)
         splitter.addWidget(compare_box)
         splitter.setSizes([760, 560])
+        # its own minimum, not its contents': a loaded table must not widen the window (1280 px)
+        self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
