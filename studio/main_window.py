@@ -283,6 +283,7 @@ class MainWindow(QMainWindow):
         self.perspective_actions[name].setChecked(True)
         saved = None if self.smoke else self.settings.value(f"perspective/{name}")
         size = self.size()
+        perspectives.apply_layout(self, name, self.docks())   # from a clean layout, so no old tab bar survives
         if not (saved and self.restoreState(saved)):
             self._lay_out(name)
         elif self.isVisible() and self.size() != size:
