@@ -203,6 +203,7 @@ class ProbePanel(QWidget):
         self.cases.horizontalHeader().setStretchLastSection(True)
         compact(self.scoreboard)
         compact(self.cases)
+        self.scoreboard.setFixedHeight(3 * self.scoreboard.verticalHeader().defaultSectionSize() + 6)   # till a probe
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)

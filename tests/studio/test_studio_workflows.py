@@ -178,17 +178,22 @@ def test_run_probe_is_ready_again_once_a_probe_has_finished(qtbot, tmp_path):
     panel.probe_job.task = job_tasks.probe_written
     panel.resize(1400, 800)
     panel.show()
-    run_folder(tmp_path / "ws" / "runs" / "r1")
-    panel.refresh_runs()
-    qtbot.waitUntil(lambda: panel.run_choice.count() == 1, timeout=5000)
-    for _ in range(2):   # and again: the second run is not refused as "running already"
-        with qtbot.waitSignal(panel.probe_loaded, timeout=30000):
-            qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
-        with qtbot.waitSignal(panel.ledger_worker.runs_listed, timeout=5000):
-            pass   # the refresh after the probe has been answered
-        assert panel.run_button.isEnabled() and not panel.stop_button.isEnabled()
-        assert panel.cases.rowCount() == 16
-    panel.shutdown()
+    listed = []
+    panel.ledger_worker.runs_listed.connect(lambda *_: listed.append(1))
+    try:
+        run_folder(tmp_path / "ws" / "runs" / "r1")
+        panel.refresh_runs()
+        qtbot.waitUntil(lambda: panel.run_choice.count() == 1, timeout=5000)
+        for _ in range(2):   # and again: the second run is not refused as "running already"
+            with qtbot.waitSignal(panel.probe_loaded, timeout=60000):
+                qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+            before = len(listed)
+            qtbot.waitUntil(lambda: len(listed) > before or not panel.probe_job.running, timeout=5000)
+            qtbot.wait(200)   # the refresh the probe asked for has been answered
+            assert panel.run_button.isEnabled() and not panel.stop_button.isEnabled()
+            assert panel.cases.rowCount() == 16
+    finally:
+        panel.shutdown()
 
 
 def test_no_message_widens_the_window(window, qtbot):
