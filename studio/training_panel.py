@@ -26,6 +26,7 @@ from engine.rundir import run_dirs
 
 SERIES = (("loss", "loss"), ("grad_norm", "grad norm"), ("lr", "learning rate"), ("tokens_per_s", "tokens/s"))
 REDRAW_MS = 100                       # each plot's refresh period
+OVERLAY_COLOURS = ((180, 180, 180), (230, 160, 90), (140, 200, 120), (200, 130, 200))   # earlier runs, by legend
 TICK_MS = REDRAW_MS // len(SERIES)    # one plot per tick
 
 
@@ -131,9 +132,14 @@ class TrainingPanel(QWidget):
         for i, (key, title) in enumerate(SERIES):
             plot = self.graphs.addPlot(row=i // 2, col=i % 2, title=title)
             plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setLabel("bottom", "step")
+            plot.setLabel("left", title)
+            if key == "loss":
+                plot.setLogMode(y=True)   # the late steps' gains are invisible on a linear axis
+            plot.addLegend(offset=(-10, 10))
             self.plots[key] = plot
-            self.raw[key] = plot.plot(pen=pg.mkPen((120, 160, 220, 70)))
-            self.curves[key] = plot.plot(pen=pg.mkPen((90, 170, 255), width=2))
+            self.raw[key] = plot.plot(pen=pg.mkPen((120, 160, 220, 70)), name="this run (raw)")
+            self.curves[key] = plot.plot(pen=pg.mkPen((90, 170, 255), width=2), name="this run (smoothed)")
         self.stage_lines: dict[str, list] = {key: [] for key, _ in SERIES}
         self.overlay_curves: dict[str, list] = {key: [] for key, _ in SERIES}
         self.overlays_drawn: dict[str, tuple] = {key: () for key, _ in SERIES}
@@ -394,5 +400,5 @@ class TrainingPanel(QWidget):
                 plot.removeItem(curve)
             self.overlay_curves[key] = [
                 plot.plot([e["step"] for e in events], smooth([float(e.get(key) or 0) for e in events], alpha),
-                          pen=pg.mkPen((180, 180, 180), width=1))
-                for events in map(self._overlay_events, checked)]
+                          pen=pg.mkPen(OVERLAY_COLOURS[n % len(OVERLAY_COLOURS)], width=1), name=Path(path).parent.name)
+                for n, (path, events) in enumerate((p, self._overlay_events(p)) for p in checked)]

@@ -213,3 +213,19 @@ def test_no_message_widens_the_window(window, qtbot):
                 qtbot.wait(20)
                 assert window.width() == width, (name, dock.windowTitle())
     assert window.training.status.toolTip() == long   # what is cut off can be read
+
+
+def test_plots_have_axis_labels_a_log_loss_and_a_legend_naming_the_overlaid_runs(qtbot):
+    run_folder(Workspace().runs / "earlier")          # a finished run's metrics.jsonl
+    panel = TrainingPanel(SPEC, Workspace().runs)
+    qtbot.addWidget(panel)
+    try:
+        loss = panel.plots["loss"]
+        assert loss.getAxis("bottom").labelText == "step" and loss.getAxis("left").labelText == "loss"
+        assert loss.ctrl.logYCheck.isChecked() and not panel.plots["lr"].ctrl.logYCheck.isChecked()
+        panel.overlays.item(0).setCheckState(Qt.CheckState.Checked)
+        qtbot.waitUntil(lambda: not panel.dirty, timeout=3000)
+        names = [label.text for _, label in loss.legend.items]
+        assert names == ["this run (raw)", "this run (smoothed)", "earlier"]
+    finally:
+        panel.shutdown()
