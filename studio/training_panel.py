@@ -140,6 +140,7 @@ class TrainingPanel(QWidget):
             self.plots[key] = plot
             self.raw[key] = plot.plot(pen=pg.mkPen((120, 160, 220, 70)), name="this run (raw)")
             self.curves[key] = plot.plot(pen=pg.mkPen((90, 170, 255), width=2), name="this run (smoothed)")
+        self.graphs.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.stage_lines: dict[str, list] = {key: [] for key, _ in SERIES}
         self.overlay_curves: dict[str, list] = {key: [] for key, _ in SERIES}
         self.overlays_drawn: dict[str, tuple] = {key: () for key, _ in SERIES}
@@ -147,6 +148,9 @@ class TrainingPanel(QWidget):
         smooth_row.addWidget(QLabel("smoothing"))
         smooth_row.addWidget(self.smoothing)
         smooth_row.addWidget(self.bar)
+        self.hover = StatusLabel()   # the step under the mouse
+        self.hover.setMinimumWidth(220)
+        smooth_row.addWidget(self.hover)
         smooth_row.addWidget(self.status, 1)
         plots = QVBoxLayout()
         plots.addLayout(smooth_row)
@@ -361,6 +365,17 @@ class TrainingPanel(QWidget):
         self.start_button.setEnabled(True)
         self.resume_button.setEnabled(True)
         self.stop_button.setEnabled(False)
+
+    def _on_mouse_moved(self, pos) -> None:
+        """Name the step under the mouse and this run's value there, in the plot it is over."""
+        for key, title in SERIES:
+            plot = self.plots[key]
+            if not plot.sceneBoundingRect().contains(pos):
+                continue
+            step = round(plot.vb.mapSceneToView(pos).x())
+            event = next((e for e in self.steps if e["step"] == step), None)
+            self.hover.setText(f"step {step} · {title} {float(event.get(key) or 0):.4g}" if event else f"step {step}")
+            return
 
     def _mark_dirty(self) -> None:
         self.dirty.update(key for key, _ in SERIES)

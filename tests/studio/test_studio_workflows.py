@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import job_tasks
+import pyqtgraph as pg
 import pytest
 from qtpy.QtCore import Qt
 from studio_helpers import ROOT
@@ -229,3 +230,16 @@ def test_plots_have_axis_labels_a_log_loss_and_a_legend_naming_the_overlaid_runs
         assert names == ["this run (raw)", "this run (smoothed)", "earlier"]
     finally:
         panel.shutdown()
+
+
+def test_the_step_under_the_mouse_is_named_with_its_value(training, qtbot):
+    for step in range(1, 11):
+        training.train_job.progressed.emit(Progress("train", step, 10, "step", {
+            "event": "step", "step": step, "stage": "s1", "loss": 10.0 / step, "tokens_per_s": 100.0}))
+    training.resize(1200, 700)
+    training.show()
+    qtbot.waitUntil(lambda: not training.dirty, timeout=3000)
+    plot = training.plots["tokens_per_s"]
+    plot.vb.setRange(xRange=(1, 10), yRange=(0, 200), padding=0)
+    training._on_mouse_moved(plot.vb.mapViewToScene(pg.Point(4, 100)))
+    assert training.hover.text() == "step 4 · tokens/s 100"
