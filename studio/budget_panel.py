@@ -9,8 +9,9 @@ from pathlib import Path
 
 from qtpy.QtCore import QRectF, Qt, Signal
 from qtpy.QtGui import QColor, QPainter, QPen
-from qtpy.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from qtpy.QtWidgets import QCheckBox, QHBoxLayout, QTextBrowser, QVBoxLayout, QWidget
 
+from studio.status_label import StatusLabel
 from studio.workers import BudgetWorker, start, stop
 
 CHIP = {"structure": "#3b5b8c", "piece": "#3f6f4f", "space": "#555555", "unknown": "#b33a3a"}
@@ -61,8 +62,8 @@ class BudgetPanel(QWidget):
         self.latest = 0   # the newest request: an older measure arriving late is not shown
         self.scene_text: str | None = None
         self.meter = Meter()
-        self.verdict = QLabel()
-        self.gold = QLabel("gold pack: measuring…")
+        self.verdict = StatusLabel()
+        self.gold = StatusLabel("gold pack: measuring…")
         self.show_chips = QCheckBox("show tokens")
         self.chips = QTextBrowser()
         self.chips.hide()

@@ -11,10 +11,13 @@ never a pattern or a list of their own here.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from engine.diagnostics import Diagnostic
 from engine.dsl.lex import spans, tokens
 from engine.dsl.vocab import COMPONENTS, TOP_LEVEL_KEYS, TOP_LEVEL_VALUES, TOPOLOGY_KEYS
 
@@ -202,3 +205,25 @@ def _node_ids(text: str) -> list[str]:
     head = "[node_id:"
     return [text[start + len(head):end - 1] for start, end, kind in tokens(text)
             if kind == "TOPO" and text.startswith(head, start)]
+
+
+VALUE_CODES = ("unknown-value", "bad-topic", "bad-ref-path")   # the validator's codes that quote a value
+
+
+def at_value(d: Diagnostic, lines: list[str]) -> Diagnostic:
+    """A diagnostic about a value (the validator places it at the `[` of its attribute) moved to
+    the value itself, the first quoted word of its message, when that stands on its line after
+    a `:` or `=`; any other diagnostic as it is.
+
+    >>> at_value(Diagnostic(1, 1, "unknown-value", "'signal_glw' is not a value of theme"), ["[theme:signal_glw]"]).col
+    8
+    """
+    quoted = re.match(r"\s*'([^']+)'", d.message) or re.search(r"'([^']+)'", d.message)
+    if d.code not in VALUE_CODES or quoted is None or not 0 < d.line <= len(lines):
+        return d
+    line = lines[d.line - 1]
+    for sep in (":", "="):
+        at = line.find(sep + quoted.group(1), max(0, d.col - 1))
+        if at >= 0:
+            return dataclasses.replace(d, col=at + 2)
+    return d

@@ -2,8 +2,9 @@
 numbers and fold markers, completions in a QCompleter popup, squiggles with tooltips."""
 from __future__ import annotations
 
-from qtpy.QtCore import QPoint, QRect, QSize, QStringListModel, Qt
-from qtpy.QtGui import QColor, QFont, QPainter, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextCursor
+from qtpy.QtCore import QPoint, QRect, QRegularExpression, QSize, QStringListModel, Qt
+from qtpy.QtGui import (QColor, QFont, QPainter, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextCursor,
+                        QTextDocument)
 from qtpy.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from engine.diagnostics import Diagnostic, Severity
@@ -28,6 +29,56 @@ class DslHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         for start, length, style in style_runs(text):
             self.setFormat(start, length, self.formats[style])
+
+
+# content.json's colours, as QScintilla's JSON lexer has them in editor_qsci.py
+JSON_RULES = ((r'"(?:[^"\\]|\\.)*"', "#ce9178"), (r'-?\b\d+(?:\.\d+)?(?:[eE][+-]?\d+)?\b', "#b5cea8"),
+              (r'\b(?:true|false|null)\b', "#569cd6"), (r'"(?:[^"\\]|\\.)*"(?=\s*:)', "#9cdcfe"))
+
+
+class JsonHighlighter(QSyntaxHighlighter):
+    """Strings, numbers, literals and keys; a key is a string before a colon, coloured last."""
+
+    def __init__(self, document):
+        super().__init__(document)
+        self.rules = [(QRegularExpression(pattern), _format(colour, False)) for pattern, colour in JSON_RULES]
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+        for pattern, fmt in self.rules:
+            matches = pattern.globalMatch(text)
+            while matches.hasNext():
+                m = matches.next()
+                self.setFormat(m.capturedStart(), m.capturedLength(), fmt)
+
+
+class FindMixin:
+    """Find and replace for a QPlainTextEdit (studio/find_bar.py drives it)."""
+
+    def selected_text(self) -> str:
+        return self.textCursor().selectedText().replace("\u2029", "\n")
+
+    def find_next(self, needle: str, forward: bool = True, case: bool = False) -> bool:
+        """Select the next (or previous) match after the cursor, wrapping at the end."""
+        flags = QTextDocument.FindFlag(0)
+        if not forward:
+            flags |= QTextDocument.FindFlag.FindBackward
+        if case:
+            flags |= QTextDocument.FindFlag.FindCaseSensitively
+        document = self.document()
+        found = document.find(needle, self.textCursor(), flags)
+        if found.isNull():
+            wrap = QTextCursor(document)
+            if not forward:
+                wrap.movePosition(QTextCursor.MoveOperation.End)
+            found = document.find(needle, wrap, flags)
+        if found.isNull():
+            return False
+        self.setTextCursor(found)
+        self.centerCursor()
+        return True
+
+    def replace_selected(self, text: str) -> None:
+        self.textCursor().insertText(text)
 
 
 def _setup_text_edit(editor: QPlainTextEdit) -> None:
@@ -93,7 +144,7 @@ class Margin(QWidget):
         event.accept()
 
 
-class PlainSceneEditor(QPlainTextEdit):
+class PlainSceneEditor(FindMixin, QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         _setup_text_edit(self)
@@ -311,18 +362,53 @@ class PlainSceneEditor(QPlainTextEdit):
         self.margin.setGeometry(QRect(r.left(), r.top(), self.margin_width(), r.height()))
 
 
-class PlainJsonEditor(QPlainTextEdit):
-    """The content.json pane under PySide6."""
+class NumberMargin(QWidget):
+    """content.json's line numbers."""
+
+    def __init__(self, editor: PlainJsonEditor):
+        super().__init__(editor)
+        self.editor = editor
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        editor = self.editor
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), QColor(MARGIN))
+        painter.setPen(QColor("#858585"))
+        block = editor.firstVisibleBlock()
+        offset = editor.contentOffset()
+        while block.isValid():
+            top = editor.blockBoundingGeometry(block).translated(offset).top()
+            if top > event.rect().bottom():
+                break
+            if block.isVisible():
+                painter.drawText(0, int(top), self.width() - 6, self.fontMetrics().height(),
+                                 Qt.AlignmentFlag.AlignRight, str(block.blockNumber() + 1))
+            block = block.next()
+        painter.end()
+
+
+class PlainJsonEditor(FindMixin, QPlainTextEdit):
+    """The content.json pane under PySide6: line numbers and JSON colours, as under QScintilla."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         _setup_text_edit(self)
+        self.highlighter = JsonHighlighter(self.document())
+        self.margin = NumberMargin(self)
+        self.blockCountChanged.connect(lambda _: self._update_margin_width())
+        self.updateRequest.connect(self._on_update_request)
+        self._update_margin_width()
 
     def text(self) -> str:
         return self.toPlainText()
 
     def set_text(self, text: str) -> None:
         self.setPlainText(text)
+
+    def replace_all(self, text: str) -> None:
+        cursor = self.textCursor()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)  # one undo step
 
     def goto(self, line: int, col: int) -> None:
         _goto(self, line, col)
@@ -331,3 +417,23 @@ class PlainJsonEditor(QPlainTextEdit):
         font = self.font()
         font.setPointSize(points)
         self.setFont(font)
+        self.margin.setFont(font)
+        self._update_margin_width()
+
+    def margin_width(self) -> int:
+        return 12 + self.fontMetrics().horizontalAdvance("9") * max(3, len(str(self.blockCount())))
+
+    def _update_margin_width(self) -> None:
+        self.setViewportMargins(self.margin_width(), 0, 0, 0)
+        r = self.contentsRect()
+        self.margin.setGeometry(QRect(r.left(), r.top(), self.margin_width(), r.height()))
+
+    def _on_update_request(self, rect, dy: int) -> None:
+        if dy:
+            self.margin.scroll(0, dy)
+        else:
+            self.margin.update(0, rect.y(), self.margin.width(), rect.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._update_margin_width()

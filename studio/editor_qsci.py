@@ -99,7 +99,23 @@ def _setup(editor: QsciScintilla) -> None:
     editor.setWrapMode(QsciScintilla.WrapMode.WrapNone)
 
 
-class QsciSceneEditor(QsciScintilla):
+class FindMixin:
+    """Find and replace for a QsciScintilla (studio/find_bar.py drives it)."""
+
+    def selected_text(self) -> str:
+        return self.selectedText()
+
+    def find_next(self, needle: str, forward: bool = True, case: bool = False) -> bool:
+        """Select the next (or previous) match, wrapping at the end. Backwards, the search starts
+        at the selection's start, so the match under it is not found again."""
+        line, index = self.getSelection()[:2] if self.hasSelectedText() and not forward else (-1, -1)
+        return self.findFirst(needle, False, case, False, True, forward, line, index, True)
+
+    def replace_selected(self, text: str) -> None:
+        self.replaceSelectedText(text)
+
+
+class QsciSceneEditor(FindMixin, QsciScintilla):
     def __init__(self, parent=None):
         super().__init__(parent)
         _setup(self)
@@ -247,7 +263,7 @@ class QsciSceneEditor(QsciScintilla):
         return self.viewport(), QPoint(x, y)
 
 
-class QsciJsonEditor(QsciScintilla):
+class QsciJsonEditor(FindMixin, QsciScintilla):
     """The content.json pane under PyQt6: QScintilla's JSON lexer, folds included."""
 
     def __init__(self, parent=None):
@@ -268,6 +284,12 @@ class QsciJsonEditor(QsciScintilla):
 
     def set_text(self, text: str) -> None:
         self.setText(text)
+
+    def replace_all(self, text: str) -> None:
+        self.beginUndoAction()
+        self.selectAll()
+        self.replaceSelectedText(text)
+        self.endUndoAction()
 
     def goto(self, line: int, col: int) -> None:
         n = max(0, line - 1)

@@ -1,22 +1,29 @@
-"""Gold panel: the whole pack's gate (every entry with its parity score; double-click opens one),
-the current entry's score, and reference, compiled and difference side by side or as an overlay
-with an opacity slider; the asset's text roles beside them. The panel owns its work: live scoring
+"""Gold panel: the current entry's score, from the text in the editor, and its reference and
+compiled pictures as large as the panel allows: side by side, overlaid (opacity slider), flickering
+between the two, or their difference; beside them, in tabs, the whole pack's gate (every entry's
+parity score; double-click opens one; the open entry's row shows the editor's score too, so the
+panel never shows two scores for it) and the asset's text roles. The panel owns its work: live scoring
 on a worker (studio.workers.GoldWorker), the gate through the job runner (studio/jobs.py)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from qtpy.QtCore import Qt, Signal
+from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtGui import QBrush, QColor, QImage, QPainter, QPixmap
-from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton,
-                            QSlider, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from qtpy.QtGui import QFont
+from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton, QSlider,
+                            QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from studio import tasks
 from studio.jobs import Job
+from studio.status_label import StatusLabel
 from studio.workers import GoldWorker, start, stop
 
 STATUS_COLOURS = {"pass": "#2f855a", "fail": "#c53030"}  # anything else (skipped, error): amber
 GATE_COLUMNS = ("entry", "split", "score", "threshold", "text", "status")
+MODES = ("side by side", "overlay", "flicker", "difference")
+FLICKER_MS = 500
+EDITOR_NOTE = "scored from the editor's text (unsaved edits included)"
 
 
 class ImageView(QLabel):
@@ -54,7 +61,7 @@ class GoldPanel(QWidget):
         self.asked: tuple[int, str] | None = None  # the newest (request, entry) asked: older scores are dropped
         self.images: dict[str, QImage] = {}
         self.gate_button = QPushButton("Run gold gate")
-        self.gate_status = QLabel("gate not run")
+        self.gate_status = StatusLabel("gate not run")
         self.gate = QTableWidget(0, len(GATE_COLUMNS))
         self.gate.setHorizontalHeaderLabels(GATE_COLUMNS)
         self.gate.verticalHeader().hide()
@@ -73,10 +80,14 @@ class GoldPanel(QWidget):
         gate_layout.setContentsMargins(0, 0, 0, 0)
         gate_layout.addLayout(gate_top)
         gate_layout.addWidget(self.gate, 1)
-        self.score = QLabel("no gold entry")
+        self.score = StatusLabel("no gold entry")
         self.score.setTextFormat(Qt.TextFormat.RichText)
+        self.score.setToolTip(EDITOR_NOTE)
         self.mode = QComboBox()
-        self.mode.addItems(["side by side", "overlay"])
+        self.mode.addItems(MODES)
+        self.flicker = QTimer(self, interval=FLICKER_MS)
+        self.flicker.timeout.connect(self._flick)
+        self.flicked = False
         self.opacity = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=50)
         self.opacity.setMinimumWidth(120)
         top = QHBoxLayout()
@@ -89,7 +100,9 @@ class GoldPanel(QWidget):
         self.overlay = ImageView("overlay")
         self.frames = {}  # each picture under its caption
         pictures = QHBoxLayout()
-        for caption, v in (("reference", self.views["reference"]), ("compiled", self.views["compiled"]),
+        pictures.setContentsMargins(0, 0, 0, 0)
+        for caption, v in (("reference (the asset)", self.views["reference"]),
+                           ("compiled (the editor's text)", self.views["compiled"]),
                            ("difference (normalized)", self.views["diff"]), ("compiled over reference", self.overlay)):
             frame = QWidget()
             column = QVBoxLayout(frame)
@@ -102,14 +115,19 @@ class GoldPanel(QWidget):
             pictures.addWidget(frame, 1)
             self.frames[v] = frame
         self.frames[self.overlay].hide()
+        self.frames[self.views["diff"]].hide()
         self.roles = QListWidget()
         box = QWidget()
         box.setLayout(pictures)
+        self.side = QTabWidget()
+        self.side.addTab(gate_box, "pack gate (saved files)")
+        self.side.addTab(self.roles, "asset texts")
+        self.side.setMinimumWidth(120)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(gate_box)
         split.addWidget(box)
-        split.addWidget(self.roles)
-        split.setSizes([380, 760, 260])
+        split.addWidget(self.side)
+        split.setStretchFactor(0, 1)
+        split.setSizes([1400, 160])   # the pictures get the width; the tabs widen on a drag
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -150,9 +168,10 @@ class GoldPanel(QWidget):
 
     def show_result(self, result, images: dict | None) -> None:
         colour = STATUS_COLOURS.get(result.status, "#b7791f")
+        self._show_in_gate(result)
         if result.status in ("pass", "fail"):
             self.score.setText(
-                f"<b>{result.name}</b> parity <b style='color:{colour}'>{result.score:.3f}</b> "
+                f"<b>{result.name}</b> (editor) parity <b style='color:{colour}'>{result.score:.3f}</b> "
                 f"(threshold {result.threshold:.2f}) · ssim64 {result.ssim_64:.3f} · full {result.ssim_full:.3f}"
                 f" · structure {result.structure:.3f} · text placement {result.text_placement:.3f}"
                 f" · judge fidelity64 {result.fidelity_64:.3f}")
@@ -164,6 +183,23 @@ class GoldPanel(QWidget):
             for kind, view in self.views.items():
                 view.set_image(images[kind])
             self._draw_overlay()
+
+    def _show_in_gate(self, result) -> None:
+        """The open entry's gate row shows the editor's score, in italics, saying so."""
+        italic = QFont()
+        italic.setItalic(True)
+        scored = result.status in ("pass", "fail")
+        for row in range(self.gate.rowCount()):
+            if self.gate.item(row, 0).text() != result.name:
+                continue
+            for col, text in ((2, f"{result.score:.3f}" if scored else ""),
+                              (4, f"{result.text_placement:.3f}" if scored else ""), (5, f"{result.status} (editor)")):
+                item = self.gate.item(row, col)
+                item.setText(text)
+                item.setFont(italic)
+                item.setToolTip(EDITOR_NOTE)
+                if col == 5:
+                    item.setForeground(QBrush(QColor(STATUS_COLOURS.get(result.status, "#b7791f"))))
 
     def show_roles(self, roles: list[tuple[str, str]]) -> None:
         self.roles.clear()
@@ -179,14 +215,31 @@ class GoldPanel(QWidget):
         self.roles.clear()
 
     def _on_mode_changed(self, index: int) -> None:
-        for v in self.views.values():
-            self.frames[v].setVisible(index == 0)
-        self.frames[self.overlay].setVisible(index == 1)
+        mode = MODES[index]
+        for kind in ("reference", "compiled"):
+            self.frames[self.views[kind]].setVisible(mode == "side by side")
+        self.frames[self.views["diff"]].setVisible(mode == "difference")
+        self.frames[self.overlay].setVisible(mode in ("overlay", "flicker"))
+        self.opacity.setEnabled(mode == "overlay")
+        if mode == "flicker":
+            self.flicker.start()
+        else:
+            self.flicker.stop()
+        self._draw_overlay()
+
+    def _flick(self) -> None:
+        self.flicked = not self.flicked
         self._draw_overlay()
 
     def _draw_overlay(self) -> None:
         if "reference" not in self.images:
             return
+        if self.flicker.isActive():   # one picture at a time, in turn: the eye catches what moves
+            shown = "compiled" if self.flicked else "reference"
+            self.overlay.set_image(self.images[shown])
+            self.frames[self.overlay].findChild(QLabel).setText(shown)
+            return
+        self.frames[self.overlay].findChild(QLabel).setText("compiled over reference")
         base = self.images["reference"].copy()
         painter = QPainter(base)
         painter.setOpacity(self.opacity.value() / 100)

@@ -20,6 +20,7 @@ them; Qt queues each signal to the GUI thread.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -31,27 +32,35 @@ from studio.tasks import child_main
 
 SPAWN = multiprocessing.get_context("spawn")  # fork would copy the GUI's threads' locks mid-use
 POLL_S = 0.5     # how often the relay looks whether a silent child is still alive
+REAP_S = 10      # how long the relay waits for a child that has sent its last event to exit
 
 
 class _Run:
     """One run of a task: the child process, and the relay thread that starts it and passes on
     what it sends."""
 
-    def __init__(self, task, args: tuple, deliver: Callable[[dict], None]):
+    def __init__(self, task, args: tuple, deliver: Callable[[_Run, dict], None]):
         self.name = task.__name__
         self.events = SPAWN.Queue()
         self.stop_flag = SPAWN.Event()
-        self.process = SPAWN.Process(target=child_main, args=(task, args, self.events, self.stop_flag), daemon=True)
+        self.ended = False   # its last event handed to the GUI thread
+        self.process = SPAWN.Process(target=child_main, args=(task, args, self.events, self.stop_flag, os.getpid()),
+                                     daemon=True)
         self.relay = threading.Thread(target=self._relay, args=(deliver,), name=f"ck-job-{self.name}", daemon=True)
         self.relay.start()
 
     def _relay(self, deliver) -> None:
         self.process.start()
-        for event in self._received():
-            try:
-                deliver(event)
-            except RuntimeError:  # the Job that would emit it is gone: the studio closed
-                return
+        try:
+            for event in self._received():
+                deliver(self, event)
+        except RuntimeError:  # the Job that would emit it is gone: the studio closed
+            pass
+        finally:   # reaped here, so no defunct child waits for the next run to be collected
+            self.process.join(REAP_S)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
 
     def _received(self) -> Iterator[dict]:
         """What the child sends, up to the None that closes it. A child that dies without it
@@ -92,16 +101,19 @@ class Job(QObject):
     progressed = Signal(object)   # engine.events.Progress
     finished = Signal(object)     # engine.events.Result
     failed = Signal(object)       # engine.events.Error
+    _end_of_run = Signal(object)  # the _Run whose last event follows
 
     def __init__(self, task, parent: QObject | None = None):
         super().__init__(parent)
         self.task = task
         self.current: _Run | None = None
         self.closed = False
+        self._end_of_run.connect(self._on_end_of_run)
 
     @property
     def running(self) -> bool:
-        return self.current is not None and self.current.relay.is_alive()
+        """Until the run's last event reached the panel (its slots see False) or the run is gone."""
+        return self.current is not None and self.current.relay.is_alive() and not self.current.ended
 
     def start(self, *args) -> None:
         """Run the task with these arguments (and a stop flag); a second start while one runs fails it."""
@@ -113,11 +125,16 @@ class Job(QObject):
             return
         self.current = _Run(self.task, args, self._deliver)
 
-    def _deliver(self, event: dict) -> None:   # on the relay thread; emitting is thread-safe
+    def _deliver(self, run: _Run, event: dict) -> None:   # on the relay thread; emitting is thread-safe
         if self.closed:
             return
         event = from_dict(event)
+        if not isinstance(event, Progress):   # queued before the panel's slots: they see the run ended
+            self._end_of_run.emit(run)
         {Progress: self.progressed, Result: self.finished, Error: self.failed}[type(event)].emit(event)
+
+    def _on_end_of_run(self, run: _Run) -> None:
+        run.ended = True
 
     def stop(self) -> None:
         """Ask the run to end at its next event (a training run checkpoints first)."""

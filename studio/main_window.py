@@ -13,23 +13,27 @@ import gc
 import time
 from pathlib import Path
 
+from qtpy import API_NAME, QT_VERSION
 from qtpy.QtCore import Qt, QTimer, Signal
-from qtpy.QtGui import QAction, QKeySequence
-from qtpy.QtWidgets import (QDockWidget, QFileDialog, QLabel, QListWidget, QListWidgetItem, QMainWindow,
-                            QMessageBox, QSplitter, QVBoxLayout, QWidget)
+from qtpy.QtGui import QAction, QActionGroup, QImage, QKeySequence, QPainter
+from qtpy.QtWidgets import (QApplication, QDialog, QDockWidget, QFileDialog, QLabel, QListWidget, QListWidgetItem,
+                            QMainWindow, QMessageBox, QSplitter, QTextBrowser, QToolBar, QVBoxLayout, QWidget)
 
 from engine.assets import default_library
 from engine.diagnostics import Diagnostic, Severity
 from engine.dsl import format_text
 from engine.fileio import InputError, write_atomic
 from engine.gold.pack import load_entry
-from engine.paths import Workspace
+from engine.paths import ROOT, Workspace
 from engine.workspace import Entry, default_gold_pack, entries
 from studio.budget_panel import BudgetPanel
-from studio.dsl_syntax import content_paths
+from studio import perspectives
+from studio.dsl_syntax import at_value, content_paths
 from studio.editor import make_content_editor, make_scene_editor
 from studio.editor_style import FONT_SIZE
+from studio.find_bar import FindBar
 from studio.gold_panel import GoldPanel
+from studio.ledger_watch import LedgerWatch
 from studio.parity_panel import ParityPanel
 from studio.playground_panel import PlaygroundPanel
 from studio.preview import SvgPreview
@@ -67,7 +71,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, workspace: Path | None = None, *, smoke: bool = False):
         super().__init__()
-        self.setWindowTitle("CK Scene Studio")
+        self.setWindowTitle("CK Scene Studio[*]")
         self.smoke = smoke
         self.settings = open_settings()
         self.recovery = RecoveryStore(recovery_dir())
@@ -78,6 +82,7 @@ class MainWindow(QMainWindow):
         self.gold_entry = None
         self.last_svg = ""
         self.diagnostics: list[Diagnostic] = []
+        self.last_compiled = b""   # the newest SVG the scene compiled to
         self.request = 0
         self.saved_texts = ("", "")
 
@@ -87,9 +92,17 @@ class MainWindow(QMainWindow):
         editors = QSplitter(Qt.Orientation.Vertical)
         editors.addWidget(_titled("scene.dsl", self.scene_editor))
         editors.addWidget(_titled("content.json", self.content_editor))
-        editors.setSizes([560, 300])
+        editors.setSizes([700, 200])   # the scene gets the height: content.json is short
+        self.editors = editors
+        self.find_bar = FindBar()
+        editor_column = QWidget()
+        column = QVBoxLayout(editor_column)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(editors, 1)
+        column.addWidget(self.find_bar)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(editors)
+        splitter.addWidget(editor_column)
         splitter.addWidget(self.preview)
         splitter.setSizes([520, 760])
         self.setCentralWidget(splitter)
@@ -100,7 +113,7 @@ class MainWindow(QMainWindow):
         self.problems = QListWidget()
         self.problems.itemActivated.connect(self._on_problem_activated)
         self.problems.itemClicked.connect(self._on_problem_activated)
-        self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.problems_dock = self._dock("Problems", self.problems, Qt.DockWidgetArea.BottomDockWidgetArea)
         spec = spec_in_use(self.settings)
         self.gold = GoldPanel(default_library())
         self.gold_dock = self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -128,6 +141,13 @@ class MainWindow(QMainWindow):
         self.playground.open_requested.connect(self.open_generated)
         self.runs.workspace_changed.connect(self.playground.set_workspace)
         self.panels = (self.gold, self.budget, self.training, self.parity, self.probe, self.runs, self.playground)
+        # A run trained here, or recorded by a command, is listed without a restart
+        self.ledger_watch = LedgerWatch(runs.root, self)
+        self.runs.workspace_changed.connect(self.ledger_watch.set_workspace)
+        self.ledger_watch.changed.connect(self._on_ledger_changed)
+        self.training.run_recorded.connect(lambda _: self._on_ledger_changed(str(self.runs.workspace)))
+        # a gate's input changed: the preflight verdict is stale until checked again
+        self.parity.job.finished.connect(lambda _: self.training.inputs_changed())
         self.worker = CompileWorker()   # the window's own: the editors and the preview are its
         self.thread = start(self.worker, self)
         self.compile_requested.connect(self.worker.compile)
@@ -143,14 +163,16 @@ class MainWindow(QMainWindow):
         self.content_editor.textChanged.connect(self._on_edited)
 
         self._menus()
-        self.resize(1400, 860)  # unless the last session's geometry says otherwise
+        self._perspective_bar()
+        self.perspective = ""
+        screen = QApplication.primaryScreen()
+        if screen is not None:   # first start: the screen it is given, unless the last session says otherwise
+            self.resize(screen.availableGeometry().size())
         self.set_font_size(int(self.settings.value("editor/font_size", FONT_SIZE)))
         if geometry := self.settings.value("geometry"):
             self.restoreGeometry(geometry)
-        if state := self.settings.value("window_state"):
-            self.restoreState(state)
-        else:  # first start: the editors get most of the height, once the window has its size
-            QTimer.singleShot(0, lambda: self.resizeDocks([self.bottom_docks[0]], [250], Qt.Orientation.Vertical))
+        name = str(self.settings.value("perspective", "Author"))
+        self.use_perspective(name if name in perspectives.NAMES else "Author")   # before show: it sets the minimum size
         last, last_entry = self.settings.value("workspace"), self.settings.value("entry")
         if workspace is None and not smoke and last and entries(Path(last)):
             workspace = Path(last)  # where the last session was
@@ -198,8 +220,19 @@ class MainWindow(QMainWindow):
         self.recent_files_menu = file_menu.addMenu("Recent files")
         self._action(file_menu, "Save", self.save, QKeySequence.StandardKey.Save)
         file_menu.addSeparator()
+        self._action(file_menu, "Export preview as SVG…", lambda: self.export_preview("svg"), QKeySequence("Ctrl+E"))
+        self._action(file_menu, "Export preview as PNG…", lambda: self.export_preview("png"), QKeySequence("Ctrl+Shift+E"))
+        file_menu.addSeparator()
         self._action(file_menu, "Quit", self.close, QKeySequence.StandardKey.Quit)
         self._fill_recent_menus()
+        edit = bar.addMenu("&Edit")
+        self._action(edit, "Undo", lambda: self.focused_editor().undo(), QKeySequence.StandardKey.Undo)
+        self._action(edit, "Redo", lambda: self.focused_editor().redo(), QKeySequence.StandardKey.Redo)
+        edit.addSeparator()
+        self._action(edit, "Find…", self.open_find, QKeySequence.StandardKey.Find)
+        self._action(edit, "Replace…", lambda: self.open_find(replace=True), QKeySequence("Ctrl+H"))
+        self._action(edit, "Find next", lambda: self.find_bar.find(True), QKeySequence.StandardKey.FindNext)
+        self._action(edit, "Find previous", lambda: self.find_bar.find(False), QKeySequence.StandardKey.FindPrevious)
         scene_menu = bar.addMenu("&Scene")
         self._action(scene_menu, "Format scene", self.format_scene, QKeySequence("Ctrl+Shift+F"))
         self._action(scene_menu, "Complete", lambda: self.scene_editor.complete(), QKeySequence("Ctrl+Space"))
@@ -211,8 +244,143 @@ class MainWindow(QMainWindow):
         self._action(view, "Smaller font", lambda: self.set_font_size(self.font_size - 1), QKeySequence.StandardKey.ZoomOut)
         self._action(view, "Fit preview", self.preview.fit, QKeySequence("Ctrl+0"))
         view.addSeparator()
+        self.perspective_menu = view.addMenu("Perspective")
+        view.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "DSL reference", self.show_dsl_reference, QKeySequence.StandardKey.HelpContents)
+        self._action(help_menu, "Keyboard shortcuts", self.show_shortcuts)
+        self._action(help_menu, "About CK Scene Studio", self.show_about)
+
+    def _perspective_bar(self) -> None:
+        bar = QToolBar("Perspectives", self)
+        bar.setObjectName("perspectives")
+        bar.setMovable(False)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        group = QActionGroup(self)
+        self.perspective_actions: dict[str, QAction] = {}
+        for name in perspectives.NAMES:
+            action = QAction(name, self, checkable=True)
+            action.setShortcut(QKeySequence(perspectives.SHORTCUTS[name]))
+            action.setToolTip(f"{name} perspective ({perspectives.SHORTCUTS[name]})")
+            action.triggered.connect(lambda _=False, n=name: self.use_perspective(n))
+            group.addAction(action)
+            bar.addAction(action)
+            self.perspective_menu.addAction(action)
+            self.perspective_actions[name] = action
+        self.perspective_menu.addSeparator()
+        self._action(self.perspective_menu, "Reset this perspective", self.reset_perspective)
+
+    def docks(self) -> dict[str, QDockWidget]:
+        return {d.objectName(): d for d in self.findChildren(QDockWidget)}
+
+    def use_perspective(self, name: str) -> None:
+        """Lay the docks out for this work: as the person left it last time, else the default."""
+        if self.perspective and not self.smoke:
+            self.settings.setValue(f"perspective/{self.perspective}", self.saveState())   # their changes
+        self.perspective = name
+        self.perspective_actions[name].setChecked(True)
+        saved = None if self.smoke else self.settings.value(f"perspective/{name}")
+        size = self.size()
+        perspectives.apply_layout(self, name, self.docks())   # from a clean layout, so no old tab bar survives
+        if not (saved and self.restoreState(saved)):
+            self._lay_out(name)
+        elif self.isVisible() and self.size() != size:
+            self.resize(size)   # a state saved with other panes open may ask for more: the window keeps its size
+        if not self.smoke:
+            self.settings.setValue("perspective", name)
+
+    def _lay_out(self, name: str) -> None:
+        docks = self.docks()
+        perspectives.apply_layout(self, name, docks)
+        QTimer.singleShot(0, lambda: perspectives.size_docks(self, name, docks))
+
+    def reset_perspective(self) -> None:
+        self._lay_out(self.perspective)
+        if not self.smoke:
+            self.settings.remove(f"perspective/{self.perspective}")
+
+    # ---- edit, help, export ------------------------------------------------------------------
+    def focused_editor(self):
+        """The editor a person works in: the one with focus, else the one last used, else the scene."""
+        focus = QApplication.focusWidget()
+        for editor in (self.scene_editor, self.content_editor):
+            if focus is editor or (focus is not None and editor.isAncestorOf(focus)):
+                self.last_editor = editor
+        return getattr(self, "last_editor", self.scene_editor)
+
+    def open_find(self, replace: bool = False) -> None:
+        self.find_bar.open_for(self.focused_editor(), replace)
+
+    def export_preview(self, kind: str) -> Path | None:
+        """The preview as SVG (the compiled bytes) or PNG (rendered at twice its size)."""
+        if not self.last_compiled:
+            QMessageBox.information(self, "Nothing to export", "The scene has not compiled yet.")
+            return None
+        name = self.entry.name if self.entry else "scene"
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the preview as {kind.upper()}",
+                                              str(Path.home() / f"{name}.{kind}"), f"{kind.upper()} (*.{kind})")
+        if not path:
+            return None
+        path = Path(path if path.endswith(f".{kind}") else f"{path}.{kind}")
+        if kind == "svg":
+            try:
+                write_atomic(path, self.last_compiled.decode())
+            except InputError as e:
+                QMessageBox.warning(self, "Cannot export", str(e))
+                return None
+            return path
+        size = self.preview.renderer.defaultSize() * 2
+        image = QImage(size, QImage.Format.Format_ARGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.preview.renderer.render(painter)
+        painter.end()
+        if not image.save(str(path)):
+            QMessageBox.warning(self, "Cannot export", f"{path}: could not be written")
+            return None
+        return path
+
+    def _document(self, title: str, markdown: str) -> QDialog:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(title)
+        view = QTextBrowser()
+        view.setOpenExternalLinks(True)
+        view.setMarkdown(markdown)
+        QVBoxLayout(dialog).addWidget(view)
+        dialog.resize(860, 720)
+        dialog.show()
+        return dialog
+
+    def show_dsl_reference(self) -> QDialog:
+        return self._document("DSL reference", (ROOT / "docs" / "dsl.md").read_text(encoding="utf-8"))
+
+    def shortcuts_text(self) -> str:
+        rows = [f"| {a.text().replace('&', '')} | {a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)} |"
+                for a in self.findChildren(QAction) if not a.shortcut().isEmpty()]
+        rows += ["| Next / previous probe case | J, N, Alt+Down / K, P, Alt+Up |",
+                 "| Zoom the preview | wheel, + and -; 0 or a double click fits |"]
+        return "| action | keys |\n|---|---|\n" + "\n".join(sorted(set(rows)))
+
+    def show_shortcuts(self) -> QDialog:
+        return self._document("Keyboard shortcuts", self.shortcuts_text())
+
+    def about_text(self) -> str:
+        import platform
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            ours = version("ck-scene-studio")
+        except PackageNotFoundError:
+            ours = "source tree"
+        return (f"CK Scene Studio {ours}\n\nQt {QT_VERSION} through {API_NAME}, Python {platform.python_version()}, "
+                f"{platform.system()} {platform.machine()}\n\nThe scene DSL, its compiler and the training method's "
+                f"tools in one window. Workspace: {Workspace().root}")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About CK Scene Studio", self.about_text())
 
     def _fill_recent_menus(self) -> None:
         for menu, key, slot in ((self.recent_workspaces_menu, "recent/workspaces", self.open_workspace),
@@ -306,7 +474,8 @@ class MainWindow(QMainWindow):
         if self.recovering:
             self._apply_recovered()
         self.debounce.stop()  # setting the texts started it; the compile is asked for below
-        self.setWindowTitle(f"CK Scene Studio — {self.entry.name}")
+        self.setWindowTitle(f"CK Scene Studio — {self.entry.name}[*]")
+        self.show_modified()
         if not self.smoke:
             self.settings.setValue("entry", self.entry.name)
             push_recent(self.settings, "recent/files", str(self.entry.scene_path))
@@ -327,12 +496,22 @@ class MainWindow(QMainWindow):
     def is_modified(self) -> bool:
         return any(editor.text() != saved for _, editor, saved in self.buffers())
 
+    def show_modified(self) -> None:
+        """The unsaved marker: '*' in the title, '•' after the entry's name in the list."""
+        modified = self.is_modified()
+        self.setWindowModified(modified)
+        item = self.entry_list.currentItem()
+        if item is not None and self.entry is not None:
+            item.setText(f"{self.entry.name} •" if modified else self.entry.name)
+            item.setToolTip("unsaved changes" if modified else "")
+
     def _on_edited(self) -> None:
         self.debounce.start()
         if not self.smoke and not self.autosave.isActive():
             self.autosave.start()  # not restarted by each key: a steady typist is saved too
 
     def request_compile(self) -> None:
+        self.show_modified()   # with the compile, not each key: comparing the texts is cheap, not free
         self.request += 1
         scene, content = self.texts()
         self.scene_editor.set_content_refs(content_paths(content))
@@ -347,8 +526,17 @@ class MainWindow(QMainWindow):
     def _on_compiled(self, request: int, svg: bytes, diagnostics: list[Diagnostic]) -> None:
         if request != self.request:
             return  # a newer edit is already on its way
+        lines = self.scene_editor.text().split("\n")
+        diagnostics = [d if d.code in ("content-json", "bad-content") else at_value(d, lines) for d in diagnostics]
         self.diagnostics = diagnostics
         self.preview.set_svg(svg)
+        if svg:
+            self.last_compiled = svg
+        errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        last = "; the last picture that compiled" if self.last_compiled else ""
+        self.preview.set_stale(f"stale: {errors} error{'s' * (errors != 1)} in the scene{last}" if errors and not svg
+                               else "")
+        self.problems_dock.setWindowTitle(f"Problems ({len(diagnostics)})" if diagnostics else "Problems")
         if svg and self.gold_entry is not None:
             self.last_svg = svg.decode()
             self.gold_debounce.start()
@@ -360,6 +548,15 @@ class MainWindow(QMainWindow):
             item.setForeground(Qt.GlobalColor.red if d.severity is Severity.ERROR else Qt.GlobalColor.darkYellow)
             self.problems.addItem(item)
         self.preview_updated.emit(request)
+
+    def _on_ledger_changed(self, workspace: str) -> None:
+        if Path(workspace) != self.runs.workspace:
+            return
+        self.runs.refresh()
+        self.probe.refresh_runs()
+        self.training.refresh_runs()
+        if self.playground.listed and not self.playground.choices_job.running:
+            self.playground.refresh()
 
     def request_score(self) -> None:
         if self.gold_entry is not None and self.last_svg:
@@ -406,6 +603,9 @@ class MainWindow(QMainWindow):
             return False
         self.saved_texts = (scene, content)
         self._drop_recovered()
+        self.show_modified()
+        if self.gold_entry is not None:
+            self.training.inputs_changed()   # the compiler-parity gate scores the gold pack
         return True
 
     # ---- autosave and recovery -------------------------------------------------------------------
@@ -473,7 +673,8 @@ class MainWindow(QMainWindow):
             return
         if not self.smoke:
             self.settings.setValue("geometry", self.saveGeometry())
-            self.settings.setValue("window_state", self.saveState())
+            if self.perspective:
+                self.settings.setValue(f"perspective/{self.perspective}", self.saveState())
             self.settings.sync()
         self.autosave.stop()
         for panel in self.panels:

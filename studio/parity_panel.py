@@ -13,6 +13,7 @@ from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushBu
 
 from studio import tasks
 from studio.jobs import Job
+from studio.status_label import StatusLabel
 
 FAIL_COLOUR, PASS_COLOUR, TOLERANCE_COLOUR = "#c53030", "#2f855a", "#8a8a8a"
 RESULT_ROW = "result"
@@ -35,7 +36,7 @@ class ParityPanel(QWidget):
         self.vocab = QSpinBox(minimum=8, maximum=200_000, value=64)
         self.run_button = QPushButton("Run regimen")
         self.run_button.setEnabled(False)  # until the sizes are in
-        self.status = QLabel("not run")
+        self.status = StatusLabel("not run")
         top = QHBoxLayout()
         for w in (QLabel("config"), self.config, QLabel("dtype"), self.dtype, QLabel("vocab"), self.vocab,
                   self.run_button):
@@ -45,7 +46,7 @@ class ParityPanel(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.divergence = QLabel()
+        self.divergence = StatusLabel()
         self.divergence.setStyleSheet(f"color: {FAIL_COLOUR}")
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -21,6 +21,7 @@ from engine.dsl.vocab import LAYOUTS, TOP_LEVEL_VALUES, family_defaults
 from studio import tasks
 from studio.diff_view import DiffView
 from studio.jobs import Job
+from studio.status_label import StatusLabel
 
 SURFACES = ("explicit", "intent")
 
@@ -54,7 +55,7 @@ class PlaygroundPanel(QWidget):
         self.constrained.setChecked(True)
         self.generate_button = QPushButton("Generate")
         self.generate_button.setEnabled(False)   # until a run is listed
-        self.status = QLabel("no run listed yet")
+        self.status = StatusLabel("no run listed yet")
         self.status.setWordWrap(True)
         self.prompt_view = QLineEdit(readOnly=True)
         self.raw, self.scene = _mono(QPlainTextEdit()), _mono(QPlainTextEdit())

@@ -24,12 +24,19 @@ class SvgPreview(QWidget):
         self.zoom = 1.0
         self.pan = QPointF(0, 0)      # offset of the picture's centre from the widget's, in pixels
         self._drag: QPointF | None = None
-        self.setMinimumSize(320, 240)
+        self.stale = ""   # why the picture no longer matches the text ("" when it does)
+        self.setMinimumSize(200, 120)   # a low window (1280×720) keeps room for the docks
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
 
     def set_svg(self, svg: bytes) -> None:
         if svg and self.renderer.load(svg):
+            self.update()
+
+    def set_stale(self, why: str) -> None:
+        """A badge over the picture while the text it came from has changed past compiling."""
+        if why != self.stale:
+            self.stale = why
             self.update()
 
     # ---- geometry --------------------------------------------------------------------------------
@@ -96,4 +103,14 @@ class SvgPreview(QWidget):
         if self.renderer.isValid():
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             self.renderer.render(painter, self.picture_rect())
+        if self.stale:
+            painter.setOpacity(0.25)
+            painter.fillRect(self.rect(), QColor("#000000"))
+            painter.setOpacity(1.0)
+            metrics = painter.fontMetrics()
+            badge = QRectF(8, 8, min(self.width() - 16, metrics.horizontalAdvance(self.stale) + 20),
+                           metrics.height() + 10)
+            painter.fillRect(badge, QColor("#b7791f"))
+            painter.setPen(QColor("#ffffff"))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, self.stale)
         painter.end()

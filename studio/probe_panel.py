@@ -51,6 +51,7 @@ from studio.diff_view import DiffView
 from studio.jobs import Job
 from studio.preview import SvgPreview
 from studio.probe_workers import CasePictures, CaseWorker, LedgerWorker
+from studio.status_label import StatusLabel
 from studio.workers import start, stop
 
 FAIL_COLOUR, PASS_COLOUR = "#c53030", "#2f855a"
@@ -174,8 +175,9 @@ class ProbePanel(QWidget):
         self.scoreboard.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.scoreboard.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.scoreboard.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.classes = QLabel(wordWrap=True)
-        self.classes.setTextFormat(Qt.TextFormat.PlainText)
+        # one line each, cut at the panel's edge (the tooltip has all): a wrapping label asks for width
+        # when the window is short, and the window grew to give it
+        self.classes = StatusLabel()
         self.failure, self.layout_filter, self.split, self.surface = (QComboBox() for _ in range(4))
         self.surface.addItems(SURFACES)
         filters = QGridLayout()
@@ -189,7 +191,7 @@ class ProbePanel(QWidget):
         self.confusion.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.confusion.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.confusion.setMaximumHeight(170)
-        self.confusion_said = QLabel("click a cell: the cases of that confusion")
+        self.confusion_said = StatusLabel("click a cell: the cases of that confusion")
         self.confusion_cell: tuple[str, str, str] | None = None
         self.cases = QTableWidget(0, len(COLUMNS))
         self.cases.setHorizontalHeaderLabels(COLUMNS)
@@ -201,6 +203,7 @@ class ProbePanel(QWidget):
         self.cases.horizontalHeader().setStretchLastSection(True)
         compact(self.scoreboard)
         compact(self.cases)
+        self.scoreboard.setFixedHeight(3 * self.scoreboard.verticalHeader().defaultSectionSize() + 6)   # till a probe
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
@@ -215,8 +218,7 @@ class ProbePanel(QWidget):
 
         self.failure_class = QLabel()
         self.failure_class.setTextFormat(Qt.TextFormat.PlainText)
-        self.evidence = QLabel(wordWrap=True)
-        self.evidence.setTextFormat(Qt.TextFormat.PlainText)
+        self.evidence = StatusLabel()
         self.prompt = QPlainTextEdit(readOnly=True)
         self.prompt.setFixedHeight(3 * self.prompt.fontMetrics().lineSpacing() + 10)
         self.diff = DiffView()
@@ -239,8 +241,11 @@ class ProbePanel(QWidget):
         pictures.addWidget(self.actual_picture)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (left, text, pictures):
+            w.setMinimumWidth(160)   # not their contents' width: a loaded probe must not widen the window
             splitter.addWidget(w)
         splitter.setSizes([380, 520, 420])
+        # its own minimum, not its contents': a loaded table must not widen the window (1280 px)
+        self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         for w in (self.heading, self.scoreboard, self.classes):

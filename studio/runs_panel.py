@@ -23,6 +23,7 @@ from studio import tasks
 from studio.jobs import Job
 from studio.probe_panel import compact, metric_label
 from studio.probe_workers import LedgerWorker
+from studio.status_label import StatusLabel
 from studio.workers import start, stop
 
 BETTER, WORSE, GATED_REGRESSION = "#2f855a", "#c53030", "#fbd5d5"
@@ -70,10 +71,11 @@ class RunsPanel(QWidget):
     def __init__(self, workspace: Path, parent=None):
         super().__init__(parent)
         self.workspace = Path(workspace)
+        self.report_folder = Path.home()
         self.runs: list[dict] = []
         self.comparison: Comparison | None = None
 
-        self.where = QLabel()
+        self.where = StatusLabel()
         self.where.setTextFormat(Qt.TextFormat.PlainText)
         self.open_button = QPushButton("Open workspace…")
         self.refresh_button = QPushButton("Refresh")
@@ -134,6 +136,8 @@ class RunsPanel(QWidget):
         splitter.addWidget(runs_box)
         splitter.addWidget(compare_box)
         splitter.setSizes([760, 560])
+        # its own minimum, not its contents': a loaded table must not widen the window (1280 px)
+        self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -298,16 +302,27 @@ class RunsPanel(QWidget):
 
     def _on_report_clicked(self) -> None:
         chosen = self.selected_runs()
-        if len(chosen) == 1:
-            self.report_button.setEnabled(False)
-            self._say(f"writing the report of {chosen[0]}…", ok=True)
-            self.report_job.start(chosen[0], str(self.workspace))
+        if len(chosen) != 1:
+            return
+        suggested = str(self.report_folder / f"{chosen[0]}-report.html")
+        out, _ = QFileDialog.getSaveFileName(self, f"Export the report of {chosen[0]}", suggested,
+                                             "HTML report (*.html)")
+        if not out:
+            return
+        if not out.endswith((".html", ".htm")):
+            out += ".html"
+        self.report_folder = Path(out).parent   # the next export is offered there
+        self.report_button.setEnabled(False)
+        self._say(f"writing the report of {chosen[0]} to {out}…", ok=True)
+        self.report_job.start(chosen[0], str(self.workspace), out)
 
     def _on_report_written(self, result) -> None:
         path = result.value
-        self._say(f"report written: {path}", ok=True)
         self._on_selection_changed()
-        QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            self._say(f"report written: {path} (opened in the browser)", ok=True)
+        else:   # no browser, or no desktop to ask: the file is there all the same
+            self._say(f"report written: {path}; the system browser could not be opened: open the file by hand")
         self.report_opened.emit(path)
         self.refresh()   # the ledger notes the run's report
 

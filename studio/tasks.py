@@ -9,12 +9,15 @@ spec that does not load) reaches the studio as the run's Error, in the engine's 
 from __future__ import annotations
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from engine.events import Error, Event, Progress, Result, error_of, to_dict
 
 CHILD_NICE = 5   # the engine's children yield the CPU to the GUI: a 2-core machine stays usable
+WATCH_S = 0.25   # how often a child looks whether the studio that started it is still there
 
 
 def lower_priority() -> None:
@@ -24,10 +27,26 @@ def lower_priority() -> None:
         pass
 
 
-def child_main(task, args: tuple, events, stop) -> None:
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_S)
+    os._exit(70)  # reparented: the studio is gone (killed, crashed), and nobody reads what this would send
+
+
+def child_setup(parent: int) -> None:
+    """Every child's first call: a lower priority, and a watch that ends the child once its studio
+    is gone. The watch, not PR_SET_PDEATHSIG: that signal fires when the *thread* that started the
+    child ends, and the studio starts children from short-lived relay and worker threads."""
+    lower_priority()
+    if os.getppid() != parent:   # the studio died before this child ran a line
+        os._exit(70)
+    threading.Thread(target=_watch_parent, args=(parent,), name="ck-parent-watch", daemon=True).start()
+
+
+def child_main(task, args: tuple, events, stop, parent: int) -> None:
     """A child process's life: run the task, sending each event as a dict on `events`; an
     exception ends the stream as an Error; None closes it."""
-    lower_priority()
+    child_setup(parent)
     try:
         for event in task(*args, stop):
             events.put(to_dict(event))
@@ -48,14 +67,47 @@ def stoppable(events: Iterator[Event], stop) -> Iterator[Event]:
             return
 
 
-def train(spec: str, run_dir: str, resume: bool, max_steps: int, skip_preflight: bool, stop) -> Iterator[Event]:
+def train(spec: str, run_dir: str, resume: bool, max_steps: int, skip_preflight: bool, workspace: str,
+          stop) -> Iterator[Event]:
     """Prepare the run (dataset, tokenizer, gates) and train it; the trainer checkpoints before it
-    honours `stop`, so it takes the flag itself."""
+    honours `stop`, so it takes the flag itself. The run is the workspace ledger's from its first
+    step (as `ck runs record` would register it), its metrics brought up to date at each checkpoint
+    and its status at the end, so Runs and the probe gallery list it while it trains."""
     from engine.train.run import prepare_run
 
     trainer = prepare_run(spec, run_dir or None, resume=resume, skip_preflight=skip_preflight,
                           max_steps=max_steps or None)
-    yield from trainer.run(stop)
+    folder = str(trainer.run_dir.folder)
+    run_id = record_run(folder, workspace, "training")
+    yield Progress("train", None, None, f"in the ledger as {run_id}", {"event": "recorded", "run": run_id})
+    status = "failed"
+    try:
+        for event in trainer.run(stop):
+            if isinstance(event, Result):
+                status = "stopped" if event.value.get("event") == "stopped" else "finished"
+                event = Result(event.job, f"{event.summary} · ledger: {run_id}", event.value)
+            elif isinstance(event, Progress) and event.data.get("event") == "checkpoint":
+                record_run(folder, workspace, "training")
+            if not isinstance(event, (Result, Error)):
+                yield event
+                continue
+            record_run(folder, workspace, status if isinstance(event, Result) else "failed")
+            status = ""   # recorded with its verdict
+            yield event
+    finally:
+        if status:   # an exception, or the stream closed early
+            record_run(folder, workspace, status)
+
+
+def record_run(folder: str, workspace: str, status: str) -> str:
+    """Register (or refresh) a run folder in the workspace's ledger with this status; its id."""
+    from engine.runs.ledger import Ledger
+    from engine.runs.record import record_folder
+
+    with Ledger.open(workspace) as ledger:
+        run_id = record_folder(ledger, Path(folder))
+        ledger.set_status(run_id, status, "trained in the studio")
+    return run_id
 
 
 def preflight(spec: str, out: str, stop) -> Iterator[Event]:
@@ -131,12 +183,12 @@ def record_in_ledger(path: Path, run_dir: str, workspace: str) -> str:
         return f"recorded for {found['id']}"
 
 
-def report(run: str, workspace: str, stop) -> Iterator[Event]:
-    """`ck report RUN`: the run's HTML report, written to RUN/report.html; its absolute path is
-    the Result's value."""
+def report(run: str, workspace: str, out: str, stop) -> Iterator[Event]:
+    """`ck report RUN -o OUT`: the run's HTML report, written to OUT (RUN/report.html when
+    empty); its absolute path is the Result's value."""
     from engine.report.render import report_run
 
-    path = Path(report_run(run, None, workspace)).resolve()
+    path = Path(report_run(run, out or None, workspace)).resolve()
     yield Result("report", f"report written: {path}", str(path))
 
 

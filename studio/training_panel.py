@@ -7,21 +7,26 @@ whole (pyqtgraph's axes cost most of it: about 25 ms for all four under PySide6 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pyqtgraph as pg
 from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                            QListWidgetItem, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+                            QListWidgetItem, QProgressBar, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout,
+                            QWidget)
 
 from studio import tasks
 from studio.jobs import Job
+from studio.status_label import StatusLabel
 
 from engine.paths import Workspace
+from engine.preflight import PARITY_FILE
 from engine.rundir import run_dirs
 
 SERIES = (("loss", "loss"), ("grad_norm", "grad norm"), ("lr", "learning rate"), ("tokens_per_s", "tokens/s"))
 REDRAW_MS = 100                       # each plot's refresh period
+OVERLAY_COLOURS = ((180, 180, 180), (230, 160, 90), (140, 200, 120), (200, 130, 200))   # earlier runs, by legend
 TICK_MS = REDRAW_MS // len(SERIES)    # one plot per tick
 
 
@@ -32,6 +37,27 @@ def smooth(values: list[float], alpha: float) -> list[float]:
         last = v if last is None else alpha * last + (1 - alpha) * v
         out.append(last)
     return out
+
+
+def clock(seconds: float) -> str:
+    """12:05, or 1:02:05 past an hour."""
+    m, s = divmod(round(seconds), 60)
+    return f"{m // 60}:{m % 60:02d}:{s:02d}" if m >= 60 else f"{m}:{s:02d}"
+
+
+def progress_text(step: int, target: int, first: tuple[int, float] | None, now: float, tokens_per_s: float) -> str:
+    """'step 12 / 40 · ETA 0:31 · 5,120 tokens/s'. The ETA is the rate of this session's steps
+    (`first`: the step and time it began at) times what is left."""
+    eta = ""
+    if first is not None and step > first[0]:
+        eta = f" · ETA {clock((target - step) * (now - first[1]) / (step - first[0]))}"
+    return f"step {step} / {target}{eta} · {tokens_per_s:,.0f} tokens/s"
+
+
+def preflight_inputs(spec: str) -> list[Path]:
+    """The files a preflight verdict was decided from, beyond the gold pack (the window reports
+    a save): the spec and the parity regimen's result."""
+    return [Path(spec), Workspace().parity / PARITY_FILE]
 
 
 def read_metrics(path: Path) -> list[dict]:
@@ -46,10 +72,17 @@ def read_metrics(path: Path) -> list[dict]:
 
 class TrainingPanel(QWidget):
     spec_chosen = Signal(str)   # the spec now in use: typed, picked, or trained or checked with
+    run_recorded = Signal(str)  # a run the panel started is in the ledger (its id), or its record changed
+    preflight_done = Signal(bool)   # a preflight run ended: passed or not
 
     def __init__(self, spec: Path | None, runs: Path, parent=None):
         super().__init__(parent)
         self.runs = runs
+        self.inputs_changed_at = 0.0          # when the window last reported a changed input (a save)
+        self.pending_start: bool | None = None  # resume flag of a start waiting for its preflight
+        self.target_steps = 0
+        self.first_step: tuple[int, float] | None = None
+        self.run_id = ""
         self.steps: list[dict] = []
         self.stages: list[tuple[int, str]] = []
         self.dirty: set[str] = set()           # series whose plot waits for a redraw
@@ -65,7 +98,12 @@ class TrainingPanel(QWidget):
         self.preflight_button = QPushButton("Preflight")
         self.start_button, self.resume_button, self.stop_button = (QPushButton(t) for t in ("Start", "Resume", "Stop"))
         self.stop_button.setEnabled(False)
-        self.status = QLabel("idle")
+        self.status = StatusLabel("idle")
+        self.bar = QProgressBar()
+        self.bar.setMinimumWidth(340)   # "step 1,234 / 5,000 · ETA 1:02:03 · 12,345 tokens/s" fits
+        self.bar.setTextVisible(True)
+        self.bar.hide()
+        self.checklist_title = StatusLabel("Preflight")
         top = QHBoxLayout()
         for w in (QLabel("spec"), self.spec, self.spec_button, QLabel("run"), self.run_name, QLabel("max steps"),
                   self.max_steps, self.skip_preflight, self.preflight_button, self.start_button, self.resume_button,
@@ -79,9 +117,9 @@ class TrainingPanel(QWidget):
             lst.setMinimumHeight(36)
         self.overlays.itemChanged.connect(lambda _: self._mark_dirty())
         side = QVBoxLayout()
-        for title, w in (("Preflight", self.checklist), ("Earlier runs (overlay)", self.overlays),
+        for title, w in ((self.checklist_title, self.checklist), ("Earlier runs (overlay)", self.overlays),
                          ("Checkpoints", self.checkpoints)):
-            side.addWidget(QLabel(title))
+            side.addWidget(title if isinstance(title, QLabel) else QLabel(title))
             side.addWidget(w, 1)
         side_box = QWidget()
         side_box.setLayout(side)
@@ -94,15 +132,25 @@ class TrainingPanel(QWidget):
         for i, (key, title) in enumerate(SERIES):
             plot = self.graphs.addPlot(row=i // 2, col=i % 2, title=title)
             plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setLabel("bottom", "step")
+            plot.setLabel("left", title)
+            if key == "loss":
+                plot.setLogMode(y=True)   # the late steps' gains are invisible on a linear axis
+            plot.addLegend(offset=(-10, 10))
             self.plots[key] = plot
-            self.raw[key] = plot.plot(pen=pg.mkPen((120, 160, 220, 70)))
-            self.curves[key] = plot.plot(pen=pg.mkPen((90, 170, 255), width=2))
+            self.raw[key] = plot.plot(pen=pg.mkPen((120, 160, 220, 70)), name="this run (raw)")
+            self.curves[key] = plot.plot(pen=pg.mkPen((90, 170, 255), width=2), name="this run (smoothed)")
+        self.graphs.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.stage_lines: dict[str, list] = {key: [] for key, _ in SERIES}
         self.overlay_curves: dict[str, list] = {key: [] for key, _ in SERIES}
         self.overlays_drawn: dict[str, tuple] = {key: () for key, _ in SERIES}
         smooth_row = QHBoxLayout()
         smooth_row.addWidget(QLabel("smoothing"))
         smooth_row.addWidget(self.smoothing)
+        smooth_row.addWidget(self.bar)
+        self.hover = StatusLabel()   # the step under the mouse
+        self.hover.setMinimumWidth(220)
+        smooth_row.addWidget(self.hover)
         smooth_row.addWidget(self.status, 1)
         plots = QVBoxLayout()
         plots.addLayout(smooth_row)
@@ -123,13 +171,14 @@ class TrainingPanel(QWidget):
         self.spec_button.clicked.connect(self._choose_spec)
         self.spec.editingFinished.connect(self._on_spec_edited)
         self.train_job = Job(tasks.train, self)
-        self.stop_button.clicked.connect(self.train_job.stop)
+        self.stop_button.clicked.connect(self._stop)
         self.train_job.progressed.connect(self._on_progress)
         self.train_job.finished.connect(self._on_finished)
         self.train_job.failed.connect(self._on_failed)
         self.preflight_job = Job(tasks.preflight, self)
         self.preflight_job.progressed.connect(self._on_gate)
-        self.preflight_job.failed.connect(self._on_failed)
+        self.preflight_job.finished.connect(self._on_preflight_finished)
+        self.preflight_job.failed.connect(self._on_preflight_failed)
         self.timer = QTimer(self, interval=TICK_MS)
         self.timer.timeout.connect(self._redraw)
         self.timer.start()
@@ -165,7 +214,43 @@ class TrainingPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, str(metrics))
             self.overlays.addItem(item)
 
+    def preflight_stale(self) -> str:
+        """Why the spec's verdict cannot be trusted now ('' when it can): none yet, or an input
+        changed since it was decided."""
+        verdict = Workspace().preflight(self.spec.text()).verdict
+        if not verdict.is_file():
+            return "no preflight verdict yet"
+        decided = verdict.stat().st_mtime
+        changed = [p.name for p in preflight_inputs(self.spec.text()) if p.is_file() and p.stat().st_mtime > decided]
+        if self.inputs_changed_at > decided:
+            changed.append("the gold pack")
+        return f"{', '.join(changed)} changed since the last preflight" if changed else ""
+
+    def inputs_changed(self) -> None:
+        """Slot: something a gate reads changed (a parity run, a saved entry, another spec). The
+        checklist says it is stale; Start checks again before it trains."""
+        self.inputs_changed_at = time.time()
+        self._show_staleness()
+
+    def _show_staleness(self) -> None:
+        why = self.preflight_stale() if self.spec.text() else ""
+        self.checklist_title.setText(f"Preflight — stale: {why}; Start checks again" if why and self.checklist.count()
+                                     else "Preflight")
+        self.checklist_title.setStyleSheet("color: #b7791f" if why and self.checklist.count() else "")
+
     def _start(self, resume: bool) -> None:
+        self._on_spec_edited()
+        self.start_button.setEnabled(False)
+        self.resume_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        if not self.skip_preflight.isChecked() and (why := self.preflight_stale()):
+            self.pending_start = resume   # trained once the gates, checked again, pass
+            self.status.setText(f"checking preflight first: {why}…")
+            self._run_preflight()
+            return
+        self._train(resume)
+
+    def _train(self, resume: bool) -> None:
         self.steps, self.stages = [], []
         for key, lines in self.stage_lines.items():
             for line in lines:
@@ -173,18 +258,30 @@ class TrainingPanel(QWidget):
             lines.clear()
         self._mark_dirty()
         self.checkpoints.clear()
+        self.first_step, self.target_steps = None, 0
+        self.bar.hide()
         self.status.setText("preparing the run…")
-        self.start_button.setEnabled(False)
-        self.resume_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
-        self._on_spec_edited()
         self.train_job.start(self.spec.text(), str(self.run_dir), resume, self.max_steps.value(),
-                             self.skip_preflight.isChecked())
+                             self.skip_preflight.isChecked(), str(Workspace().root))
+
+    def _stop(self) -> None:
+        """Stop the run, or the preflight a start waits for (then nothing trains)."""
+        if self.pending_start is not None:
+            self.pending_start = None
+            self.preflight_job.stop()
+            self.status.setText("start cancelled")
+            self._idle()
+        self.train_job.stop()
 
     def _on_preflight_clicked(self) -> None:
+        self._on_spec_edited()
+        self._run_preflight()
+
+    def _run_preflight(self) -> None:
         self.checklist.clear()
         self.checklist.addItem("running the six gates…")
-        self._on_spec_edited()
+        self.checklist_title.setText("Preflight")
+        self.checklist_title.setStyleSheet("")
         spec = self.spec.text()
         self.preflight_job.start(spec, str(Workspace().preflight(spec).folder))
 
@@ -199,6 +296,26 @@ class TrainingPanel(QWidget):
         item.setForeground(Qt.GlobalColor.darkGreen if gate["passed"] else Qt.GlobalColor.red)
         self.checklist.addItem(item)
 
+    def _on_preflight_finished(self, result) -> None:
+        passed = result.value.passed   # engine.preflight.Preflight
+        self._show_staleness()
+        self.preflight_done.emit(passed)
+        if self.pending_start is None:
+            return
+        resume, self.pending_start = self.pending_start, None
+        if passed:
+            self._train(resume)
+        else:
+            self.status.setText(result.summary)
+            self._idle()
+
+    def _on_preflight_failed(self, error) -> None:
+        self.pending_start = None
+        self.checklist.clear()
+        self.checklist.addItem(error.message)
+        self.status.setText(error.message)
+        self._idle()
+
     def _on_progress(self, progress) -> None:
         event = progress.data   # the trainer's record, as in metrics.jsonl
         kind = event["event"]
@@ -207,25 +324,58 @@ class TrainingPanel(QWidget):
             if not self.stages or self.stages[-1][1] != event.get("stage"):
                 self.stages.append((event["step"], event.get("stage", "")))
             self._mark_dirty()
+            self._show_step(event)
         elif kind == "checkpoint":
             self.checkpoints.addItem(f"step {event['step']}: {Path(event['path']).name}")
         elif kind == "start":
-            self.status.setText(f"training: {event.get('total_steps')} steps")
+            total, limit = int(event.get("total_steps") or 0), self.max_steps.value()
+            self.target_steps = min(total, limit) if limit else total   # max steps ends the run before the schedule
+            self.first_step = (int(event.get("step") or 0), time.monotonic())
+            self.bar.setRange(0, max(1, self.target_steps))
+            self.bar.setValue(int(event.get("step") or 0))
+            self.bar.setFormat(f"step {event.get('step') or 0} / {self.target_steps}")
+            self.bar.show()
+            self.status.setText(f"training {self.run_name.text()}: {self.target_steps} steps"
+                                + (f" (of {total} in the schedule)" if self.target_steps != total else ""))
+        elif kind == "recorded":
+            self.run_id = event["run"]
+            self.run_recorded.emit(self.run_id)
+
+    def _show_step(self, event: dict) -> None:
+        step = int(event["step"])
+        self.bar.setValue(min(step, self.bar.maximum()))
+        self.bar.setFormat(progress_text(step, self.target_steps, self.first_step, time.monotonic(),
+                                         float(event.get("tokens_per_s") or 0)))
 
     def _on_finished(self, result) -> None:
         self.status.setText(result.summary)
         self._idle()
         self.refresh_runs()
+        if self.run_id:
+            self.run_recorded.emit(self.run_id)   # its final metrics and status
 
     def _on_failed(self, error) -> None:
         self.status.setText(error.message)
         self._idle()
         self.refresh_runs()
+        if self.run_id:
+            self.run_recorded.emit(self.run_id)
 
     def _idle(self) -> None:
         self.start_button.setEnabled(True)
         self.resume_button.setEnabled(True)
         self.stop_button.setEnabled(False)
+
+    def _on_mouse_moved(self, pos) -> None:
+        """Name the step under the mouse and this run's value there, in the plot it is over."""
+        for key, title in SERIES:
+            plot = self.plots[key]
+            if not plot.sceneBoundingRect().contains(pos):
+                continue
+            step = round(plot.vb.mapSceneToView(pos).x())
+            event = next((e for e in self.steps if e["step"] == step), None)
+            self.hover.setText(f"step {step} · {title} {float(event.get(key) or 0):.4g}" if event else f"step {step}")
+            return
 
     def _mark_dirty(self) -> None:
         self.dirty.update(key for key, _ in SERIES)
@@ -265,5 +415,5 @@ class TrainingPanel(QWidget):
                 plot.removeItem(curve)
             self.overlay_curves[key] = [
                 plot.plot([e["step"] for e in events], smooth([float(e.get(key) or 0) for e in events], alpha),
-                          pen=pg.mkPen((180, 180, 180), width=1))
-                for events in map(self._overlay_events, checked)]
+                          pen=pg.mkPen(OVERLAY_COLOURS[n % len(OVERLAY_COLOURS)], width=1), name=Path(path).parent.name)
+                for n, (path, events) in enumerate((p, self._overlay_events(p)) for p in checked)]

@@ -9,6 +9,7 @@ parity, the probe) runs through the job runner, studio/jobs.py.
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ProcessPoolExecutor
 
 from qtpy.QtCore import QObject, QThread, Signal, Slot
@@ -74,7 +75,8 @@ class GoldWorker(QObject):
     @Slot(int, object, str)
     def score(self, request: int, entry, svg: str) -> None:
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=SPAWN, initializer=tasks.lower_priority)
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=SPAWN, initializer=tasks.child_setup,
+                                            initargs=(os.getpid(),))
         result, images, roles = self.pool.submit(tasks.score_live, entry, svg, self.assets).result()
         if images is None:
             self.scored.emit(request, result, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 from engine.events import Progress, Result
 from engine.fileio import InputError
@@ -50,3 +51,12 @@ def deaf(stop):
 def die(stop):
     os._exit(3)
     yield
+
+
+def probe_written(run_dir: str, constrained: bool, workspace: str, stop):
+    """tasks.probe's stand-in: a probe.json for the run, as the decoder would leave it."""
+    from tests.runs_fixtures import probe_json, write_probe
+
+    yield Progress("probe", 1, 1, "decode", {"stage": "decode"})
+    path = write_probe(Path(run_dir), probe_json(constrained))
+    yield Result("probe", "probed", {"path": str(path), "recorded": ""})

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from qtpy.QtCore import Qt
 from qtpy.QtGui import QDesktopServices
+from qtpy.QtWidgets import QFileDialog
 
 from engine.runs.ledger import Ledger
 from engine.runs.record import record_folder
@@ -148,19 +149,39 @@ def test_decisions_are_recorded_and_a_refused_promotion_says_which_rule(panel, q
 
 
 @pytest.mark.engine_heavy
-def test_the_report_is_exported_in_a_worker_and_opened_in_the_browser(panel, qtbot, monkeypatch):
-    opened = []
+def test_the_report_is_exported_where_chosen_and_opened_in_the_browser(panel, qtbot, monkeypatch, tmp_path):
+    opened, asked = [], []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    chosen = tmp_path / "exports" / "r2"    # no suffix typed: .html is added
+    chosen.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: asked.append(a[2]) or (str(chosen), "HTML report (*.html)"))
     panel.select_runs("spec01-r2")
     with qtbot.waitSignal(panel.report_opened, timeout=60000) as done:
         click(qtbot, panel.report_button)
         assert not panel.report_button.isEnabled()     # until the report is written
+    assert asked[0].endswith("spec01-r2-report.html")
+    assert done.args[0] == str(chosen.with_suffix(".html").resolve())
     assert len(opened) == 1 and opened[0].isLocalFile() and opened[0].toLocalFile() == done.args[0]
     html = Path(done.args[0]).read_text(encoding="utf-8")
     assert "spec01-r2" in html and html.lstrip().lower().startswith("<!doctype html")
-    assert "report written" in panel.message.text() and panel.report_button.isEnabled()
+    assert "opened in the browser" in panel.message.text() and panel.report_button.isEnabled()
     with Ledger.open(panel.workspace) as ledger:
         assert ledger.record_of("spec01-r2")["run"]["report"] == done.args[0]
+
+
+def test_a_report_the_browser_cannot_show_says_so_and_a_cancelled_export_writes_nothing(panel, qtbot, monkeypatch,
+                                                                                        tmp_path):
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
+    answers = iter([("", ""), (str(tmp_path / "r1.html"), "")])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: next(answers))
+    panel.select_runs("spec01-r1")
+    click(qtbot, panel.report_button)                  # cancelled: no job, the button stays
+    assert panel.report_button.isEnabled() and not panel.report_job.running
+    with qtbot.waitSignal(panel.report_opened, timeout=60000):
+        click(qtbot, panel.report_button)
+    message = panel.message.text()
+    assert (tmp_path / "r1.html").is_file() and "could not be opened" in message and str(tmp_path) in message
 
 
 def test_a_workspace_without_a_ledger_lists_no_runs_and_creates_none(qtbot, tmp_path):
@@ -175,6 +196,6 @@ def test_a_workspace_without_a_ledger_lists_no_runs_and_creates_none(qtbot, tmp_
 
 def test_the_main_window_docks_both_panels_beside_the_others(window):
     docks = [d.objectName() for d in window.bottom_docks]
-    assert docks[-2:] == ["Probe gallery", "Runs"]
+    assert {"Probe gallery", "Runs"} <= set(docks)
     assert window.probe_dock.widget() is window.probe and window.runs_dock.widget() is window.runs
     assert window.probe.workspace == window.runs.workspace

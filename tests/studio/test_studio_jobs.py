@@ -1,7 +1,14 @@
 """The job runner (studio/jobs.py): a task's events come from its child process to the panel's
 slots on the GUI thread, in order, ending in one Result or Error; stop, a dead child and shutdown
-each end a run. The child loads no Qt binding."""
+each end a run. The child loads no Qt binding, is collected when it ends and ends with the studio."""
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
 
 import job_tasks
 import pytest
@@ -96,3 +103,57 @@ def test_shutdown_kills_a_child_that_does_not_stop_and_emits_nothing_after(job, 
     assert len(listener.events) == 1
     deaf.start()                      # a job shut down starts nothing
     assert not deaf.running
+
+
+def alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be collected."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def collected(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_finished_child_is_collected_at_once(job, qtbot):
+    count = job(job_tasks.count)
+    with qtbot.waitSignal(count.finished, timeout=20000):
+        count.start(1)
+    pid = count.current.process.pid
+    qtbot.waitUntil(lambda: collected(pid), timeout=5000)   # no defunct child until the next run
+
+
+@pytest.mark.engine_heavy
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_children_end_with_a_studio_that_is_killed(tmp_path):
+    """A studio killed (SIGKILL: no shutdown runs) leaves no child behind."""
+    script = tmp_path / "killed_studio.py"
+    script.write_text(textwrap.dedent("""
+        import sys
+        from qtpy.QtCore import QCoreApplication
+        import job_tasks
+        from studio.jobs import Job
+
+        if __name__ == "__main__":
+            app = QCoreApplication([])
+            job = Job(job_tasks.deaf)
+            job.progressed.connect(lambda _: print(job.current.process.pid, flush=True))
+            job.start()
+            app.exec()
+    """))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(job_tasks.__file__).parent), *sys.path]))
+    studio = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        child = int(studio.stdout.readline())
+        assert alive(child)
+        studio.kill()
+        studio.wait()
+        deadline = time.monotonic() + 5
+        while alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(child)
+    finally:
+        studio.kill()

@@ -27,6 +27,7 @@ def wrong_rmsnorm_backward(dout, cache):
 @pytest.mark.engine_heavy
 def test_running_the_regimen_fills_the_table_and_writes_the_gate_input(window, qtbot, tmp_path):
     panel = window.parity
+    window.use_perspective("Train")
     window.parity_dock.raise_()  # first seen: the sizes are listed
     qtbot.waitUntil(lambda: panel.config.count() > 0 and panel.run_button.isEnabled(), timeout=120000)
     panel.out = str(tmp_path / "parity")

@@ -100,6 +100,7 @@ def test_training_and_the_gate_run_while_the_gui_stays_responsive(gold_workspace
     panel.spec.setText(str(tiny_spec(tmp_path)))
     panel.run_name.setText("tiny")
     panel.skip_preflight.setChecked(True)
+    w.use_perspective("Train")
     w.training_dock.raise_()
     meter = StallMeter()
 

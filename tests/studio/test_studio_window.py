@@ -30,15 +30,35 @@ def test_typing_an_error_shows_a_problem_and_a_squiggle(window, qtbot):
     assert window.scene_editor.squiggles()
 
 
-def test_clicking_a_problem_moves_the_cursor_there(window, qtbot):
+def test_clicking_a_problem_moves_the_cursor_to_the_offending_value(window, qtbot):
     text = window.scene_editor.text().replace("[theme:signal_glow]", "[theme:signal_glw]")
     after_edit(qtbot, window, "preview_updated", lambda: window.scene_editor.set_text(text), 3000)
     row = next(i for i, m in enumerate(problems(window)) if "unknown-value" in m)
-    assert window.scene_editor.squiggles()[0][:2] == (4, 1)  # under [theme:signal_glw]
+    assert problems(window)[row].startswith("4:8 ")
+    assert window.scene_editor.squiggles()[0][:2] == (4, 8)  # under signal_glw, not its [theme:
     item = window.problems.item(row)
     qtbot.mouseClick(window.problems.viewport(), Qt.MouseButton.LeftButton, pos=window.problems.visualItemRect(item).center())
-    assert window.scene_editor.cursor_position()[0] == 4
+    assert window.scene_editor.cursor_position() == (4, 8)
     assert window.scene_editor.hasFocus() or window.scene_editor.isAncestorOf(window.focusWidget())
+
+
+def test_unsaved_edits_a_stale_preview_and_the_problem_count_are_in_view(window, qtbot):
+    name = window.entry.name
+    assert not window.isWindowModified() and window.entry_list.currentItem().text() == name
+    assert window.problems_dock.windowTitle() == "Problems" and not window.preview.stale
+    go_to_end(qtbot, window.scene_editor)
+    after_edit(qtbot, window, "preview_updated", lambda: type_text(qtbot, window.scene_editor, "\n[bogus:1]"), 3000)
+    assert window.isWindowModified() and window.windowTitle().endswith("[*]")
+    assert window.entry_list.currentItem().text() == f"{name} •"
+    assert window.problems_dock.windowTitle() == f"Problems ({window.problems.count()})" != "Problems"
+    assert window.preview.stale.startswith("stale: ")
+    shot = window.preview.grab().toImage()
+    assert shot.pixelColor(12, 12).name() == "#b7791f"          # the badge, drawn over the last picture
+    window.save()
+    assert not window.isWindowModified() and window.entry_list.currentItem().text() == name
+    after_edit(qtbot, window, "preview_updated", lambda: window.scene_editor.undo(), 3000)
+    qtbot.waitUntil(lambda: not window.preview.stale and window.problems_dock.windowTitle() == "Problems",
+                    timeout=3000)
 
 
 def test_a_content_json_problem_jumps_into_the_content_pane(window, qtbot):

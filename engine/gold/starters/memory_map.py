@@ -186,10 +186,9 @@ def _flow(scene: _Scene, rows: list[list], width: float) -> None:
         _panels(scene, pending)
 
 
-def build(profile, texts, light: bool = False) -> tuple[str, dict]:
-    """(canonical scene text, content) of a first memory map of the asset; `light`: the asset is a
-    light page (engine.gold.add.is_light), set in the light theme."""
-    from engine.gold.add import LIGHT_THEME  # here: `ck gold add` imports the starters
+def build(profile, texts) -> tuple[str, dict]:
+    """(canonical scene text, content) of a first memory map of the asset; it takes no theme:
+    `ck gold add` judges the page's look from the asset's raster."""
 
     width = max(profile.canvas.width, 1.0)
     texts = [t for t in texts if t.text.strip()]
@@ -198,7 +197,7 @@ def build(profile, texts, light: bool = False) -> tuple[str, dict]:
     scene = _Scene()
     centred = head is not None and (head.anchor == "middle" or abs(head.x / width - 0.5) < 0.1)
     scene.lines += ["[scene]", f"[canvas:{_canvas(profile)}]", "[layout:memory_map]",
-                    f"[hero:{'center' if centred else 'left'}]"] + ([f"[theme:{LIGHT_THEME}]"] if light else [])
+                    f"[hero:{'center' if centred else 'left'}]"]
     header = {k: t.text for k, t in (("headline", head), ("subtitle", sub)) if t is not None}
     scene.leaf("header_band", "band=open", **header)
     body = [t for t in texts if t is not head and t is not sub and t.role != "footer"][:MAX_TEXTS]
