@@ -217,9 +217,11 @@ def test_the_starter_reads_regions_offsets_chips_and_side_panels():
 
 
 def test_the_starter_leaves_the_theme_to_gold_add():
+    from engine.dsl.vocab import family_defaults
     from engine.gold.starters.memory_map import build
     p = _profile(MAP_TEXTS)
-    assert "[theme:" not in build(p, p.texts)[0]   # ck gold add judges the page from the asset's raster
+    # the family's own theme, as serialized: ck gold add judges the page from the asset's raster
+    assert f"[theme:{family_defaults('memory_map')['theme']}]" in build(p, p.texts)[0]
 
 
 def test_the_starter_reads_no_side_column_where_lines_run_across_the_page():

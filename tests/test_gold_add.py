@@ -132,6 +132,7 @@ def test_a_family_module_drops_in_by_name_and_a_family_without_one_falls_back(mo
     no_module = profile(HEAD, "memory_map", runner_up="table_matrix")
     monkeypatch.delitem(starters.STARTERS, "memory_map", raising=False)
     assert starters.family_of(no_module) == "table_matrix"
+    monkeypatch.delitem(starters.STARTERS, "timeline_flow", raising=False)   # a runner-up without one either
     assert starters.family_of(profile(HEAD, "memory_map", runner_up="timeline_flow")) == starters.FALLBACK
     name = f"{starters.__name__}.memory_map"
     module = types.ModuleType(name)
