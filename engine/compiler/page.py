@@ -31,6 +31,14 @@ class Page:
         """A page that draws nowhere, for measuring."""
         return Page(self.style, self.bound)
 
+    def footer_room(self) -> float:
+        """What finish needs below the last section for the footer, read off finish itself (a probe
+        page whose content already runs past the canvas's minimum height): the room a family that
+        fills its canvas leaves for it."""
+        probe = self.scratch()
+        probe.y = self.style.min_height
+        return probe.finish().height - probe.y
+
     def measure(self, render: Renderer, items: list[Bound], w: float) -> float:
         return render(self.scratch(), items, 0.0, 0.0, w)
 

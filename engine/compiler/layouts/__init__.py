@@ -1,9 +1,17 @@
 """Layout families: family name -> arrange(bound components, style) -> Layout."""
 from __future__ import annotations
 
-from engine.compiler.layouts import (comparison_span_chart, dashboard_cards, decision_tree,
-                                     dual_panel_compare, memory_map, pipeline_lane, poster_stack,
-                                     table_matrix, timeline_flow)
+from engine.compiler.layouts import (
+                                     comparison_span_chart,
+                                     dashboard_cards,
+                                     decision_tree,
+                                     dual_panel_compare,
+                                     memory_map,
+                                     pipeline_lane,
+                                     poster_stack,
+                                     table_matrix,
+                                     timeline_flow,
+)
 
 LAYOUTS = {
     "poster_stack": poster_stack.arrange,

@@ -20,7 +20,15 @@ from engine.compiler.draw import text_block
 from engine.compiler.geometry import Layout, Line, Rect, shift
 from engine.compiler.page import Page
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import GATHERED, RENDERERS, SECTION_OF, Section, bars, chrome, sections
+from engine.compiler.sections import (
+    GATHERED,
+    RENDERERS,
+    SECTION_OF,
+    Section,
+    bars,
+    chrome,
+    sections,
+)
 from engine.compiler.sections.cards import grid
 from engine.compiler.style import Style
 from engine.compiler.themes import mix

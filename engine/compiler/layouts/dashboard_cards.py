@@ -18,14 +18,6 @@ from engine.compiler.style import Style
 _FIRST = ("badges", "legend")
 
 
-def _footer_room(page: Page) -> float:
-    """What Page.finish needs below the last section for the footer, read off Page.finish itself
-    (a probe page whose content already runs past the canvas's minimum height)."""
-    probe = page.scratch()
-    probe.y = page.style.min_height
-    return probe.finish().height - probe.y
-
-
 def arrange(bound: list[Bound], style: Style) -> Layout:
     page = Page(style, bound)
     page.header(band=False)
@@ -33,7 +25,7 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     groups = sections(bound, frozenset(GATHERED | {"cards"}))
     groups.sort(key=lambda s: 0 if s[0] in _FIRST else 1)  # stable: badges lead, order kept
     used = sum(RENDERERS[kind](page.scratch(), items, x, 0.0, w) + style.gap for kind, items in groups)
-    spare = style.min_height - _footer_room(page) - page.y - used + style.gap
+    spare = style.min_height - page.footer_room() - page.y - used + style.gap
     for i, (kind, items) in enumerate(groups):
         page.y += style.gap if i else 0.0
         if kind == "cards" and spare > 0:

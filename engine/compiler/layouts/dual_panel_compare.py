@@ -89,14 +89,6 @@ def _draw(page: Page, blk: Block, x: float, y: float, w: float, min_h: float = 0
     return RENDERERS[kind](page, items, x, y, w)
 
 
-def _footer_room(page: Page) -> float:
-    """What Page.finish needs below the last section for the footer, read off Page.finish itself
-    (a probe page whose content already runs past the canvas's minimum height)."""
-    probe = page.scratch()
-    probe.y = page.style.min_height
-    return probe.finish().height - probe.y
-
-
 def arrange(bound: list[Bound], style: Style) -> Layout:
     page = Page(style, bound)
     page.header(band=False)
@@ -104,7 +96,7 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     blocks = _blocks(sections(bound))
     natural = [_draw(page.scratch(), blk, x, 0.0, w) for blk in blocks]
     rows = sum(isinstance(blk, Row) for blk in blocks)
-    spare = (style.min_height - _footer_room(page) - page.y - sum(natural)
+    spare = (style.min_height - page.footer_room() - page.y - sum(natural)
              - style.gap * max(len(blocks) - 1, 0))
     for i, (blk, h) in enumerate(zip(blocks, natural)):
         page.y += style.gap if i else 0.0

@@ -32,14 +32,6 @@ MAX_GROWTH = 1.0  # a full-width section grows by at most this share of its natu
 MIN_MARGIN = 12.0  # px an offset hanging in the page margin keeps from the page's edge
 
 
-def _footer_room(page: Page) -> float:
-    """What Page.finish needs below the last section for the footer (a probe page whose content
-    already runs past the canvas's minimum height)."""
-    probe = page.scratch()
-    probe.y = page.style.min_height
-    return probe.finish().height - probe.y
-
-
 def _draw(page: Page, sec: Section, x: float, y: float, w: float, extra: float = 0.0) -> float:
     """One section at (x, y), `extra` px taller than its natural height where it can grow."""
     kind, items = sec
@@ -89,7 +81,7 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     at = next((i for i, (kind, items) in enumerate(groups) if kind == "map" and setting(items[0], "aside") != "none"),
               None)
     before = groups if at is None else groups[:at]
-    spare = style.min_height - _footer_room(page) - page.y
+    spare = style.min_height - page.footer_room() - page.y
     if at is None:
         spare -= _height(page, before, w)
         page.y += _column(page, before, x, page.y, w, max(spare, 0.0), cap=MAX_GROWTH)

@@ -107,14 +107,6 @@ def _render(page: Page, blk: Block, x: float, y: float, w: float, extra: float) 
     return RENDERERS[blk.kind](page, blk.items, x, y, w)
 
 
-def _footer_room(page: Page) -> float:
-    """What Page.finish needs below the last section for the footer, read off Page.finish itself
-    (a probe page whose content already runs past the canvas's minimum height)."""
-    probe = page.scratch()
-    probe.y = page.style.min_height
-    return probe.finish().height - probe.y
-
-
 def _spacings(blocks: list[Block], spacing: float) -> list[float]:
     """Space above each block: the first sits one spacing under the header; a conclusion strip
     tucks in at half spacing under the section it concludes."""
@@ -161,7 +153,7 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     spacing = max(style.gap, MIN_SPACING)
     spaces = _spacings(blocks, spacing)
     top = page.header_bottom
-    spare = (style.min_height - _footer_room(page) - top - sum(b.natural for b in blocks)
+    spare = (style.min_height - page.footer_room() - top - sum(b.natural for b in blocks)
              - sum(spaces))
     # panels take the spare height first (a chart or table reads better with air), then card rows
     for tier in ([b for b in blocks if b.heading is not None], [b for b in blocks if b.kind == "cards"]):

@@ -391,3 +391,14 @@ def write_rows(d: Draft, items: list[Unit], depth: int = 0) -> None:
             for u in row[start:start + MAX_ROW]:
                 write_unit(d, u, depth + 1, cell=True)
             d.close("group")
+
+
+def card_page(profile, texts, family: str) -> tuple[str, dict]:
+    """The header, the asset's cards in its rows (units, write_rows), the footer: the whole starter
+    of a family whose own components are cards and panels (dashboard_cards, poster_stack)."""
+    d = Draft(page_attrs(profile, family, texts))
+    heads = header(d, texts)
+    feet = [t for t in texts if t.role == "footer"][:2]
+    write_rows(d, units(profile, body(texts, heads, feet)))
+    footer(d, feet)
+    return d.text(), d.content
