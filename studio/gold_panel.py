@@ -273,12 +273,12 @@ class GoldPanel(QWidget):
         self.gate_status.setText(f"scored {row + 1} entries…")
 
     def _on_gate_finished(self, event) -> None:
-        report = event.value
+        report = event.value   # plain data (studio/tasks.py gate)
         self.gate_button.setEnabled(True)
-        passed = sum(e.status == "pass" for e in report.entries)
-        self.gate_status.setText(f"gold_asset_parity_score {report.overall:.3f} · {passed}/{len(report.entries)} pass"
-                                 f" · {'PASSED' if report.passed else 'FAILED'}")
-        self.gate_status.setStyleSheet(f"color: {STATUS_COLOURS['pass' if report.passed else 'fail']}")
+        passed = report["statuses"].count("pass")
+        self.gate_status.setText(f"gold_asset_parity_score {report['overall']:.3f} · {passed}/{len(report['statuses'])} "
+                                 f"pass · {'PASSED' if report['passed'] else 'FAILED'}")
+        self.gate_status.setStyleSheet(f"color: {STATUS_COLOURS['pass' if report['passed'] else 'fail']}")
 
     def _on_gate_failed(self, error) -> None:
         self.gate_button.setEnabled(True)

@@ -118,11 +118,18 @@ def preflight(spec: str, out: str, stop) -> Iterator[Event]:
 
 
 def gate(pack: str, assets: str, stop) -> Iterator[Event]:
-    """The gold gate over a pack: each entry as it is scored, then the GateReport."""
+    """The gold gate over a pack: each entry as it is scored, then the report as plain data
+    (overall, passed, each entry's status): a GateReport would be unpickled in the GUI process,
+    importing the gate (scikit-image, scipy: 100k objects that a later collection walks there)."""
     from engine.gold.gate import run_gate
     from engine.gold.pack import load_pack
 
-    yield from stoppable(run_gate(load_pack(Path(pack)), Path(assets), None), stop)
+    for event in stoppable(run_gate(load_pack(Path(pack)), Path(assets), None), stop):
+        if isinstance(event, Result):
+            report = event.value
+            event = Result(event.job, event.summary, {"overall": report.overall, "passed": report.passed,
+                                                      "statuses": [e.status for e in report.entries]})
+        yield event
 
 
 def sizes(stop) -> Iterator[Event]:
@@ -193,27 +200,33 @@ def report(run: str, workspace: str, out: str, stop) -> Iterator[Event]:
 
 
 def score_live(entry, svg: str, assets: str):
-    """One compiled SVG against its gold entry's reference: (EntryResult, {kind: PIL image} or
-    None, [(role, text)] of the reference). The reference is prepared once per child (cached).
-    Not a task: studio.workers.GoldWorker calls it in a process pool that stays up while a
-    person types."""
+    """One compiled SVG against its gold entry's reference: (the EntryResult's fields as a
+    SimpleNamespace, {kind: PIL image} or None, [(role, text)] of the reference). Plain data: an
+    EntryResult would be unpickled in the GUI process, importing the gate (scikit-image, scipy:
+    100k objects a later collection walks on the GUI thread). The reference is prepared once per
+    child (cached). Not a task: studio.workers.GoldWorker calls it in a process pool that stays up
+    while a person types."""
+    from dataclasses import asdict
+    from types import SimpleNamespace
+
     from engine.assets import AssetError
     from engine.fileio import InputError
     from engine.gold.gate import new_result, reference_of, score_svg
 
     result = new_result(entry)
+    images, roles = None, []
     try:
         path = entry.reference_path(Path(assets))
         if not path.exists():
             result.status, result.reason = "skipped", f"no reference at {path}"
-            return result, None, []
-        reference = reference_of(path)
-        images = score_svg(result, svg, reference)
+        else:
+            reference = reference_of(path)
+            scored = score_svg(result, svg, reference)
+            images = {k: getattr(scored, k) for k in ("reference", "compiled", "diff")}
+            roles = [(t.role, t.text) for t in reference.profile.texts]
     except (InputError, AssetError) as e:
         result.reason = str(e)
-        return result, None, []
-    return (result, {k: getattr(images, k) for k in ("reference", "compiled", "diff")},
-            [(t.role, t.text) for t in reference.profile.texts])
+    return SimpleNamespace(**asdict(result)), images, roles
 
 
 def playground_choices(workspace: str, stop) -> Iterator[Event]:
