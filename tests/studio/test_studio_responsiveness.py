@@ -7,10 +7,16 @@ The second is what the studio's own code costs the event loop; the first also co
 operating system gave to other processes. On a machine that other work oversubscribes (load
 average above its cores: several helpers testing on two cores) a wall-clock gap measures that
 machine, so there the wall-clock bound applies to 99 % of the gaps and the CPU bound to all. This
-test's own two children oversubscribe a machine of fewer than three cores by themselves."""
+test's own two children oversubscribe a machine of fewer than three cores by themselves.
+
+It is measured in a fresh interpreter, as the studio runs: in the test session the process holds
+every earlier test's modules and objects, and the GUI thread's garbage collections would walk
+them (the session measured 58 ms where a fresh process measures under 50)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -20,6 +26,7 @@ from studio_helpers import ROOT, open_window
 
 from studio.gold_panel import GATE_COLUMNS
 
+FRESH = "CK_RESPONSIVENESS_FRESH"   # set in the fresh interpreter that takes the measure
 TICK_MS = 10
 BLOCK_LIMIT_MS = 50   # issue 7: the GUI thread never blocks for more than this
 
@@ -93,7 +100,21 @@ def tiny_spec(tmp_path: Path) -> Path:
 
 
 @pytest.mark.engine_heavy
-def test_training_and_the_gate_run_while_the_gui_stays_responsive(gold_workspace, qtbot, asked, tmp_path):
+def test_training_and_the_gate_run_while_the_gui_stays_responsive():
+    """The measure below, taken in a fresh interpreter."""
+    if os.environ.get(FRESH):
+        pytest.skip("this is the fresh interpreter: the measure is the test below")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
+                           f"{__file__}::test_measured_in_a_fresh_interpreter"], cwd=ROOT,
+                          env={**os.environ, FRESH: "1"}, capture_output=True, text=True, timeout=600)
+    print(done.stdout[-3000:])
+    assert done.returncode == 0 and " passed" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+@pytest.mark.engine_heavy
+def test_measured_in_a_fresh_interpreter(gold_workspace, qtbot, asked, tmp_path):
+    if not os.environ.get(FRESH):
+        pytest.skip("measured in a fresh interpreter by the test above")
     w = open_window(qtbot, gold_workspace)
     panel, gold = w.training, w.gold
     panel.runs = tmp_path / "runs"
