@@ -3,14 +3,29 @@ numbers and fold markers, completions in a QCompleter popup, squiggles with tool
 from __future__ import annotations
 
 from qtpy.QtCore import QPoint, QRect, QRegularExpression, QSize, QStringListModel, Qt
-from qtpy.QtGui import (QColor, QFont, QPainter, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextCursor,
-                        QTextDocument)
+from qtpy.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from qtpy.QtWidgets import QCompleter, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from engine.diagnostics import Diagnostic, Severity
 from studio.dsl_syntax import STYLES, completions, fold_depths, fold_ranges, style_runs
-from studio.editor_style import (BACKGROUND, ERROR_COLOUR, FONT_SIZE, FOREGROUND, MARGIN, MONO_FONT,
-                                 WARNING_COLOUR)
+from studio.editor_style import (
+    BACKGROUND,
+    ERROR_COLOUR,
+    FONT_SIZE,
+    FOREGROUND,
+    MARGIN,
+    MONO_FONT,
+    WARNING_COLOUR,
+)
 
 
 def _format(colour: str, bold: bool) -> QTextCharFormat:
@@ -102,6 +117,26 @@ def _goto(editor: QPlainTextEdit, line: int, col: int) -> None:
     editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
+class MarginMixin:
+    """A margin widget (`self.margin`) beside a QPlainTextEdit's text, `margin_width()` wide:
+    kept beside the viewport, scrolled with it and repainted where the text changed."""
+
+    def _update_margin_width(self) -> None:
+        self.setViewportMargins(self.margin_width(), 0, 0, 0)
+        r = self.contentsRect()
+        self.margin.setGeometry(QRect(r.left(), r.top(), self.margin_width(), r.height()))
+
+    def _on_update_request(self, rect, dy: int) -> None:
+        if dy:
+            self.margin.scroll(0, dy)
+        else:
+            self.margin.update(0, rect.y(), self.margin.width(), rect.height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._update_margin_width()
+
+
 class Margin(QWidget):
     """Line numbers and a fold marker beside each line that opens a block; a click folds."""
 
@@ -144,7 +179,7 @@ class Margin(QWidget):
         event.accept()
 
 
-class PlainSceneEditor(FindMixin, QPlainTextEdit):
+class PlainSceneEditor(FindMixin, MarginMixin, QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         _setup_text_edit(self)
@@ -347,19 +382,6 @@ class PlainSceneEditor(FindMixin, QPlainTextEdit):
         digits = max(3, len(str(self.blockCount())))
         return 8 + self.fontMetrics().horizontalAdvance("9") * digits + Margin.FOLD_WIDTH
 
-    def _update_margin_width(self) -> None:
-        self.setViewportMargins(self.margin_width(), 0, 0, 0)
-
-    def _on_update_request(self, rect, dy: int) -> None:
-        if dy:
-            self.margin.scroll(0, dy)
-        else:
-            self.margin.update(0, rect.y(), self.margin.width(), rect.height())
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        r = self.contentsRect()
-        self.margin.setGeometry(QRect(r.left(), r.top(), self.margin_width(), r.height()))
 
 
 class NumberMargin(QWidget):
@@ -387,7 +409,7 @@ class NumberMargin(QWidget):
         painter.end()
 
 
-class PlainJsonEditor(FindMixin, QPlainTextEdit):
+class PlainJsonEditor(FindMixin, MarginMixin, QPlainTextEdit):
     """The content.json pane under PySide6: line numbers and JSON colours, as under QScintilla."""
 
     def __init__(self, parent=None):
@@ -423,17 +445,3 @@ class PlainJsonEditor(FindMixin, QPlainTextEdit):
     def margin_width(self) -> int:
         return 12 + self.fontMetrics().horizontalAdvance("9") * max(3, len(str(self.blockCount())))
 
-    def _update_margin_width(self) -> None:
-        self.setViewportMargins(self.margin_width(), 0, 0, 0)
-        r = self.contentsRect()
-        self.margin.setGeometry(QRect(r.left(), r.top(), self.margin_width(), r.height()))
-
-    def _on_update_request(self, rect, dy: int) -> None:
-        if dy:
-            self.margin.scroll(0, dy)
-        else:
-            self.margin.update(0, rect.y(), self.margin.width(), rect.height())
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self._update_margin_width()

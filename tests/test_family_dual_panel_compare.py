@@ -11,7 +11,17 @@ from pathlib import Path
 import cairosvg
 import numpy as np
 import pytest
+from layout_checks import (
+    EPS,
+    assert_no_overlap,
+    assert_text_inside,
+    box_of,
+    compile_resolved,
+    text_box,
+)
 from PIL import Image
+from scenes import scene_text
+from test_containers import content_for
 
 from engine.assets.family import FamilyGuess
 from engine.assets.geometry import Canvas
@@ -22,8 +32,6 @@ from engine.compiler.style import CANVAS
 from engine.dsl import load, vocab
 from engine.dsl.model import walk
 from engine.gold.starters import dual_panel_compare as starter
-from layout_checks import EPS, assert_no_overlap, assert_text_inside, box_of, compile_resolved, text_box
-from scenes import scene_text
 
 FAMILY = "dual_panel_compare"
 LIBRARY = Path(__file__).resolve().parents[2] / "shared" / "assets"
@@ -35,16 +43,7 @@ def _scene(body: str, top: str = ""):
     return doc.scene
 
 
-def _content(scene) -> dict:
-    """Short distinct text for every ref (paths name.N.field)."""
-    content: dict = {}
-    for visit in walk(scene):
-        for ref in visit.comp.refs:
-            name, i, field = ref.path.split(".")
-            rows = content.setdefault(name, [])
-            rows.extend({} for _ in range(int(i) + 1 - len(rows)))
-            rows[int(i)][field] = f"{name} {i} {field}"
-    return content
+_content = content_for   # short distinct text for every ref (tests/test_containers.py)
 
 
 def _pixels(svg: str) -> np.ndarray:

@@ -29,18 +29,22 @@ DARK_THEME = "infra_dark"
 GREY_CHROMA = 14        # a dark page whose typical pixel has channels this close is grey
 
 
+def _light(img) -> bool:
+    return float(np.asarray(img.convert("L")).mean()) > 128
+
+
 def is_light(svg: bytes) -> bool:
     """Whether the asset reads as dark ink on a light page (its mean luminance, drawn small)."""
-    return float(np.asarray(raster_bounded(svg, LIGHT_PROBE_PX).convert("L")).mean()) > 128
+    return _light(raster_bounded(svg, LIGHT_PROBE_PX))
 
 
 def page_theme(svg: bytes) -> str:
     """The theme whose page looks like the asset's: light, else grey or tinted dark by the
-    asset's typical (median) pixel."""
-    if is_light(svg):
+    asset's typical (median) pixel; the asset is drawn once, small."""
+    img = raster_bounded(svg, LIGHT_PROBE_PX)
+    if _light(img):
         return LIGHT_THEME
-    pixels = np.asarray(raster_bounded(svg, LIGHT_PROBE_PX)).reshape(-1, 3)
-    typical = np.median(pixels, axis=0)
+    typical = np.median(np.asarray(img).reshape(-1, 3), axis=0)
     return GREY_THEME if float(typical.max() - typical.min()) < GREY_CHROMA else DARK_THEME
 
 
