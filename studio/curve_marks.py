@@ -1,7 +1,7 @@
 """Loss-curve readings (engine/runs/curve_readings.py) as marks on the training plots: each a
 vertical line at its step, in its tone's colour, labelled with the pattern; hovering the line or its
-label shows the reading and the seed's action. Gradient readings mark the grad-norm plot, the
-others the loss plot.
+label shows the reading and the seed's action. A reading marks the plot of the curve it is about
+(CurveReading.series): the gradient's the grad-norm plot, the others the loss plot.
 
 The readings are computed from the run's metrics.jsonl on the worker's thread (the file of a long
 run is tens of thousands of lines); the panel asks again as a live run grows.
@@ -15,17 +15,9 @@ from engine.fileio import InputError
 from engine.runs.curve_readings import CurveReading, curve_readings
 from engine.runs.metrics import read_events, steps
 
-PLOT_OF = {"grad_spike": "grad_norm", "grad_collapse": "grad_norm"}   # every other reading is the loss's
-LABELS = {"stage_spike": "spike", "stage_spike_unrecovered": "spike, not recovered", "plateau": "plateau",
-          "oscillation": "oscillation", "grad_spike": "grad spike", "grad_collapse": "grad collapse",
-          "low_fill": "low fill"}
 # the report's tones, lightened for pyqtgraph's dark plots; amber apart from the stage lines' yellow
 TONES = {"blue": (130, 210, 255), "amber": (255, 140, 40), "red": (255, 90, 90)}
 LABEL_AT = 0.8   # up the line, under the stage lines' labels (0.9)
-
-
-def plot_of(reading: CurveReading) -> str:
-    return PLOT_OF.get(reading.kind, "loss")
 
 
 def tooltip(reading: CurveReading) -> str:
@@ -35,7 +27,7 @@ def tooltip(reading: CurveReading) -> str:
 def mark(reading: CurveReading) -> pg.InfiniteLine:
     colour = TONES.get(reading.tone, TONES["amber"])
     line = pg.InfiniteLine(reading.step, angle=90, pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DotLine),
-                           label=f"▲ {LABELS[reading.kind]}",
+                           label=f"▲ {reading.label}",
                            labelOpts={"position": LABEL_AT, "color": colour, "fill": (0, 0, 0, 170)})
     line.setToolTip(tooltip(reading))
     line.label.setToolTip(tooltip(reading))

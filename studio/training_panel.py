@@ -317,8 +317,8 @@ class TrainingPanel(QWidget):
         for reading in readings:
             if reading.step is not None:
                 line = curve_marks.mark(reading)
-                self.plots[curve_marks.plot_of(reading)].addItem(line)
-                self.marks[curve_marks.plot_of(reading)].append(line)
+                self.plots[reading.series].addItem(line)
+                self.marks[reading.series].append(line)
         self.readings_shown.emit(readings)
 
     def _on_readings_failed(self, request: int, message: str) -> None:
