@@ -17,7 +17,8 @@ from engine.runs.metrics import read_events, steps
 
 # the report's tones, lightened for pyqtgraph's dark plots; amber apart from the stage lines' yellow
 TONES = {"blue": (130, 210, 255), "amber": (255, 140, 40), "red": (255, 90, 90)}
-LABEL_AT = 0.8   # up the line, under the stage lines' labels (0.9)
+LABEL_AT = 0.5   # halfway up the line: the stage lines' labels (0.9) and the legend hold the top
+LABEL_Z = 20     # over the curves and the legend: a label is read where it overlaps them
 
 
 def tooltip(reading: CurveReading) -> str:
@@ -28,7 +29,8 @@ def mark(reading: CurveReading) -> pg.InfiniteLine:
     colour = TONES.get(reading.tone, TONES["amber"])
     line = pg.InfiniteLine(reading.step, angle=90, pen=pg.mkPen(colour, width=2, style=Qt.PenStyle.DotLine),
                            label=f"▲ {reading.label}",
-                           labelOpts={"position": LABEL_AT, "color": colour, "fill": (0, 0, 0, 170)})
+                           labelOpts={"position": LABEL_AT, "color": colour, "fill": (0, 0, 0, 220)})
+    line.label.setZValue(LABEL_Z)
     line.setToolTip(tooltip(reading))
     line.label.setToolTip(tooltip(reading))
     line.reading = reading

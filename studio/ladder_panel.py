@@ -31,6 +31,7 @@ COLUMNS = ("phase", "spec", "rung", "primary axis", "bars", "champion", "decisio
 REPORT = COLUMNS.index("report")
 DECISION_COLOURS = {"promote": BETTER, "reject": WORSE, "repair": "#b7791f", "branch": "#2f6fdf"}
 CHAMPION_ROW = "#e6f4ea"
+LINK = "#2f6fdf"
 
 
 def bar_text(bar: dict) -> str:
@@ -105,8 +106,8 @@ class LadderPanel(QWidget):
             return   # an answer about a workspace left since
         self.rows = rows
         ledger = Workspace(self.workspace).ledger
-        self.where.setText(f"{len(rows)} runs in {ledger}, by phase, spec, then start time; double-click a "
-                           "report to open it, a run to select it in Runs" if rows else
+        self.where.setText(f"{len(rows)} run{'s' * (len(rows) != 1)} in {ledger}, by phase, spec, then start "
+                           "time; double-click a report to open it, a run to select it in Runs" if rows else
                            f"no runs in {ledger} yet (`ck run SPEC` adds them)")
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -126,8 +127,13 @@ class LadderPanel(QWidget):
                 bars_item.setForeground(QBrush(QColor(bars_colour)))
             if colour := DECISION_COLOURS.get(row["decision"] or ""):
                 self.table.item(r, COLUMNS.index("decision")).setForeground(QBrush(QColor(colour)))
-            if row["report"]:
-                self.table.item(r, REPORT).setToolTip(row["report"])
+            if row["report"]:   # drawn as a link: a double-click opens it
+                link = self.table.item(r, REPORT)
+                link.setToolTip(row["report"])
+                link.setForeground(QBrush(QColor(LINK)))
+                font = link.font()
+                font.setUnderline(True)
+                link.setFont(font)
         self.ladder_shown.emit()
 
     def _on_double_clicked(self, r: int, column: int) -> None:

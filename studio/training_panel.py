@@ -16,8 +16,8 @@ from pathlib import Path
 import pyqtgraph as pg
 from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                            QListWidgetItem, QProgressBar, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout,
-                            QWidget)
+                            QListWidgetItem, QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QSplitter,
+                            QVBoxLayout, QWidget)
 
 from studio import curve_marks, tasks
 from studio.jobs import Job
@@ -162,7 +162,10 @@ class TrainingPanel(QWidget):
         smooth_row.addWidget(self.smoothing)
         smooth_row.addWidget(self.bar)
         self.hover = StatusLabel()   # the step under the mouse
-        self.hover.setMinimumWidth(220)
+        self.hover.setFixedWidth(220)
+        # Fixed, not StatusLabel's Ignored: the layout gives an Ignored label no room, and the
+        # status beside it was drawn over it
+        self.hover.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         smooth_row.addWidget(self.hover)
         smooth_row.addWidget(self.status, 1)
         plots = QVBoxLayout()

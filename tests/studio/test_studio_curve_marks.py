@@ -112,3 +112,11 @@ def test_a_torn_metrics_file_is_a_message_not_a_crash(panel, qtbot):
     panel.show_run(path.parent)
     qtbot.waitUntil(lambda: "not a metrics event" in panel.status.text(), timeout=5000)
     assert marked(panel) == {}
+
+
+def test_the_step_under_the_mouse_and_the_status_do_not_overlap(panel, qtbot):
+    panel.hover.setText("step 1,036 · grad norm 0.05798")
+    panel.status.setText("spec01-r1: 1118 steps, 2 readings marked")
+    qtbot.waitUntil(lambda: panel.hover.isVisible())
+    assert panel.hover.width() >= 220
+    assert not panel.hover.geometry().intersects(panel.status.geometry())
