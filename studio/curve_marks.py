@@ -38,16 +38,18 @@ def mark(reading: CurveReading) -> pg.InfiniteLine:
 
 
 class ReadingsWorker(QObject):
-    """A run's metrics.jsonl -> its step events and readings."""
+    """A run's metrics.jsonl -> its readings, and its step events when asked (a recorded run's,
+    to plot; a live run's are on the plots already, and thousands of dicts handed to the GUI
+    thread only to be freed there would cost it milliseconds)."""
 
-    read = Signal(int, str, object, object)   # request id, metrics path, [step event], [CurveReading]
+    read = Signal(int, str, object, object)   # request id, metrics path, [step event] or None, [CurveReading]
     failed = Signal(int, str)                 # request id, why the file cannot be read
 
-    @Slot(int, str)
-    def read_run(self, request: int, path: str) -> None:
+    @Slot(int, str, bool)
+    def read_run(self, request: int, path: str, with_steps: bool) -> None:
         try:
             events = read_events(path)
         except InputError as e:
             self.failed.emit(request, str(e))
             return
-        self.read.emit(request, path, steps(events), curve_readings(events))
+        self.read.emit(request, path, steps(events) if with_steps else None, curve_readings(events))

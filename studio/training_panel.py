@@ -79,7 +79,7 @@ class TrainingPanel(QWidget):
     spec_chosen = Signal(str)   # the spec now in use: typed, picked, or trained or checked with
     run_recorded = Signal(str)  # a run the panel started is in the ledger (its id), or its record changed
     preflight_done = Signal(bool)   # a preflight run ended: passed or not
-    readings_requested = Signal(int, str)   # request id, metrics.jsonl (to the readings worker)
+    readings_requested = Signal(int, str, bool)   # request id, metrics.jsonl, with its steps (to the worker)
     readings_shown = Signal(list)           # the readings now marked on the plots
 
     def __init__(self, spec: Path | None, runs: Path, parent=None):
@@ -97,6 +97,7 @@ class TrainingPanel(QWidget):
         self.overlay_cache: dict[tuple[str, int], list[dict]] = {}
         self.readings_request = 0
         self.shown_metrics = ""   # a recorded run's metrics.jsonl on the plots ('' : the live run's)
+        self.readings: list = []  # the readings marked on the plots
         self.spec = QLineEdit(str(spec or ""))
         self.spec_button = QPushButton("…")
         self.spec_button.setToolTip("choose the spec")
@@ -277,7 +278,7 @@ class TrainingPanel(QWidget):
     def _clear_run(self) -> None:
         """Empty the plots of the run shown, its stage lines and marks; answers still on their
         way about it are dropped."""
-        self.steps, self.stages, self.shown_metrics = [], [], ""
+        self.steps, self.stages, self.shown_metrics, self.readings = [], [], "", []
         self.readings_request += 1
         self.readings_timer.stop()
         for key in self.plots:
@@ -295,24 +296,30 @@ class TrainingPanel(QWidget):
         self._clear_run()
         self.shown_metrics = str(RunDir(folder).metrics)
         self.status.setText(f"reading {Path(folder).name}…")
-        self.readings_requested.emit(self.readings_request, self.shown_metrics)
+        self.readings_requested.emit(self.readings_request, self.shown_metrics, True)
 
     def _read_live(self) -> None:
         metrics = RunDir(self.run_dir).metrics
         if not self.shown_metrics and metrics.is_file():
             self.readings_request += 1
-            self.readings_requested.emit(self.readings_request, str(metrics))
+            self.readings_requested.emit(self.readings_request, str(metrics), False)
 
     def _on_readings(self, request: int, path: str, step_events: list, readings: list) -> None:
         if request != self.readings_request:
             return   # about a run no longer shown, or an older version of the live one
-        if path == self.shown_metrics:
+        if step_events is not None:   # a recorded run's, asked for to plot it
             self.steps = step_events
             self.stages = [(e["step"], e.get("stage", "")) for i, e in enumerate(step_events)
                            if i == 0 or e.get("stage") != step_events[i - 1].get("stage")]
             self._mark_dirty()
             self.status.setText(f"{Path(path).parent.name}: {len(step_events)} steps, "
                                 f"{len(readings)} reading{'s' * (len(readings) != 1)} marked")
+        if readings != self.readings:   # a live run read again, unchanged: the marks on the plots stand
+            self._mark_readings(readings)
+        self.readings_shown.emit(readings)
+
+    def _mark_readings(self, readings: list) -> None:
+        self.readings = readings
         for key, items in self.marks.items():
             for item in items:
                 self.plots[key].removeItem(item)
@@ -322,7 +329,6 @@ class TrainingPanel(QWidget):
                 line = curve_marks.mark(reading)
                 self.plots[reading.series].addItem(line)
                 self.marks[reading.series].append(line)
-        self.readings_shown.emit(readings)
 
     def _on_readings_failed(self, request: int, message: str) -> None:
         if request == self.readings_request:
