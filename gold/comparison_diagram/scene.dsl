@@ -1,7 +1,7 @@
 [scene]
 [canvas:banner]
 [layout:dual_panel_compare]
-[theme:neutral_dark]
+[theme:neutral_black]
 [tone:red]
 [frame:card]
 [density:balanced]

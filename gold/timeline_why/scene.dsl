@@ -1,7 +1,7 @@
 [scene]
 [canvas:strip]
 [layout:poster_stack]
-[theme:neutral_dark]
+[theme:neutral_grey]
 [tone:amber]
 [frame:card]
 [density:balanced]
