@@ -198,11 +198,13 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "panel": ComponentSpec(
         ("title", "caption", "tag"),
         # head: plain sets the title over the children; band centres it on one line on a slim band
-        # of the accent across the panel's top, bar in a tall bar padded round it (it wraps)
-        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar")},
+        # of the accent across the panel's top, bar in a tall bar padded round it (it wraps);
+        # align: where its tag, title and caption stand over the children (left, or centred)
+        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar"),
+         "align": ("left", "center")},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
-                  "outline": "thin", "fill": "surface", "head": "plain"},
+                  "outline": "thin", "fill": "surface", "head": "plain", "align": "left"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,
