@@ -281,6 +281,6 @@ def test_a_centred_panel_head_stands_on_the_panel_centre_inside_it():
     assert roles["panel-title"].anchor == roles["panel-caption"].anchor == "middle"
     assert abs(roles["panel-title"].x - centre) < EPS and abs(roles["panel-caption"].x - centre) < EPS
     assert abs(roles["tag"].x - centre) < EPS   # the pill's label, centred on its pill
-    left_box, left, left_card = head("")
+    _, left, left_card = head("")
     assert left["panel-title"].anchor == "start" and left["panel-title"].x < centre
     assert card == left_card   # the head moved across, the children stayed where they were

@@ -1,7 +1,7 @@
 [scene]
 [canvas:wide]
 [layout:poster_stack]
-[theme:infra_dark]
+[theme:navy_sheet]
 [tone:blue]
 [frame:card]
 [density:airy]
