@@ -117,7 +117,7 @@ _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses tho
 MAX_DEPTH = 3
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
-FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none")
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
