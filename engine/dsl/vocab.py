@@ -44,7 +44,7 @@ TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
     "columns": ("1", "2", "3", "4"),
     "emphasis": ("top", "left", "center"),
     "rail": ("accent", "muted", "none"),
-    "background": ("grid", "mesh", "rings", "none"),
+    "background": ("grid", "mesh", "rings", "none", "sheet"),
     "connector": ("line", "arrow", "bracket", "curve"),
     # topic is an identifier, checked by TOPIC_PATTERN rather than a value list
 }
@@ -117,7 +117,7 @@ _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses tho
 MAX_DEPTH = 3
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
-FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none")
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
@@ -198,11 +198,13 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "panel": ComponentSpec(
         ("title", "caption", "tag"),
         # head: plain sets the title over the children; band centres it on one line on a slim band
-        # of the accent across the panel's top, bar in a tall bar padded round it (it wraps)
-        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar")},
+        # of the accent across the panel's top, bar in a tall bar padded round it (it wraps);
+        # align: where its tag, title and caption stand over the children (left, or centred)
+        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar"),
+         "align": ("left", "center")},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
-                  "outline": "thin", "fill": "surface", "head": "plain"},
+                  "outline": "thin", "fill": "surface", "head": "plain", "align": "left"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,

@@ -34,6 +34,9 @@ def background(out: list[Shape], gradients: list[Gradient], width: float, height
         colour = style.accent(None, 0)
         for i in range(1, 7):
             out.append(Circle(cx, cy, 70 * i, "none", colour, 1.5, opacity=0.30 - 0.04 * i, role="background"))
+    elif kind == "sheet":
+        m = style.sheet
+        out.append(Rect(m, m, width - 2 * m, height - 2 * m, p.background, p.stroke, 1.5, 16, role="background"))
 
 
 # Canvases whose library format sets its title block tighter than the median: the 3:1 one-row
@@ -41,6 +44,12 @@ def background(out: list[Shape], gradients: list[Gradient], width: float, height
 # (ir-dumb-codegen, ir-producer-consumer, kernel-layernorm, ir-timeline-why), where the header
 # below gives 4.3 % and 6.7 %: margin and title sizes are scaled by this factor there.
 TITLE_SCALE = {"strip": 0.8}
+# On a sheet (background:sheet) the title keeps its margin and drops only this share of the
+# sheet's own margin: the v7 sheets set it close under the sheet's top edge (the canary sheet's
+# headline 27 px inside it), not a whole page margin further in.
+SHEET_TOP = 0.25
+
+
 
 
 def headline_size(style: Style) -> float:
@@ -76,7 +85,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     weight, air = HEADER_SCALE[h.comp.attr("scale", "md") if h else "md"]
     tight = TITLE_SCALE.get(style.canvas, 1.0)
     margin = style.width * 0.02 * air * tight
-    top = margin
+    top = margin + style.sheet * SHEET_TOP
     kicker, headline, subtitle = (h.text(f) if h else None for f in ("kicker", "headline", "subtitle"))
     own = h.comp.attr("accent") if h else None
     accent = style.accent(own, 0)
@@ -122,8 +131,9 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     bottom = y + (margin * 0.7 if band else style.pad * 0.25)
     if band:
         gradients.append(Gradient("header", 0, 0, 1, 0, ((0, p.header, 1), (1, p.header_2, 1))))
-        out.append(Rect(0, 0, style.width, bottom, "url:header", role="header"))
-        out.append(Rect(0, bottom - 3, style.width, 3, accent, opacity=0.9, role="header-rule"))
+        s = style.sheet   # a band on a sheet runs across the sheet, under its top edge
+        out.append(Rect(s, s, style.width - 2 * s, bottom - s, "url:header", role="header"))
+        out.append(Rect(s, bottom - 3, style.width - 2 * s, 3, accent, opacity=0.9, role="header-rule"))
     out.extend(body)
     return bottom
 

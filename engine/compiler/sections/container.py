@@ -171,22 +171,27 @@ def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
 
 def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
     """The panel's tag pill, title (unless its bar holds it) and caption, drawn from y=0 in a
-    column `tw` wide."""
+    column `tw` wide, from its left or centred in it (`align`)."""
     shapes: list[Shape] = []
+    centred = _setting(b, "align") == "center"
+    anchor = "middle" if centred else "start"
     cy = 0.0
     tag = b.text("tag")
     if tag and tag.text:
         pill, h = cards.tag_pill(tag, accent, style)
+        if centred:
+            pill_w = max(s.w for s in pill if isinstance(s, Rect))
+            pill = [shift(s, (tw - pill_w) / 2, 0) for s in pill]
         shapes.extend(pill)
         cy += h
     title_h = text_block(shapes, 0, cy, tw, b.text("title") if title else None, style.size("title"), accent,
-                         style, bold=True, max_lines=TITLE_LINES, role="panel-title")
+                         style, bold=True, anchor=anchor, max_lines=TITLE_LINES, role="panel-title")
     cy += title_h
     caption = b.text("caption")
     if caption and caption.text:
         cy += (cards.BLOCK_GAP if title_h else 0.0) + text_block(
             shapes, 0, cy + (cards.BLOCK_GAP if title_h else 0.0), tw, caption, style.size("body"),
-            style.palette.text_muted, style, max_lines=CAPTION_LINES, role="panel-caption")
+            style.palette.text_muted, style, anchor=anchor, max_lines=CAPTION_LINES, role="panel-caption")
     return shapes, cy
 
 

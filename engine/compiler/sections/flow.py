@@ -514,7 +514,7 @@ def phases(items: list[Bound], legend: list[Bound], style: Style, w: float) -> l
 
 
 def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: float = 0.0,
-           beside: Beside | None = None, legend: list[Bound] = ()) -> float:
+           beside: Beside | None = None, legend: list[Bound] = (), aspect: float = STAGE_ASPECT) -> float:
     """The lane; `grow` is extra height shared by the rows' bodies (a family filling its canvas),
     `beside` draws a section in the free columns beside a short last row, centred on it, and the
     `legend` rows that name runs of stages (`phases`) head those runs."""
@@ -527,7 +527,7 @@ def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: floa
     height = 0.0
     if n:
         heads = phases(items, list(legend), style, w)
-        height = _draw_lane(page, stages, labels, edges, x, y, w, style, grow, beside, heads)
+        height = _draw_lane(page, stages, labels, edges, x, y, w, style, grow, beside, heads, aspect)
     for slot in loose:  # a lone stage has no connector to carry these
         height += text_block(out, x, y + height + 8, w, slot, style.size("small"), style.palette.text_muted,
                              style, anchor="middle", max_lines=2, role="connector-label") + 8
@@ -544,7 +544,7 @@ def _turn_label_w(lane: _Lane, style: Style) -> float:
 
 
 def _draw_lane(page, stages, labels, edges, x, y, w, style, grow: float = 0.0,
-               beside: Beside | None = None, heads=()) -> float:
+               beside: Beside | None = None, heads=(), aspect: float = STAGE_ASPECT) -> float:
     """Stages, connectors, labels and routed edges (and a section beside a short last row);
     returns the lane's height."""
     out = page.out
@@ -552,7 +552,7 @@ def _draw_lane(page, stages, labels, edges, x, y, w, style, grow: float = 0.0,
     lane = _fit(n, x, w, labels, style, _weights(stages))
     sizes = [_stage([], b, i + 1, 0, 0, lane.w(i), style) for i, b in enumerate(stages)]
     head_h, body_h = max(s[0] for s in sizes), max(s[1] for s in sizes)
-    tallest = max(head_h + body_h, lane.box_w * STAGE_ASPECT)  # growing stops at this height
+    tallest = max(head_h + body_h, lane.box_w * aspect)  # growing stops at this height
     body_h = min(body_h + max(0.0, grow) / lane.rows, tallest - head_h)
     spot = _room(lane) if beside is not None else None
     nested_h = beside(page.scratch(), 0.0, 0.0, spot[1]) if spot else 0.0
