@@ -117,7 +117,7 @@ _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses tho
 MAX_DEPTH = 3
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
-FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none")
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
@@ -165,11 +165,12 @@ COMPONENTS: dict[str, ComponentSpec] = {
         column_fields=True,
     ),
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
-    # number (v2): badge numbers the stage in its head, none leaves the title alone there; width
+    # number (v2): badge numbers the stage in its head, none leaves the title alone there, ordinal
+    # sets its number large ("01") over the title in the accent (the title then in ink); width
     # (v2): narrow draws the stage half as wide (a short terminal step); role (v2): result marks
     # the lane's outcome (its body tinted by its accent); valign places the caption in the body.
     "stage_card": ComponentSpec(("title", "caption"),
-                                {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none"),
+                                {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none", "ordinal"),
                                  "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN},
                                 topology=NODE, defaults={"number": "badge", "width": "normal", "role": "step",
                                                          "valign": "top"}),
@@ -199,10 +200,13 @@ COMPONENTS: dict[str, ComponentSpec] = {
         ("title", "caption", "tag"),
         # head: plain sets the title over the children; band centres it on one line on a slim band
         # of the accent across the panel's top, bar in a tall bar padded round it (it wraps)
-        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar")},
+        # bleed: full runs the panel's box to the page's edges, a band across the page (its children
+        # keep the page's column), when it stands in the whole column
+        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar"),
+         "bleed": ("none", "full")},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
-                  "outline": "thin", "fill": "surface", "head": "plain"},
+                  "outline": "thin", "fill": "surface", "head": "plain", "bleed": "none"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,

@@ -52,6 +52,7 @@ STAGE_ASPECT = 1.1   # height / width a stage box grows to when its family has h
 OFFSET = 12.0        # how far bracket and curve connectors shift their ends
 RESULT_TINT = 0.24   # how strongly a lane's result (role:result) is tinted by its accent
 NARROW = 0.5         # a [width:narrow] stage's width, in stage widths (a short terminal step)
+ORDINAL = 1.3        # a [number:ordinal] stage's number ("01") over its title, in title sizes
 
 
 @dataclass
@@ -132,9 +133,10 @@ def _columns(x: float, w: float, d: float, style: Style) -> tuple[float, float, 
 
 
 def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: float, band: float,
-              accent: str, style: Style) -> tuple[str, str, str]:
+              accent: str, style: Style, ordinal: bool = False) -> tuple[str, str, str]:
     """The head's colouring (strip, band or rule, by emphasis and rail); returns the title, badge
-    and number colours that read on it."""
+    and number colours that read on it. An ordinal head with no strip or band draws no rule: its
+    number in the accent marks it, the title in ink under it."""
     p = style.palette
     strong = style.rail == "accent"
     fill = accent if strong else style.tint(accent, 0.24)
@@ -149,6 +151,8 @@ def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: 
         if rx:  # square off the band's right corners
             out.append(Rect(x + band - rx, y, rx, h, fill, role="stage-head"))
         return (p.text, p.surface, accent) if strong else (p.text, accent, ink_on(accent))
+    if ordinal:
+        return p.text, accent, accent
     out.append(Line(((x + style.pad, y + head_h), (x + w - style.pad, y + head_h)), p.stroke, 1,
                     role="stage-rule"))
     return (accent if style.rail == "none" else p.text), accent, ink_on(accent)
@@ -171,13 +175,16 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     own = fill_of(style, accent, b.comp.attr("fill"))
     if b.comp.attr("fill") == "solid":  # text set in ink that reads on the accent
         style = on_solid(style, accent)
-    d = round(26 * style.scale, 1) if b.comp.attr("number", "badge") == "badge" else 0.0  # badge diameter
+    number = b.comp.attr("number", "badge")
+    d = round(26 * style.scale, 1) if number == "badge" else 0.0  # badge diameter
     lead = _lead(d)
     ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
+    os = round(ts * ORDINAL, 1)
+    ol = style.line_height(os) if number == "ordinal" else 0.0  # the ordinal's line over the title
     tx, tw, bx, bw, band = _columns(x, w, d, style)
     anchor = "start" if band else anchor_of(style)
     title, caption = b.text("title"), b.text("caption")
-    th = len(wrap(title.text, tw, ts, True, 3)) * style.line_height(ts) if title and title.text else 0.0
+    th = len(wrap(title.text, tw, ts, True, 3)) * style.line_height(ts) + ol if title and title.text else ol
     ch = len(wrap(caption.text, bw, cs, False, 6)) * style.line_height(cs) if caption and caption.text else 0.0
     if style.emphasis == "top":  # badge and title centred in the strip
         head = max(d, th) + pad
@@ -185,8 +192,8 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         title_top, badge = mid - th / 2, (x + pad * 0.6 + d / 2, mid)
     elif style.emphasis == "center" and style.rail != "none":  # badge and title, one centred group
         lines = wrap(title.text, w - 2 * pad - lead, ts, True, 3) if title and title.text else ()
-        th = len(lines) * style.line_height(ts)
-        tw = max((text_width(t, ts, True) for t in lines), default=0.0)
+        th = len(lines) * style.line_height(ts) + ol
+        tw = max((text_width(t, ts, True) for t in lines), default=text_width(f"{num:02d}", os, True) if ol else 0.0)
         group = lead + tw
         head = max(d, th) + pad
         mid = y + max(head, head_min) / 2
@@ -206,13 +213,19 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     box(out, x, y, w, head_h + body_h, style, accent, stroke=accent if style.rail == "accent" else None,
         fill=own or (style.tint(accent, RESULT_TINT) if result else None), rail=False, role="stage",
         outline=b.comp.attr("outline"), node=b.comp.topo_id("node_id"))
-    title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style)
+    title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style,
+                                                    ordinal=bool(ol))
     if d:  # [number:none] leaves the badge out: the title stands alone in the head
         out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
         ns = round(d * 0.52, 1)
         out.append(Text(badge[0], badge[1] + ns * 0.36, str(num), ns, number_fill, True, "middle",
                         role="stage-number"))
-    text_block(out, tx, title_top, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
+    if ol:  # [number:ordinal]: the stage's number large over its title, in the accent (in ink on a solid strip)
+        solid_head = style.rail == "accent" and style.emphasis in ("top", "center")
+        out.append(Text({"start": tx, "middle": tx + (tw + 1) / 2}[anchor],
+                        title_top + (ol - os) / 2 + os * 0.8, f"{num:02d}", os,
+                        title_fill if solid_head else accent, True, anchor, role="stage-number"))
+    text_block(out, tx, title_top + ol, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
                max_lines=3, role="stage-title")
     free = body_h - body  # the body's height beyond what its caption needs
     drop = {"top": 0.0, "middle": free / 2, "bottom": free}[b.comp.attr("valign", "top")]
