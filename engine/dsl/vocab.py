@@ -149,15 +149,21 @@ COMPONENTS: dict[str, ComponentSpec] = {
                                  top_level_only=True, defaults={"rule": "none", "scale": "md"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
-        {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS,
+        {"variant": ("default", "hero", "metric", "note", "warning", "success", "stat"), "accent": ACCENTS,
          "outline": OUTLINES, "fill": FILLS, "align": ("left", "center"), **PLACE},
         topology=NODE, defaults=dict(PLACE_DEFAULT),
     ),
-    "compare_bar": ComponentSpec(("label", "value", "caption", "note"), {"accent": ACCENTS}),
-    "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS}),
+    # fill (wave 3): gradient in the accent, or ink: flat in the page's ink (the whole the other
+    # bars are shares of); on conclusion_strip ink sets the strip flat in the page's ink
+    "compare_bar": ComponentSpec(("label", "value", "caption", "note"),
+                                 {"accent": ACCENTS, "fill": ("gradient", "ink")}, defaults={"fill": "gradient"}),
+    # rule (wave 3): dashed sets the run it closes off from the next by a rule, none keeps the pitch
+    "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS, "rule": ("dashed", "none")},
+                                  defaults={"rule": "dashed"}),
     "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
                                 topology=NODE, defaults=dict(PLACE_DEFAULT)),
-    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, **PLACE}, defaults=dict(PLACE_DEFAULT)),
+    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, "fill": ("gradient", "ink"), **PLACE},
+                                      defaults={"fill": "gradient", **PLACE_DEFAULT}),
     "table_header": ComponentSpec((), {}, column_fields=True),
     "table_row": ComponentSpec(
         ("note", "tag"),  # tag (extension): a pill above the row's label, as edge-case matrices do

@@ -191,12 +191,14 @@ def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
 
 def strip(out: list[Shape], gradients: list[Gradient], b: Bound, x: float, y: float, w: float,
           style: Style) -> float:
-    """A conclusion strip: a bold accent band that ends the argument. A short conclusion (its words
-    plus generous room fit in half the column) is a pill button centred in the column, at least a
-    third of it wide; a longer one spans the column."""
-    accent = style.accent(b.comp.attr("accent"), b.order)
+    """A conclusion strip: a bold accent band that ends the argument ([fill:ink]: flat in the
+    page's ink). A short conclusion (its words plus generous room fit in half the column) is a pill
+    button centred in the column, at least a third of it wide; a longer one spans the column."""
+    ink_fill = b.comp.attr("fill") == "ink"
+    accent = style.palette.text if ink_fill else style.accent(b.comp.attr("accent"), b.order)
     name = f"strip{b.index}"
-    gradients.append(Gradient(name, 0, 0, 1, 0, ((0, accent, 1), (1, mix(accent, "#000000", 0.18), 1))))
+    end = accent if ink_fill else mix(accent, "#000000", 0.18)
+    gradients.append(Gradient(name, 0, 0, 1, 0, ((0, accent, 1), (1, end, 1))))
     size = round(style.size("title") * 1.1, 1)
     ink = ink_on(accent)
     slot = b.text("text")
