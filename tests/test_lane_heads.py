@@ -1,5 +1,6 @@
 """Choices a person makes when mapping a release lane (the own_pipeline_release entry, said in
 general words): a stage's number as a large ordinal over its title (stage_card [number:ordinal]),
+its caption in small print (stage_card [print:fine]),
 a panel drawn as a band across the page (panel [bleed:full]) and a raised box fill (fill:raised,
 the palette's second surface). Each changes the raster; nothing it moves overlaps or spills."""
 from __future__ import annotations
@@ -115,3 +116,16 @@ def test_a_raised_fill_is_the_palettes_second_surface():
     assert rects(raised.layout, {"stage"})[0].w == rects(plain.layout, {"stage"})[0].w
     assert_no_overlap(raised.layout, {"stage"})
     assert_text_inside(raised.layout, {"stage"})
+
+
+# ---- stage_card [print:fine] -------------------------------------------------------------------
+
+@pytest.mark.parametrize("number", ["badge", "ordinal"])
+def test_fine_print_sets_the_captions_in_the_small_size_and_keeps_them_inside(number):
+    regular, fine = _compile(_stages(f"|number={number}")), _compile(_stages(f"|number={number}|print=fine"))
+    assert _visibly_different(regular.svg, fine.svg)
+    assert _compile(_stages(f"|number={number}|print=regular")).layout == regular.layout   # the default
+    small, body = ({t.size for t in _texts(c.layout, "caption")} for c in (fine, regular))
+    assert len(small) == len(body) == 1 and small.pop() < body.pop()
+    assert_no_overlap(fine.layout, {"stage"})
+    assert_text_inside(fine.layout, {"stage"})

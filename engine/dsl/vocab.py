@@ -172,14 +172,16 @@ COMPONENTS: dict[str, ComponentSpec] = {
     ),
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
     # number (v2): badge numbers the stage in its head, none leaves the title alone there, ordinal
-    # sets its number large ("01") over the title in the accent (the title then in ink); width
+    # sets its number large ("01") over the title in the accent (the title then in ink); print
+    # (wave 3): fine sets the caption in small print; width
     # (v2): narrow draws the stage half as wide (a short terminal step); role (v2): result marks
     # the lane's outcome (its body tinted by its accent); valign places the caption in the body.
     "stage_card": ComponentSpec(("title", "caption"),
                                 {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none", "ordinal"),
-                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN},
+                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN,
+                                 "print": ("regular", "fine")},
                                 topology=NODE, defaults={"number": "badge", "width": "normal", "role": "step",
-                                                         "valign": "top"}),
+                                                         "valign": "top", "print": "regular"}),
     "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
     "decision_node": ComponentSpec(
         ("title", "body"),

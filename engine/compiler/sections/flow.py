@@ -18,7 +18,8 @@ at the top, middle or bottom of its body. flow_arrow components add words and ed
   that no two runs of line share a track.
 
 A stage's own choices (DSL v2): [number:none] leaves the number badge out of its head (named
-steps); [width:narrow] draws it half as wide (a terminal step), the others sharing the room.
+steps), [number:ordinal] sets its number large over its title; [width:narrow] draws it half as
+wide (a terminal step), the others sharing the room; [print:fine] sets its caption in small print.
 
 Connectors follow the scene's connector style (line, arrow, bracket, curve); bracket and curve
 offset the two ends of a connector so the elbow or the bend shows.
@@ -53,6 +54,7 @@ OFFSET = 12.0        # how far bracket and curve connectors shift their ends
 RESULT_TINT = 0.24   # how strongly a lane's result (role:result) is tinted by its accent
 NARROW = 0.5         # a [width:narrow] stage's width, in stage widths (a short terminal step)
 ORDINAL = 1.3        # a [number:ordinal] stage's number ("01") over its title, in title sizes
+ORDINAL_GAP = 0.5    # under an open ordinal head (no rule to clear), title to caption, in paddings
 
 
 @dataclass
@@ -165,7 +167,9 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     The head (number badge and bold title) takes the scene's emphasis: a strip across the top with
     the two at its left (top) or centred as one group over centred captions (center), a band down
     the left (left); rail says how strongly it is coloured, and with rail none there is no strip:
-    a rule under the head, a centre head's badge standing over its title.
+    a rule under the head, a centre head's badge standing over its title. An ordinal head
+    ([number:ordinal]) sets the number large over the title; with no strip it starts a side margin
+    under the box's top and, with no rule to clear, the caption follows ORDINAL_GAP under the title.
     Drawn at least `head_min` / `body_min` tall so every box in the lane lines up; a `role:result`
     stage (the lane's outcome) has its body tinted by its accent, and `valign` places the caption
     in the body's free height.
@@ -178,7 +182,8 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     number = b.comp.attr("number", "badge")
     d = round(26 * style.scale, 1) if number == "badge" else 0.0  # badge diameter
     lead = _lead(d)
-    ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
+    ts = round(style.size("title") * 0.86, 1)
+    cs = style.size("small" if b.comp.attr("print") == "fine" else "body")  # [print:fine]: small print
     os = round(ts * ORDINAL, 1)
     ol = style.line_height(os) if number == "ordinal" else 0.0  # the ordinal's line over the title
     tx, tw, bx, bw, band = _columns(x, w, d, style)
@@ -186,7 +191,11 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     title, caption = b.text("title"), b.text("caption")
     th = len(wrap(title.text, tw, ts, True, 3)) * style.line_height(ts) + ol if title and title.text else ol
     ch = len(wrap(caption.text, bw, cs, False, 6)) * style.line_height(cs) if caption and caption.text else 0.0
-    if style.emphasis == "top":  # badge and title centred in the strip
+    open_head = bool(ol) and style.emphasis == "top" and style.rail == "none"
+    if open_head:  # no strip: the ordinal a side margin under the box's top, the head ending at its title
+        head = pad * 0.75 + th
+        title_top, badge = y + pad * 0.75, (0.0, 0.0)
+    elif style.emphasis == "top":  # badge and title centred in the strip
         head = max(d, th) + pad
         mid = y + max(head, head_min) / 2
         title_top, badge = mid - th / 2, (x + pad * 0.6 + d / 2, mid)
@@ -206,7 +215,8 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     else:
         head = pad + lead + th
         title_top, badge = y + pad * 0.7 + lead, (x + w / 2, y + pad * 0.7 + d / 2)
-    body = pad * 1.4 + ch
+    lead_in = pad * (ORDINAL_GAP if open_head else 0.6)  # from the head to the caption
+    body = lead_in + pad * 0.8 + ch
     head_h, body_h = max(head, head_min), max(body, body_min)
 
     result = b.comp.attr("role") == "result"
@@ -229,7 +239,7 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
                max_lines=3, role="stage-title")
     free = body_h - body  # the body's height beyond what its caption needs
     drop = {"top": 0.0, "middle": free / 2, "bottom": free}[b.comp.attr("valign", "top")]
-    text_block(out, bx, y + head_h + pad * 0.6 + drop, bw, caption, cs, style.palette.text_muted, style,
+    text_block(out, bx, y + head_h + lead_in + drop, bw, caption, cs, style.palette.text_muted, style,
                anchor=anchor_of(style) if not band else "start", max_lines=6, role="caption")
     return head, body
 
