@@ -129,3 +129,28 @@ def test_fine_print_sets_the_captions_in_the_small_size_and_keeps_them_inside(nu
     assert len(small) == len(body) == 1 and small.pop() < body.pop()
     assert_no_overlap(fine.layout, {"stage"})
     assert_text_inside(fine.layout, {"stage"})
+
+
+# ---- badge_pill [size:lg] ----------------------------------------------------------------------
+
+def _pills(sizes: list[str]) -> str:
+    return " ".join(f"[badge_pill:@badge_pill.{i}.text{'|size=' + s if s else ''}]" for i, s in enumerate(sizes))
+
+
+@pytest.mark.parametrize("n", [3, 12])   # one row, and rows that wrap
+def test_a_large_pill_is_taller_and_wider_and_rows_neither_overlap_nor_spill(n):
+    md, lg = _compile(_stages(n=3) + " " + _pills([""] * n)), _compile(_stages(n=3) + " " + _pills(["lg"] * n))
+    assert _visibly_different(md.svg, lg.svg)
+    assert _compile(_stages(n=3) + " " + _pills(["md"] * n)).layout == md.layout   # md: the default
+    small, large = rects(md.layout, {"badge"}), rects(lg.layout, {"badge"})
+    assert all(b.h > a.h and b.w >= a.w + 30 for a, b in zip(small, large))
+    for layout in (lg.layout, _compile(_stages(n=3) + " " + _pills(["lg", ""] * (n // 2) + [""] * (n % 2))).layout):
+        assert_no_overlap(layout, {"badge", "stage"})
+        assert_text_inside(layout, {"badge"})
+        assert all(0 <= r.x and r.x + r.w <= layout.width for r in rects(layout, {"badge"}))
+
+
+def test_pills_of_two_sizes_in_a_row_share_its_middle():
+    layout = _compile(_stages(n=3) + " " + _pills(["lg", "", "lg"])).layout
+    middles = {round(r.y + r.h / 2, 3) for r in rects(layout, {"badge"})}
+    assert len(middles) == 1

@@ -192,9 +192,11 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "callout_card": ComponentSpec(("title", "text", "tag"),
                                   {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
                                   topology=NODE, defaults=dict(PLACE_DEFAULT)),
-    # role (v2): stamp sets the badge in the page foot, left of the topic tag (pipeline_lane)
-    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS, "role": ("pill", "stamp"), **PLACE},
-                                topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT}),
+    # role (v2): stamp sets the badge in the page foot, left of the topic tag (pipeline_lane);
+    # size (wave 3): lg is a taller pill with twice the room either side of its words
+    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS, "role": ("pill", "stamp"), **PLACE,
+                                            "size": ("md", "lg")},
+                                topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT, "size": "md"}),
     # role (v2): phase heads a run of the figure: the lane's stages of its tone (pipeline_lane), a
     # column chart's column in order (comparison_span_chart)
     "legend_row": ComponentSpec(("label",), {"tone": ACCENTS, "role": ("key", "phase"), **PLACE},
