@@ -4,10 +4,12 @@ the next at one pitch (span_bracket [rule:none]), and the page's ink as a bar's 
 strip's fill ([fill:ink]). Each changes the raster; nothing it moves overlaps or spills."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from engine.compiler import compile_scene
-from engine.compiler.geometry import Circle, Line, Rect, Text
+from engine.compiler.geometry import Circle, Line, Text
 from engine.compiler.themes import palettes
 from engine.dsl import load
 from layout_checks import assert_no_overlap, assert_text_inside, rects, text_box
@@ -73,7 +75,7 @@ def test_a_bracket_without_a_rule_keeps_the_bars_at_one_pitch():
     assert [s for s in ruled.layout.shapes if getattr(s, "role", "") == "run-rule"]
     assert not [s for s in flowing.layout.shapes if getattr(s, "role", "") == "run-rule"]
     tops = sorted(r.y for r in rects(flowing.layout, {"bar-track"}))
-    pitches = [b - a for a, b in zip(tops, tops[1:])]
+    pitches = [b - a for a, b in itertools.pairwise(tops)]
     assert max(pitches) - min(pitches) < 0.5
     ruled_tops = sorted(r.y for r in rects(ruled.layout, {"bar-track"}))
     assert ruled_tops[3] - ruled_tops[2] > pitches[0] + 5      # the rule opened a gap there
