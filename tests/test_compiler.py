@@ -112,6 +112,7 @@ ELSEWHERE = {
     "role": "tests/test_flow.py (phase, result, stamp), tests/test_bars.py (column titles)",
     "place": "tests/test_flow.py (beside a lane's short row), tests/test_bars.py (beside the chart)",
     "valign": "tests/test_choices.py (a caption in a stage body with room to spare)",
+    "span_bracket.rule": "tests/test_chart_marks.py (a run after the bracket's)",
 }
 
 
@@ -120,7 +121,7 @@ def _component_variants():
         if spec.container or name == "link":
             continue   # containers and links: tests/test_containers.py, in scenes that hold them
         for key, values in spec.attrs.items():
-            if key not in ELSEWHERE:
+            if key not in ELSEWHERE and f"{name}.{key}" not in ELSEWHERE:
                 yield name, key, values
 
 

@@ -149,15 +149,21 @@ COMPONENTS: dict[str, ComponentSpec] = {
                                  top_level_only=True, defaults={"rule": "none", "scale": "md"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
-        {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS,
+        {"variant": ("default", "hero", "metric", "note", "warning", "success", "stat"), "accent": ACCENTS,
          "outline": OUTLINES, "fill": FILLS, "align": ("left", "center"), **PLACE},
         topology=NODE, defaults=dict(PLACE_DEFAULT),
     ),
-    "compare_bar": ComponentSpec(("label", "value", "caption", "note"), {"accent": ACCENTS}),
-    "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS}),
+    # fill (wave 3): gradient in the accent, or ink: flat in the page's ink (the whole the other
+    # bars are shares of); on conclusion_strip ink sets the strip flat in the page's ink
+    "compare_bar": ComponentSpec(("label", "value", "caption", "note"),
+                                 {"accent": ACCENTS, "fill": ("gradient", "ink")}, defaults={"fill": "gradient"}),
+    # rule (wave 3): dashed sets the run it closes off from the next by a rule, none keeps the pitch
+    "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS, "rule": ("dashed", "none")},
+                                  defaults={"rule": "dashed"}),
     "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
                                 topology=NODE, defaults=dict(PLACE_DEFAULT)),
-    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, **PLACE}, defaults=dict(PLACE_DEFAULT)),
+    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, "fill": ("gradient", "ink"), **PLACE},
+                                      defaults={"fill": "gradient", **PLACE_DEFAULT}),
     "table_header": ComponentSpec((), {}, column_fields=True),
     "table_row": ComponentSpec(
         ("note", "tag"),  # tag (extension): a pill above the row's label, as edge-case matrices do
@@ -165,14 +171,17 @@ COMPONENTS: dict[str, ComponentSpec] = {
         column_fields=True,
     ),
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
-    # number (v2): badge numbers the stage in its head, none leaves the title alone there; width
+    # number (v2): badge numbers the stage in its head, none leaves the title alone there, ordinal
+    # sets its number large ("01") over the title in the accent (the title then in ink); print
+    # (wave 3): fine sets the caption in small print; width
     # (v2): narrow draws the stage half as wide (a short terminal step); role (v2): result marks
     # the lane's outcome (its body tinted by its accent); valign places the caption in the body.
     "stage_card": ComponentSpec(("title", "caption"),
-                                {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none"),
-                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN},
+                                {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none", "ordinal"),
+                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN,
+                                 "print": ("regular", "fine")},
                                 topology=NODE, defaults={"number": "badge", "width": "normal", "role": "step",
-                                                         "valign": "top"}),
+                                                         "valign": "top", "print": "regular"}),
     "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
     "decision_node": ComponentSpec(
         ("title", "body"),
@@ -183,9 +192,11 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "callout_card": ComponentSpec(("title", "text", "tag"),
                                   {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
                                   topology=NODE, defaults=dict(PLACE_DEFAULT)),
-    # role (v2): stamp sets the badge in the page foot, left of the topic tag (pipeline_lane)
-    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS, "role": ("pill", "stamp"), **PLACE},
-                                topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT}),
+    # role (v2): stamp sets the badge in the page foot, left of the topic tag (pipeline_lane);
+    # size (wave 3): lg is a taller pill with twice the room either side of its words
+    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS, "role": ("pill", "stamp"), **PLACE,
+                                            "size": ("md", "lg")},
+                                topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT, "size": "md"}),
     # role (v2): phase heads a run of the figure: the lane's stages of its tone (pipeline_lane), a
     # column chart's column in order (comparison_span_chart)
     "legend_row": ComponentSpec(("label",), {"tone": ACCENTS, "role": ("key", "phase"), **PLACE},
@@ -199,12 +210,14 @@ COMPONENTS: dict[str, ComponentSpec] = {
         ("title", "caption", "tag"),
         # head: plain sets the title over the children; band centres it on one line on a slim band
         # of the accent across the panel's top, bar in a tall bar padded round it (it wraps);
-        # align: where its tag, title and caption stand over the children (left, or centred)
+        # align: where its tag, title and caption stand over the children (left, or centred);
+        # bleed: full runs the panel's box to the page's edges, a band across the page (its children
+        # keep the page's column), when it stands in the whole column
         {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar"),
-         "align": ("left", "center")},
+         "align": ("left", "center"), "bleed": ("none", "full")},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
-                  "outline": "thin", "fill": "surface", "head": "plain", "align": "left"},
+                  "outline": "thin", "fill": "surface", "head": "plain", "align": "left", "bleed": "none"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,

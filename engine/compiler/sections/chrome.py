@@ -9,6 +9,7 @@ from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on, mix
+from engine.diagnostics import Diagnostic
 from engine.dsl.vocab import COMPONENTS
 
 
@@ -159,25 +160,40 @@ def _rule(out: list[Shape], gradients: list[Gradient], x: float, y: float, w: fl
     return RULE_HEIGHT
 
 
+PILL_SIZES = {"md": (16.0, 16.0), "lg": (20.0, 32.0)}  # a pill's (height beyond its text, side padding)
+
+
 def badges(out: list[Shape], items: list[Bound], x: float, y: float, w: float, style: Style) -> float:
-    """Pills in rows, wrapped to the width."""
+    """Pills in rows, wrapped to the width; a [size:lg] pill is taller, with twice the side room.
+    A row is as tall as its tallest pill, the others centred on it."""
     size = style.size("label")
-    hgt, gap = size + 16, 12
-    cx, cy = x, y
+    gap = 12
+    placed: list[tuple[Bound, str, Diagnostic | None, float, float, float, float]] = []  # b, label, cut, x, row, w, h
+    cx, row, row_h = x, y, 0.0
     for b in items:
+        extra, side = PILL_SIZES[b.comp.attr("size") or "md"]
+        hgt = size + extra
         slot = b.text("text") or Slot("")
-        label, cut = one_line(slot, w - 32, size, True)
-        pw = text_width(label, size, True) + 32
+        label, cut = one_line(slot, w - 2 * side, size, True)
+        pw = text_width(label, size, True) + 2 * side
         if cx > x and cx + pw > x + w:
-            cx, cy = x, cy + hgt + gap
+            cx, row, row_h = x, row + row_h + gap, 0.0
+        placed.append((b, label, cut, cx, row, pw, hgt))
+        row_h = max(row_h, hgt)
+        cx += pw + gap
+    rows: dict[float, float] = {}
+    for *_, top, _, hgt in placed:
+        rows[top] = max(rows.get(top, 0.0), hgt)
+    for b, label, cut, px, top, pw, hgt in placed:
+        py = top + (rows[top] - hgt) / 2
+        slot = b.text("text") or Slot("")
         accent = style.accent(b.comp.attr("accent"), b.order)
-        out.append(Rect(cx, cy, pw, hgt, style.tint(accent, 0.22), accent, 1.5, hgt / 2, role="badge",
+        out.append(Rect(px, py, pw, hgt, style.tint(accent, 0.22), accent, 1.5, hgt / 2, role="badge",
                         node=b.comp.topo_id("node_id")))
-        out.append(Text(cx + pw / 2, cy + hgt / 2 + size * 0.36, label, size,
+        out.append(Text(px + pw / 2, py + hgt / 2 + size * 0.36, label, size,
                         style.palette.accents["red"] if slot.missing else accent, True, "middle",
                         placeholder=slot.missing, role="badge", cut=cut))
-        cx += pw + gap
-    return cy + hgt - y
+    return row + (row_h or size + PILL_SIZES["md"][0]) - y
 
 
 def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, style: Style) -> float:
@@ -201,12 +217,14 @@ def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
 
 def strip(out: list[Shape], gradients: list[Gradient], b: Bound, x: float, y: float, w: float,
           style: Style) -> float:
-    """A conclusion strip: a bold accent band that ends the argument. A short conclusion (its words
-    plus generous room fit in half the column) is a pill button centred in the column, at least a
-    third of it wide; a longer one spans the column."""
-    accent = style.accent(b.comp.attr("accent"), b.order)
+    """A conclusion strip: a bold accent band that ends the argument ([fill:ink]: flat in the
+    page's ink). A short conclusion (its words plus generous room fit in half the column) is a pill
+    button centred in the column, at least a third of it wide; a longer one spans the column."""
+    ink_fill = b.comp.attr("fill") == "ink"
+    accent = style.palette.text if ink_fill else style.accent(b.comp.attr("accent"), b.order)
     name = f"strip{b.index}"
-    gradients.append(Gradient(name, 0, 0, 1, 0, ((0, accent, 1), (1, mix(accent, "#000000", 0.18), 1))))
+    end = accent if ink_fill else mix(accent, "#000000", 0.18)
+    gradients.append(Gradient(name, 0, 0, 1, 0, ((0, accent, 1), (1, end, 1))))
     size = round(style.size("title") * 1.1, 1)
     ink = ink_on(accent)
     slot = b.text("text")

@@ -31,6 +31,7 @@ from engine.compiler import (
     sections as registry,  # read at call time: this module is part of it
 )
 from engine.compiler.draw import (
+    BOLD,
     RADIUS,
     box,
     fill_of,
@@ -39,7 +40,7 @@ from engine.compiler.draw import (
     one_line,
     text_block,
 )
-from engine.compiler.geometry import Rect, Shape, Text, shift
+from engine.compiler.geometry import Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import cards, text_runs
 from engine.compiler.style import CELL_GAP
@@ -222,13 +223,32 @@ def _band(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[l
     return shapes, h
 
 
+def _bleeds(b: Bound, x: float, w: float, style) -> bool:
+    """Whether the panel is drawn as a band across the page: [bleed:full] on a panel that stands
+    in the page's whole column (in a row or a narrower cell it stays a box, off its neighbours)."""
+    return _setting(b, "bleed") == "full" and abs(x - style.inset) < 0.5 and abs(w - style.content_width) < 0.5
+
+
+def _band_frame(out: list[Shape], b: Bound, y: float, h: float, style, fill: str) -> None:
+    """A bleeding panel's frame: its fill from the page's left edge to its right, square, with
+    hairlines along its top and bottom unless its outline is none (bold ones in its accent)."""
+    out.append(Rect(0.0, y, style.width, h, fill, role="panel", node=b.comp.topo_id("node_id")))
+    outline = _setting(b, "outline")
+    if outline != "none":
+        colour = style.accent(b.comp.attr("accent"), b.order) if outline == "bold" else style.palette.stroke
+        for edge in (y, y + h):
+            out.append(Line(((0.0, edge), (style.width, edge)), colour, BOLD if outline == "bold" else 1.0,
+                            role="panel"))
+
+
 def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool, lead: float) -> float:
     """A framed box: its head at the top, its children under it inside the padding."""
     style = page.style
     accent = style.accent(b.comp.attr("accent"), b.order)
     fill = _setting(b, "fill")
     text_style = on_solid(style, accent) if fill == "solid" else style
-    tx, tw = inner(x, w, style)
+    bleed = _bleeds(b, x, w, style)
+    tx, tw = (x, w) if bleed else inner(x, w, style)
     head_kind = _setting(b, "head")
     barred = head_kind != "plain"   # a band or a bar holds the title and is the panel's accent mark
     bar, bar_h = {"band": _band, "bar": _bar}[head_kind](b, x, y, w, style, accent) if barred else ([], 0.0)
@@ -241,8 +261,11 @@ def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: 
     body_h = arrange(page, b, tx, body_top, tw, max(0.0, min_h - (body_top - y) - style.pad), stretch)
     h = max(body_top + body_h - y + style.pad, min_h)
     frame: list[Shape] = []
-    box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=not barred, role="panel",
-        outline=_setting(b, "outline"), node=b.comp.topo_id("node_id"))
+    if bleed:
+        _band_frame(frame, b, y, h, style, fill_of(style, accent, fill))
+    else:
+        box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=not barred, role="panel",
+            outline=_setting(b, "outline"), node=b.comp.topo_id("node_id"))
     page.out[mark:mark] = frame + bar + [shift(s, tx, top) for s in head]
     return h
 

@@ -18,7 +18,8 @@ at the top, middle or bottom of its body. flow_arrow components add words and ed
   that no two runs of line share a track.
 
 A stage's own choices (DSL v2): [number:none] leaves the number badge out of its head (named
-steps); [width:narrow] draws it half as wide (a terminal step), the others sharing the room.
+steps), [number:ordinal] sets its number large over its title; [width:narrow] draws it half as
+wide (a terminal step), the others sharing the room; [print:fine] sets its caption in small print.
 
 Connectors follow the scene's connector style (line, arrow, bracket, curve); bracket and curve
 offset the two ends of a connector so the elbow or the bend shows.
@@ -52,6 +53,8 @@ STAGE_ASPECT = 1.1   # height / width a stage box grows to when its family has h
 OFFSET = 12.0        # how far bracket and curve connectors shift their ends
 RESULT_TINT = 0.24   # how strongly a lane's result (role:result) is tinted by its accent
 NARROW = 0.5         # a [width:narrow] stage's width, in stage widths (a short terminal step)
+ORDINAL = 1.3        # a [number:ordinal] stage's number ("01") over its title, in title sizes
+ORDINAL_GAP = 0.5    # under an open ordinal head (no rule to clear), title to caption, in paddings
 
 
 @dataclass
@@ -132,9 +135,10 @@ def _columns(x: float, w: float, d: float, style: Style) -> tuple[float, float, 
 
 
 def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: float, band: float,
-              accent: str, style: Style) -> tuple[str, str, str]:
+              accent: str, style: Style, ordinal: bool = False) -> tuple[str, str, str]:
     """The head's colouring (strip, band or rule, by emphasis and rail); returns the title, badge
-    and number colours that read on it."""
+    and number colours that read on it. An ordinal head with no strip or band draws no rule: its
+    number in the accent marks it, the title in ink under it."""
     p = style.palette
     strong = style.rail == "accent"
     fill = accent if strong else style.tint(accent, 0.24)
@@ -149,6 +153,8 @@ def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: 
         if rx:  # square off the band's right corners
             out.append(Rect(x + band - rx, y, rx, h, fill, role="stage-head"))
         return (p.text, p.surface, accent) if strong else (p.text, accent, ink_on(accent))
+    if ordinal:
+        return p.text, accent, accent
     out.append(Line(((x + style.pad, y + head_h), (x + w - style.pad, y + head_h)), p.stroke, 1,
                     role="stage-rule"))
     return (accent if style.rail == "none" else p.text), accent, ink_on(accent)
@@ -161,7 +167,9 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     The head (number badge and bold title) takes the scene's emphasis: a strip across the top with
     the two at its left (top) or centred as one group over centred captions (center), a band down
     the left (left); rail says how strongly it is coloured, and with rail none there is no strip:
-    a rule under the head, a centre head's badge standing over its title.
+    a rule under the head, a centre head's badge standing over its title. An ordinal head
+    ([number:ordinal]) sets the number large over the title; with no strip it starts a side margin
+    under the box's top and, with no rule to clear, the caption follows ORDINAL_GAP under the title.
     Drawn at least `head_min` / `body_min` tall so every box in the lane lines up; a `role:result`
     stage (the lane's outcome) has its body tinted by its accent, and `valign` places the caption
     in the body's free height.
@@ -171,22 +179,30 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     own = fill_of(style, accent, b.comp.attr("fill"))
     if b.comp.attr("fill") == "solid":  # text set in ink that reads on the accent
         style = on_solid(style, accent)
-    d = round(26 * style.scale, 1) if b.comp.attr("number", "badge") == "badge" else 0.0  # badge diameter
+    number = b.comp.attr("number", "badge")
+    d = round(26 * style.scale, 1) if number == "badge" else 0.0  # badge diameter
     lead = _lead(d)
-    ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
+    ts = round(style.size("title") * 0.86, 1)
+    cs = style.size("small" if b.comp.attr("print") == "fine" else "body")  # [print:fine]: small print
+    os = round(ts * ORDINAL, 1)
+    ol = style.line_height(os) if number == "ordinal" else 0.0  # the ordinal's line over the title
     tx, tw, bx, bw, band = _columns(x, w, d, style)
     anchor = "start" if band else anchor_of(style)
     title, caption = b.text("title"), b.text("caption")
-    th = len(wrap(title.text, tw, ts, True, 3)) * style.line_height(ts) if title and title.text else 0.0
+    th = len(wrap(title.text, tw, ts, True, 3)) * style.line_height(ts) + ol if title and title.text else ol
     ch = len(wrap(caption.text, bw, cs, False, 6)) * style.line_height(cs) if caption and caption.text else 0.0
-    if style.emphasis == "top":  # badge and title centred in the strip
+    open_head = bool(ol) and style.emphasis == "top" and style.rail == "none"
+    if open_head:  # no strip: the ordinal a side margin under the box's top, the head ending at its title
+        head = pad * 0.75 + th
+        title_top, badge = y + pad * 0.75, (0.0, 0.0)
+    elif style.emphasis == "top":  # badge and title centred in the strip
         head = max(d, th) + pad
         mid = y + max(head, head_min) / 2
         title_top, badge = mid - th / 2, (x + pad * 0.6 + d / 2, mid)
     elif style.emphasis == "center" and style.rail != "none":  # badge and title, one centred group
         lines = wrap(title.text, w - 2 * pad - lead, ts, True, 3) if title and title.text else ()
-        th = len(lines) * style.line_height(ts)
-        tw = max((text_width(t, ts, True) for t in lines), default=0.0)
+        th = len(lines) * style.line_height(ts) + ol
+        tw = max((text_width(t, ts, True) for t in lines), default=text_width(f"{num:02d}", os, True) if ol else 0.0)
         group = lead + tw
         head = max(d, th) + pad
         mid = y + max(head, head_min) / 2
@@ -199,24 +215,31 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     else:
         head = pad + lead + th
         title_top, badge = y + pad * 0.7 + lead, (x + w / 2, y + pad * 0.7 + d / 2)
-    body = pad * 1.4 + ch
+    lead_in = pad * (ORDINAL_GAP if open_head else 0.6)  # from the head to the caption
+    body = lead_in + pad * 0.8 + ch
     head_h, body_h = max(head, head_min), max(body, body_min)
 
     result = b.comp.attr("role") == "result"
     box(out, x, y, w, head_h + body_h, style, accent, stroke=accent if style.rail == "accent" else None,
         fill=own or (style.tint(accent, RESULT_TINT) if result else None), rail=False, role="stage",
         outline=b.comp.attr("outline"), node=b.comp.topo_id("node_id"))
-    title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style)
+    title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style,
+                                                    ordinal=bool(ol))
     if d:  # [number:none] leaves the badge out: the title stands alone in the head
         out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
         ns = round(d * 0.52, 1)
         out.append(Text(badge[0], badge[1] + ns * 0.36, str(num), ns, number_fill, True, "middle",
                         role="stage-number"))
-    text_block(out, tx, title_top, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
+    if ol:  # [number:ordinal]: the stage's number large over its title, in the accent (in ink on a solid strip)
+        solid_head = style.rail == "accent" and style.emphasis in ("top", "center")
+        out.append(Text({"start": tx, "middle": tx + (tw + 1) / 2}[anchor],
+                        title_top + (ol - os) / 2 + os * 0.8, f"{num:02d}", os,
+                        title_fill if solid_head else accent, True, anchor, role="stage-number"))
+    text_block(out, tx, title_top + ol, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
                max_lines=3, role="stage-title")
     free = body_h - body  # the body's height beyond what its caption needs
     drop = {"top": 0.0, "middle": free / 2, "bottom": free}[b.comp.attr("valign", "top")]
-    text_block(out, bx, y + head_h + pad * 0.6 + drop, bw, caption, cs, style.palette.text_muted, style,
+    text_block(out, bx, y + head_h + lead_in + drop, bw, caption, cs, style.palette.text_muted, style,
                anchor=anchor_of(style) if not band else "start", max_lines=6, role="caption")
     return head, body
 
