@@ -167,13 +167,17 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
     # number (v2): badge numbers the stage in its head, none leaves the title alone there; width
     # (v2): narrow draws the stage half as wide (a short terminal step); role (v2): result marks
-    # the lane's outcome (its body tinted by its accent); valign places the caption in the body.
+    # the lane's outcome (its body tinted by its accent); valign places the caption in the body;
+    # head: slim sets the head as a slim strip round its title.
     "stage_card": ComponentSpec(("title", "caption"),
                                 {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none"),
-                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN},
+                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN,
+                                 "head": ("strip", "slim")},
                                 topology=NODE, defaults={"number": "badge", "width": "normal", "role": "step",
-                                                         "valign": "top"}),
-    "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
+                                                         "valign": "top", "head": "strip"}),
+    # length (v2): long draws the connector it stands on (between two stages) as a long arrow
+    "flow_arrow": ComponentSpec(("label",), {"length": ("short", "long")}, topology=("from_ref", "to_ref"),
+                                defaults={"length": "short"}),
     "decision_node": ComponentSpec(
         ("title", "body"),
         {"variant": ("root", "branch", "leaf", "outcome"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
