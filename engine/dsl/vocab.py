@@ -142,10 +142,11 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # section heading) solid sets it in one panel with the section after it (poster_stack; v2).
     # accent colours the headline, rule draws a gradient rule under the title (v2): a third wide
     # fading out, or full (wave 2) across the column from the headline's accent into the tone's;
-    # scale is the title's weight on the page (its headline size and margins: a display title).
+    # scale is the title's weight on the page (its headline size and margins: a display title; sm
+    # a quiet one).
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
                                  {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient", "full"),
-                                  "scale": ("md", "lg", "xl")},
+                                  "scale": ("md", "lg", "xl", "sm")},
                                  top_level_only=True, defaults={"rule": "none", "scale": "md"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title

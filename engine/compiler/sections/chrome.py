@@ -52,8 +52,10 @@ def headline_size(style: Style) -> float:
 
 # header_band [scale:…]: (headline size, band margins) relative to the library's median title (md:
 # a headline 2.5 % of the page width); xl is a poster's display title (5 %). Air around a title
-# grows faster than its type, as a display title stands alone in its band.
-HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0)}
+# grows faster than its type, as a display title stands alone in its band. sm is a quiet title
+# (2 %: the library's small ones run 1.75-2.25 %) in the same margins, its subtitle and kicker
+# smaller with it.
+HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0), "sm": (0.8, 1.0)}
 
 
 def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: Style,
@@ -83,7 +85,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     head_fill = accent if own else p.text
     display = dataclasses.replace(style, leading=1.2)
     head_size = round(headline_size(style) * weight * tight, 1)
-    sub_size, kick_size = (round(style.size(role) * tight, 1) for role in ("subtitle", "kicker"))
+    sub_size, kick_size = (round(style.size(role) * tight * min(1.0, weight), 1) for role in ("subtitle", "kicker"))
     body: list[Shape] = []
     y = top
     if style.hero == "split":
