@@ -44,7 +44,7 @@ TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
     "columns": ("1", "2", "3", "4"),
     "emphasis": ("top", "left", "center"),
     "rail": ("accent", "muted", "none"),
-    "background": ("grid", "mesh", "rings", "none"),
+    "background": ("grid", "mesh", "rings", "none", "frame"),  # frame: a rounded outline round the page
     "connector": ("line", "arrow", "bracket", "curve"),
     # topic is an identifier, checked by TOPIC_PATTERN rather than a value list
 }

@@ -12,6 +12,9 @@ from engine.compiler.themes import ink_on, mix
 from engine.dsl.vocab import COMPONENTS
 
 
+PAGE_FRAME = 0.014  # background:frame's outline, in page widths from the edge (the sheets: 1.2-1.8 %)
+
+
 def background(out: list[Shape], gradients: list[Gradient], width: float, height: float,
                style: Style) -> None:
     p = style.palette
@@ -29,6 +32,9 @@ def background(out: list[Shape], gradients: list[Gradient], width: float, height
         gradients.append(Gradient("mesh2", 0.5, 0.5, 0.5, 0, ((0, b, 0.22), (1, b, 0)), radial=True))
         out.append(Circle(width * 0.85, height * 0.12, width * 0.42, "url:mesh1", role="background"))
         out.append(Circle(width * 0.1, height * 0.8, width * 0.38, "url:mesh2", role="background"))
+    elif kind == "frame":  # no pattern: a rounded outline round the whole page, as the v6.6 sheets draw
+        m = round(width * PAGE_FRAME, 1)
+        out.append(Rect(m, m, width - 2 * m, height - 2 * m, "none", p.stroke, 2, 16, role="background"))
     elif kind == "rings":
         cx, cy = width * 0.9, height * 0.3  # below the header band, which would hide them
         colour = style.accent(None, 0)
