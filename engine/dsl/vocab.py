@@ -184,7 +184,9 @@ COMPONENTS: dict[str, ComponentSpec] = {
         {"variant": ("root", "branch", "leaf", "outcome"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
         topology=NODE,
     ),
-    "decision_edge": ComponentSpec(("branch_label",), {}, topology=("from_ref", "to_ref")),
+    # at (v2): where the branch label stands on its edge: half-way, or at its end over the child
+    "decision_edge": ComponentSpec(("branch_label",), {"at": ("middle", "end")}, topology=("from_ref", "to_ref"),
+                                   defaults={"at": "middle"}),
     "callout_card": ComponentSpec(("title", "text", "tag"),
                                   {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
                                   topology=NODE, defaults=dict(PLACE_DEFAULT)),

@@ -33,6 +33,7 @@ BAND_MAX = 0.8       # a gap between levels grows to at most this much of the me
 BAND_FLOOR = 56.0    # the least natural gap between levels: an edge with its arrowhead
 BAND_MIN = 36.0      # what a gap may close to when the canvas is short of height
 OUTCOME_ACCENT = "green"  # outcomes read as success, as a success card does
+END_CLEAR = 10.0      # [at:end]: from an edge label's pill to the child's top, room for the arrowhead
 PILL_LINES = 2        # an edge label longer than this is cut: the pill sits on a short stretch of edge
 
 
@@ -366,6 +367,10 @@ def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: floa
     for c in sorted(labels):
         if labels[c]:
             p = tree.parent[c]
-            pill(page.out, labels[c], tree.label[c].text("branch_label"), (cx[p] + cx[c]) / 2,
-                 (bottom[depth[p]] + top[depth[c]]) / 2, colour[c], m, style)
+            edge = tree.label[c]
+            if edge.comp.attr("at") == "end":  # on the drop into the child, just over its arrowhead
+                at = (cx[c], top[depth[c]] - arrow_gap - END_CLEAR - _pill_height(labels[c], m, style) / 2)
+            else:
+                at = ((cx[p] + cx[c]) / 2, (bottom[depth[p]] + top[depth[c]]) / 2)
+            pill(page.out, labels[c], edge.text("branch_label"), *at, colour[c], m, style)
     return bottom[-1] - y
