@@ -179,10 +179,12 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # length (v2): long draws the connector it stands on (between two stages) as a long arrow
     "flow_arrow": ComponentSpec(("label",), {"length": ("short", "long")}, topology=("from_ref", "to_ref"),
                                 defaults={"length": "short"}),
+    # width (v2): narrow draws the node narrower on its place in the tree, siblings further apart
     "decision_node": ComponentSpec(
         ("title", "body"),
-        {"variant": ("root", "branch", "leaf", "outcome"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-        topology=NODE,
+        {"variant": ("root", "branch", "leaf", "outcome"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
+         "width": ("normal", "narrow")},
+        topology=NODE, defaults={"width": "normal"},
     ),
     # at (v2): where the branch label stands on its edge: half-way, or at its end over the child
     "decision_edge": ComponentSpec(("branch_label",), {"at": ("middle", "end")}, topology=("from_ref", "to_ref"),
