@@ -44,7 +44,7 @@ TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
     "columns": ("1", "2", "3", "4"),
     "emphasis": ("top", "left", "center"),
     "rail": ("accent", "muted", "none"),
-    "background": ("grid", "mesh", "rings", "none", "sheet"),
+    "background": ("grid", "mesh", "rings", "none", "sheet", "frame"),  # frame: a rounded outline round the page
     "connector": ("line", "arrow", "bracket", "curve"),
     # topic is an identifier, checked by TOPIC_PATTERN rather than a value list
 }
@@ -142,10 +142,11 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # section heading) solid sets it in one panel with the section after it (poster_stack; v2).
     # accent colours the headline, rule draws a gradient rule under the title (v2): a third wide
     # fading out, or full (wave 2) across the column from the headline's accent into the tone's;
-    # scale is the title's weight on the page (its headline size and margins: a display title).
+    # scale is the title's weight on the page (its headline size and margins: a display title; sm
+    # a quiet one).
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
                                  {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient", "full"),
-                                  "scale": ("md", "lg", "xl")},
+                                  "scale": ("md", "lg", "xl", "sm")},
                                  top_level_only=True, defaults={"rule": "none", "scale": "md"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
@@ -175,20 +176,27 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # sets its number large ("01") over the title in the accent (the title then in ink); print
     # (wave 3): fine sets the caption in small print; width
     # (v2): narrow draws the stage half as wide (a short terminal step); role (v2): result marks
-    # the lane's outcome (its body tinted by its accent); valign places the caption in the body.
+    # the lane's outcome (its body tinted by its accent); valign places the caption in the body;
+    # head: slim sets the head as a slim strip round its title.
     "stage_card": ComponentSpec(("title", "caption"),
                                 {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none", "ordinal"),
                                  "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN,
-                                 "print": ("regular", "fine")},
+                                 "print": ("regular", "fine"), "head": ("strip", "slim")},
                                 topology=NODE, defaults={"number": "badge", "width": "normal", "role": "step",
-                                                         "valign": "top", "print": "regular"}),
-    "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
+                                                         "valign": "top", "print": "regular", "head": "strip"}),
+    # length (v2): long draws the connector it stands on (between two stages) as a long arrow
+    "flow_arrow": ComponentSpec(("label",), {"length": ("short", "long")}, topology=("from_ref", "to_ref"),
+                                defaults={"length": "short"}),
+    # width (v2): narrow draws the node narrower on its place in the tree, siblings further apart
     "decision_node": ComponentSpec(
         ("title", "body"),
-        {"variant": ("root", "branch", "leaf", "outcome"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-        topology=NODE,
+        {"variant": ("root", "branch", "leaf", "outcome"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
+         "width": ("normal", "narrow")},
+        topology=NODE, defaults={"width": "normal"},
     ),
-    "decision_edge": ComponentSpec(("branch_label",), {}, topology=("from_ref", "to_ref")),
+    # at (v2): where the branch label stands on its edge: half-way, or at its end over the child
+    "decision_edge": ComponentSpec(("branch_label",), {"at": ("middle", "end")}, topology=("from_ref", "to_ref"),
+                                   defaults={"at": "middle"}),
     "callout_card": ComponentSpec(("title", "text", "tag"),
                                   {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
                                   topology=NODE, defaults=dict(PLACE_DEFAULT)),

@@ -13,6 +13,9 @@ from engine.diagnostics import Diagnostic
 from engine.dsl.vocab import COMPONENTS
 
 
+PAGE_FRAME = 0.014  # background:frame's outline, in page widths from the edge (the sheets: 1.2-1.8 %)
+
+
 def background(out: list[Shape], gradients: list[Gradient], width: float, height: float,
                style: Style) -> None:
     p = style.palette
@@ -30,6 +33,9 @@ def background(out: list[Shape], gradients: list[Gradient], width: float, height
         gradients.append(Gradient("mesh2", 0.5, 0.5, 0.5, 0, ((0, b, 0.22), (1, b, 0)), radial=True))
         out.append(Circle(width * 0.85, height * 0.12, width * 0.42, "url:mesh1", role="background"))
         out.append(Circle(width * 0.1, height * 0.8, width * 0.38, "url:mesh2", role="background"))
+    elif kind == "frame":  # no pattern: a rounded outline round the whole page, as the v6.6 sheets draw
+        m = round(width * PAGE_FRAME, 1)
+        out.append(Rect(m, m, width - 2 * m, height - 2 * m, "none", p.stroke, 2, 16, role="background"))
     elif kind == "rings":
         cx, cy = width * 0.9, height * 0.3  # below the header band, which would hide them
         colour = style.accent(None, 0)
@@ -62,8 +68,10 @@ def headline_size(style: Style) -> float:
 
 # header_band [scale:…]: (headline size, band margins) relative to the library's median title (md:
 # a headline 2.5 % of the page width); xl is a poster's display title (5 %). Air around a title
-# grows faster than its type, as a display title stands alone in its band.
-HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0)}
+# grows faster than its type, as a display title stands alone in its band. sm is a quiet title
+# (2 %: the library's small ones run 1.75-2.25 %) in the same margins, its subtitle and kicker
+# smaller with it.
+HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0), "sm": (0.8, 1.0)}
 
 
 def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: Style,
@@ -93,7 +101,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     head_fill = accent if own else p.text
     display = dataclasses.replace(style, leading=1.2)
     head_size = round(headline_size(style) * weight * tight, 1)
-    sub_size, kick_size = (round(style.size(role) * tight, 1) for role in ("subtitle", "kicker"))
+    sub_size, kick_size = (round(style.size(role) * tight * min(1.0, weight), 1) for role in ("subtitle", "kicker"))
     body: list[Shape] = []
     y = top
     if style.hero == "split":

@@ -19,7 +19,10 @@ at the top, middle or bottom of its body. flow_arrow components add words and ed
 
 A stage's own choices (DSL v2): [number:none] leaves the number badge out of its head (named
 steps), [number:ordinal] sets its number large over its title; [width:narrow] draws it half as
-wide (a terminal step), the others sharing the room; [print:fine] sets its caption in small print.
+wide (a terminal step), the others sharing the room; [print:fine] sets its caption in small print;
+[head:slim] sets its head as a slim strip round the title, the body taking the room. A flow_arrow
+between two stages may say [length:long]: that connector is a long arrow (LONG_GAP), the boxes
+narrowing to make the room.
 
 Connectors follow the scene's connector style (line, arrow, bracket, curve); bracket and curve
 offset the two ends of a connector so the elbow or the bend shows.
@@ -55,6 +58,8 @@ RESULT_TINT = 0.24   # how strongly a lane's result (role:result) is tinted by i
 NARROW = 0.5         # a [width:narrow] stage's width, in stage widths (a short terminal step)
 ORDINAL = 1.3        # a [number:ordinal] stage's number ("01") over its title, in title sizes
 ORDINAL_GAP = 0.5    # under an open ordinal head (no rule to clear), title to caption, in paddings
+LONG_GAP = 120.0     # a [length:long] connector's gap: the long arrows of the IR sheets (7-9 % of the page)
+SLIM = 0.5           # a [head:slim] stage's head padding, in the head's own: a strip hugging its title
 
 
 @dataclass
@@ -79,20 +84,33 @@ def _joined(slots: list[Slot]) -> Slot:
     return Slot("\n".join(s.text for s in slots), any(s.missing for s in slots), slots[0].origin)
 
 
-def _plan(stages: list[Bound], arrows: list[Bound]):
-    """Sort flow_arrows into connector labels (by gap), routed edges and labels with no gap."""
+def _ids(stages: list[Bound]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for i, s in enumerate(stages):
         nid = s.comp.topo_id("node_id")
         if nid is not None:
             ids.setdefault(nid, i)  # the first stage with an id keeps it
+    return ids
+
+
+def _gap(a: Bound, ids: dict[str, int], stages: list[Bound]) -> tuple[int | None, int | None, int]:
+    """A flow_arrow's (source, target) stage indices (None where a ref names no stage) and the gap
+    it stands in: its refs' when they name two stages, else its written place between stages."""
+    src, dst = ids.get(a.comp.topo_id("from_ref")), ids.get(a.comp.topo_id("to_ref"))
+    gap = src if src is not None and dst is not None else sum(s.order < a.order for s in stages) - 1
+    return src, dst, min(max(gap, 0), max(len(stages) - 2, 0))
+
+
+def _plan(stages: list[Bound], arrows: list[Bound]):
+    """Sort flow_arrows into connector labels (by gap), routed edges and labels with no gap."""
+    ids = _ids(stages)
     n = len(stages)
     gaps: dict[int, list[Slot]] = {}
     edges: list[tuple[int, int, Slot | None]] = []
     loose: list[Slot] = []
     for a in arrows:
         label = a.text("label")
-        src, dst = ids.get(a.comp.topo_id("from_ref")), ids.get(a.comp.topo_id("to_ref"))
+        src, dst, gap = _gap(a, ids, stages)
         if src is not None and dst is not None and dst != src + 1:
             edges.append((src, dst, label))
             continue
@@ -102,9 +120,19 @@ def _plan(stages: list[Bound], arrows: list[Bound]):
             loose.append(label)
             continue
         # refs that do not name stages fall back to written order, so the words still show
-        gap = src if src is not None and dst is not None else sum(s.order < a.order for s in stages) - 1
-        gaps.setdefault(min(max(gap, 0), n - 2), []).append(label)
+        gaps.setdefault(gap, []).append(label)
     return {g: _joined(v) for g, v in sorted(gaps.items())}, edges, loose
+
+
+def _long(stages: list[Bound], arrows: list[Bound]) -> set[int]:
+    """The gaps whose connector the scene says is long ([length:long] on a flow_arrow there)."""
+    ids = _ids(stages)
+    out = set()
+    for a in arrows:
+        src, dst, gap = _gap(a, ids, stages)
+        if a.comp.attr("length") == "long" and len(stages) > 1 and (src is None or dst is None or dst == src + 1):
+            out.add(gap)
+    return out
 
 
 def _label_want(slot: Slot, style: Style) -> float:
@@ -181,6 +209,7 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         style = on_solid(style, accent)
     number = b.comp.attr("number", "badge")
     d = round(26 * style.scale, 1) if number == "badge" else 0.0  # badge diameter
+    hp = pad * (SLIM if b.comp.attr("head") == "slim" else 1.0)  # the head's padding
     lead = _lead(d)
     ts = round(style.size("title") * 0.86, 1)
     cs = style.size("small" if b.comp.attr("print") == "fine" else "body")  # [print:fine]: small print
@@ -196,7 +225,7 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         head = pad * 0.75 + th
         title_top, badge = y + pad * 0.75, (0.0, 0.0)
     elif style.emphasis == "top":  # badge and title centred in the strip
-        head = max(d, th) + pad
+        head = max(d, th) + hp
         mid = y + max(head, head_min) / 2
         title_top, badge = mid - th / 2, (x + pad * 0.6 + d / 2, mid)
     elif style.emphasis == "center" and style.rail != "none":  # badge and title, one centred group
@@ -204,17 +233,17 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         th = len(lines) * style.line_height(ts) + ol
         tw = max((text_width(t, ts, True) for t in lines), default=text_width(f"{num:02d}", os, True) if ol else 0.0)
         group = lead + tw
-        head = max(d, th) + pad
+        head = max(d, th) + hp
         mid = y + max(head, head_min) / 2
         left = x + (w - group) / 2
         title_top, badge, tx = mid - th / 2, (left + d / 2, mid), left + lead
         anchor = "start"
     elif style.emphasis == "left":
-        head = max(d, th) + pad * 0.9
+        head = max(d, th) + hp * 0.9
         title_top, badge = y + pad * 0.6, (x + band / 2, y + pad * 0.6 + d / 2)
     else:
-        head = pad + lead + th
-        title_top, badge = y + pad * 0.7 + lead, (x + w / 2, y + pad * 0.7 + d / 2)
+        head = hp + lead + th
+        title_top, badge = y + hp * 0.7 + lead, (x + w / 2, y + hp * 0.7 + d / 2)
     lead_in = pad * (ORDINAL_GAP if open_head else 0.6)  # from the head to the caption
     body = lead_in + pad * 0.8 + ch
     head_h, body_h = max(head, head_min), max(body, body_min)
@@ -334,7 +363,7 @@ def columns(n: int, w: float) -> int:
 
 
 def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style,
-         weights: list[float] | None = None) -> _Lane:
+         weights: list[float] | None = None, long: set[int] = frozenset()) -> _Lane:
     """One row when every box gets MIN_BOX, else two; gaps as wide as their labels ask, boxes
     share the rest by their weights (up to MAX_BOX, beyond which connectors lengthen and the row
     centres)."""
@@ -347,6 +376,9 @@ def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style,
         lane.side_turn = labels.get(lane.cols - 1) is None
     cols = lane.cols
     gaps = [BASE_GAP] * (cols - 1)
+    for i in long:
+        if not lane.turn(i):
+            gaps[lane.gap_of(i)] = LONG_GAP
     for i, slot in labels.items():
         if not lane.turn(i):
             g = lane.gap_of(i)
@@ -496,8 +528,9 @@ def room(page, items: list[Bound], x: float, w: float) -> tuple[float, float] | 
     stages = [b for b in items if b.name == "stage_card"]
     if len(stages) < 2:
         return None
-    labels, _, _ = _plan(stages, [b for b in items if b.name == "flow_arrow"])
-    lane = _fit(len(stages), x, w, labels, page.style, _weights(stages))
+    arrows = [b for b in items if b.name == "flow_arrow"]
+    labels, _, _ = _plan(stages, arrows)
+    lane = _fit(len(stages), x, w, labels, page.style, _weights(stages), _long(stages, arrows))
     return _room(lane)
 
 
@@ -550,7 +583,8 @@ def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: floa
     height = 0.0
     if n:
         heads = phases(items, list(legend), style, w)
-        height = _draw_lane(page, stages, labels, edges, x, y, w, style, grow, beside, heads, aspect)
+        height = _draw_lane(page, stages, labels, edges, x, y, w, style, grow, beside, heads, aspect,
+                            _long(stages, arrows))
     for slot in loose:  # a lone stage has no connector to carry these
         height += text_block(out, x, y + height + 8, w, slot, style.size("small"), style.palette.text_muted,
                              style, anchor="middle", max_lines=2, role="connector-label") + 8
@@ -567,12 +601,13 @@ def _turn_label_w(lane: _Lane, style: Style) -> float:
 
 
 def _draw_lane(page, stages, labels, edges, x, y, w, style, grow: float = 0.0,
-               beside: Beside | None = None, heads=(), aspect: float = STAGE_ASPECT) -> float:
+               beside: Beside | None = None, heads=(), aspect: float = STAGE_ASPECT,
+               long: set[int] = frozenset()) -> float:
     """Stages, connectors, labels and routed edges (and a section beside a short last row);
     returns the lane's height."""
     out = page.out
     n = len(stages)
-    lane = _fit(n, x, w, labels, style, _weights(stages))
+    lane = _fit(n, x, w, labels, style, _weights(stages), long)
     sizes = [_stage([], b, i + 1, 0, 0, lane.w(i), style) for i, b in enumerate(stages)]
     head_h, body_h = max(s[0] for s in sizes), max(s[1] for s in sizes)
     tallest = max(head_h + body_h, lane.box_w * aspect)  # growing stops at this height
