@@ -31,16 +31,18 @@ def components(draw, name: str | None = None) -> Component:
 
 
 @st.composite
-def nested_components(draw, depth: int = 1) -> Component:
+def nested_components(draw, depth: int = 1, parent: str | None = None) -> Component:
     """A valid component at `depth`: a container (while containers may stand there) holding up to
-    four components one deeper, or a leaf; page chrome only at the top."""
+    four components one deeper, or a leaf; page chrome only at the top, a chart's parts only in it."""
+    holds = vocab.COMPONENTS[parent].holds if parent else ()
     names = [n for n, s in vocab.COMPONENTS.items()
-             if (depth == 1 or not s.top_level_only) and (depth <= vocab.MAX_DEPTH or not s.container)]
+             if (depth == 1 or not s.top_level_only) and (depth <= vocab.MAX_DEPTH or not s.container)
+             and (n in holds if holds else n not in vocab.HELD_BY)]
     name = draw(st.sampled_from(sorted(names)))
     comp = draw(components(name))
     if not vocab.COMPONENTS[name].container:
         return comp
-    children = draw(st.lists(nested_components(depth + 1), max_size=4))
+    children = draw(st.lists(nested_components(depth + 1, name), max_size=4))
     return Component(name, comp.attrs, comp.topo, comp.refs, tuple(children))
 
 

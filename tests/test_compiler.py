@@ -117,8 +117,8 @@ ELSEWHERE = {
 
 def _component_variants():
     for name, spec in vocab.COMPONENTS.items():
-        if spec.container or name == "link":
-            continue   # containers and links: tests/test_containers.py, in scenes that hold them
+        if spec.container or name == "link" or name in vocab.HELD_BY:
+            continue   # containers and links: tests/test_containers.py; a chart's parts: tests/test_chart.py
         for key, values in spec.attrs.items():
             if key not in ELSEWHERE:
                 yield name, key, values

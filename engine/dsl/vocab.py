@@ -92,6 +92,9 @@ class ComponentSpec:
     # component's omitted attributes stay omitted, as in v1), so omitting one and writing it differ
     # in text but not in the picture. A key not here is the compiler's choice (accent: tone walk).
     defaults: dict[str, str] = field(default_factory=dict)
+    # A container that holds only these kinds, which in turn stand only in it (a chart's series
+    # and categories): a part of a figure, meaningless on its own.
+    holds: tuple[str, ...] = ()
 
     def field_order(self, field: str) -> int | None:
         """Canonical position of a field, or None when the component has no such field."""
@@ -264,9 +267,31 @@ COMPONENTS: dict[str, ComponentSpec] = {
         topology=NODE,
         defaults={"variant": "block", "outline": "none", "fill": "surface", "span": "1", "align": "center"},
     ),
+    # ---- charts (docs/dsl.md "Charts") ----
+    # A value chart: categories along one axis, their values as columns (orient column) or bars
+    # (orient bar) against a value axis with ticks; one bar per series in each category, the
+    # series keyed in a legend. Numbers come from content (a category's value_N refs, the
+    # chart's optional max); unit names them.
+    "chart": ComponentSpec(
+        ("title", "caption", "unit", "max"),
+        {"orient": ("column", "bar"), "axis": ("ticks", "none"), "grid": ("lines", "none"),
+         "values": ("end", "inside", "none"), "units": ("axis", "values"), "legend": ("top", "bottom", "none"),
+         "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
+        topology=NODE, container=True, holds=("series", "category"),
+        defaults={"orient": "column", "axis": "ticks", "grid": "lines", "values": "end", "units": "axis",
+                  "legend": "top", "outline": "thin", "fill": "surface"},
+    ),
+    # One series of a chart, in written order: series N draws every category's value_N, in its
+    # accent (the tone's walk when omitted), keyed by its label in the legend.
+    "series": ComponentSpec(("label",), {"accent": ACCENTS}),
+    # One category of a chart: its label on the category axis and a value per series; accent
+    # colours its bars whatever their series (one highlighted category).
+    "category": ComponentSpec(("label",) + tuple(f"value_{n}" for n in range(1, 7)), {"accent": ACCENTS}),
 }
 CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
+# The one container each held-only kind stands in (ComponentSpec.holds).
+HELD_BY: dict[str, str] = {kind: n for n, s in COMPONENTS.items() for kind in s.holds}
 
 # What each family needs to be a sensible scene (SPEC.md §2); a miss is a diagnostic, and the
 # compiler still renders what is there.
@@ -281,6 +306,9 @@ REQUIREMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "dual_panel_compare": (("header_band", 1), ("panel", 2)),
     "memory_map": (("header_band", 1), ("segment", 2)),
 }
+
+# A requirement another component meets as well: a chart carries a comparison as bars do.
+ALSO_MET_BY: dict[str, str] = {"compare_bar": "chart"}
 
 
 def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:

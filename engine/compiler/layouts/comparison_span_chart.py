@@ -35,7 +35,7 @@ from engine.compiler.themes import mix
 
 # Where each section kind goes, top to bottom; kinds not named keep their written order between
 # the cards and the conclusion.
-_RANK = {"legend": 0, "badges": 0, "bars": 1, "cards": 2, "strip": 4}
+_RANK = {"legend": 0, "badges": 0, "bars": 1, "chart": 1, "cards": 2, "strip": 4}
 SIDE_SHARE = 0.32  # of the content width, for the card column beside the chart (place:beside)
 READING_PAD = 1.2  # the reading panel's padding, in the density's card padding
 READING_TEXT = "small"  # the type role of the reading's text
