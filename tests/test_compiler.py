@@ -112,6 +112,7 @@ ELSEWHERE = {
     "role": "tests/test_flow.py (phase, result, stamp), tests/test_bars.py (column titles)",
     "place": "tests/test_flow.py (beside a lane's short row), tests/test_bars.py (beside the chart)",
     "valign": "tests/test_choices.py (a caption in a stage body with room to spare)",
+    "well": "tests/test_wave3_vocab.py (a run of code lines)",
 }
 
 

@@ -125,10 +125,12 @@ FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none")
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
 # cells stand, the page's gaps and xl (room for a link's arrow between two cells); omitted, the
-# scene's gap. arrange spread: a stack whose gaps grow to fill the height it is given.
+# scene's gap. arrange spread: a stack whose gaps grow to fill the height it is given. valign
+# (wave 3): where the children stand in a container given more height than they take (in a row
+# with a taller cell, or height:fill), as one block; omitted, as before (see docs/dsl.md).
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid", "spread"), "cols": ("1", "2", "3", "4"),
                                        "widths": ("equal", "content"), "height": ("content", "fill"),
-                                       "gap": ("sm", "md", "lg", "xl")}
+                                       "gap": ("sm", "md", "lg", "xl"), "valign": ("top", "middle", "bottom")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
 # Where a section goes (v2): below is its written place; beside sets it beside the page's figure:
 # in the free columns beside a pipeline lane's short second row (when the lane has one, else it
@@ -201,8 +203,11 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "panel": ComponentSpec(
         ("title", "caption", "tag"),
         # head: plain sets the title over the children; band centres it on one line on a slim band
-        # of the accent across the panel's top, bar in a tall bar padded round it (it wraps)
-        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar")},
+        # of the accent across the panel's top, bar in a tall bar padded round it (it wraps);
+        # center centres title and caption over the children; above stands the title on the page
+        # over the box, a label of it (wave 3)
+        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
+         "head": ("plain", "band", "bar", "center", "above")},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
                   "outline": "thin", "fill": "surface", "head": "plain"},
@@ -211,12 +216,13 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,
                            defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content"}),
     # One line of text in a style: code keeps its whitespace and is never wrapped; bullet: dot
-    # sets it as a list item behind a dot in its accent.
+    # sets it as a list item behind a dot in its accent; well: none keeps a terminal line off the
+    # code well its run would sit on (auto), standing on the surface it is written on.
     "text_line": ComponentSpec(
         ("text",),
         {"style": ("body", "code", "mono", "result", "muted", "accent", "heading"), "accent": ACCENTS,
-         "align": ("left", "center", "right"), "bullet": ("none", "dot")},
-        topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none"},
+         "align": ("left", "center", "right"), "bullet": ("none", "dot"), "well": ("auto", "none")},
+        topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none", "well": "auto"},
     ),
     # A label left, its value right.
     "kv_row": ComponentSpec(("label", "value"), {"style": ("body", "mono", "code"), "accent": ACCENTS},

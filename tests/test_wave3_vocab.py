@@ -1,0 +1,87 @@
+"""Wave 3 vocabulary beyond the chart (docs/dsl.md): a panel's title centred or standing above
+its box, children placed in the height a container is given (valign), terminal lines off a well
+and coloured by the accent said on them."""
+from __future__ import annotations
+
+import pytest
+
+from engine.compiler.geometry import Rect, Text
+from engine.dsl import load
+from layout_checks import assert_text_inside, compile_resolved, text_box
+from scenes import scene_text
+from test_containers import _visibly_different, content_for
+
+CARDS = "".join(f"[section_card:@section_card.{i}.title|@section_card.{i}.caption]\n" for i in range(3))
+CODE = ("[text_line:@text_line.0.text|style=code{a}]\n[text_line:@text_line.1.text|style=code{b}]\n")
+
+
+def _compile(body: str, layout: str = "dashboard_cards"):
+    doc = load(scene_text(body, layout))
+    assert not doc.errors, [d.format() for d in doc.errors]
+    return compile_resolved(doc.scene, content_for(doc.scene))
+
+
+def _panel(attrs: str, children: str = CARDS, i: int = 0) -> str:
+    return f"[panel]\n{attrs}[title_ref:panel.{i}.title]\n[caption_ref:panel.{i}.caption]\n{children}[/panel]\n"
+
+
+def _titles(layout):
+    return [t for t in layout.shapes if isinstance(t, Text) and t.role == "panel-title"]
+
+
+def _frame(layout):
+    return next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "panel")
+
+
+def test_head_above_stands_the_title_over_the_box_and_center_centres_it():
+    above = _compile(_panel("[head:above]\n")).layout
+    title, frame = _titles(above)[0], _frame(above)
+    assert text_box(title)[3] <= frame.y, "the label stands above the box"
+    assert title.x == pytest.approx(frame.x)
+    centred = _compile(_panel("[head:center]\n")).layout
+    title, frame = _titles(centred)[0], _frame(centred)
+    assert title.anchor == "middle" and title.x == pytest.approx(frame.x + frame.w / 2, abs=8)
+    caption = next(t for t in centred.shapes if isinstance(t, Text) and t.role == "panel-caption")
+    assert caption.anchor == "middle"
+    for layout in (above, centred):
+        assert_text_inside(layout, {"card"})
+
+
+ROW = ("[group]\n[arrange:row]\n" + _panel("", CARDS, 0)
+       + _panel("{attrs}", "[text_line:@text_line.0.text]\n", 1) + "[/group]\n")
+
+
+def test_valign_places_the_children_in_the_height_a_row_gives_the_container():
+    tops = {}
+    for value in ("top", "middle", "bottom"):
+        layout = _compile(ROW.format(attrs=f"[valign:{value}]\n")).layout
+        line = next(t for t in layout.shapes if isinstance(t, Text) and t.role == "line")
+        frame = [s for s in layout.shapes if isinstance(s, Rect) and s.role == "panel"][1]
+        tops[value] = line.y
+        assert frame.y < line.y < frame.y + frame.h
+        assert_text_inside(layout, {"panel", "card"})
+    assert tops["top"] < tops["middle"] < tops["bottom"]
+    free = tops["bottom"] - tops["top"]
+    assert tops["middle"] - tops["top"] == pytest.approx(free / 2, abs=0.5)
+
+
+def test_well_none_keeps_code_lines_off_a_well_and_an_accent_colours_them():
+    welled = _compile(CODE.format(a="", b="")).layout
+    bare = _compile(CODE.format(a="|well=none", b="|well=none")).layout
+    assert any(isinstance(s, Rect) and s.role == "code-well" for s in welled.shapes)
+    assert not any(isinstance(s, Rect) and s.role == "code-well" for s in bare.shapes)
+    coloured = _compile(CODE.format(a="|well=none|accent=green", b="|well=none|accent=red")).layout
+    fills = [t.fill for t in coloured.shapes if isinstance(t, Text) and t.role == "code"]
+    assert len(set(fills)) == 2 and fills[0] != [t.fill for t in bare.shapes
+                                                 if isinstance(t, Text) and t.role == "code"][0]
+
+
+@pytest.mark.parametrize("key,values,body", [
+    ("well", ("auto", "none"), lambda v: CODE.format(a=f"|well={v}", b=f"|well={v}")),
+    ("code accent", ("green", "red"), lambda v: CODE.format(a=f"|accent={v}", b="")),
+    ("head", ("plain", "center", "above"), lambda v: _panel(f"[head:{v}]\n")),
+])
+def test_each_changes_the_picture(key, values, body):
+    renders = [_compile(body(v)).svg for v in values]
+    for a, b in zip(renders, renders[1:]):
+        assert _visibly_different(a, b), key
