@@ -74,7 +74,7 @@ def test_max_from_content_sets_the_axis_top():
 
 
 @pytest.mark.parametrize("orient", ["column", "bar"])
-@pytest.mark.parametrize("values", ["end", "inside"])
+@pytest.mark.parametrize("values", ["end", "inside", "base"])
 def test_no_overlap_and_no_spill(orient, values):
     content = {**CONTENT, "category": [dict(c, label=c["label"] * 3) for c in CONTENT["category"]]}
     doc = load(scene_text(chart(f"[orient:{orient}]\n[values:{values}]\n")))
@@ -166,3 +166,16 @@ def test_a_long_printed_value_is_cut_with_a_warning():
                                        for c in CONTENT["category"]]}
     _, compiled = _compile(chart("[units:values]\n"), content)
     assert any(d.code == "text-overflow" and "category.0.value_1" in d.message for d in compiled.diagnostics)
+
+
+def test_a_categorys_text_is_printed_in_place_of_its_value_at_the_bars_base():
+    content = {**CONTENT, "category": [dict(c, text_1=f"Cold: {c['value_1']} ms") for c in CONTENT["category"]]}
+    cats = "".join(f"[category:@category.{i}.label|@category.{i}.value_1|@category.{i}.value_2"
+                   f"|text_1_ref=category.{i}.text_1]\n" for i in range(3))
+    _, compiled = _compile(chart("[orient:bar]\n[values:base]\n", cats=cats), content)
+    printed = _shapes(compiled.layout, "chart-value", Text)
+    bars = _shapes(compiled.layout, "chart-bar")
+    assert [t.text for t in printed][::2] == ["Cold: 12 ms", "Cold: 31.5 ms", "Cold: 64 ms"]
+    wide = printed[4]   # inside the longest bar, from its start
+    assert wide.anchor == "start" and wide.x == pytest.approx(bars[4].x + 6)
+    assert bars[4].w / bars[0].w == pytest.approx(64 / 12)

@@ -140,6 +140,7 @@ PLACE_DEFAULT = {"place": "below"}
 VALIGN: dict[str, tuple[str, ...]] = {"valign": ("top", "middle", "bottom")}
 
 SPANS: tuple[str, ...] = tuple(str(n) for n in range(1, 9))   # a share of a run's length
+MAX_SERIES = 4   # a chart's series: a category's value_1 ... value_4
 
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
@@ -281,7 +282,7 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "chart": ComponentSpec(
         ("title", "caption", "unit", "max"),
         {"orient": ("column", "bar"), "axis": ("ticks", "none"), "grid": ("lines", "none"),
-         "values": ("end", "inside", "none"), "units": ("axis", "values"), "legend": ("top", "bottom", "none"),
+         "values": ("end", "inside", "base", "none"), "units": ("axis", "values"), "legend": ("top", "bottom", "none"),
          "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
         topology=NODE, container=True, holds=("series", "category"),
         defaults={"orient": "column", "axis": "ticks", "grid": "lines", "values": "end", "units": "axis",
@@ -290,9 +291,11 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # One series of a chart, in written order: series N draws every category's value_N, in its
     # accent (the tone's walk when omitted), keyed by its label in the legend.
     "series": ComponentSpec(("label",), {"accent": ACCENTS}),
-    # One category of a chart: its label on the category axis and a value per series; accent
-    # colours its bars whatever their series (one highlighted category).
-    "category": ComponentSpec(("label",) + tuple(f"value_{n}" for n in range(1, 7)), {"accent": ACCENTS}),
+    # One category of a chart: its label on the category axis and a value per series (value_N, a
+    # number), with text_N printed for it when given (else the value itself); accent colours its
+    # bars whatever their series (one highlighted category).
+    "category": ComponentSpec(("label",) + tuple(f"value_{n}" for n in range(1, MAX_SERIES + 1))
+                              + tuple(f"text_{n}" for n in range(1, MAX_SERIES + 1)), {"accent": ACCENTS}),
 }
 CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")

@@ -11,8 +11,9 @@ Every number comes from content: a category's `value_N` is series N's value, the
 (when given) the top of the value axis, else the least round number (1, 2, 2.5 or 5 times a
 power of ten, in about five steps) that covers the largest value. The axis starts at zero. A
 value that is not a non-negative number draws no bar, and is a `bad-number` warning at its ref
-(an error under --strict). Values are printed as content holds them, `values:end` above a
-column (after a bar), `values:inside` within its end when it fits there (else as end); the
+(an error under --strict). Values are printed as content holds them (or a category's text_N in
+their place), `values:end` above a column (after a bar), `values:inside` within its end and
+`values:base` within its base (a bar's start) when it fits there (else as end); the
 chart's `unit` titles the value axis (`units:axis`) or follows every printed value
 (`units:values`). A printed value wider than its column shrinks to the small size's three
 quarters, then is cut with a `text-overflow` warning.
@@ -32,7 +33,7 @@ from engine.compiler.style import Style
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on
 from engine.diagnostics import Diagnostic, Severity
-from engine.dsl.vocab import ACCENTS, COMPONENTS
+from engine.dsl.vocab import ACCENTS, COMPONENTS, MAX_SERIES
 
 BAD_NUMBER = "bad-number"
 PLOT_SHARE = 0.36           # a column plot's height, in the plot's width
@@ -99,7 +100,7 @@ def _series_accents(chart: Bound, series: list[Bound], n: int, style: Style) -> 
 def _bars(chart: Bound, cats: list[Bound], series: list[Bound], style: Style,
           dropped: list[Diagnostic]) -> tuple[list[list[_Bar | None]], int]:
     """Per category, one bar per series (None where the category gives no value)."""
-    fields = COMPONENTS["category"].fields[1:]
+    fields = [f"value_{k}" for k in range(1, MAX_SERIES + 1)]
     n = max([len(series), 1] + [i + 1 for c in cats for i, f in enumerate(fields) if c.text(f)])
     accents = _series_accents(chart, series, n, style)
     unit = chart.text("unit")
@@ -114,7 +115,8 @@ def _bars(chart: Bound, cats: list[Bound], series: list[Bound], style: Style,
                 row.append(None)
                 continue
             value = _number(slot, dropped)
-            printed = Slot(slot.text + suffix, slot.missing or value is None, slot.origin)
+            said = c.text(f"text_{j + 1}")
+            printed = said or Slot(slot.text + suffix, slot.missing or value is None, slot.origin)
             row.append(_Bar(printed, value, style.palette.accents[own] if own else accents[j]))
         rows.append(row)
     return rows, n
@@ -208,10 +210,11 @@ def _column_plot(out: list[Shape], chart: Bound, cats: list[Bound], rows, top: f
                 out.append(Rect(bx, pb - bh, bw, bh, bar.accent, rx=min(3.0, bw / 4), role="chart-bar"))
             if values == "none":
                 continue
-            inside = (values == "inside" and bh >= lh + 6
+            inside = (values in ("inside", "base") and bh >= lh + 6
                       and text_width(bar.slot.text, small, True) <= bw - 6)
             if inside:
-                _value_text(out, bar, bx + bw / 2, pb - bh + 4 + small, bw - 6, style, "middle", ink_on(bar.accent))
+                baseline = pb - bh + 4 + small if values == "inside" else pb - 6
+                _value_text(out, bar, bx + bw / 2, baseline, bw - 6, style, "middle", ink_on(bar.accent))
             else:
                 _value_text(out, bar, bx + bw / 2, pb - bh - 5, bw + BAR_GAP - 2, style, "middle", p.text)
         label_h = max(label_h, text_block(out, px + i * slot_w + 2, pb + 8, slot_w - 4, c.text("label"), small,
@@ -261,9 +264,10 @@ def _bar_plot(out: list[Shape], chart: Bound, cats: list[Bound], rows, top: floa
             if values == "none":
                 continue
             baseline = ty + bt / 2 + small * 0.36
-            inside = values == "inside" and text_width(bar.slot.text, small, True) <= length - 12
+            inside = values in ("inside", "base") and text_width(bar.slot.text, small, True) <= length - 12
             if inside:
-                _value_text(body, bar, px + length - 6, baseline, length - 12, style, "end", ink_on(bar.accent))
+                at, anchor = (px + length - 6, "end") if values == "inside" else (px + 6, "start")
+                _value_text(body, bar, at, baseline, length - 12, style, anchor, ink_on(bar.accent))
             else:
                 _value_text(body, bar, px + length + 6, baseline, max(small, x + w - px - length - 6), style,
                             "start", p.text)
