@@ -224,6 +224,20 @@ def _column_plot(out: list[Shape], chart: Bound, cats: list[Bound], rows, top: f
     return pb + 8 + label_h - y
 
 
+def _track(rows, top: float, room: float, values: str, style: Style) -> float:
+    """A bar chart's track length: `room`, less what the values printed after their bars need
+    (at most a quarter of it), a value that fits within its bar needing none."""
+    small = style.size("small")
+    track = room
+    for bar in (b for row in rows for b in row if b and values != "none"):
+        tw = text_width(bar.slot.text, small, True)
+        share = (bar.value or 0.0) / top
+        if values in ("inside", "base") and tw <= share * room - 12:
+            continue
+        track = min(track, (room - 6 - tw) / share if share else room - 6 - tw)
+    return max(track, room * 0.75)
+
+
 def _bar_plot(out: list[Shape], chart: Bound, cats: list[Bound], rows, top: float, step: float,
               x: float, y: float, w: float, style: Style) -> float:
     """Bars from a label column at the left, against a value axis under the plot; returns its height."""
@@ -236,12 +250,9 @@ def _bar_plot(out: list[Shape], chart: Bound, cats: list[Bound], rows, top: floa
     values = _setting(chart, "values")
     widest = max((text_width(c.text("label").text, label, True) for c in cats if c.text("label")), default=0.0)
     lw = min(w * LABEL_SHARE, widest + 14)
-    printed = [b for row in rows for b in row if b]
-    value_w = (min(w * 0.25, max((text_width(b.slot.text, small, True) for b in printed), default=0.0) + 8)
-               if values != "none" else 0.0)
     tick_half = text_width(_fmt(top), small) / 2 if ticked else 0.0
     px = x + lw
-    pw = w - lw - max(value_w, tick_half)
+    pw = _track(rows, top, w - lw - tick_half, values, style)
     n = len(rows[0]) if rows else 1
     bt = lh + 6
     group = n * bt + (n - 1) * BAR_GAP
@@ -321,7 +332,8 @@ def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
     if keyed and _setting(chart, "legend") == "bottom":
         cy += style.gap * 0.5 + _legend(body, series, accents, ix, cy + style.gap * 0.5, iw, style)
     h = cy + style.pad
+    outline = _setting(chart, "outline")
     box(page.out, x, y, w, h, style, accent, fill=fill_of(style, accent, _setting(chart, "fill")),
-        outline=_setting(chart, "outline"), role="chart", node=chart.comp.topo_id("node_id"))
+        outline=outline, rail=outline != "none", role="chart", node=chart.comp.topo_id("node_id"))
     page.out.extend(shift(s, 0, y) for s in body)
     return h
