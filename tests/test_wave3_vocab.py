@@ -85,3 +85,41 @@ def test_each_changes_the_picture(key, values, body):
     renders = [_compile(body(v)).svg for v in values]
     for a, b in zip(renders, renders[1:]):
         assert _visibly_different(a, b), key
+
+
+STEPS = "".join(f"[stage_card:@stage_card.{i}.title|@stage_card.{i}.caption{{attrs}}]\n" for i in range(4))
+
+
+def test_circle_steps_hold_their_title_inside_the_rim_and_connectors_meet_the_rim():
+    from engine.compiler.geometry import Circle, Line
+
+    layout = _compile(STEPS.format(attrs="|shape=circle"), "pipeline_lane").layout
+    discs = [s for s in layout.shapes if isinstance(s, Circle) and s.role == "stage-disc"]
+    assert len(discs) == 4 and len({round(d.r, 3) for d in discs}) == 1
+    for t in (s for s in layout.shapes if isinstance(s, Text) and s.role in ("stage-title", "stage-number")):
+        disc = min(discs, key=lambda d: abs(d.cx - t.x))
+        left, top, right, bottom = text_box(t)
+        for px, py in ((left, top), (right, top), (left, bottom), (right, bottom)):
+            assert (px - disc.cx) ** 2 + (py - disc.cy) ** 2 <= disc.r ** 2, f"{t.text!r} crosses the rim"
+    captions = [s for s in layout.shapes if isinstance(s, Text) and s.role == "caption"]
+    assert all(c.y > discs[0].cy + discs[0].r for c in captions)
+    joins = [s for s in layout.shapes if isinstance(s, Line) and s.role == "connector"]
+    assert len(joins) == 3
+    for line, (a, b) in zip(joins, zip(discs, discs[1:])):
+        (x1, y1), (x2, y2) = line.points[0], line.points[-1]
+        assert y1 == pytest.approx(a.cy) and x1 == pytest.approx(a.cx + a.r + 3)
+        assert x2 == pytest.approx(b.cx - b.r - 3)
+
+
+def test_circle_shape_changes_the_picture():
+    box, circle = (_compile(STEPS.format(attrs=f"|shape={v}"), "pipeline_lane").svg for v in ("box", "circle"))
+    assert _visibly_different(box, circle)
+
+
+def test_a_lane_in_a_group_keeps_its_height_where_the_page_lane_grows():
+    heights = []
+    for body in (STEPS.format(attrs=""), "[group]\n" + STEPS.format(attrs="") + "[/group]\n"):
+        layout = _compile(body, "pipeline_lane").layout
+        heights.append({round(s.h, 3) for s in layout.shapes if isinstance(s, Rect) and s.role == "stage"})
+    assert len(heights[0]) == len(heights[1]) == 1
+    assert heights[1].pop() < heights[0].pop()

@@ -173,12 +173,14 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
     # number (v2): badge numbers the stage in its head, none leaves the title alone there; width
     # (v2): narrow draws the stage half as wide (a short terminal step); role (v2): result marks
-    # the lane's outcome (its body tinted by its accent); valign places the caption in the body.
+    # the lane's outcome (its body tinted by its accent); valign places the caption in the body;
+    # shape (wave 3): circle draws the step as a disc holding its number and title, caption under.
     "stage_card": ComponentSpec(("title", "caption"),
                                 {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none"),
-                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN},
+                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN,
+                                 "shape": ("box", "circle")},
                                 topology=NODE, defaults={"number": "badge", "width": "normal", "role": "step",
-                                                         "valign": "top"}),
+                                                         "valign": "top", "shape": "box"}),
     "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
     "decision_node": ComponentSpec(
         ("title", "body"),
