@@ -63,7 +63,9 @@ def scenes(draw) -> Scene:
             value = draw(ident) if key == "topic" else draw(st.sampled_from(vocab.TOP_LEVEL_VALUES[key]))
             attrs.append(Attr(key, value))
     attrs = draw(st.permutations(attrs))
-    comps = draw(st.lists(components(), max_size=12))
+    # a chart's parts stand only in a chart (nested_scenes draws them there)
+    loose = sorted(n for n in vocab.COMPONENTS if n not in vocab.HELD_BY)
+    comps = draw(st.lists(st.sampled_from(loose).flatmap(components), max_size=12))
     return Scene(tuple(attrs), tuple(comps))
 
 
