@@ -2,16 +2,18 @@
 ticks, gridlines, grouped columns or bars and printed values, every number from content."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
+from layout_checks import EPS, assert_text_inside, box_of, compile_resolved, text_box
+from scenes import scene_text
+from test_containers import _visibly_different
 
 from engine.compiler import compile_scene
 from engine.compiler.geometry import Line, Rect, Text
 from engine.compiler.sections.chart import scale
 from engine.diagnostics import DiagnosticError
 from engine.dsl import load, vocab
-from layout_checks import EPS, assert_text_inside, box_of, compile_resolved, text_box
-from scenes import scene_text
-from test_containers import _visibly_different
 
 CONTENT = {
     "header_band": [{"kicker": "K", "headline": "Chart", "subtitle": "S"}],
@@ -105,7 +107,7 @@ def test_every_chart_attribute_changes_the_picture(key, values):
     for value in values:
         _, compiled = _compile(chart(f"[{key}:{value}]\n"))
         renders[value] = compiled.svg
-    for a, b in zip(values, values[1:]):
+    for a, b in itertools.pairwise(values):
         assert _visibly_different(renders[a], renders[b]), f"chart {key}:{a} looks like {key}:{b}"
 
 

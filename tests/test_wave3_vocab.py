@@ -3,13 +3,15 @@ its box, children placed in the height a container is given (valign), terminal l
 and coloured by the accent said on them."""
 from __future__ import annotations
 
-import pytest
+import itertools
 
-from engine.compiler.geometry import Rect, Text
-from engine.dsl import load
+import pytest
 from layout_checks import assert_text_inside, compile_resolved, text_box
 from scenes import scene_text
 from test_containers import _visibly_different, content_for
+
+from engine.compiler.geometry import Rect, Text
+from engine.dsl import load
 
 CARDS = "".join(f"[section_card:@section_card.{i}.title|@section_card.{i}.caption]\n" for i in range(3))
 CODE = ("[text_line:@text_line.0.text|style=code{a}]\n[text_line:@text_line.1.text|style=code{b}]\n")
@@ -72,8 +74,8 @@ def test_well_none_keeps_code_lines_off_a_well_and_an_accent_colours_them():
     assert not any(isinstance(s, Rect) and s.role == "code-well" for s in bare.shapes)
     coloured = _compile(CODE.format(a="|well=none|accent=green", b="|well=none|accent=red")).layout
     fills = [t.fill for t in coloured.shapes if isinstance(t, Text) and t.role == "code"]
-    assert len(set(fills)) == 2 and fills[0] != [t.fill for t in bare.shapes
-                                                 if isinstance(t, Text) and t.role == "code"][0]
+    plain = next(t.fill for t in bare.shapes if isinstance(t, Text) and t.role == "code")
+    assert len(set(fills)) == 2 and fills[0] != plain
 
 
 @pytest.mark.parametrize("key,values,body", [
@@ -83,7 +85,7 @@ def test_well_none_keeps_code_lines_off_a_well_and_an_accent_colours_them():
 ])
 def test_each_changes_the_picture(key, values, body):
     renders = [_compile(body(v)).svg for v in values]
-    for a, b in zip(renders, renders[1:]):
+    for a, b in itertools.pairwise(renders):
         assert _visibly_different(a, b), key
 
 
@@ -105,8 +107,8 @@ def test_circle_steps_hold_their_title_inside_the_rim_and_connectors_meet_the_ri
     assert all(c.y > discs[0].cy + discs[0].r for c in captions)
     joins = [s for s in layout.shapes if isinstance(s, Line) and s.role == "connector"]
     assert len(joins) == 3
-    for line, (a, b) in zip(joins, zip(discs, discs[1:])):
-        (x1, y1), (x2, y2) = line.points[0], line.points[-1]
+    for line, (a, b) in zip(joins, itertools.pairwise(discs)):
+        (x1, y1), (x2, _) = line.points[0], line.points[-1]
         assert y1 == pytest.approx(a.cy) and x1 == pytest.approx(a.cx + a.r + 3)
         assert x2 == pytest.approx(b.cx - b.r - 3)
 

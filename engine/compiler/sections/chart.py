@@ -98,7 +98,7 @@ def _series_accents(chart: Bound, series: list[Bound], n: int, style: Style) -> 
 
 
 def _bars(chart: Bound, cats: list[Bound], series: list[Bound], style: Style,
-          dropped: list[Diagnostic]) -> tuple[list[list[_Bar | None]], int]:
+          dropped: list[Diagnostic]) -> list[list[_Bar | None]]:
     """Per category, one bar per series (None where the category gives no value)."""
     fields = [f"value_{k}" for k in range(1, MAX_SERIES + 1)]
     n = max([len(series), 1] + [i + 1 for c in cats for i, f in enumerate(fields) if c.text(f)])
@@ -119,7 +119,7 @@ def _bars(chart: Bound, cats: list[Bound], series: list[Bound], style: Style,
             printed = said or Slot(slot.text + suffix, slot.missing or value is None, slot.origin)
             row.append(_Bar(printed, value, style.palette.accents[own] if own else accents[j]))
         rows.append(row)
-    return rows, n
+    return rows
 
 
 def _axis_max(chart: Bound, rows: list[list[_Bar | None]], dropped: list[Diagnostic]) -> tuple[float, float]:
@@ -309,7 +309,7 @@ def render(page, items: list[Bound], x: float, y: float, w: float) -> float:
     p = style.palette
     series = [c for c in chart.children if c.name == "series"]
     cats = [c for c in chart.children if c.name == "category"]
-    rows, n = _bars(chart, cats, series, style, page.dropped)
+    rows = _bars(chart, cats, series, style, page.dropped)
     top, step = _axis_max(chart, rows, page.dropped)
     accent = style.accent(chart.comp.attr("accent"), chart.order)
     ix, iw = inner(x, w, style)

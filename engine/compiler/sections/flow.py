@@ -30,7 +30,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, connector, fill_of, on_solid, one_line, text_block
+from engine.compiler.draw import (
+    anchor_of,
+    box,
+    connector,
+    fill_of,
+    on_solid,
+    one_line,
+    text_block,
+)
 from engine.compiler.geometry import ANCHOR, Circle, Line, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -265,7 +273,7 @@ def _round(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     return head, body
 
 
-def _disc(lane: "_Lane", stages: list[Bound], k: int) -> float:
+def _disc(lane: _Lane, stages: list[Bound], k: int) -> float:
     """Half the width of stage k's disc when it is drawn as one ([shape:circle]), else 0."""
     return min(lane.w(k), lane.head_h) / 2 if stages[k].comp.attr("shape") == "circle" else 0.0
 
