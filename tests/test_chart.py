@@ -181,3 +181,12 @@ def test_a_categorys_text_is_printed_in_place_of_its_value_at_the_bars_base():
     wide = printed[4]   # inside the longest bar, from its start
     assert wide.anchor == "start" and wide.x == pytest.approx(bars[4].x + 6)
     assert bars[4].w / bars[0].w == pytest.approx(64 / 12)
+
+
+def test_cards_placed_beside_stand_right_of_a_chart_in_the_comparison_family():
+    card = "[section_card:@section_card.0.title|@section_card.0.caption|place=beside]\n"
+    content = {**CONTENT, "section_card": [{"title": "Reading", "caption": "Warm runs stay flat."}]}
+    _, compiled = _compile(chart() + card, content, "comparison_span_chart")
+    frame = _shapes(compiled.layout, "chart")[0]
+    box = next(s for s in compiled.layout.shapes if isinstance(s, Rect) and s.role == "section_card")
+    assert box.x >= frame.x + frame.w and box.y == pytest.approx(frame.y)
