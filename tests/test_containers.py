@@ -131,7 +131,8 @@ def _variants():
             yield name, key, values
 
 
-SPEAKS = {"cols": "[arrange:grid]\n", "widths": "[arrange:row]\n"}   # where an attribute speaks
+SPEAKS = {"cols": "[arrange:grid]\n", "widths": "[arrange:row]\n",
+          "valign": "[height:fill]\n"}   # where an attribute speaks
 
 
 @pytest.mark.parametrize("name,key,values", list(_variants()), ids=[f"{n}.{k}" for n, k, _ in _variants()])

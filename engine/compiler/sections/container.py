@@ -55,6 +55,7 @@ UNWRAPPED = 10000.0  # a width no line of text wraps in, to measure what a cell 
 ROUNDING = 1.0  # px, so that a line measured to fit its column is not wrapped by rounding
 BAR_PAD = 0.9   # a head bar's padding above and below its title, in card paddings
 BAND_PAD = 0.8  # a head band's margin around its one title line, in card paddings
+LABEL_GAP = 0.3  # between a title standing above its panel (head:above) and the box, in card paddings
 
 
 def _setting(b: Bound, key: str) -> str:
@@ -171,8 +172,8 @@ def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
 
 
 def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
-    """The panel's tag pill, title (unless its bar holds it) and caption, drawn from y=0 in a
-    column `tw` wide, from its left or centred in it (`align`)."""
+    """The panel's tag pill, title (unless its bar, or the page above it, holds it) and caption,
+    drawn from y=0 in a column `tw` wide, from its left or centred in it (`align`)."""
     shapes: list[Shape] = []
     centred = _setting(b, "align") == "center"
     anchor = "middle" if centred else "start"
@@ -241,19 +242,39 @@ def _band_frame(out: list[Shape], b: Bound, y: float, h: float, style, fill: str
                             role="panel"))
 
 
+def _label(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[list[Shape], float]:
+    """head:above: the title on the page over the box, a label standing on it; returns the
+    shapes and the height the box starts lower by."""
+    shapes: list[Shape] = []
+    h = text_block(shapes, x, y, w, b.text("title"), style.size("title"), accent, style, bold=True,
+                   max_lines=TITLE_LINES, role="panel-title")
+    return shapes, h + style.pad * LABEL_GAP if h else 0.0
+
+
 def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool, lead: float) -> float:
     """A framed box: its head at the top, its children under it inside the padding."""
+    style = page.style
+    accent = style.accent(b.comp.attr("accent"), b.order)
+    head_kind = _setting(b, "head")
+    if head_kind == "above":
+        label, drop = _label(b, x, y, w, style, accent)
+        page.out.extend(label)
+        return drop + _box(page, b, x, y + drop, w, max(0.0, min_h - drop), stretch, lead, head_kind)
+    return _box(page, b, x, y, w, min_h, stretch, lead, head_kind)
+
+
+def _box(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool, lead: float,
+         head_kind: str) -> float:
     style = page.style
     accent = style.accent(b.comp.attr("accent"), b.order)
     fill = _setting(b, "fill")
     text_style = on_solid(style, accent) if fill == "solid" else style
     bleed = _bleeds(b, x, w, style)
     tx, tw = (x, w) if bleed else inner(x, w, style)
-    head_kind = _setting(b, "head")
-    barred = head_kind != "plain"   # a band or a bar holds the title and is the panel's accent mark
+    barred = head_kind in ("band", "bar")   # a band or a bar holds the title and is the panel's accent mark
     bar, bar_h = {"band": _band, "bar": _bar}[head_kind](b, x, y, w, style, accent) if barred else ([], 0.0)
     head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order),
-                         title=not barred)
+                         title=not barred and head_kind != "above")
     railed = style.emphasis == "top" and style.rail != "none" and not barred
     top = y + bar_h + style.pad + (4 if railed else 0)
     body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0) + lead
@@ -271,6 +292,18 @@ def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: 
 
 
 def _draw(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool = False,
+          lead: float = 0.0) -> float:
+    """The container; a `valign` said places its children, as one block at their own height, in
+    the height it is given beyond them (else a stretched row shares it, as `arrange` says)."""
+    said = b.comp.attr("valign")
+    if said and min_h:
+        slack = max(0.0, min_h - _body(page.scratch(), b, 0.0, 0.0, w, 0.0))
+        lead = {"top": 0.0, "middle": slack / 2, "bottom": slack}[said]
+        stretch = False
+    return _body(page, b, x, y, w, min_h, stretch, lead)
+
+
+def _body(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool = False,
           lead: float = 0.0) -> float:
     if b.name == "panel":
         return _panel(page, b, x, y, w, min_h, stretch, lead)

@@ -34,8 +34,16 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, connector, fill_of, on_solid, one_line, text_block
-from engine.compiler.geometry import Circle, Line, Rect, Shape, Text
+from engine.compiler.draw import (
+    anchor_of,
+    box,
+    connector,
+    fill_of,
+    on_solid,
+    one_line,
+    text_block,
+)
+from engine.compiler.geometry import ANCHOR, Circle, Line, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width, wrap
@@ -60,6 +68,8 @@ ORDINAL = 1.3        # a [number:ordinal] stage's number ("01") over its title, 
 ORDINAL_GAP = 0.5    # under an open ordinal head (no rule to clear), title to caption, in paddings
 LONG_GAP = 120.0     # a [length:long] connector's gap: the long arrows of the IR sheets (7-9 % of the page)
 SLIM = 0.5           # a [head:slim] stage's head padding, in the head's own: a strip hugging its title
+CIRCLE_MIN = 0.55    # a [shape:circle] stage's least disc, in its width
+CIRCLE_TEXT = 0.76   # the width of a disc's title column, in the disc's width (inside the rim)
 
 
 @dataclass
@@ -202,6 +212,8 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     stage (the lane's outcome) has its body tinted by its accent, and `valign` places the caption
     in the body's free height.
     """
+    if b.comp.attr("shape") == "circle":
+        return _round(out, b, num, x, y, w, style, head_min, body_min)
     pad = style.pad
     accent = style.accent(b.comp.attr("accent"), b.order)
     own = fill_of(style, accent, b.comp.attr("fill"))
@@ -271,6 +283,51 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     text_block(out, bx, y + head_h + lead_in + drop, bw, caption, cs, style.palette.text_muted, style,
                anchor=anchor_of(style) if not band else "start", max_lines=6, role="caption")
     return head, body
+
+
+def _round(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, style: Style,
+           head_min: float = 0.0, body_min: float = 0.0) -> tuple[float, float]:
+    """[shape:circle]: the stage as a disc (its number over its title inside), its caption under
+    it; the head is the disc, at least CIRCLE_MIN of the stage's width across, as wide as the
+    lane's largest (`head_min`); returns its natural (head, body) heights."""
+    pad = style.pad
+    accent = style.accent(b.comp.attr("accent"), b.order)
+    fill = b.comp.attr("fill")
+    text_style = on_solid(style, accent) if fill == "solid" else style
+    ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
+    ns = round(26 * style.scale * 0.6, 1) if b.comp.attr("number", "badge") == "badge" else 0.0
+    title, caption = b.text("title"), b.text("caption")
+    least = w * CIRCLE_MIN
+    lines = wrap(title.text, least * CIRCLE_TEXT, ts, True, 3) if title and title.text else ()
+    th = len(lines) * style.line_height(ts) + (style.line_height(ns) if ns else 0.0)
+    d = min(w, max(th + 2 * pad, least))
+    ch = len(wrap(caption.text, w, cs, False, 6)) * style.line_height(cs) if caption and caption.text else 0.0
+    head, body = d, pad * 0.6 + ch
+    d = min(w, max(d, head_min))
+    inside = least * CIRCLE_TEXT   # the title's column, within the rim of the least disc
+    cx, cy = x + w / 2, y + d / 2
+    outline = b.comp.attr("outline")
+    out.append(Circle(cx, cy, d / 2, fill_of(style, accent, fill) or style.tint(accent, RESULT_TINT),
+                      None if outline == "none" else accent, 4.0 if outline == "bold" else 2.0, role="stage-disc"))
+    if b.comp.topo_id("node_id"):   # what a link joins: the disc's square
+        out.append(Rect(x + (w - d) / 2, y, d, d, "none", role=ANCHOR, node=b.comp.topo_id("node_id")))
+    top = cy - th / 2
+    if ns:
+        out.append(Text(cx, top + (style.line_height(ns) - ns) / 2 + ns * 0.8, str(num), ns, text_style.accent(
+            b.comp.attr("accent"), b.order), True, "middle", role="stage-number"))
+        top += style.line_height(ns)
+    text_block(out, cx - inside / 2, top, inside, title, ts, text_style.palette.text, style, bold=True,
+               anchor="middle", max_lines=3, role="stage-title")
+    free = max(body, body_min) - body
+    drop = {"top": 0.0, "middle": free / 2, "bottom": free}[b.comp.attr("valign", "top")]
+    text_block(out, x, y + max(d, head_min) + pad * 0.6 + drop, w, caption, cs, style.palette.text_muted, style,
+               anchor="middle", max_lines=6, role="caption")
+    return head, body
+
+
+def _disc(lane: _Lane, stages: list[Bound], k: int) -> float:
+    """Half the width of stage k's disc when it is drawn as one ([shape:circle]), else 0."""
+    return min(lane.w(k), lane.head_h) / 2 if stages[k].comp.attr("shape") == "circle" else 0.0
 
 
 def _weights(stages: list[Bound]) -> list[float]:
@@ -700,10 +757,17 @@ def _connect(out: list[Shape], lane: _Lane, i: int, stages: list[Bound], label: 
                        style, anchor="start")
         return
     leftward = lane.row(i) % 2 == 1
+    discs = (_disc(lane, stages, i), _disc(lane, stages, i + 1))
     a = lane.x(i) + (0 if leftward else lane.w(i))
     b = lane.x(i + 1) + (lane.w(i + 1) if leftward else 0)
+    if discs[0]:   # a disc is joined at its rim, through its centre
+        a = lane.centre(i) + (-discs[0] if leftward else discs[0])
+    if discs[1]:
+        b = lane.centre(i + 1) + (discs[1] if leftward else -discs[1])
     step = -3 if leftward else 3
     cy = lane.y(i) + (lane.head_h + lane.box_h) / 2  # the middle of the bodies, under the heads
+    if any(discs):
+        cy = lane.y(i) + lane.head_h / 2
     sign = -1 if i % 2 else 1  # alternate the bends so the lane reads as a wave, not a staircase
     connector(out, (a + step, cy - sign * shift), (b - step, cy + sign * shift), style, colour)
     if label is not None:
