@@ -94,7 +94,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     weight, air = HEADER_SCALE[h.comp.attr("scale", "md") if h else "md"]
     tight = TITLE_SCALE.get(style.canvas, 1.0)
     margin = style.width * 0.02 * air * tight
-    top = margin + style.sheet * SHEET_TOP
+    top = max(margin + style.sheet * SHEET_TOP, style.sheet)  # never over the sheet's top edge (the strip's tight margin)
     kicker, headline, subtitle = (h.text(f) if h else None for f in ("kicker", "headline", "subtitle"))
     own = h.comp.attr("accent") if h else None
     accent = style.accent(own, 0)
