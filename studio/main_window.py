@@ -28,7 +28,7 @@ from engine.paths import ROOT, Workspace
 from engine.workspace import Entry, default_gold_pack, entries
 from studio.budget_panel import BudgetPanel
 from studio import perspectives
-from studio.dsl_syntax import at_value, content_paths
+from studio.dsl_syntax import at_value, content_paths, fold_ranges
 from studio.editor import make_content_editor, make_scene_editor
 from studio.editor_style import FONT_SIZE
 from studio.find_bar import FindBar
@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.bottom_docks: list[QDockWidget] = []
         self.gold_entry = None
         self.last_svg = ""
+        self.sent_texts = self.last_texts = ("", "")   # the texts the newest compile asked for / last drew
         self.diagnostics: list[Diagnostic] = []
         self.last_compiled = b""   # the newest SVG the scene compiled to
         self.request = 0
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.gold_dock = self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.gold.entry_activated.connect(self.select_entry)
         self.gold.score_shown.connect(self.gold_scored)
+        self.gold.stray_picked.connect(self.select_component_of)
         self.budget = BudgetPanel(spec)
         self.budget_dock = self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.budget_dock.visibilityChanged.connect(self.budget.on_seen)
@@ -515,6 +517,7 @@ class MainWindow(QMainWindow):
         self.request += 1
         scene, content = self.texts()
         self.scene_editor.set_content_refs(content_paths(content))
+        self.sent_texts = (scene, content)
         self.compile_requested.emit(self.request, scene, content)
         self.budget.measure(self.request, scene)
 
@@ -538,7 +541,7 @@ class MainWindow(QMainWindow):
                                else "")
         self.problems_dock.setWindowTitle(f"Problems ({len(diagnostics)})" if diagnostics else "Problems")
         if svg and self.gold_entry is not None:
-            self.last_svg = svg.decode()
+            self.last_svg, self.last_texts = svg.decode(), self.sent_texts
             self.gold_debounce.start()
         self.scene_editor.set_diagnostics([d for d in diagnostics if d.code != "content-json"])
         self.problems.clear()
@@ -560,7 +563,7 @@ class MainWindow(QMainWindow):
 
     def request_score(self) -> None:
         if self.gold_entry is not None and self.last_svg:
-            self.gold.score_compiled(self.request, self.gold_entry, self.last_svg)
+            self.gold.score_compiled(self.request, self.gold_entry, self.last_svg, *self.last_texts)
 
     def _choose_asset(self) -> None:
         from engine.gold.add import add_entry
@@ -575,6 +578,17 @@ class MainWindow(QMainWindow):
             return
         self.load_workspace(self.workspace)
         self.select_entry(folder.name)
+
+    def select_component_of(self, stray: dict) -> None:
+        """Select the component whose ref bound a misplaced word (Gold panel's arrows): from its
+        opening tag to its closing one, the innermost block holding the ref's line."""
+        if not stray["line"]:
+            self.statusBar().showMessage(f"“{stray['text']}”: more than one component holds this word", 5000)
+            return
+        blocks = [(s, e) for s, e in fold_ranges(self.scene_editor.text()) if s <= stray["line"] <= e]
+        first, last = max(blocks) if blocks else (stray["line"], stray["line"])
+        self.scene_editor.select_lines(first, last)
+        self.statusBar().showMessage(f"“{stray['text']}” is bound by {stray['source']} (line {stray['line']})", 5000)
 
     def _on_problem_activated(self, item: QListWidgetItem) -> None:
         d: Diagnostic = item.data(Qt.ItemDataRole.UserRole)

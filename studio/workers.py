@@ -72,12 +72,13 @@ class GoldWorker(QObject):
         self.assets = str(assets)
         self.pool: ProcessPoolExecutor | None = None
 
-    @Slot(int, object, str)
-    def score(self, request: int, entry, svg: str) -> None:
+    @Slot(int, object, str, str, str)
+    def score(self, request: int, entry, svg: str, scene: str, content: str) -> None:
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=SPAWN, initializer=tasks.child_setup,
                                             initargs=(os.getpid(),))
-        result, images, roles = self.pool.submit(tasks.score_live, entry, svg, self.assets).result()
+        result, images, roles = self.pool.submit(tasks.score_live, entry, svg, self.assets, scene,
+                                                  content).result()
         if images is None:
             self.scored.emit(request, result, None)
             return
