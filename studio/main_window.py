@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.runs = RunsPanel(runs.root)
         self.runs_dock = self._dock("Runs", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.runs.workspace_changed.connect(self.probe.set_workspace)
+        self.runs.runs_shown.connect(lambda: self.training.set_ledger_runs(self.runs.runs))   # runs to overlay
         self.playground = PlaygroundPanel(runs.root)
         self.playground_dock = self._dock("Playground", self.playground, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.playground_dock.visibilityChanged.connect(self.playground.on_seen)
@@ -556,8 +557,7 @@ class MainWindow(QMainWindow):
         if Path(workspace) != self.runs.workspace:
             return
         self.runs.refresh()
-        self.probe.refresh_runs()
-        self.training.refresh_runs()
+        self.probe.refresh_runs()   # the training panel's overlay list follows the runs panel's answer
         if self.playground.listed and not self.playground.choices_job.running:
             self.playground.refresh()
 

@@ -22,7 +22,7 @@ from studio.status_label import StatusLabel
 
 from engine.paths import Workspace
 from engine.preflight import PARITY_FILE
-from engine.rundir import run_dirs
+from engine.rundir import RunDir
 
 SERIES = (("loss", "loss"), ("grad_norm", "grad norm"), ("lr", "learning rate"), ("tokens_per_s", "tokens/s"))
 REDRAW_MS = 100                       # each plot's refresh period
@@ -117,7 +117,8 @@ class TrainingPanel(QWidget):
             lst.setMinimumHeight(36)
         self.overlays.itemChanged.connect(lambda _: self._mark_dirty())
         side = QVBoxLayout()
-        for title, w in ((self.checklist_title, self.checklist), ("Earlier runs (overlay)", self.overlays),
+        self.overlays.setToolTip("the ledger's runs: tick one to draw its curves beside this run's")
+        for title, w in ((self.checklist_title, self.checklist), ("Ledger runs to overlay", self.overlays),
                          ("Checkpoints", self.checkpoints)):
             side.addWidget(title if isinstance(title, QLabel) else QLabel(title))
             side.addWidget(w, 1)
@@ -182,7 +183,6 @@ class TrainingPanel(QWidget):
         self.timer = QTimer(self, interval=TICK_MS)
         self.timer.timeout.connect(self._redraw)
         self.timer.start()
-        self.refresh_runs()
 
     @property
     def run_dir(self) -> Path:
@@ -205,14 +205,32 @@ class TrainingPanel(QWidget):
         if self.spec.text():
             self.spec_chosen.emit(self.spec.text())
 
-    def refresh_runs(self) -> None:
+    def set_ledger_runs(self, runs: list[dict]) -> None:
+        """The ledger's runs (engine.runs.ledger.Ledger.runs, newest first) offered for overlay; a
+        ticked run stays ticked, one without a metrics file is listed but cannot be ticked."""
+        ticked = {run for run, _ in self._ticked()}
+        self.overlays.blockSignals(True)
         self.overlays.clear()
-        for metrics in (run.metrics for run in run_dirs(self.runs) if run.metrics.is_file()):
-            item = QListWidgetItem(metrics.parent.name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            item.setData(Qt.ItemDataRole.UserRole, str(metrics))
+        for run in runs:
+            metrics = RunDir(Path(run["run_dir"])).metrics
+            loss = "" if run.get("loss") is None else f" · loss {run['loss']:.3f}"
+            item = QListWidgetItem(f"{run['id']} · {run['status']}{loss}")
+            item.setData(Qt.ItemDataRole.UserRole, (run["id"], str(metrics)))
+            if metrics.is_file():
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if run["id"] in ticked else Qt.CheckState.Unchecked)
+                item.setToolTip(str(metrics))
+            else:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(f"no metrics at {metrics}")
             self.overlays.addItem(item)
+        self.overlays.blockSignals(False)
+        self._mark_dirty()
+
+    def _ticked(self) -> tuple[tuple[str, str], ...]:
+        """(run id, its metrics file) of each run ticked for overlay."""
+        return tuple(tuple(item.data(Qt.ItemDataRole.UserRole)) for item in map(self.overlays.item, range(self.overlays.count()))
+                     if item.checkState() == Qt.CheckState.Checked)
 
     def preflight_stale(self) -> str:
         """Why the spec's verdict cannot be trusted now ('' when it can): none yet, or an input
@@ -350,14 +368,12 @@ class TrainingPanel(QWidget):
     def _on_finished(self, result) -> None:
         self.status.setText(result.summary)
         self._idle()
-        self.refresh_runs()
         if self.run_id:
             self.run_recorded.emit(self.run_id)   # its final metrics and status
 
     def _on_failed(self, error) -> None:
         self.status.setText(error.message)
         self._idle()
-        self.refresh_runs()
         if self.run_id:
             self.run_recorded.emit(self.run_id)
 
@@ -407,13 +423,12 @@ class TrainingPanel(QWidget):
                                    label=stage, labelOpts={"position": 0.9})
             plot.addItem(line)
             lines.append(line)
-        checked = tuple(self.overlays.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.overlays.count())
-                        if self.overlays.item(i).checkState() == Qt.CheckState.Checked)
+        checked = self._ticked()
         if self.overlays_drawn[key] != (checked, alpha):
             self.overlays_drawn[key] = (checked, alpha)
             for curve in self.overlay_curves[key]:
                 plot.removeItem(curve)
             self.overlay_curves[key] = [
                 plot.plot([e["step"] for e in events], smooth([float(e.get(key) or 0) for e in events], alpha),
-                          pen=pg.mkPen(OVERLAY_COLOURS[n % len(OVERLAY_COLOURS)], width=1), name=Path(path).parent.name)
-                for n, (path, events) in enumerate((p, self._overlay_events(p)) for p in checked)]
+                          pen=pg.mkPen(OVERLAY_COLOURS[n % len(OVERLAY_COLOURS)], width=1), name=run)
+                for n, (run, path, events) in enumerate((r, p, self._overlay_events(p)) for r, p in checked)]
