@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.last_compiled = b""   # the newest SVG the scene compiled to
         self.request = 0
         self.saved_texts = ("", "")
+        self.ended = False   # shut down: its jobs and threads are stopped
 
         self.scene_editor = make_scene_editor()
         self.content_editor = make_content_editor()
@@ -154,6 +155,7 @@ class MainWindow(QMainWindow):
         self.worker = CompileWorker()   # the window's own: the editors and the preview are its
         self.thread = start(self.worker, self)
         self.compile_requested.connect(self.worker.compile)
+        QApplication.instance().aboutToQuit.connect(self.shutdown)
         self.worker.compiled.connect(self._on_compiled)
 
         self.gold_debounce = QTimer(self, singleShot=True, interval=GOLD_DEBOUNCE_MS)
@@ -690,9 +692,17 @@ class MainWindow(QMainWindow):
             if self.perspective:
                 self.settings.setValue(f"perspective/{self.perspective}", self.saveState())
             self.settings.sync()
+        self.shutdown()
+        gc.collect()  # on the GUI thread, while no worker runs: Qt objects must die where they live
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop every panel's jobs and threads and the window's own, once: on close, and when the
+        application quits with the window still open (a script that never closes it)."""
+        if self.ended:
+            return
+        self.ended = True
         self.autosave.stop()
         for panel in self.panels:
             panel.shutdown()  # a training run checkpoints before it ends
         stop([self.thread])
-        gc.collect()  # on the GUI thread, while no worker runs: Qt objects must die where they live
-        event.accept()
