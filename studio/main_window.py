@@ -19,12 +19,11 @@ from qtpy.QtGui import QAction, QActionGroup, QImage, QKeySequence, QPainter
 from qtpy.QtWidgets import (QApplication, QDialog, QDockWidget, QFileDialog, QLabel, QListWidget, QListWidgetItem,
                             QMainWindow, QMessageBox, QSplitter, QTextBrowser, QToolBar, QVBoxLayout, QWidget)
 
-from engine.assets import default_library
 from engine.diagnostics import Diagnostic, Severity
 from engine.dsl import format_text
 from engine.fileio import InputError, write_atomic
 from engine.gold.pack import load_entry
-from engine.paths import ROOT, Workspace
+from engine.paths import ROOT, Workspace, default_library
 from engine.workspace import Entry, default_gold_pack, entries
 from studio.budget_panel import BudgetPanel
 from studio import perspectives

@@ -20,7 +20,7 @@ CHILD = Path(__file__).with_name("teardown_child.py")
 def test_the_studio_ends_cleanly_without_a_close(how, gold_workspace, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "CK_WORKSPACE": str(tmp_path / "ck")}
     done = subprocess.run([sys.executable, str(CHILD), str(gold_workspace), how], env=env, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, check=False)
     out = done.stdout + done.stderr
     assert done.returncode == 0 and "QThread: Destroyed" not in out, out[-3000:]
     assert "busy: gate True" in out and "script done" in out, out[-3000:]   # it did leave with work running
