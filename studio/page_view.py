@@ -18,6 +18,7 @@ MAX_ZOOM = 16.0
 WHEEL_STEP = 1.25      # zoom factor per wheel notch
 DRAG_PX = 4            # a press that moves less than this is a click (it picks an arrow), not a pan
 PICK_PX = 7            # how near an arrow a click must land to pick it
+LABELLED = 10          # arrows that name their word on the page; the rest name it in a tooltip (labels crowd)
 FAR, NEAR = QColor("#e53e3e"), QColor("#dd8a20")   # the word earns nothing where it stands / earns some
 
 
@@ -41,14 +42,20 @@ class Camera(QObject):
             self.reset()
             return
         applied = zoom / self.zoom
-        self.zoom, self.cx, self.cy = zoom, fx - (fx - self.cx) / applied, fy - (fy - self.cy) / applied
-        self.changed.emit()
+        self.zoom = zoom
+        self._centre(fx - (fx - self.cx) / applied, fy - (fy - self.cy) / applied)
 
     def pan(self, dx: float, dy: float) -> None:
         """Move the page by (dx, dy) page fractions; at zoom 1 the whole page shows and nothing moves."""
         if self.zoom == 1.0:
             return
-        self.cx, self.cy = self.cx - dx, self.cy - dy
+        self._centre(self.cx - dx, self.cy - dy)
+
+    def _centre(self, cx: float, cy: float) -> None:
+        """Centre there, but no farther out than keeps the page across the view where it fits it at
+        zoom 1: zoomed in, no view shows empty space past the page's edge on that side."""
+        margin = 0.5 / self.zoom
+        self.cx, self.cy = (min(1 - margin, max(margin, c)) for c in (cx, cy))
         self.changed.emit()
 
 
@@ -127,11 +134,11 @@ class PageView(QWidget):
             font = QFont(painter.font())
             font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
             painter.setFont(font)
-            for stray in reversed(self.strays):   # the farthest drawn last, on top
-                self._draw_arrow(painter, stray)
+            for n, stray in reversed(list(enumerate(self.strays))):   # the farthest drawn last, on top
+                self._draw_arrow(painter, stray, n < LABELLED)
         painter.end()
 
-    def _draw_arrow(self, painter: QPainter, stray: dict) -> None:
+    def _draw_arrow(self, painter: QPainter, stray: dict, labelled: bool) -> None:
         line = self.arrow(stray)
         colour = FAR if stray["credit"] == 0 else NEAR
         head = _head(line)
@@ -144,10 +151,11 @@ class PageView(QWidget):
         painter.setBrush(colour)
         painter.drawPath(head)
         painter.drawEllipse(line.p1(), 3, 3)
-        path = QPainterPath()
-        path.addText(line.p1() + QPointF(5, -5), painter.font(), stray["text"])
-        painter.strokePath(path, QPen(QColor(255, 255, 255, 220), 3))
-        painter.fillPath(path, colour.darker(130))
+        if labelled:
+            path = QPainterPath()
+            path.addText(line.p1() + QPointF(5, -5), painter.font(), stray["text"])
+            painter.strokePath(path, QPen(QColor(0, 0, 0, 190), 3))
+            painter.fillPath(path, QColor("#fff3d6"))
 
     # ---- mouse ---------------------------------------------------------------------------------
     def wheelEvent(self, event) -> None:  # noqa: N802

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                            QListWidgetItem, QProgressBar, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout,
+                            QListWidgetItem, QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QSplitter, QVBoxLayout,
                             QWidget)
 
 from studio import tasks
@@ -150,7 +150,10 @@ class TrainingPanel(QWidget):
         smooth_row.addWidget(self.smoothing)
         smooth_row.addWidget(self.bar)
         self.hover = StatusLabel()   # the step under the mouse
-        self.hover.setMinimumWidth(220)
+        # a width of its own: a box layout sizes an Ignored label by a hint of 0 whatever its
+        # minimum, and the status beside it was drawn over it
+        self.hover.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.hover.setFixedWidth(240)
         smooth_row.addWidget(self.hover)
         smooth_row.addWidget(self.status, 1)
         plots = QVBoxLayout()

@@ -68,6 +68,8 @@ def test_zoom_and_pan_are_shared_by_every_picture_and_fit_resets(gold_workspace,
     qtbot.mouseMove(ref, QPoint(260, 200))
     qtbot.mouseRelease(ref, Qt.MouseButton.LeftButton, pos=QPoint(260, 200))
     assert gold.camera.cx < before       # dragged right: the page moved right, its centre point left
+    gold.camera.pan(5.0, -5.0)           # flung far: the page's edge stops at the view's
+    assert (gold.camera.cx, gold.camera.cy) == (0.5 / gold.camera.zoom, 1 - 0.5 / gold.camera.zoom)
     gold.mode.setCurrentIndex(1)         # the overlay shows the same region
     assert gold.overlay.camera is gold.camera
     gold.reset_view.click()

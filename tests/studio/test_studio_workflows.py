@@ -268,3 +268,12 @@ def test_the_step_under_the_mouse_is_named_with_its_value(training, qtbot):
     plot.vb.setRange(xRange=(1, 10), yRange=(0, 200), padding=0)
     training._on_mouse_moved(plot.vb.mapViewToScene(pg.Point(4, 100)))
     assert training.hover.text() == "step 4 · tokens/s 100"
+
+
+def test_the_step_under_the_mouse_has_its_own_room_beside_the_status(training, qtbot):
+    training.resize(1500, 700)
+    training.show()
+    qtbot.waitExposed(training)
+    training.hover.setText("step 1,118 · grad norm 0.1234")
+    assert not training.hover.geometry().intersects(training.status.geometry())
+    assert training.hover.width() >= training.hover.fontMetrics().horizontalAdvance(training.hover.text())
