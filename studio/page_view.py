@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from qtpy.QtCore import QLineF, QObject, QPointF, QRectF, Qt, Signal
-from qtpy.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from qtpy.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from qtpy.QtWidgets import QToolTip, QWidget
 
 MAX_ZOOM = 16.0
@@ -134,11 +134,25 @@ class PageView(QWidget):
             font = QFont(painter.font())
             font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
             painter.setFont(font)
+            named = self._labels(QFontMetricsF(font))
             for n, stray in reversed(list(enumerate(self.strays))):   # the farthest drawn last, on top
-                self._draw_arrow(painter, stray, n < LABELLED)
+                self._draw_arrow(painter, stray, named.get(n))
         painter.end()
 
-    def _draw_arrow(self, painter: QPainter, stray: dict, labelled: bool) -> None:
+    def _labels(self, metrics: QFontMetricsF) -> dict[int, QPointF]:
+        """Where each named arrow's word goes: the LABELLED farthest, leaving out one that would
+        cover a farther one's word."""
+        taken: list[QRectF] = []
+        out = {}
+        for n, stray in enumerate(self.strays[:LABELLED]):
+            at = self.arrow(stray).p1() + QPointF(5, -5)
+            box = metrics.boundingRect(stray["text"]).translated(at)
+            if not any(box.intersects(t) for t in taken):
+                taken.append(box)
+                out[n] = at
+        return out
+
+    def _draw_arrow(self, painter: QPainter, stray: dict, label_at: QPointF | None) -> None:
         line = self.arrow(stray)
         colour = FAR if stray["credit"] == 0 else NEAR
         head = _head(line)
@@ -151,9 +165,9 @@ class PageView(QWidget):
         painter.setBrush(colour)
         painter.drawPath(head)
         painter.drawEllipse(line.p1(), 3, 3)
-        if labelled:
+        if label_at is not None:
             path = QPainterPath()
-            path.addText(line.p1() + QPointF(5, -5), painter.font(), stray["text"])
+            path.addText(label_at, painter.font(), stray["text"])
             painter.strokePath(path, QPen(QColor(0, 0, 0, 190), 3))
             painter.fillPath(path, QColor("#fff3d6"))
 

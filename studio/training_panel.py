@@ -137,7 +137,8 @@ class TrainingPanel(QWidget):
             plot.setLabel("left", title)
             if key == "loss":
                 plot.setLogMode(y=True)   # the late steps' gains are invisible on a linear axis
-            plot.addLegend(offset=(-10, 10))
+            # two columns, a translucent box: the names of overlaid runs fit in a plot a few lines high
+            plot.addLegend(offset=(-10, 10), colCount=2, labelTextSize="8pt", brush=pg.mkBrush(0, 0, 0, 150))
             self.plots[key] = plot
             self.raw[key] = plot.plot(pen=pg.mkPen((120, 160, 220, 70)), name="this run (raw)")
             self.curves[key] = plot.plot(pen=pg.mkPen((90, 170, 255), width=2), name="this run (smoothed)")
