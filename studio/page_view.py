@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from qtpy.QtCore import QLineF, QObject, QPointF, QRectF, Qt, Signal
-from qtpy.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from qtpy.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from qtpy.QtWidgets import QToolTip, QWidget
 
 MAX_ZOOM = 16.0
@@ -68,6 +68,7 @@ class PageView(QWidget):
         super().__init__(parent)
         self.camera = camera
         self.image: QImage | None = None
+        self.fitted: QPixmap | None = None   # the image scaled to the view at zoom 1, drawn unscaled
         self.strays: list[dict] = []
         self.arrows = True
         self.pressed: QPointF | None = None
@@ -78,6 +79,7 @@ class PageView(QWidget):
 
     def set_image(self, image: QImage | None) -> None:
         self.image = image
+        self.fitted = None
         self.update()
 
     def set_strays(self, strays: list[dict], shown: bool) -> None:
@@ -127,9 +129,7 @@ class PageView(QWidget):
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        top_left = self.to_screen(0.0, 0.0)
-        s = self._scale()
-        painter.drawImage(QRectF(top_left.x(), top_left.y(), s, self._page_height(s)), self.image)
+        self._draw_page(painter)
         if self.arrows:
             font = QFont(painter.font())
             font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
@@ -152,6 +152,23 @@ class PageView(QWidget):
                 out[n] = at
         return out
 
+    def _draw_page(self, painter: QPainter) -> None:
+        """Smooth scaling costs the GUI thread tens of ms a picture: at zoom 1 the picture is scaled
+        once per size and kept; zoomed in, only the part in view is scaled."""
+        top_left, s = self.to_screen(0.0, 0.0), self._scale()
+        target = QRectF(top_left.x(), top_left.y(), s, self._page_height(s))
+        if self.camera.zoom == 1.0:
+            size = target.size().toSize()
+            if self.fitted is None or self.fitted.size() != size:
+                self.fitted = QPixmap.fromImage(self.image).scaled(
+                    size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            painter.drawPixmap(top_left, self.fitted)
+            return
+        shown = target.intersected(QRectF(self.rect()))
+        k = self.image.width() / target.width()
+        source = QRectF((shown.x() - target.x()) * k, (shown.y() - target.y()) * k, shown.width() * k, shown.height() * k)
+        painter.drawImage(shown, self.image, source)
+
     def _draw_arrow(self, painter: QPainter, stray: dict, label_at: QPointF | None) -> None:
         line = self.arrow(stray)
         colour = FAR if stray["credit"] == 0 else NEAR
@@ -165,11 +182,11 @@ class PageView(QWidget):
         painter.setBrush(colour)
         painter.drawPath(head)
         painter.drawEllipse(line.p1(), 3, 3)
-        if label_at is not None:
-            path = QPainterPath()
-            path.addText(label_at, painter.font(), stray["text"])
-            painter.strokePath(path, QPen(QColor(0, 0, 0, 190), 3))
-            painter.fillPath(path, QColor("#fff3d6"))
+        if label_at is not None:   # light on a dark box: read on any page
+            box = painter.fontMetrics().boundingRect(stray["text"]).translated(label_at.toPoint())
+            painter.fillRect(box.adjusted(-2, 0, 2, 0), QColor(0, 0, 0, 170))
+            painter.setPen(QColor("#fff3d6"))
+            painter.drawText(label_at, stray["text"])
 
     # ---- mouse ---------------------------------------------------------------------------------
     def wheelEvent(self, event) -> None:  # noqa: N802
