@@ -1,10 +1,18 @@
-"""Studio preview latency: keystroke to pixels for gold-sized scenes (target: median under 50 ms).
+"""Studio latency on the largest gold scene, in a real window (targets: issue 17).
 
-    QT_QPA_PLATFORM=offscreen python bench/studio_preview.py [--repeat N]     (QT_API=pyqt6 for PyQt6)
+    QT_QPA_PLATFORM=offscreen python bench/studio_preview.py [--keys N] [--scores N] [--pack]
+    (QT_API=pyqt6 for PyQt6 and the QScintilla editor)
 
-What a keystroke costs once the debounce fires: parse + canonicalize + compile the edited scene,
-then Qt's SVG renderer loads it and paints it into a preview-sized image. Reference in the same
-run: cairosvg rasterizing the same SVG to PNG at the same size (the gate's renderer).
+- keystroke -> pixels: a key is due every KEY_MS; when it is handled (late if the GUI thread was
+  busy drawing a preview, which counts) it goes to the scene editor and the editor repaints. From
+  when it was due to the repainted editor; target p99 < 16 ms (a frame at 60 Hz). Reference in the
+  same run: the same key into a bare QPlainTextEdit of the same size.
+- live fidelity score: after a key in a text of content.json, the time until its score is on screen, measured from the last
+  key (the window waits GOLD_DEBOUNCE_MS for typing to pause first) and from the request (the
+  scoring itself); target < 100 ms. Reference: cairosvg drawing the compiled SVG once at the
+  gate's width (the score draws it twice: as it is and placeholder-normalized).
+- --pack: compile + Qt draw per gold entry at preview size, against cairosvg (the earlier table).
+Cold start to first preview is bench/startup.py --studio.
 """
 from __future__ import annotations
 
@@ -13,34 +21,124 @@ import json
 import os
 import statistics
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.timing import median_ms  # noqa: E402
+from bench.timing import median_ms, percentile  # noqa: E402
 
 import studio  # noqa: E402,F401 (the default binding, PySide6, before qtpy is imported)
 
 import cairosvg  # noqa: E402
-from qtpy.QtCore import QRectF  # noqa: E402
-from qtpy.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
+from qtpy.QtCore import QEventLoop, QRectF, Qt, QTimer  # noqa: E402
+from qtpy.QtGui import QImage, QPainter  # noqa: E402
 from qtpy.QtSvg import QSvgRenderer  # noqa: E402
+from qtpy.QtTest import QTest  # noqa: E402
+from qtpy.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
 from engine.compiler import compile_scene  # noqa: E402
 from engine.dsl import load  # noqa: E402
 
 PREVIEW = (760, 600)
+KEY_MS = 70          # a fast typist: about 14 keys a second
+SCORE_WIDTH = 900    # engine/gold/similarity.WIDTH, the gate's drawing width
 
 
+def largest_entry() -> Path:
+    return max((ROOT / "gold").glob("*/scene.dsl"), key=lambda p: p.stat().st_size).parent
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=30)
-    args = ap.parse_args()
-    app = QGuiApplication.instance() or QGuiApplication([])
+def line(name: str, values: list[float], target: float | None = None, ref: list[float] | None = None) -> str:
+    med, p99 = statistics.median(values), percentile(values, 99)
+    out = f"  {name:<34} median {med:7.2f} ms  p99 {p99:7.2f} ms  (n={len(values)})"
+    if ref:
+        out += f"  {p99 / percentile(ref, 99):5.2f}x the reference's p99"
+    if target is not None:
+        out += f"  {'under' if p99 < target else 'OVER'} {target:g} ms"
+    return out
+
+
+def wait(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def keystrokes(editor, repaint, count: int) -> list[float]:
+    """Key to repainted editor, from when each key was due; the event loop runs between keys."""
+    times: list[float] = []
+    loop = QEventLoop()
+    timer = QTimer(singleShot=True, interval=KEY_MS)
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+
+    def press() -> None:
+        QTest.keyClick(editor, Qt.Key.Key_X if len(times) % 2 == 0 else Qt.Key.Key_Backspace)
+        repaint()
+        times.append((time.perf_counter() - due[0]) * 1000)
+        if len(times) == count:
+            loop.quit()
+            return
+        due[0] = time.perf_counter() + KEY_MS / 1000
+        timer.start()
+
+    timer.timeout.connect(press)
+    due = [time.perf_counter() + KEY_MS / 1000]
+    timer.start()
+    loop.exec()
+    return times
+
+
+def editor_echo(window, count: int) -> tuple[list[float], list[float]]:
+    editor = window.scene_editor
+    editor.setFocus()
+    editor.goto(3, 1)
+    viewport = editor.viewport()
+    ours = keystrokes(editor, viewport.repaint, count)
+    bare = QPlainTextEdit()
+    bare.setPlainText(editor.text())
+    bare.resize(editor.size())
+    bare.show()
+    wait(200)
+    reference = keystrokes(bare, bare.viewport().repaint, count)
+    bare.close()
+    return ours, reference
+
+
+def live_scores(window, count: int) -> tuple[list[float], list[float]]:
+    after_key, after_request = [], []
+    asked = [0.0]
+    request = window.request_score
+
+    def timed_request() -> None:
+        asked[0] = time.perf_counter()
+        request()
+    window.gold_debounce.timeout.disconnect()
+    window.gold_debounce.timeout.connect(timed_request)
+    editor = window.content_editor   # inside a text of content.json: every key compiles and is scored
+    lines = editor.text().split("\n")
+    at = next(i for i, t in enumerate(lines) if '": "' in t)
+    editor.goto(at + 1, lines[at].index('": "') + 5)
+    editor.setFocus()
+    for i in range(count):
+        loop = QEventLoop()
+        shown = []
+        window.gold_scored.connect(lambda r, s=shown, lp=loop: (s.append(time.perf_counter()), lp.quit()))
+        key = time.perf_counter()
+        QTest.keyClick(editor, Qt.Key.Key_X if i % 2 == 0 else Qt.Key.Key_Backspace)
+        QTimer.singleShot(10000, loop.quit)
+        loop.exec()
+        window.gold_scored.disconnect()
+        if shown:
+            after_key.append((shown[0] - key) * 1000)
+            after_request.append((shown[0] - asked[0]) * 1000)
+        wait(100)
+    return after_key, after_request
+
+
+def pack_table(repeat: int) -> None:
     print(f"{'entry':26} {'svg KB':>6} {'compile':>8} {'qt draw':>8} {'total':>8} {'cairosvg':>9} {'ratio':>6}")
     totals = []
     for d in sorted((ROOT / "gold").glob("*/scene.dsl")):
@@ -59,17 +157,59 @@ def main() -> None:
             renderer.render(painter, QRectF(0, 0, *PREVIEW))
             painter.end()
 
-        c = median_ms(compile_once, args.repeat)
-        q = median_ms(lambda: draw(svg), args.repeat)
-        total = median_ms(lambda: draw(compile_once()), args.repeat)
-        ref = median_ms(lambda: cairosvg.svg2png(bytestring=svg.encode(), output_width=PREVIEW[0]), args.repeat)
+        c = median_ms(compile_once, repeat)
+        q = median_ms(lambda: draw(svg), repeat)
+        total = median_ms(lambda: draw(compile_once()), repeat)
+        ref = median_ms(lambda: cairosvg.svg2png(bytestring=svg.encode(), output_width=PREVIEW[0]), repeat)
         totals.append(total)
         print(f"{d.parent.name:26} {len(svg) / 1024:6.1f} {c:8.2f} {q:8.2f} {total:8.2f} {ref:9.2f} {ref / total:6.1f}x")
+    print(f"median compile + draw over the gold pack: {statistics.median(totals):.2f} ms (ratio = cairosvg / ours)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keys", type=int, default=300, help="keystrokes timed (default 300)")
+    ap.add_argument("--scores", type=int, default=12, help="live scores timed (default 12)")
+    ap.add_argument("--pack", action="store_true", help="also the per-entry compile + draw table")
+    ap.add_argument("--repeat", type=int, default=10, help="runs per entry in the --pack table")
+    args = ap.parse_args()
+    os.environ.setdefault("CK_STUDIO_CONFIG", str(Path("/tmp") / f"ck-bench-studio-{os.getpid()}"))
+    app = QApplication.instance() or QApplication([])
     from qtpy import API_NAME
 
-    print(f"median keystroke-to-pixels over the gold pack ({API_NAME}): {statistics.median(totals):.2f} ms "
-          f"(target < 50 ms; ratio = cairosvg to PNG / ours)")
-    del app
+    from studio.app import register_fonts
+    from studio.main_window import GOLD_DEBOUNCE_MS, MainWindow
+
+    register_fonts()
+    entry = largest_entry()
+    window = MainWindow(ROOT / "gold", smoke=True)
+    window.resize(1600, 1000)
+    window.show()
+    window.select_entry(entry.name)
+    loop = QEventLoop()
+    window.gold_scored.connect(lambda _: loop.quit())
+    QTimer.singleShot(30000, loop.quit)
+    loop.exec()
+    window.gold_scored.disconnect()
+    svg = window.last_svg
+    editor_kind = type(window.scene_editor).__name__
+    print(f"largest gold scene: {entry.name} ({(entry / 'scene.dsl').stat().st_size} bytes, "
+          f"{len(svg) / 1024:.1f} KB SVG); {API_NAME}, {editor_kind}; load {os.getloadavg()[0]:.2f}")
+    ours, bare = editor_echo(window, args.keys)
+    print("keystroke -> pixels (due to repainted editor)")
+    print(line(f"studio editor ({editor_kind})", ours, 16, bare))
+    print(line("reference: bare QPlainTextEdit", bare))
+    after_key, after_request = live_scores(window, args.scores)
+    raster = [median_ms(lambda: cairosvg.svg2png(bytestring=svg.encode(), output_width=SCORE_WIDTH), 1)
+              for _ in range(args.scores)]
+    print(f"live fidelity score (debounce {GOLD_DEBOUNCE_MS} ms after the last key)")
+    print(line("last key to score on screen", after_key, None, raster))
+    print(line("request to score on screen", after_request, 100, raster))
+    print(line("reference: cairosvg, one drawing", raster))
+    window.close()
+    app.processEvents()
+    if args.pack:
+        pack_table(args.repeat)
 
 
 if __name__ == "__main__":

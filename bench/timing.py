@@ -20,3 +20,13 @@ def median_s(fn, repeat: int, warmup: bool = False) -> float:
 
 def median_ms(fn, repeat: int) -> float:
     return median_s(fn, repeat, warmup=True) * 1000
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100) of `values`, by linear interpolation between the nearest ranks;
+    with few values the 99th is close to the largest, which is what a tail bound should see."""
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)

@@ -24,6 +24,12 @@ PROBE_LISTS = RESOURCES / "probes"   # the frozen probe lists, one per spec
 GOLD = ROOT / "gold"
 
 
+def default_library() -> Path:
+    """The asset library: $CK_ASSET_LIBRARY, else ../shared/assets. Here, not in engine.assets, so
+    that naming the folder (the studio does at start) imports no SVG reader or rasterizer."""
+    return Path(os.environ.get("CK_ASSET_LIBRARY") or ROOT.parent / "shared" / "assets")
+
+
 def default_workspace() -> Path:
     return Path(os.environ.get("CK_WORKSPACE") or ROOT / "out")
 

@@ -12,6 +12,7 @@ never a pattern or a list of their own here.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -94,15 +95,15 @@ def _tags(text: str) -> Iterator[tuple[int, bool, str]]:
 
 
 def _line_tags(lines: list[str]) -> list[list[tuple[bool, str]]]:
-    """(closing, name) of each line's tags, the text lexed in one pass (a lexer call per line
-    costs more than the lexing)."""
-    text = "\n".join(lines)
-    out: list[list[tuple[bool, str]]] = [[] for _ in lines]
-    line = at = 0
-    for start, closing, name in _tags(text):
-        line, at = line + text.count("\n", at, start), start
-        out[line].append((closing, name))
-    return out
+    """(closing, name) of each line's tags. A tag never spans lines, so each line is lexed alone
+    and remembered: a keystroke changes one line, and lexing the whole text again on every key
+    took 10 ms of a 150-line scene's 13 ms keystroke."""
+    return [list(_line_tags_of(line)) for line in lines]
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_tags_of(line: str) -> tuple[tuple[bool, str], ...]:
+    return tuple((closing, name) for _, closing, name in _tags(line))
 
 
 @dataclass(frozen=True)

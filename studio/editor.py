@@ -28,6 +28,9 @@ class SceneEditor(Protocol):
     def cursor_position(self) -> tuple[int, int]: ...
     def goto(self, line: int, col: int) -> None:
         """Move the cursor there, show it, and give the editor focus (problems list)."""
+    def select_lines(self, first: int, last: int) -> None:
+        """Select lines first..last whole, show them, and give the editor focus (a component)."""
+    def selected_text(self) -> str: ...
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Draw each as a squiggle under its token, with its message as the tooltip."""
     def squiggles(self) -> list[tuple[int, int, int, str]]:

@@ -227,6 +227,15 @@ class PlainSceneEditor(FindMixin, MarginMixin, QPlainTextEdit):
             self.toggle_fold(header)  # a problem inside a fold opens it
         _goto(self, line, col)
 
+    def select_lines(self, first: int, last: int) -> None:
+        self.goto(last, 1)   # opens a fold that hides the block's end
+        doc = self.document()
+        end = doc.findBlockByNumber(last - 1)
+        cursor = QTextCursor(doc.findBlockByNumber(first - 1))
+        cursor.setPosition(end.position() + end.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
     def set_font_size(self, points: int) -> None:
         font = self.font()
         font.setPointSize(points)

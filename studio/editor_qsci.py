@@ -162,6 +162,12 @@ class QsciSceneEditor(FindMixin, QsciScintilla):
         self.setCursorPosition(n, max(0, col - 1))
         self.setFocus()
 
+    def select_lines(self, first: int, last: int) -> None:
+        for n in (last - 1, first - 1):
+            self.ensureLineVisible(n)   # opens a fold that hides it
+        self.setSelection(first - 1, 0, last - 1, len(self.text(last - 1).rstrip("\r\n")))
+        self.setFocus()
+
     def set_font_size(self, points: int) -> None:
         self.lexer_.points = points
         self.lexer_.apply_fonts()

@@ -1,6 +1,8 @@
 """Gold panel: the current entry's score, from the text in the editor, and its reference and
 compiled pictures as large as the panel allows: side by side, overlaid (opacity slider), flickering
-between the two, or their difference; beside them, in tabs, the whole pack's gate (every entry's
+between the two, or their difference, all under one zoom and pan (studio/page_view.py); arrows
+from where the compiled page put each of the reference's words to where the asset has it, the
+farthest first, a click on one selecting the component that binds the word; beside them, in tabs, the whole pack's gate (every entry's
 parity score; double-click opens one; the open entry's row shows the editor's score too, so the
 panel never shows two scores for it) and the asset's text roles. The panel owns its work: live scoring
 on a worker (studio.workers.GoldWorker), the gate through the job runner (studio/jobs.py)."""
@@ -9,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from qtpy.QtCore import Qt, QTimer, Signal
-from qtpy.QtGui import QBrush, QColor, QImage, QPainter, QPixmap
-from qtpy.QtGui import QFont
-from qtpy.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton, QSlider,
+from qtpy.QtGui import QBrush, QColor, QFont, QImage, QPainter
+from qtpy.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton, QSlider,
                             QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from studio import tasks
 from studio.jobs import Job
+from studio.page_view import Camera, PageView
 from studio.status_label import StatusLabel
 from studio.workers import GoldWorker, start, stop
 
@@ -24,35 +26,16 @@ GATE_COLUMNS = ("entry", "split", "score", "threshold", "text", "status")
 MODES = ("side by side", "overlay", "flicker", "difference")
 FLICKER_MS = 500
 EDITOR_NOTE = "scored from the editor's text (unsaved edits included)"
-
-
-class ImageView(QLabel):
-    """A picture scaled to fit, keeping its aspect."""
-
-    def __init__(self, caption: str):
-        super().__init__(caption)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(160, 120)
-        self.image: QImage | None = None
-
-    def set_image(self, image: QImage | None) -> None:
-        self.image = image
-        self._fit()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        self._fit()
-        super().resizeEvent(event)
-
-    def _fit(self) -> None:
-        if self.image is not None:
-            self.setPixmap(QPixmap.fromImage(self.image).scaled(
-                self.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+# Arrows drawn at most: the farthest words are the ones costing the most placement; past a couple of
+# dozen the arrows cross into a tangle that hides the page they point at
+MAX_ARROWS = 25
 
 
 class GoldPanel(QWidget):
     entry_activated = Signal(str)              # an entry's name, double-clicked in the gate table
-    score_requested = Signal(int, object, str)  # request id, GoldEntry, compiled SVG: to the worker
+    score_requested = Signal(int, object, str, str, str)  # request id, GoldEntry, SVG, scene, content: to the worker
     score_shown = Signal(int)                  # the request id whose score is on screen
+    stray_picked = Signal(object)              # a misplaced word's arrow was clicked: its stray (a dict)
 
     def __init__(self, assets: Path, parent=None):
         super().__init__(parent)
@@ -60,6 +43,7 @@ class GoldPanel(QWidget):
         self.pack: Path | None = None            # the folder the gate scores: the open workspace
         self.asked: tuple[int, str] | None = None  # the newest (request, entry) asked: older scores are dropped
         self.images: dict[str, QImage] = {}
+        self.strays: list[dict] = []   # the editor's misplaced words, farthest first (engine/gold/strays.py)
         self.gate_button = QPushButton("Run gold gate")
         self.gate_status = StatusLabel("gate not run")
         self.gate = QTableWidget(0, len(GATE_COLUMNS))
@@ -90,14 +74,28 @@ class GoldPanel(QWidget):
         self.flicked = False
         self.opacity = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=100, value=50)
         self.opacity.setMinimumWidth(120)
+        self.show_arrows = QCheckBox("word arrows")
+        self.show_arrows.setChecked(True)
+        self.show_arrows.setToolTip("from where the compiled page has each word to where the asset has it; "
+                                    "a click selects the component that binds it")
+        self.reset_view = QPushButton("Fit")
+        self.reset_view.setToolTip("wheel zooms at the mouse, a drag pans, a double click fits (all views follow)")
+        self.arrow_note = StatusLabel("")
         top = QHBoxLayout()
         top.addWidget(self.score, 1)
         top.addWidget(self.mode)
         top.addWidget(QLabel("compiled over reference"))
         top.addWidget(self.opacity)
+        top.addWidget(self.show_arrows)
+        top.addWidget(self.reset_view)
 
-        self.views = {k: ImageView(k) for k in ("reference", "compiled", "diff")}
-        self.overlay = ImageView("overlay")
+        self.camera = Camera(self)
+        self.views = {k: PageView(self.camera) for k in ("reference", "compiled", "diff")}
+        self.overlay = PageView(self.camera)
+        for view in (*self.views.values(), self.overlay):
+            view.stray_clicked.connect(self.stray_picked)
+        self.reset_view.clicked.connect(self.camera.reset)
+        self.show_arrows.toggled.connect(lambda _: self._draw_strays())
         self.frames = {}  # each picture under its caption
         pictures = QHBoxLayout()
         pictures.setContentsMargins(0, 0, 0, 0)
@@ -130,6 +128,7 @@ class GoldPanel(QWidget):
         split.setSizes([1400, 160])   # the pictures get the width; the tabs widen on a drag
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.arrow_note)
         layout.addWidget(split, 1)
         self.mode.currentIndexChanged.connect(self._on_mode_changed)
         self.opacity.valueChanged.connect(self._draw_overlay)
@@ -155,10 +154,11 @@ class GoldPanel(QWidget):
     def set_pack(self, folder: Path) -> None:
         self.pack = Path(folder)
 
-    def score_compiled(self, request: int, entry, svg: str) -> None:
-        """Score a compiled SVG of a gold entry; shown unless a newer request is asked first."""
+    def score_compiled(self, request: int, entry, svg: str, scene: str = "", content: str = "") -> None:
+        """Score a compiled SVG of a gold entry (compiled from `scene` and `content`, which trace
+        its words to their refs); shown unless a newer request is asked first."""
         self.asked = (request, entry.name)
-        self.score_requested.emit(request, entry, svg)
+        self.score_requested.emit(request, entry, svg, scene, content)
 
     def _on_scored(self, request: int, result, images) -> None:
         if (request, result.name) != self.asked:
@@ -183,6 +183,21 @@ class GoldPanel(QWidget):
             for kind, view in self.views.items():
                 view.set_image(images[kind])
             self._draw_overlay()
+        self.strays = list(getattr(result, "strays", []))
+        self._draw_strays()
+
+    def _draw_strays(self) -> None:
+        drawn = self.strays[:MAX_ARROWS]
+        for view in (*self.views.values(), self.overlay):
+            view.set_strays(drawn, self.show_arrows.isChecked())
+        if not self.strays:
+            self.arrow_note.setText("")
+            return
+        lost = sum(s["credit"] == 0 for s in self.strays)
+        cap = (f"the {MAX_ARROWS} farthest of {len(self.strays)} drawn (more would hide the page)"
+               if len(self.strays) > MAX_ARROWS else f"all {len(self.strays)} drawn")
+        self.arrow_note.setText(f"word arrows, compiled → asset: {cap}; {lost} too far to earn placement (red); "
+                                f"click one to select the component that binds it")
 
     def _show_in_gate(self, result) -> None:
         """The open entry's gate row shows the editor's score, in italics, saying so."""
@@ -209,9 +224,11 @@ class GoldPanel(QWidget):
         self.asked = None
         self.score.setText("not a gold entry (no meta.toml)")
         self.images = {}
+        self.strays = []
+        self._draw_strays()
         for v in (*self.views.values(), self.overlay):
             v.set_image(None)
-            v.clear()
+        self.camera.reset()
         self.roles.clear()
 
     def _on_mode_changed(self, index: int) -> None:

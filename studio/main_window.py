@@ -19,16 +19,15 @@ from qtpy.QtGui import QAction, QActionGroup, QImage, QKeySequence, QPainter
 from qtpy.QtWidgets import (QApplication, QDialog, QDockWidget, QFileDialog, QLabel, QListWidget, QListWidgetItem,
                             QMainWindow, QMessageBox, QSplitter, QTextBrowser, QToolBar, QVBoxLayout, QWidget)
 
-from engine.assets import default_library
 from engine.diagnostics import Diagnostic, Severity
 from engine.dsl import format_text
 from engine.fileio import InputError, write_atomic
 from engine.gold.pack import load_entry
-from engine.paths import ROOT, Workspace
+from engine.paths import ROOT, Workspace, default_library
 from engine.workspace import Entry, default_gold_pack, entries
 from studio.budget_panel import BudgetPanel
 from studio import perspectives
-from studio.dsl_syntax import at_value, content_paths
+from studio.dsl_syntax import at_value, content_paths, fold_ranges
 from studio.editor import make_content_editor, make_scene_editor
 from studio.editor_style import FONT_SIZE
 from studio.find_bar import FindBar
@@ -82,10 +81,12 @@ class MainWindow(QMainWindow):
         self.bottom_docks: list[QDockWidget] = []
         self.gold_entry = None
         self.last_svg = ""
+        self.sent_texts = self.last_texts = ("", "")   # the texts the newest compile asked for / last drew
         self.diagnostics: list[Diagnostic] = []
         self.last_compiled = b""   # the newest SVG the scene compiled to
         self.request = 0
         self.saved_texts = ("", "")
+        self.ended = False   # shut down: its jobs and threads are stopped
 
         self.scene_editor = make_scene_editor()
         self.content_editor = make_content_editor()
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.gold_dock = self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.gold.entry_activated.connect(self.select_entry)
         self.gold.score_shown.connect(self.gold_scored)
+        self.gold.stray_picked.connect(self.select_component_of)
         self.budget = BudgetPanel(spec)
         self.budget_dock = self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.budget_dock.visibilityChanged.connect(self.budget.on_seen)
@@ -141,6 +143,7 @@ class MainWindow(QMainWindow):
         self.ladder_dock = self._dock("Ladder", self.ladder, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.runs.workspace_changed.connect(self.ladder.set_workspace)
         self.ladder.run_selected.connect(self.select_in_runs)
+        self.runs.runs_shown.connect(lambda: self.training.set_ledger_runs(self.runs.runs))   # runs to overlay
         self.playground = PlaygroundPanel(runs.root)
         self.playground_dock = self._dock("Playground", self.playground, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.playground_dock.visibilityChanged.connect(self.playground.on_seen)
@@ -158,6 +161,7 @@ class MainWindow(QMainWindow):
         self.worker = CompileWorker()   # the window's own: the editors and the preview are its
         self.thread = start(self.worker, self)
         self.compile_requested.connect(self.worker.compile)
+        QApplication.instance().aboutToQuit.connect(self.shutdown)
         self.worker.compiled.connect(self._on_compiled)
 
         self.gold_debounce = QTimer(self, singleShot=True, interval=GOLD_DEBOUNCE_MS)
@@ -522,6 +526,7 @@ class MainWindow(QMainWindow):
         self.request += 1
         scene, content = self.texts()
         self.scene_editor.set_content_refs(content_paths(content))
+        self.sent_texts = (scene, content)
         self.compile_requested.emit(self.request, scene, content)
         self.budget.measure(self.request, scene)
 
@@ -545,7 +550,7 @@ class MainWindow(QMainWindow):
                                else "")
         self.problems_dock.setWindowTitle(f"Problems ({len(diagnostics)})" if diagnostics else "Problems")
         if svg and self.gold_entry is not None:
-            self.last_svg = svg.decode()
+            self.last_svg, self.last_texts = svg.decode(), self.sent_texts
             self.gold_debounce.start()
         self.scene_editor.set_diagnostics([d for d in diagnostics if d.code != "content-json"])
         self.problems.clear()
@@ -561,8 +566,7 @@ class MainWindow(QMainWindow):
             return
         self.runs.refresh()
         self.ladder.refresh()
-        self.probe.refresh_runs()
-        self.training.refresh_runs()
+        self.probe.refresh_runs()   # the training panel's overlay list follows the runs panel's answer
         if self.playground.listed and not self.playground.choices_job.running:
             self.playground.refresh()
 
@@ -579,7 +583,7 @@ class MainWindow(QMainWindow):
 
     def request_score(self) -> None:
         if self.gold_entry is not None and self.last_svg:
-            self.gold.score_compiled(self.request, self.gold_entry, self.last_svg)
+            self.gold.score_compiled(self.request, self.gold_entry, self.last_svg, *self.last_texts)
 
     def _choose_asset(self) -> None:
         from engine.gold.add import add_entry
@@ -594,6 +598,17 @@ class MainWindow(QMainWindow):
             return
         self.load_workspace(self.workspace)
         self.select_entry(folder.name)
+
+    def select_component_of(self, stray: dict) -> None:
+        """Select the component whose ref bound a misplaced word (Gold panel's arrows): from its
+        opening tag to its closing one, the innermost block holding the ref's line."""
+        if not stray["line"]:
+            self.statusBar().showMessage(f"“{stray['text']}”: more than one component holds this word", 5000)
+            return
+        blocks = [(s, e) for s, e in fold_ranges(self.scene_editor.text()) if s <= stray["line"] <= e]
+        first, last = max(blocks) if blocks else (stray["line"], stray["line"])
+        self.scene_editor.select_lines(first, last)
+        self.statusBar().showMessage(f"“{stray['text']}” is bound by {stray['source']} (line {stray['line']})", 5000)
 
     def _on_problem_activated(self, item: QListWidgetItem) -> None:
         d: Diagnostic = item.data(Qt.ItemDataRole.UserRole)
@@ -695,9 +710,17 @@ class MainWindow(QMainWindow):
             if self.perspective:
                 self.settings.setValue(f"perspective/{self.perspective}", self.saveState())
             self.settings.sync()
+        self.shutdown()
+        gc.collect()  # on the GUI thread, while no worker runs: Qt objects must die where they live
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop every panel's jobs and threads and the window's own, once: on close, and when the
+        application quits with the window still open (a script that never closes it)."""
+        if self.ended:
+            return
+        self.ended = True
         self.autosave.stop()
         for panel in self.panels:
             panel.shutdown()  # a training run checkpoints before it ends
         stop([self.thread])
-        gc.collect()  # on the GUI thread, while no worker runs: Qt objects must die where they live
-        event.accept()

@@ -8,6 +8,7 @@ spec that does not load) reaches the studio as the run's Error, in the engine's 
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -199,13 +200,14 @@ def report(run: str, workspace: str, out: str, stop) -> Iterator[Event]:
     yield Result("report", f"report written: {path}", str(path))
 
 
-def score_live(entry, svg: str, assets: str):
+def score_live(entry, svg: str, assets: str, scene: str = "", content: str = ""):
     """One compiled SVG against its gold entry's reference: (the EntryResult's fields as a
-    SimpleNamespace, {kind: PIL image} or None, [(role, text)] of the reference). Plain data: an
-    EntryResult would be unpickled in the GUI process, importing the gate (scikit-image, scipy:
-    100k objects a later collection walks on the GUI thread). The reference is prepared once per
-    child (cached). Not a task: studio.workers.GoldWorker calls it in a process pool that stays up
-    while a person types."""
+    SimpleNamespace, with `strays`: the reference's words where the page put them, farthest first,
+    traced to the refs of `scene` with `content` (engine/gold/strays.py); {kind: PIL image} or None;
+    [(role, text)] of the reference). Plain data: an EntryResult would be unpickled in the GUI
+    process, importing the gate (scikit-image, scipy: 100k objects a later collection walks on the
+    GUI thread). The reference is prepared once per child (cached). Not a task:
+    studio.workers.GoldWorker calls it in a process pool that stays up while a person types."""
     from dataclasses import asdict
     from types import SimpleNamespace
 
@@ -214,7 +216,7 @@ def score_live(entry, svg: str, assets: str):
     from engine.gold.gate import new_result, reference_of, score_svg
 
     result = new_result(entry)
-    images, roles = None, []
+    images, roles, found = None, [], []
     try:
         path = entry.reference_path(Path(assets))
         if not path.exists():
@@ -224,9 +226,27 @@ def score_live(entry, svg: str, assets: str):
             scored = score_svg(result, svg, reference)
             images = {k: getattr(scored, k) for k in ("reference", "compiled", "diff")}
             roles = [(t.role, t.text) for t in reference.profile.texts]
+            found = _strays(reference.words, svg, scene, content)
     except (InputError, AssetError) as e:
         result.reason = str(e)
-    return SimpleNamespace(**asdict(result)), images, roles
+    return SimpleNamespace(**asdict(result), strays=found), images, roles
+
+
+def _strays(reference_words, svg: str, scene: str, content: str) -> list:
+    from engine.assets.read import parse_svg
+    from engine.compiler.resolve import bind
+    from engine.dsl import load
+    from engine.gold.strays import strays
+    from engine.gold.textplace import words
+
+    doc = load(scene)
+    try:
+        data = json.loads(content) if content.strip() else {}
+    except json.JSONDecodeError:
+        data = {}   # the compile reports it; the words are placed all the same, only not traced
+    slots = ([s for b in bind(doc.scene, data)[0] for s in b.slots.values()] if doc.scene is not None else [])
+    found = strays(reference_words, words(parse_svg(svg.encode(), "compiled.svg")), slots)
+    return [{f: getattr(s, f) for f in s.__slots__} for s in found]   # plain data, as the rest
 
 
 def playground_choices(workspace: str, stop) -> Iterator[Event]:

@@ -26,7 +26,7 @@ from studio.workers import start, stop
 
 from engine.paths import Workspace
 from engine.preflight import PARITY_FILE
-from engine.rundir import RunDir, run_dirs
+from engine.rundir import RunDir
 
 SERIES = (("loss", "loss"), ("grad_norm", "grad norm"), ("lr", "learning rate"), ("tokens_per_s", "tokens/s"))
 REDRAW_MS = 100                       # each plot's refresh period
@@ -127,10 +127,11 @@ class TrainingPanel(QWidget):
             lst.setMinimumHeight(36)
         self.overlays.itemChanged.connect(lambda _: self._mark_dirty())
         self.overlays.itemDoubleClicked.connect(
-            lambda item: self.show_run(Path(item.data(Qt.ItemDataRole.UserRole)).parent))
-        self.overlays.setToolTip("check a run to overlay it; double-click it to show it, with its readings")
+            lambda item: self.show_run(Path(item.data(Qt.ItemDataRole.UserRole)[1]).parent))
         side = QVBoxLayout()
-        for title, w in ((self.checklist_title, self.checklist), ("Earlier runs (overlay)", self.overlays),
+        self.overlays.setToolTip("the ledger's runs: tick one to draw its curves beside this run's; "
+                                 "double-click it to show it, with its readings")
+        for title, w in ((self.checklist_title, self.checklist), ("Ledger runs to overlay", self.overlays),
                          ("Checkpoints", self.checkpoints)):
             side.addWidget(title if isinstance(title, QLabel) else QLabel(title))
             side.addWidget(w, 1)
@@ -149,7 +150,8 @@ class TrainingPanel(QWidget):
             plot.setLabel("left", title)
             if key == "loss":
                 plot.setLogMode(y=True)   # the late steps' gains are invisible on a linear axis
-            plot.addLegend(offset=(-10, 10))
+            # two columns, a translucent box: the names of overlaid runs fit in a plot a few lines high
+            plot.addLegend(offset=(-10, 10), colCount=2, labelTextSize="8pt", brush=pg.mkBrush(0, 0, 0, 150))
             self.plots[key] = plot
             self.raw[key] = plot.plot(pen=pg.mkPen((120, 160, 220, 70)), name="this run (raw)")
             self.curves[key] = plot.plot(pen=pg.mkPen((90, 170, 255), width=2), name="this run (smoothed)")
@@ -163,10 +165,10 @@ class TrainingPanel(QWidget):
         smooth_row.addWidget(self.smoothing)
         smooth_row.addWidget(self.bar)
         self.hover = StatusLabel()   # the step under the mouse
-        self.hover.setFixedWidth(220)
-        # Fixed, not StatusLabel's Ignored: the layout gives an Ignored label no room, and the
-        # status beside it was drawn over it
+        # a width of its own: a box layout sizes an Ignored label by a hint of 0 whatever its
+        # minimum, and the status beside it was drawn over it
         self.hover.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.hover.setFixedWidth(240)
         smooth_row.addWidget(self.hover)
         smooth_row.addWidget(self.status, 1)
         plots = QVBoxLayout()
@@ -206,7 +208,6 @@ class TrainingPanel(QWidget):
         self.readings_worker.failed.connect(self._on_readings_failed)
         self.readings_timer = QTimer(self, singleShot=True, interval=READINGS_MS)
         self.readings_timer.timeout.connect(self._read_live)
-        self.refresh_runs()
 
     @property
     def run_dir(self) -> Path:
@@ -230,14 +231,32 @@ class TrainingPanel(QWidget):
         if self.spec.text():
             self.spec_chosen.emit(self.spec.text())
 
-    def refresh_runs(self) -> None:
+    def set_ledger_runs(self, runs: list[dict]) -> None:
+        """The ledger's runs (engine.runs.ledger.Ledger.runs, newest first) offered for overlay; a
+        ticked run stays ticked, one without a metrics file is listed but cannot be ticked."""
+        ticked = {run for run, _ in self._ticked()}
+        self.overlays.blockSignals(True)
         self.overlays.clear()
-        for metrics in (run.metrics for run in run_dirs(self.runs) if run.metrics.is_file()):
-            item = QListWidgetItem(metrics.parent.name)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            item.setData(Qt.ItemDataRole.UserRole, str(metrics))
+        for run in runs:
+            metrics = RunDir(Path(run["run_dir"])).metrics
+            loss = "" if run.get("loss") is None else f" · loss {run['loss']:.3f}"
+            item = QListWidgetItem(f"{run['id']} · {run['status']}{loss}")
+            item.setData(Qt.ItemDataRole.UserRole, (run["id"], str(metrics)))
+            if metrics.is_file():
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if run["id"] in ticked else Qt.CheckState.Unchecked)
+                item.setToolTip(str(metrics))
+            else:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(f"no metrics at {metrics}")
             self.overlays.addItem(item)
+        self.overlays.blockSignals(False)
+        self._mark_dirty()
+
+    def _ticked(self) -> tuple[tuple[str, str], ...]:
+        """(run id, its metrics file) of each run ticked for overlay."""
+        return tuple(tuple(item.data(Qt.ItemDataRole.UserRole)) for item in map(self.overlays.item, range(self.overlays.count()))
+                     if item.checkState() == Qt.CheckState.Checked)
 
     def preflight_stale(self) -> str:
         """Why the spec's verdict cannot be trusted now ('' when it can): none yet, or an input
@@ -432,7 +451,6 @@ class TrainingPanel(QWidget):
         self.status.setText(result.summary)
         self._idle()
         self._read_live()
-        self.refresh_runs()
         if self.run_id:
             self.run_recorded.emit(self.run_id)   # its final metrics and status
 
@@ -440,7 +458,6 @@ class TrainingPanel(QWidget):
         self.status.setText(error.message)
         self._idle()
         self._read_live()
-        self.refresh_runs()
         if self.run_id:
             self.run_recorded.emit(self.run_id)
 
@@ -490,13 +507,12 @@ class TrainingPanel(QWidget):
                                    label=stage, labelOpts={"position": 0.9})
             plot.addItem(line)
             lines.append(line)
-        checked = tuple(self.overlays.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.overlays.count())
-                        if self.overlays.item(i).checkState() == Qt.CheckState.Checked)
+        checked = self._ticked()
         if self.overlays_drawn[key] != (checked, alpha):
             self.overlays_drawn[key] = (checked, alpha)
             for curve in self.overlay_curves[key]:
                 plot.removeItem(curve)
             self.overlay_curves[key] = [
                 plot.plot([e["step"] for e in events], smooth([float(e.get(key) or 0) for e in events], alpha),
-                          pen=pg.mkPen(OVERLAY_COLOURS[n % len(OVERLAY_COLOURS)], width=1), name=Path(path).parent.name)
-                for n, (path, events) in enumerate((p, self._overlay_events(p)) for p in checked)]
+                          pen=pg.mkPen(OVERLAY_COLOURS[n % len(OVERLAY_COLOURS)], width=1), name=run)
+                for n, (run, path, events) in enumerate((r, p, self._overlay_events(p)) for r, p in checked)]

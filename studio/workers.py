@@ -2,12 +2,17 @@
 signals and results go back by signals, so the GUI thread never waits. Each panel starts the
 workers it uses (with `start`) and ends them (with `stop`).
 
+A QThread destroyed while it runs aborts the process, so a thread is stopped however its owner
+goes: closed (the window stops every panel's), deleted without a close (its owner's `destroyed`,
+sent before Qt deletes the owner's children), or left running when a script ends (atexit).
+
 Short work (compiling a scene, counting its tokens) runs on the worker's thread; live gold scoring
 runs in a process pool that stays up. Long CPU-bound work (training, preflight, the gold gate,
 parity, the probe) runs through the job runner, studio/jobs.py.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -21,20 +26,33 @@ from studio import tasks
 from studio.jobs import SPAWN
 
 
+_running: set[QThread] = set()   # every thread started and not yet stopped
+
+
 def start(worker: QObject, parent: QObject) -> QThread:
     """Run `worker` on its own thread, stopped when `parent` goes."""
     thread = QThread(parent)
     worker.moveToThread(thread)
     thread.finished.connect(worker.deleteLater)
+    parent.destroyed.connect(lambda *_: stop([thread]))   # not `parent`: it is half gone by then
+    _running.add(thread)
     thread.start()
     return thread
 
 
 def stop(threads) -> None:
     """End each thread's event loop and wait for it: a thread destroyed while it runs a slot aborts the process."""
-    for thread in threads:
-        thread.quit()
-        thread.wait()
+    for thread in list(threads):
+        if thread in _running:
+            thread.quit()
+            thread.wait()
+            _running.discard(thread)
+
+
+@atexit.register
+def stop_all() -> None:
+    """Every thread still running: a script that ends with a window open must not abort."""
+    stop(_running)
 
 
 class CompileWorker(QObject):
@@ -71,13 +89,22 @@ class GoldWorker(QObject):
         super().__init__()
         self.assets = str(assets)
         self.pool: ProcessPoolExecutor | None = None
+        self.closed = False
 
-    @Slot(int, object, str)
-    def score(self, request: int, entry, svg: str) -> None:
+    @Slot(int, object, str, str, str)
+    def score(self, request: int, entry, svg: str, scene: str, content: str) -> None:
+        if self.closed:   # a request queued before the panel ended
+            return
         if self.pool is None:
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=SPAWN, initializer=tasks.child_setup,
                                             initargs=(os.getpid(),))
-        result, images, roles = self.pool.submit(tasks.score_live, entry, svg, self.assets).result()
+        try:
+            result, images, roles = self.pool.submit(tasks.score_live, entry, svg, self.assets, scene,
+                                                      content).result()
+        except RuntimeError:
+            if self.closed:   # the pool was shut down meanwhile: the studio is closing
+                return
+            raise
         if images is None:
             self.scored.emit(request, result, None)
             return
@@ -85,6 +112,7 @@ class GoldWorker(QObject):
         self.scored.emit(request, result, {k: to_qimage(v) for k, v in images.items()})
 
     def shutdown(self) -> None:
+        self.closed = True
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 

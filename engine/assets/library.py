@@ -6,18 +6,13 @@ or `$CK_ASSET_LIBRARY` when set.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.assets.profile import AssetProfile, profile_document
 from engine.assets.read import AssetError, load_svg
 from engine.fileio import write_atomic
-from engine.paths import ROOT
-
-
-def default_library() -> Path:
-    return Path(os.environ.get("CK_ASSET_LIBRARY") or ROOT.parent / "shared" / "assets")
+from engine.paths import default_library  # noqa: F401 (engine.assets names it too)
 
 
 @dataclass(frozen=True)

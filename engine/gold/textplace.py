@@ -138,19 +138,25 @@ def words(root: Element) -> tuple[Word, ...]:
     return tuple(reader.words)
 
 
-def place(reference: Sequence[Word], compiled: Sequence[Word]) -> Placement:
-    """How well the compiled page keeps the reference's words where they were."""
+def pairs(reference: Sequence[Word], compiled: Sequence[Word]) -> list[tuple[Word, Word | None]]:
+    """Each scored word of the reference with the nearest same word of the compiled page (None
+    where the page has none), in the reference's order."""
     uses = Counter(w.text for w in reference)
-    scored = [w for w in reference if uses[w.text] <= MAX_REPEATS and len(w.text) >= MIN_LENGTH]
-    if not scored:
-        return Placement(0.0, 0.0)
     where: dict[str, list[Word]] = defaultdict(list)
     for w in compiled:
         where[w.text].append(w)
+    return [(w, min(where[w.text], key=lambda c: math.hypot(w.x - c.x, w.y - c.y), default=None))
+            for w in reference if uses[w.text] <= MAX_REPEATS and len(w.text) >= MIN_LENGTH]
+
+
+def place(reference: Sequence[Word], compiled: Sequence[Word]) -> Placement:
+    """How well the compiled page keeps the reference's words where they were."""
+    matched = pairs(reference, compiled)
+    if not matched:
+        return Placement(0.0, 0.0)
     found, credit = 0, 0.0
-    for w in scored:
-        if where[w.text]:
+    for w, c in matched:
+        if c is not None:
             found += 1
-            d = min(math.hypot(w.x - c.x, w.y - c.y) for c in where[w.text])
-            credit += max(0.0, 1.0 - d / REACH)
-    return Placement(found / len(scored), credit / len(scored))
+            credit += max(0.0, 1.0 - math.hypot(w.x - c.x, w.y - c.y) / REACH)
+    return Placement(found / len(matched), credit / len(matched))

@@ -69,9 +69,9 @@ def marked(panel) -> dict[str, list[tuple[float, str]]]:
 
 def test_a_recorded_run_double_clicked_is_shown_with_a_mark_at_its_stage_spike(panel, qtbot):
     write_metrics(Workspace().runs / "spiky", metrics(spiky()))
-    panel.refresh_runs()
+    panel.set_ledger_runs([{"id": "spiky", "status": "done", "run_dir": str(Workspace().runs / "spiky")}])
     item = panel.overlays.item(0)
-    assert item.text() == "spiky"
+    assert item.text() == "spiky · done"
     with qtbot.waitSignal(panel.readings_shown, timeout=5000) as shown:
         panel.overlays.itemDoubleClicked.emit(item)
     assert [r.kind for r in shown.args[0]] == ["stage_spike"]

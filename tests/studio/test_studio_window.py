@@ -113,7 +113,7 @@ def test_gold_entry_shows_its_score_and_updates_while_editing(gold_workspace, qt
     qtbot.waitUntil(lambda: "parity" in w.gold.score.text(), timeout=10000)
     assert "1.000" in w.gold.score.text() or "0.99" in w.gold.score.text()
     assert "text placement 1.000" in w.gold.score.text()   # the reference is the scene's own compile
-    assert w.gold.roles.count() > 5 and w.gold.views["diff"].pixmap() is not None
+    assert w.gold.roles.count() > 5 and w.gold.views["diff"].image is not None
     text = w.scene_editor.text().replace("[theme:infra_dark]", "[theme:paper_editorial]")
     after_edit(qtbot, w, "gold_scored", lambda: w.scene_editor.set_text(text), 10000)
     assert "1.000</b>" not in w.gold.score.text() and "fail" not in w.gold.score.text()

@@ -217,19 +217,44 @@ def test_no_message_widens_the_window(window, qtbot):
 
 
 def test_plots_have_axis_labels_a_log_loss_and_a_legend_naming_the_overlaid_runs(qtbot):
-    run_folder(Workspace().runs / "earlier")          # a finished run's metrics.jsonl
+    earlier = run_folder(Workspace().runs / "earlier")          # a finished run's metrics.jsonl
     panel = TrainingPanel(SPEC, Workspace().runs)
     qtbot.addWidget(panel)
     try:
         loss = panel.plots["loss"]
         assert loss.getAxis("bottom").labelText == "step" and loss.getAxis("left").labelText == "loss"
         assert loss.ctrl.logYCheck.isChecked() and not panel.plots["lr"].ctrl.logYCheck.isChecked()
+        panel.set_ledger_runs([{"id": "spec01-r1", "status": "finished", "loss": 2.5, "run_dir": str(earlier)}])
         panel.overlays.item(0).setCheckState(Qt.CheckState.Checked)
         qtbot.waitUntil(lambda: not panel.dirty, timeout=3000)
         names = [label.text for _, label in loss.legend.items]
-        assert names == ["this run (raw)", "this run (smoothed)", "earlier"]
+        assert names == ["this run (raw)", "this run (smoothed)", "spec01-r1"]
     finally:
         panel.shutdown()
+
+
+@pytest.mark.engine_heavy
+def test_runs_to_overlay_are_the_ledgers_and_two_chosen_runs_are_drawn_with_a_legend(window, qtbot):
+    """The overlay picker lists the ledger's runs (not folders on disk), follows the ledger without a
+    restart, keeps what is ticked, and draws each ticked run's metrics.jsonl under its run id."""
+    ws = Workspace()
+    stray = run_folder(ws.runs / "not-in-the-ledger")   # a folder the ledger does not know is not offered
+    with Ledger.open(ws.root) as ledger:
+        first = record_folder(ledger, run_folder(ws.runs / "spec01"))
+    panel = window.training
+    qtbot.waitUntil(lambda: panel.overlays.count() == 1, timeout=8000)
+    panel.overlays.item(0).setCheckState(Qt.CheckState.Checked)
+    with Ledger.open(ws.root) as ledger:
+        second = record_folder(ledger, run_folder(ws.runs / "spec01b"))
+    qtbot.waitUntil(lambda: panel.overlays.count() == 2, timeout=8000)
+    texts = [panel.overlays.item(i).text() for i in range(2)]
+    assert texts[0].startswith(second) and texts[1].startswith(first) and not any(stray.name in t for t in texts)
+    assert panel.overlays.item(1).checkState() == Qt.CheckState.Checked   # still ticked after the refresh
+    panel.overlays.item(0).setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: not panel.dirty, timeout=3000)
+    names = [label.text for _, label in panel.plots["loss"].legend.items]
+    assert names[2:] == [second, first]
+    assert all(len(c.getData()[0]) > 0 for c in panel.overlay_curves["loss"])
 
 
 def test_the_step_under_the_mouse_is_named_with_its_value(training, qtbot):
@@ -243,3 +268,12 @@ def test_the_step_under_the_mouse_is_named_with_its_value(training, qtbot):
     plot.vb.setRange(xRange=(1, 10), yRange=(0, 200), padding=0)
     training._on_mouse_moved(plot.vb.mapViewToScene(pg.Point(4, 100)))
     assert training.hover.text() == "step 4 · tokens/s 100"
+
+
+def test_the_step_under_the_mouse_has_its_own_room_beside_the_status(training, qtbot):
+    training.resize(1500, 700)
+    training.show()
+    qtbot.waitExposed(training)
+    training.hover.setText("step 1,118 · grad norm 0.1234")
+    assert not training.hover.geometry().intersects(training.status.geometry())
+    assert training.hover.width() >= training.hover.fontMetrics().horizontalAdvance(training.hover.text())
