@@ -192,4 +192,6 @@ def decode_parser():
         def __default__(self, data, children, meta):
             return empty
 
-    return Lark(grammar_text(), parser="lalr", lexer="basic", transformer=_NoTree())
+    # cache=True: lark keeps the built LALR tables in the temp folder, keyed by a hash of the grammar,
+    # the options and lark's version, so only a new grammar pays the build (0.3-1 s; 0.04 s to load)
+    return Lark(grammar_text(), parser="lalr", lexer="basic", transformer=_NoTree(), cache=True)
