@@ -39,6 +39,15 @@ def _prompt(args, tokenizer) -> str:
 
 
 def cmd_generate(args) -> int:
+    from engine.probe.decode import torch_threads
+
+    # One thread throughout, as the decode runs anyway: on this small model a second thread's pool
+    # start and spin-waits cost more than it gives (the checkpoint load alone: 30-90 ms of CPU, not 1).
+    with torch_threads(1):
+        return _generate(args)
+
+
+def _generate(args) -> int:
     import time
 
     from engine.inference.generate import generate, resolve_run, unseen_parts

@@ -24,10 +24,10 @@ import re
 from pathlib import Path
 
 import torch
-from torch.overrides import TorchFunctionMode
 from safetensors import SafetensorError
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
+from torch.overrides import TorchFunctionMode
 
 from engine.fileio import InputError, read_json, write_atomic
 from engine.model import ModelConfig, Transformer
