@@ -127,7 +127,8 @@ def add_generate_arguments(p) -> None:
     p.add_argument("--prompt", help="the whole prompt, [task:svg] ... [OUT]")
     for key in ("layout", "topic", "theme", "tone", "density", "goal", "audience"):
         p.add_argument(f"--{key}", help=f"the prompt's {key}")
-    p.add_argument("--constrained", action="store_true", help="grammar-masked decoding")
+    p.add_argument("--constrained", action="store_true",
+                   help="grammar-masked decoding; the scene's topic tag spells the prompt's topic")
     p.add_argument("--repair", action="store_true", help="repair the output as the probe does")
     p.add_argument("--temperature", type=float, help="sample at this temperature (default: greedy)")
     p.add_argument("--top-k", type=positive_int, help="sample from the k likeliest tokens")
