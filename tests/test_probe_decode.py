@@ -237,3 +237,20 @@ def test_constrained_decode_with_the_topic_pinned_writes_each_prompts_topic(tok)
         assert "[topic:" in text                      # reached within the budget
         said = text.split("[topic:", 1)[1].split("]", 1)[0]
         assert f"[topic:{said}]" in tok.decode(prompt)
+
+
+def test_the_decode_grammars_kept_tables_are_rebuilt_when_damaged(tmp_path, monkeypatch):
+    from engine.probe import grammar
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    grammar.decode_parser.cache_clear()
+    try:
+        built = grammar.decode_parser().parse_interactive("").accepts()
+        kept = tmp_path / "ck-studio" / "decode_grammar.lark"
+        assert kept.stat().st_size > 10000              # the tables, for the next process
+        kept.write_bytes(b"not lark's\n")
+        grammar.decode_parser.cache_clear()
+        assert grammar.decode_parser().parse_interactive("").accepts() == built
+        assert kept.read_bytes() != b"not lark's\n"    # built again, and kept again
+    finally:
+        grammar.decode_parser.cache_clear()
