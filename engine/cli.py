@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import signal
 import sys
@@ -420,6 +421,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    program = argv is None   # run as `ck`, whose process ends with this call (callers in-process pass argv)
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
     try:
@@ -434,6 +436,14 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:   # disk full or no permission where no stage said more: a message, not a traceback
         print(f"ck: {f'{e.filename}: ' if e.filename else ''}{e.strerror or e}", file=sys.stderr)
         return 2
+    finally:
+        if program:
+            # Interpreter shutdown runs the cyclic collector over every live object, more than once:
+            # once torch is imported that is over a million, 0.4 s of a cold `ck generate`. The
+            # command's garbage is collected now (finalizers run as ever, 0.08 s); what is still
+            # alive is frozen, which shutdown's collections skip; the process ends next.
+            gc.collect()
+            gc.freeze()
 
 
 if __name__ == "__main__":

@@ -34,6 +34,13 @@ def default_workspace() -> Path:
     return Path(os.environ.get("CK_WORKSPACE") or ROOT / "out")
 
 
+def cache_dir() -> Path:
+    """This user's folder for what is derived and rebuilt at will (the decode grammar's parse
+    tables): $XDG_CACHE_HOME/ck-studio, else ~/.cache/ck-studio. Never the shared temp folder,
+    where another user could leave a file under the name that would be loaded."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ck-studio"
+
+
 @dataclass(frozen=True, init=False)
 class Workspace:
     """The run workspace's layout: the ledger, run folders, and what the commands that feed a run write."""

@@ -446,6 +446,7 @@ class MainWindow(QMainWindow):
         write_atomic(folder / "content.json", content)
         write_atomic(folder / "scene.dsl", scene)
         self.open_file(folder / "scene.dsl")
+        self.use_perspective("Author")   # the perspective the editors and the preview have the room in
         return folder
 
     def select_entry(self, name: str) -> bool:

@@ -3,7 +3,8 @@ champion first), compose a prompt from dropdowns filled from the DSL's vocabular
 surface) or name a goal and an audience (the intent surface), Generate: the raw output and the
 canonical (or repaired) scene side by side, tokens/s, and -- when the prompt is one of the probe
 list's cases -- the expected scene beside it as a diff. "Open in editor" puts the scene and the
-content of its topic into the editors, where the preview compiles it.
+content of its topic into the editors, where the preview compiles it (for a topic no content is
+known of, a gold entry of the scene's layout lends its words, and the status says whose).
 
 The model runs in a child process (studio/jobs.py, studio/tasks.py: generate), as every engine job.
 """
@@ -175,8 +176,10 @@ class PlaygroundPanel(QWidget):
         if current:
             self.topic.setCurrentText(current)
         self.run.clear()
-        for r in runs:
-            self.run.addItem(f"{r['id']}  ({r['spec']}{', champion' if r['champion'] else ''})", r["id"])
+        for r in runs:   # the spec only where the run id does not already start with it: the box is narrow
+            said = [] if r["id"].startswith(f"{r['spec']}-") else [r["spec"]]
+            said += ["champion"] if r["champion"] else []
+            self.run.addItem(f"{r['id']}  ({', '.join(said)})" if said else r["id"], r["id"])
         self.generate_button.setEnabled(bool(runs))
         self.status.setText(f"{len(runs)} runs in {self.workspace}" if runs else
                             f"no runs in {self.workspace}'s ledger yet: train one (Training panel or `ck run`)")
@@ -196,8 +199,10 @@ class PlaygroundPanel(QWidget):
         self.raw.setPlainText(g["raw"])
         self.scene.setPlainText(g["scene"] or "\n".join(["(no scene: the output does not parse)", *g["diagnostics"]]))
         repaired = f"; repaired: {', '.join(g['repair_actions'])}" if g["repaired"] else ""
+        words = f"; words: {value['words']}" if value["words"] else ("; no words known for it: placeholders"
+                                                                     if g["scene"] else "")
         self.status.setText(f"step {value['step']}: {g['tokens']} tokens in {g['seconds']:.2f} s "
-                            f"({g['tokens_per_s']:,.0f} tokens/s), stop {g['stop']}{repaired}")
+                            f"({g['tokens_per_s']:,.0f} tokens/s), stop {g['stop']}{repaired}{words}")
         if value["expected"]:
             self.diff.set_texts(value["expected"], g["scene"] or g["raw"])
             self.outputs.setTabText(1, "expected vs output (a probe case)")

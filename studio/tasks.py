@@ -278,7 +278,8 @@ def playground_choices(workspace: str, stop) -> Iterator[Event]:
 
 def generate(run: str, workspace: str, prompt: str, constrained: bool, repair: bool, stop) -> Iterator[Event]:
     """One scene for a prompt (engine/inference/generate.py), with the probe list's expected scene
-    and content when the prompt is one of its cases, else a content of that topic when one is known."""
+    and content when the prompt is one of its cases, else a content of that topic when one is known,
+    else the words of a gold entry of the scene's layout (said so: `words`)."""
     from engine.inference.generate import check_prompt, resolve_run
     from engine.inference.generate import generate as generate_scenes
     from engine.probe.probe_list import default_list_path, load_probe_list
@@ -301,6 +302,25 @@ def generate(run: str, workspace: str, prompt: str, constrained: bool, repair: b
             content = plist.content(near[0])
         if same:
             expected = same[0].expected
+    words = "the probe list's, of this topic" if content is not None else None
+    if content is None and g.scene:
+        content, words = _layout_content(g.scene)
     yield Result("generate", f"{g.tokens} tokens in {g.seconds:.2f} s ({g.tokens_per_s:,.0f} tokens/s)",
-                 {"generation": g.to_dict(), "expected": expected, "content": content, "step": trained.step,
-                  "run": str(run_dir)})
+                 {"generation": g.to_dict(), "expected": expected, "content": content, "words": words,
+                  "step": trained.step, "run": str(run_dir)})
+
+
+def _layout_content(scene: str) -> tuple[dict | None, str | None]:
+    """For a topic no content is known of (a new one): the first gold entry of the scene's layout
+    lends its words, since a family's refs are the same whatever the topic (as `ck generate
+    --content` is given one); refs it lacks stay the compiler's placeholders."""
+    from engine.dsl import load
+    from engine.fileio import read_json, read_text
+    from engine.workspace import default_gold_pack, entries
+
+    layout = load(scene).scene.attr("layout")
+    for entry in entries(default_gold_pack()):
+        doc = load(read_text(entry.scene_path))
+        if doc.scene is not None and doc.scene.attr("layout") == layout and entry.content_path.is_file():
+            return read_json(entry.content_path), f"gold entry {entry.name}'s, of the same layout (none of this topic)"
+    return None, None

@@ -5,6 +5,8 @@ LlamaForCausalLM with our logits."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from engine.runs.record import record_folder
 from engine.tokenizer import default_tokenizer
 from engine.train import Stage, TrainConfig, Trainer
 
+ROOT = Path(__file__).resolve().parents[1]
 CFG = TrainConfig(size="tiny", ctx=64, seed=3, batch=4, micro_batch=4, warmup_steps=2, checkpoint_every=2,
                   stages=(Stage("pretrain", ("direct",), "steps", 2),))
 
@@ -99,6 +102,19 @@ def test_ck_generate_prints_the_scene_and_json_and_refuses_a_typo(run, tmp_path,
     assert ("drawn as placeholders" in said.err) == ("_ref:" in said.out)   # every ref lacks content here
     assert main(["generate", str(run), "--layout", "pipline_lane", "--topic", "kv_cache"]) == 2
     assert "did you mean 'pipeline_lane'" in capsys.readouterr().err
+
+
+def test_a_cold_ck_generate_loads_neither_torch_dynamo_nor_the_compiler(run):
+    """What made a cold start slow: the checkpoint's shape check on the meta device imported
+    torch._dynamo (1 s); the trainer's config imported the compiler, which a scene on stdout does
+    not need. A fresh interpreter, as `ck` runs."""
+    code = (f"import sys\nfrom engine.cli import main\n"
+            f"assert main(['generate', {str(run)!r}, '--layout', 'pipeline_lane', '--topic', 'kv_cache']) in (0, 1)\n"
+            f"print(sorted({{'torch._dynamo', 'engine.compiler'}} & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_champion_resolves_to_the_crowned_run_and_its_absence_is_said(tmp_path):

@@ -13,7 +13,7 @@ import torch
 from engine.compiler.pipeline import compile_scene
 from engine.dsl import format_text, load
 from engine.model.model import SIZES, Transformer
-from engine.probe.constrain import TopologyGuard, automaton_for
+from engine.probe.constrain import TopologyGuard, automaton_for, prompt_topic
 from engine.probe.decode import BatchDecoder, decode
 from engine.probe.draft import NGramDrafter
 from engine.probe.probe_list import default_list_path, load_probe_list
@@ -205,3 +205,52 @@ def test_topology_guard_refuses_duplicate_ids_and_dangling_references(tok):
     taken = head + "[stage_card]\n[node_id:a]\n[/stage_card]\n[stage_card]\n"
     assert not allowed_after(taken, "[node_id:", "a")[automaton.close_bracket]   # a is taken
     assert allowed_after(taken, "[node_id:", "b")[automaton.close_bracket]
+
+
+def test_a_pinned_topic_tag_spells_the_prompts_topic_piece_by_piece(tok):
+    automaton = automaton_for(tok)
+    prompt = tok.encode("[task:svg] [layout:poster_stack] [topic:gradient_checkpointing] [OUT]")
+    topic = prompt_topic(tok, prompt)
+    assert tok.decode(list(topic)) == "gradient_checkpointing" and len(topic) > 1   # in pieces
+    assert prompt_topic(tok, tok.encode("[task:repair] [scene] [topic:a] [OUT]")) is None
+    head = format_text("[scene] [layout:poster_stack] [/scene]").split("[topic:")[0]
+    guard = TopologyGuard(automaton, 1, [topic])
+    state = torch.tensor([automaton.start])
+    for tid in tok.encode(head) + [guard.topic_opener, *topic]:
+        allowed = automaton.masks[state].clone()
+        guard.restrict(allowed, [0])
+        if guard.open_kind[0] == "topic":   # inside the tag: the prompt's next piece, nothing else
+            assert allowed[0].nonzero().flatten().tolist() == [tid]
+        state = automaton.advance(state, torch.tensor([tid]))
+        guard.update([0], [tid])
+    allowed = automaton.masks[state].clone()
+    guard.restrict(allowed, [0])
+    assert allowed[0].nonzero().flatten().tolist() == [automaton.close_bracket]
+
+
+def test_constrained_decode_with_the_topic_pinned_writes_each_prompts_topic(tok):
+    model = _model(tok, ctx=160, seed=3)
+    prompts = _prompts(tok, 3)
+    decoded = decode(model, tok, prompts, constrained=True, pin_topic=True)
+    for prompt, d in zip(prompts, decoded):
+        text = tok.decode(d.ids)
+        assert "[topic:" in text                      # reached within the budget
+        said = text.split("[topic:", 1)[1].split("]", 1)[0]
+        assert f"[topic:{said}]" in tok.decode(prompt)
+
+
+def test_the_decode_grammars_kept_tables_are_rebuilt_when_damaged(tmp_path, monkeypatch):
+    from engine.probe import grammar
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    grammar.decode_parser.cache_clear()
+    try:
+        built = grammar.decode_parser().parse_interactive("").accepts()
+        kept = tmp_path / "ck-studio" / "decode_grammar.lark"
+        assert kept.stat().st_size > 10000              # the tables, for the next process
+        kept.write_bytes(b"not lark's\n")
+        grammar.decode_parser.cache_clear()
+        assert grammar.decode_parser().parse_interactive("").accepts() == built
+        assert kept.read_bytes() != b"not lark's\n"    # built again, and kept again
+    finally:
+        grammar.decode_parser.cache_clear()

@@ -30,7 +30,6 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from engine.compiler import compile_scene
 from engine.data.rows import SPLITS, Row, read_manifest, read_rows, split_file
 from engine.dsl import load, serialize
 from engine.fileio import read_json, write_atomic
@@ -51,6 +50,10 @@ def target_problems(target: str, content) -> list[str]:
     if not problems and serialize(doc.scene) != target:
         problems.append("not canonical: `ck fmt` would rewrite it")
     if not doc.errors:
+        # imported here: engine.data is imported by the trainer's config, and so by every checkpoint
+        # load, which needs no compiler (a plain `ck generate` or `ck export`: 0.13 s of its start)
+        from engine.compiler import compile_scene
+
         try:
             compile_scene(doc.scene, content)
         except Exception as e:  # noqa: BLE001 - any crash of the compiler is what this check exists to catch

@@ -39,6 +39,15 @@ def _prompt(args, tokenizer) -> str:
 
 
 def cmd_generate(args) -> int:
+    from engine.probe.decode import torch_threads
+
+    # One thread throughout, as the decode runs anyway: on this small model a second thread's pool
+    # start and spin-waits cost more than it gives (the checkpoint load alone: 30-90 ms of CPU, not 1).
+    with torch_threads(1):
+        return _generate(args)
+
+
+def _generate(args) -> int:
     import time
 
     from engine.inference.generate import generate, resolve_run, unseen_parts
@@ -118,7 +127,8 @@ def add_generate_arguments(p) -> None:
     p.add_argument("--prompt", help="the whole prompt, [task:svg] ... [OUT]")
     for key in ("layout", "topic", "theme", "tone", "density", "goal", "audience"):
         p.add_argument(f"--{key}", help=f"the prompt's {key}")
-    p.add_argument("--constrained", action="store_true", help="grammar-masked decoding")
+    p.add_argument("--constrained", action="store_true",
+                   help="grammar-masked decoding; the scene's topic tag spells the prompt's topic")
     p.add_argument("--repair", action="store_true", help="repair the output as the probe does")
     p.add_argument("--temperature", type=float, help="sample at this temperature (default: greedy)")
     p.add_argument("--top-k", type=positive_int, help="sample from the k likeliest tokens")

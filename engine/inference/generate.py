@@ -133,14 +133,15 @@ class Generation:
 def generate(trained: Trained, prompt: str, *, constrained: bool = False, repair: bool = False,
              sampling: Sampling | None = None, samples: int = 1, budget: int | None = None,
              threads: int | None = 1) -> list[Generation]:
-    """`samples` scenes for one prompt (greedy gives the same one each time: ask for one)."""
+    """`samples` scenes for one prompt (greedy gives the same one each time: ask for one).
+    constrained: the grammar masks, and the scene's topic tag spelt as the prompt's topic."""
     tok = trained.tokenizer
     ids = [tok.bos_id, *tok.encode(prompt)]
     if len(ids) >= trained.model.cfg.ctx:
         raise InputError(f"prompt: {len(ids)} tokens leave no room in the model's context of {trained.model.cfg.ctx}")
     began = time.perf_counter()
     decoded = decode(trained.model, tok, [ids] * samples, budget=budget, constrained=constrained,
-                     sampling=sampling, threads=threads)
+                     pin_topic=constrained, sampling=sampling, threads=threads)
     seconds = (time.perf_counter() - began) / samples
     return [_read(tok.decode(d.ids), d.stop, len(d.ids), seconds, repair) for d in decoded]
 

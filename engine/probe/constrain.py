@@ -16,7 +16,9 @@ the same tokenizer (`automaton_for`).
 Two rules are context the grammar cannot carry (validate.py's node_graph): a node_id must be new,
 and every from_ref/to_ref must name a node_id of the scene. `TopologyGuard` tracks, per row, the ids
 declared and referenced: `]` cannot close a node_id already declared, and `[/scene]` waits until
-every referenced id is declared (forward references are allowed, as flows write them).
+every referenced id is declared (forward references are allowed, as flows write them). Given the
+rows' prompt topics (`prompt_topic`), it also pins the scene's `[topic:` tag to spell its prompt's
+topic, piece by piece: a topic the model never saw whole is otherwise often misspelt.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ import torch
 from lark import Token
 
 from engine.probe.grammar import decode_parser, terminals_of
+from engine.tokenizer.prompts import TASK_SVG
 
 UNSEEN = -2
 
@@ -132,18 +135,29 @@ def automaton_for(tokenizer) -> TokenAutomaton:
 class TopologyGuard:
     """Per-row node ids, so a constrained scene never names a node it lacks or declares one twice."""
 
-    def __init__(self, automaton: TokenAutomaton, rows: int):
+    def __init__(self, automaton: TokenAutomaton, rows: int, topics: list[tuple[int, ...] | None] | None = None):
         self.a = automaton
         self._kind_of = {tid: key for key, tid in automaton.openers.items()}
-        self.open_kind: list[str | None] = [None] * rows   # inside [node_id: / [from_ref: / [to_ref:
+        # per row, the pieces its [topic: tag must spell (its prompt's topic), or None: free
+        self.topics = topics or [None] * rows
+        self.topic_opener = automaton.tokenizer.vocab.index("[topic:")
+        self.open_kind: list[str | None] = [None] * rows   # inside [node_id: / [from_ref: / [to_ref: / [topic:
         self.buffer: list[str] = [""] * rows
+        self.spelt = [0] * rows                             # topic pieces written so far
         self.declared: list[set[str]] = [set() for _ in range(rows)]
         self.referenced: list[set[str]] = [set() for _ in range(rows)]
 
     def restrict(self, allowed: torch.Tensor, rows: list[int]) -> None:
         """Clear, in place, what the rows (indices into `allowed`, global row ids in `rows`) may
-        not do: close a duplicate node_id, or close the scene with a dangling reference."""
+        not do: close a duplicate node_id, close the scene with a dangling reference, or spell a
+        pinned topic otherwise than its prompt."""
         for i, row in enumerate(rows):
+            if self.open_kind[row] == "topic":
+                want = self.topics[row]
+                nxt = want[self.spelt[row]] if self.spelt[row] < len(want) else self.a.close_bracket
+                if allowed[i, nxt]:   # a piece the grammar refuses here is left to the grammar
+                    allowed[i] = False
+                    allowed[i, nxt] = True
             if self.open_kind[row] == "node_id" and self.buffer[row] in self.declared[row]:
                 allowed[i, self.a.close_bracket] = False
             if self.referenced[row] - self.declared[row]:
@@ -155,6 +169,12 @@ class TopologyGuard:
             if kind is None:
                 if tid in self._kind_of:
                     self.open_kind[row], self.buffer[row] = self._kind_of[tid], ""
+                elif tid == self.topic_opener and self.topics[row] is not None:
+                    self.open_kind[row], self.spelt[row] = "topic", 0
+            elif kind == "topic":
+                self.spelt[row] += 1
+                if tid == self.a.close_bracket:
+                    self.open_kind[row] = None
             elif tid == self.a.close_bracket:
                 (self.declared if kind == "node_id" else self.referenced)[row].add(self.buffer[row])
                 self.open_kind[row] = None
@@ -163,4 +183,15 @@ class TopologyGuard:
 
     def watching(self, row: int) -> bool:
         """Whether restrict() may clear anything for this row now."""
-        return self.open_kind[row] == "node_id" or bool(self.referenced[row] - self.declared[row])
+        return self.open_kind[row] in ("node_id", "topic") or bool(self.referenced[row] - self.declared[row])
+
+
+def prompt_topic(tokenizer, prompt: list[int]) -> tuple[int, ...] | None:
+    """The pieces of a `[task:svg]` prompt's topic (prompt: token ids), which its scene's topic
+    tag repeats (SPEC.md section 4); None for a prompt of another task or without a topic."""
+    vocab = tokenizer.vocab
+    opener, close = vocab.index("[topic:"), vocab.index("]")
+    if vocab.index(TASK_SVG) not in prompt or opener not in prompt:
+        return None
+    start = prompt.index(opener) + 1
+    return tuple(prompt[start:prompt.index(close, start)]) if close in prompt[start:] else None

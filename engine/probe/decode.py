@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from engine.model.model import Transformer, apply_rope
-from engine.probe.constrain import TopologyGuard, automaton_for
+from engine.probe.constrain import TopologyGuard, automaton_for, prompt_topic
 from engine.probe.draft import NGramDrafter
 
 STOPS = ("scene_end", "eos", "budget")
@@ -180,8 +180,8 @@ def decode(model: Transformer, tokenizer, prompts: Sequence[Sequence[int]], **op
 @torch.inference_mode()
 def decode_batches(model: Transformer, tokenizer, prompts: Sequence[Sequence[int]], *, budget: int | None = None,
                    constrained: bool = False, batch_size: int = 64, threads: int | None = 1, draft: int = DRAFT,
-                   drafter: NGramDrafter | None = None, sampling: Sampling | None = None
-                   ) -> Iterator[list[tuple[int, Decoded]]]:
+                   drafter: NGramDrafter | None = None, sampling: Sampling | None = None,
+                   pin_topic: bool = False) -> Iterator[list[tuple[int, Decoded]]]:
     """Greedy continuation of each prompt, in batches of similar length: each batch's
     (prompt index, Decoded) pairs as it ends, so a caller can report progress between batches.
 
@@ -189,6 +189,7 @@ def decode_batches(model: Transformer, tokenizer, prompts: Sequence[Sequence[int
     drafter: where drafts come from (default: an NGramDrafter that starts from the gold pack's
     scenes and learns every row's output as it is decoded).
     sampling: draw each token (Sampling) instead of the greedy pick; drafting is then off.
+    pin_topic: with constrained, the scene's topic tag spells its prompt's topic (constrain.py).
     One thread by default: a decode step reads the whole KV cache for little arithmetic, which a
     second thread barely speeds up, while on a shared CPU OpenMP's spin-waiting makes it many times
     slower (64 spec01 probe prompts, l3_d192: 8.5 s on one thread, 48-65 s on two, on this
@@ -205,7 +206,8 @@ def decode_batches(model: Transformer, tokenizer, prompts: Sequence[Sequence[int
     with torch_threads(threads):
         for at in range(0, len(order), batch_size):
             chunk = order[at:at + batch_size]
-            batch = _Batch(model, tokenizer, [prompts[i] for i in chunk], budget, constrained, drafter, pick)
+            batch = _Batch(model, tokenizer, [prompts[i] for i in chunk], budget, constrained, drafter, pick,
+                           pin_topic)
             yield list(zip(chunk, batch.run()))
 
 
@@ -217,7 +219,7 @@ class _Batch:
     """One batch's decode loop: pick, draft, verify, keep."""
 
     def __init__(self, model, tokenizer, prompts, budget: int | None, constrained: bool, drafter: NGramDrafter,
-                 pick=None):
+                 pick=None, pin_topic: bool = False):
         self.pick = pick or _greedy
         ctx = model.cfg.ctx
         self.budgets = [ctx - len(p) if budget is None else min(budget, ctx - len(p)) for p in prompts]
@@ -225,7 +227,8 @@ class _Batch:
             raise ValueError(f"a prompt of {max(len(p) for p in prompts)} tokens leaves no room in ctx {ctx}")
         self.dec = BatchDecoder(model, prompts, max(self.budgets) + drafter.size + 1, tokenizer.pad_id)
         self.a = automaton_for(tokenizer) if constrained else None
-        self.guard = TopologyGuard(self.a, len(prompts)) if self.a else None
+        topics = [prompt_topic(tokenizer, list(p)) for p in prompts] if pin_topic else None
+        self.guard = TopologyGuard(self.a, len(prompts), topics) if self.a else None
         self.drafter = drafter
         self.history = [list(p) for p in prompts]                  # prompt + generated, for drafting
         self.sids = [drafter.add(h) for h in self.history]
@@ -239,6 +242,8 @@ class _Batch:
         self.end_id, self.eos, self.pad_id = tokenizer.vocab.index("[/scene]"), tokenizer.eos_id, tokenizer.pad_id
         # never drafted: the decode's stops, and in constrained decoding the tokens the guard reads
         self.undraftable = {self.end_id, self.eos} | (set(self.a.openers.values()) if self.a else set())
+        if topics:   # a draft past it would go unpinned: the guard restricts a pass's first position only
+            self.undraftable.add(self.guard.topic_opener)
 
     def _mask(self, logits: torch.Tensor, states: torch.Tensor, rows: list[int]) -> torch.Tensor:
         """logits (B, T, V) masked by the grammar at each position's state (B, T) and the guard."""

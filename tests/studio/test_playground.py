@@ -82,6 +82,7 @@ def test_generate_shows_raw_and_scene_and_the_expected_diff_for_a_probe_case(pan
     assert panel.scene.toPlainText().startswith("[scene]")       # constrained + repaired: always a scene
     assert "tokens/s" in panel.status.text()
     assert value["expected"] == PROBE_CASE["expected"] and panel.diff.changes()
+    assert value["words"] == "the probe list's, of this topic" and "words: the probe list's" in panel.status.text()
     assert "a probe case" in panel.outputs.tabText(1)
     with qtbot.waitSignal(panel.open_requested) as opened:
         qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)
@@ -106,3 +107,16 @@ def test_open_in_editor_makes_a_playground_entry_and_keeps_the_edited_one(qtbot,
     assert folder.parent == tmp_path / "ws" / "playground" and (folder / "scene.dsl").exists()
     assert w.entry.folder == folder and w.scene_editor.text().startswith("[scene]")
     assert edited.read_text() == before
+    assert w.perspective == "Author"   # where the editors and the preview have the room
+
+
+def test_a_new_topic_borrows_the_words_of_a_gold_entry_of_its_layout_and_says_whose():
+    from engine.dsl import load
+    from engine.fileio import read_json, read_text
+    from engine.workspace import default_gold_pack, entries
+    from studio.tasks import _layout_content
+
+    gold = {e.name: e for e in entries(default_gold_pack())}
+    lender = next(e for e in gold.values() if load(read_text(e.scene_path)).scene.attr("layout") == "table_matrix")
+    content, words = _layout_content("[scene]\n[layout:table_matrix]\n[topic:never_seen]\n[/scene]\n")
+    assert content == read_json(lender.content_path) and words.startswith(f"gold entry {lender.name}'s")
