@@ -136,16 +136,16 @@ def test_the_decode_grammar_accepts_every_canonical_scene(tok):
 def _walk(automaton, rng: random.Random, budget: int = 1500) -> list[int]:
     """A random path through the automaton with the guard on, leaning towards closing things."""
     guard = TopologyGuard(automaton, 1)
-    state = torch.tensor([automaton.start])
+    state = [automaton.start]
     ids: list[int] = []
     vocab = automaton.tokenizer.vocab
     for _ in range(budget):
         allowed = automaton.masks[state].clone()
-        guard.restrict(allowed, [0])
+        allowed[0, guard.refusals(0, [])[0]] = False
         choices = allowed[0].nonzero().flatten().tolist()
         closing = [t for t in choices if vocab[t] in ("]", "[/scene]") or vocab[t].startswith("[/")]
         tid = rng.choice(closing if closing and rng.random() < 0.4 else choices)
-        state = automaton.advance(state, torch.tensor([tid]))
+        state = automaton.advance(state, [tid])
         guard.update([0], [tid])
         ids.append(tid)
         if vocab[tid] == "[/scene]":
@@ -191,12 +191,12 @@ def test_topology_guard_refuses_duplicate_ids_and_dangling_references(tok):
 
     def allowed_after(text: str, *pieces: str) -> torch.Tensor:
         guard = TopologyGuard(automaton, 1)
-        state = torch.tensor([automaton.start])
+        state = [automaton.start]
         for tid in tok.encode(text) + [tok.vocab.index(p) for p in pieces]:
-            state = automaton.advance(state, torch.tensor([tid]))
+            state = automaton.advance(state, [tid])
             guard.update([0], [tid])
         allowed = automaton.masks[state].clone()
-        guard.restrict(allowed, [0])
+        allowed[0, guard.refusals(0, [])[0]] = False
         return allowed[0]
 
     dangling = head + flow.split("[stage_card]\n[node_id:b]")[0]
@@ -205,3 +205,26 @@ def test_topology_guard_refuses_duplicate_ids_and_dangling_references(tok):
     taken = head + "[stage_card]\n[node_id:a]\n[/stage_card]\n[stage_card]\n"
     assert not allowed_after(taken, "[node_id:", "a")[automaton.close_bracket]   # a is taken
     assert allowed_after(taken, "[node_id:", "b")[automaton.close_bracket]
+
+
+def test_refusals_along_a_draft_are_those_of_feeding_it_one_token_at_a_time(tok):
+    # drafted positions are masked from refusals(row, draft): what a one-token pass would refuse
+    automaton = automaton_for(tok)
+    for seed in range(6):
+        ids = _walk(automaton, random.Random(seed))
+        for cut in range(0, len(ids), 7):
+            guard = TopologyGuard(automaton, 1)
+            guard.update([0] * cut, ids[:cut])
+            ahead = guard.refusals(0, ids[cut:])
+            for t, tid in enumerate(ids[cut:]):
+                assert ahead[t] == guard.refusals(0, [])[0]
+                guard.update([0], [tid])
+            assert ahead[-1] == guard.refusals(0, [])[0]
+
+
+def test_a_draft_may_declare_a_node_and_is_refused_a_duplicate_inside_it(tok):
+    automaton = automaton_for(tok)
+    guard = TopologyGuard(automaton, 1)
+    opener, a = tok.vocab.index("[node_id:"), tok.vocab.index("a")
+    close = automaton.close_bracket
+    assert guard.refusals(0, [opener, a, close, opener, a]) == [[], [], [], [], [], [close]]

@@ -7,11 +7,14 @@ constrained decoders precompute per-state masks:
 
     state id  <- the parser's state stack (the exact key: what lark accepts next depends on it)
     masks[s]  =  tokens allowed in state s                     (V bools, computed once per state)
-    nexts[s,t] = the state after token t, -1 if not allowed, UNSEEN until first taken
+    step(s, t) = the state after token t (a dict per state), None if t is not allowed; UNSEEN
+                 in the table until first taken
 
-so a decode step is one gather of B masks and one gather of B next states; lark runs only the
-first time a (state, token) pair is taken. The table is shared by every decode in the process for
-the same tokenizer (`automaton_for`).
+so a decode pass masks its logits with one gather of the rows' masks and one in-place fill, and
+walks each row's state, drafted tokens included, through plain dict lookups (no tensor op per
+token: those cost more than the masks); lark runs only the first time a (state, token) pair is
+taken. The table is shared by every decode in the process for the same tokenizer
+(`automaton_for`).
 
 Two rules are context the grammar cannot carry (validate.py's node_graph): a node_id must be new,
 and every from_ref/to_ref must name a node_id of the scene. `TopologyGuard` tracks, per row, the ids
@@ -45,8 +48,8 @@ class TokenAutomaton:
         self._ids: dict[tuple, int] = {}
         self._parsers: list = []
         self._choices: list[dict[str, list[int]]] = []   # per state: terminal -> the tokens fed as it
+        self._next: list[dict[int, int]] = []   # per state: allowed token -> next state (or UNSEEN)
         self.masks = torch.zeros((0, self.vocab_size), dtype=torch.bool)
-        self.nexts = torch.zeros((0, self.vocab_size), dtype=torch.int64)
         self._lock = threading.Lock()  # the studio may probe from a worker while another runs
         self.start = self._state(decode_parser().parse_interactive(""))
         self.scene_close = tokenizer.vocab.index("[/scene]")
@@ -77,10 +80,9 @@ class TokenAutomaton:
         if sid >= self.masks.shape[0]:  # grow by doubling so adding a state stays cheap
             grow = max(64, self.masks.shape[0])
             self.masks = torch.cat([self.masks, torch.zeros((grow, self.vocab_size), dtype=torch.bool)])
-            self.nexts = torch.cat([self.nexts, torch.full((grow, self.vocab_size), -1, dtype=torch.int64)])
         for tids in by_term.values():
             self.masks[sid, tids] = True
-            self.nexts[sid, tids] = UNSEEN
+        self._next.append(dict.fromkeys((t for tids in by_term.values() for t in tids), UNSEEN))
         return sid
 
     def _step(self, sid: int, tid: int) -> int:
@@ -88,30 +90,35 @@ class TokenAutomaton:
         child = self._parsers[sid].copy()
         child.feed_token(Token(term, self.tokenizer.vocab[tid]))
         nxt = self._state(child)
-        self.nexts[sid, self._choices[sid][term]] = nxt
+        self._next[sid].update(dict.fromkeys(self._choices[sid][term], nxt))
         return nxt
 
-    def advance(self, states: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
-        """Next state of each row; a token a row's state does not allow is a bug of the caller."""
-        nxt = self.nexts[states, tokens]
-        unseen = (nxt == UNSEEN).nonzero().flatten().tolist()
-        if unseen:
+    def step(self, sid: int, tid: int) -> int | None:
+        """The state after token `tid` in state `sid`; None when the grammar does not allow it."""
+        nxt = self._next[sid].get(tid)
+        if nxt == UNSEEN:
             # the table outlives any one decode: kept as normal tensors, never inference tensors
             with self._lock, torch.inference_mode(False):
-                found = [self._step(int(states[row]), int(tokens[row])) for row in unseen]
-            nxt[unseen] = torch.tensor(found)
-        if bool((nxt < 0).any()):
-            bad = int((nxt < 0).nonzero()[0])
-            raise ValueError(f"token {self.tokenizer.vocab[int(tokens[bad])]!r} is not allowed in this state")
+                nxt = self._step(sid, tid)
         return nxt
+
+    def advance(self, states: list[int], tokens: list[int]) -> list[int]:
+        """Next state of each row; a token a row's state does not allow is a bug of the caller."""
+        out = []
+        for sid, tid in zip(states, tokens):
+            nxt = self.step(sid, tid)
+            if nxt is None:
+                raise ValueError(f"token {self.tokenizer.vocab[tid]!r} is not allowed in this state")
+            out.append(nxt)
+        return out
 
     def accepts_text(self, ids: list[int]) -> bool:
         """Whether a token sequence is a whole scene of the decode grammar (tests, checks)."""
-        state = torch.tensor([self.start])
+        state: int | None = self.start
         for tid in ids:
-            if not bool(self.masks[state[0], tid]):
+            state = self.step(state, tid)
+            if state is None:
                 return False
-            state = self.advance(state, torch.tensor([tid]))
         return bool(ids) and ids[-1] == self.scene_close
 
 
@@ -130,37 +137,48 @@ def automaton_for(tokenizer) -> TokenAutomaton:
 
 
 class TopologyGuard:
-    """Per-row node ids, so a constrained scene never names a node it lacks or declares one twice."""
+    """Per-row node ids, so a constrained scene never names a node it lacks or declares one twice.
+
+    A row's state is (the opener it is inside, the id read so far, the ids declared, the ids
+    referenced); `refusals` plays a row's drafted tokens through it without keeping them, so each
+    drafted position is masked as a one-token pass there would mask it."""
 
     def __init__(self, automaton: TokenAutomaton, rows: int):
         self.a = automaton
         self._kind_of = {tid: key for key, tid in automaton.openers.items()}
-        self.open_kind: list[str | None] = [None] * rows   # inside [node_id: / [from_ref: / [to_ref:
-        self.buffer: list[str] = [""] * rows
-        self.declared: list[set[str]] = [set() for _ in range(rows)]
-        self.referenced: list[set[str]] = [set() for _ in range(rows)]
+        empty: frozenset[str] = frozenset()
+        # per row: inside [node_id: / [from_ref: / [to_ref: (or None), its id so far, declared, referenced
+        self.rows: list[tuple[str | None, str, frozenset[str], frozenset[str]]] = [(None, "", empty, empty)] * rows
 
-    def restrict(self, allowed: torch.Tensor, rows: list[int]) -> None:
-        """Clear, in place, what the rows (indices into `allowed`, global row ids in `rows`) may
-        not do: close a duplicate node_id, or close the scene with a dangling reference."""
-        for i, row in enumerate(rows):
-            if self.open_kind[row] == "node_id" and self.buffer[row] in self.declared[row]:
-                allowed[i, self.a.close_bracket] = False
-            if self.referenced[row] - self.declared[row]:
-                allowed[i, self.a.scene_close] = False
+    def _after(self, state, tid: int):
+        kind, buffer, declared, referenced = state
+        if kind is None:
+            return (self._kind_of[tid], "", declared, referenced) if tid in self._kind_of else state
+        if tid == self.a.close_bracket:
+            if kind == "node_id":
+                return None, "", declared | {buffer}, referenced
+            return None, "", declared, referenced | {buffer}
+        return kind, buffer + self.a.tokenizer.vocab[tid], declared, referenced
+
+    def _refused(self, state) -> list[int]:
+        kind, buffer, declared, referenced = state
+        out = []
+        if kind == "node_id" and buffer in declared:
+            out.append(self.a.close_bracket)      # a node_id already declared
+        if not referenced <= declared:
+            out.append(self.a.scene_close)        # a reference to a node not declared yet
+        return out
+
+    def refusals(self, row: int, tokens: list[int]) -> list[list[int]]:
+        """The tokens the row may not take next now, then after each of `tokens` in turn (one
+        list more than tokens); the row's state is left as it is."""
+        state = self.rows[row]
+        out = [self._refused(state)]
+        for tid in tokens:
+            state = self._after(state, tid)
+            out.append(self._refused(state))
+        return out
 
     def update(self, rows: list[int], tokens: list[int]) -> None:
         for row, tid in zip(rows, tokens):
-            kind = self.open_kind[row]
-            if kind is None:
-                if tid in self._kind_of:
-                    self.open_kind[row], self.buffer[row] = self._kind_of[tid], ""
-            elif tid == self.a.close_bracket:
-                (self.declared if kind == "node_id" else self.referenced)[row].add(self.buffer[row])
-                self.open_kind[row] = None
-            else:
-                self.buffer[row] += self.a.tokenizer.vocab[tid]
-
-    def watching(self, row: int) -> bool:
-        """Whether restrict() may clear anything for this row now."""
-        return self.open_kind[row] == "node_id" or bool(self.referenced[row] - self.declared[row])
+            self.rows[row] = self._after(self.rows[row], tid)
