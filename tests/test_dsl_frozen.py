@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from engine.compiler.geometry import Text
-from engine.dsl.frozen import quick_init
+from engine.dsl.frozen import quick_init, replaced
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +64,13 @@ def test_a_class_it_cannot_mirror_is_refused():
     for cls in (Loose, Listy):
         with pytest.raises(TypeError, match="quick_init takes a frozen slotted dataclass"):
             quick_init(cls)
+
+
+def test_replaced_is_dataclasses_replace():
+    t = Text(1.0, 2.0, "a", 12.0, "#fff", bold=True, cut=None)
+    for changes in ({}, {"x": 5.0}, {"text": "b", "font": "mono", "role": "r"}):
+        new, stock = replaced(t, **changes), dataclasses.replace(t, **changes)
+        assert new == stock and [getattr(new, f.name) for f in dataclasses.fields(Text)] == \
+            [getattr(stock, f.name) for f in dataclasses.fields(Text)]
+    with pytest.raises(KeyError):
+        replaced(t, bogus=1)

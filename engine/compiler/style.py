@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.compiler.themes import Palette, mix, palettes
+from engine.dsl.frozen import quick_init
 from engine.dsl.model import Scene
 from engine.dsl.vocab import ACCENTS
 
@@ -34,7 +35,8 @@ FONT = {"kicker": 15, "headline": 44, "subtitle": 20, "title": 21, "value": 34, 
         "small": 13, "label": 15}
 
 
-@dataclass(frozen=True)
+@quick_init   # a family restyles per card and section: dozens of Styles per scene
+@dataclass(frozen=True, slots=True)
 class Style:
     palette: Palette
     tone: str

@@ -19,6 +19,8 @@ dataclass's own.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 from dataclasses import MISSING
 
 
@@ -38,3 +40,22 @@ def quick_init(cls):
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init
     return cls
+
+
+@functools.cache
+def _fields_of(cls) -> tuple[operator.attrgetter, dict[str, int]]:
+    """Every init field of a class read in one call, and each field's place in that tuple."""
+    fields = [f for f in dataclasses.fields(cls) if f.init]
+    if len(fields) < 2 or any(f.kw_only for f in fields):
+        raise TypeError(f"{cls.__name__}: replaced takes a dataclass of two or more positional fields")
+    return operator.attrgetter(*(f.name for f in fields)), {f.name: i for i, f in enumerate(fields)}
+
+
+def replaced(obj, **changes):
+    """`dataclasses.replace(obj, **changes)` at a fraction of its cost (it loops over the fields
+    in Python and calls with keywords): the fields read in one call and passed by position."""
+    get, place = _fields_of(type(obj))
+    values = list(get(obj))
+    for name, value in changes.items():
+        values[place[name]] = value
+    return type(obj)(*values)
