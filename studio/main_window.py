@@ -1,7 +1,7 @@
 """The main window: workspace entries, the scene and content editors, live preview, and the docks
-(problems, gold, token budget, training, parity, probe gallery, runs). The window compiles the
-scene on its own worker; each panel owns the workers and jobs behind it, and the window only tells
-a panel what changed (the scene's text, the workspace, the spec in use).
+(problems, gold, token budget, training, parity, probe gallery, runs, ladder). The window compiles
+the scene on its own worker; each panel owns the workers and jobs behind it, and the window only
+tells a panel what changed (the scene's text, the workspace, the spec in use).
 
 What outlives a session: the dock layout, geometry, recent workspaces and files, the spec in use
 and the editor's font size are QSettings (studio/settings.py); unsaved edits are autosaved to the
@@ -33,6 +33,7 @@ from studio.editor import make_content_editor, make_scene_editor
 from studio.editor_style import FONT_SIZE
 from studio.find_bar import FindBar
 from studio.gold_panel import GoldPanel
+from studio.ladder_panel import LadderPanel
 from studio.ledger_watch import LedgerWatch
 from studio.parity_panel import ParityPanel
 from studio.playground_panel import PlaygroundPanel
@@ -135,12 +136,18 @@ class MainWindow(QMainWindow):
         self.runs = RunsPanel(runs.root)
         self.runs_dock = self._dock("Runs", self.runs, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.runs.workspace_changed.connect(self.probe.set_workspace)
+        self.runs.run_activated.connect(self.show_in_training)
+        self.ladder = LadderPanel(runs.root)
+        self.ladder_dock = self._dock("Ladder", self.ladder, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.runs.workspace_changed.connect(self.ladder.set_workspace)
+        self.ladder.run_selected.connect(self.select_in_runs)
         self.playground = PlaygroundPanel(runs.root)
         self.playground_dock = self._dock("Playground", self.playground, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.playground_dock.visibilityChanged.connect(self.playground.on_seen)
         self.playground.open_requested.connect(self.open_generated)
         self.runs.workspace_changed.connect(self.playground.set_workspace)
-        self.panels = (self.gold, self.budget, self.training, self.parity, self.probe, self.runs, self.playground)
+        self.panels = (self.gold, self.budget, self.training, self.parity, self.probe, self.runs, self.ladder,
+                       self.playground)
         # A run trained here, or recorded by a command, is listed without a restart
         self.ledger_watch = LedgerWatch(runs.root, self)
         self.runs.workspace_changed.connect(self.ledger_watch.set_workspace)
@@ -553,10 +560,22 @@ class MainWindow(QMainWindow):
         if Path(workspace) != self.runs.workspace:
             return
         self.runs.refresh()
+        self.ladder.refresh()
         self.probe.refresh_runs()
         self.training.refresh_runs()
         if self.playground.listed and not self.playground.choices_job.running:
             self.playground.refresh()
+
+    def show_in_training(self, run_dir: str) -> None:
+        """A recorded run's curves and readings in the training plots, brought to the front."""
+        self.training.show_run(Path(run_dir))
+        self.training_dock.show()
+        self.training_dock.raise_()
+
+    def select_in_runs(self, run_id: str) -> None:
+        self.runs.select_runs(run_id)
+        self.runs_dock.show()
+        self.runs_dock.raise_()
 
     def request_score(self) -> None:
         if self.gold_entry is not None and self.last_svg:

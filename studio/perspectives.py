@@ -1,8 +1,8 @@
 """Perspectives: the dock layout for one kind of work. Author gives the editors the height
 (workspace and problems at the side), Gold gives the gold panel the whole width, Train the
-training plots and Probe the gallery. A toolbar switch and Ctrl+1..4 choose one; a layout a
-person changes is kept per perspective (QSettings) and comes back with it; Reset restores the
-layout below.
+training plots and Probe the gallery (with the runs and the ladder). A toolbar switch and Ctrl+1..4
+choose one; a layout a person changes is kept per perspective (QSettings) and comes back with it;
+Reset restores the layout below.
 
 Each layout is a list of (area, docks tabbed together, share): the docks not named are hidden;
 the first of each group is raised; share is the group's part of the window's width (side
@@ -17,7 +17,7 @@ LAYOUTS: dict[str, tuple[tuple, ...]] = {
     "Author": ((LEFT, ("Workspace",), 0.15), (LEFT, ("Problems", "Token budget"), 0.15)),
     "Gold": ((BOTTOM, ("Gold", "Problems"), 0.62),),
     "Train": ((LEFT, ("Workspace",), 0.12), (BOTTOM, ("Training", "Parity", "Token budget", "Problems"), 0.6)),
-    "Probe": ((BOTTOM, ("Probe gallery", "Runs", "Playground", "Problems"), 0.7),),
+    "Probe": ((BOTTOM, ("Probe gallery", "Runs", "Ladder", "Playground", "Problems"), 0.7),),
 }
 SHORTCUTS = {name: f"Ctrl+{i}" for i, name in enumerate(LAYOUTS, 1)}
 NAMES = tuple(LAYOUTS)

@@ -72,13 +72,14 @@ class CaseWorker(QObject):
 
 
 class LedgerWorker(QObject):
-    """The workspace's ledger: its runs, a comparison of two, a decision. Every user mistake and
-    every refusal of the promotion rules comes back as `failed` with the engine's message."""
+    """The workspace's ledger: its runs, a comparison of two, a decision, the ladder. Every user
+    mistake and every refusal of the promotion rules comes back as `failed` with the engine's message."""
 
     # object, not dict or list: PySide6 would turn dicts into QVariantMaps (keys sorted)
     runs_listed = Signal(str, object)   # workspace, [run dict + "scoreboard"], newest first
     compared = Signal(object)           # engine.runs.promotion.Comparison
     decided = Signal(object)            # the decision, as Ledger.decide returns it
+    laddered = Signal(str, object)      # workspace, engine.runs.ladder rows
     failed = Signal(str)
 
     @Slot(str)
@@ -114,3 +115,19 @@ class LedgerWorker(QObject):
             self.failed.emit(str(e))
             return
         self.decided.emit(decision)
+
+    @Slot(str)
+    def ladder(self, workspace: str) -> None:
+        """Every run as the ladder orders it; no ledger file yet: none."""
+        from engine.runs.ladder import ladder
+
+        if not Workspace(workspace).ledger.exists():
+            self.laddered.emit(workspace, [])
+            return
+        try:
+            with Ledger.open(workspace) as ledger:
+                rows = ladder(ledger)
+        except InputError as e:
+            self.failed.emit(str(e))
+            return
+        self.laddered.emit(workspace, rows)

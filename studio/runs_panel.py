@@ -1,9 +1,9 @@
 """Runs and reports: the workspace ledger's runs (engine/runs/ledger.py), two of them compared,
 a decision recorded, a run's HTML report exported and opened in the system browser.
 
-Select two runs and Compare: every metric of the newest probe list both were scored on, A (the
-upper, newer row) against B, deltas coloured better (green) or worse (red), the rows the
-promotion rules gate in bold. A decision (promote, reject, repair, branch, with why) is recorded
+Double-click a run to see its curves and readings in Training. Select two runs and Compare: every
+metric of the newest probe list both were scored on, A (the upper, newer row) against B, deltas
+coloured better (green) or worse (red), the rows the promotion rules gate in bold. A decision (promote, reject, repair, branch, with why) is recorded
 for the current run; when the promotion rules refuse it, their message is shown as it is.
 """
 from __future__ import annotations
@@ -67,6 +67,7 @@ class RunsPanel(QWidget):
     workspace_changed = Signal(str)
     runs_shown = Signal()                            # the table holds the ledger's answer
     report_opened = Signal(str)                      # the report's path, asked of the browser
+    run_activated = Signal(str)                      # a run's folder, double-clicked: its curves are shown
 
     def __init__(self, workspace: Path, parent=None):
         super().__init__(parent)
@@ -145,6 +146,7 @@ class RunsPanel(QWidget):
         self.open_button.clicked.connect(self._choose_workspace)
         self.refresh_button.clicked.connect(self.refresh)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
+        self.table.cellDoubleClicked.connect(lambda row, _: self.run_activated.emit(self.runs[row]["run_dir"]))
         self.compare_button.clicked.connect(self._on_compare_clicked)
         self.decide_button.clicked.connect(self._on_decide_clicked)
         self.report_button.clicked.connect(self._on_report_clicked)

@@ -3,7 +3,10 @@ start / stop / resume, and live plots of loss, grad norm, learning rate and toke
 boundaries, smoothing, earlier runs overlaid, and the run's checkpoints. Training and preflight
 are the panel's own jobs (studio/jobs.py); their events arrive by signal into buffers; each plot
 redraws at 10 Hz, one plot per tick of a 40 Hz timer, so one tick's painting stays a quarter of the
-whole (pyqtgraph's axes cost most of it: about 25 ms for all four under PySide6 here)."""
+whole (pyqtgraph's axes cost most of it: about 25 ms for all four under PySide6 here).
+
+The plots show the live run, or a recorded one (double-click it in the earlier runs, or in Runs);
+either way its loss-curve readings are marks on them (studio/curve_marks.py)."""
 from __future__ import annotations
 
 import json
@@ -13,21 +16,23 @@ from pathlib import Path
 import pyqtgraph as pg
 from qtpy.QtCore import Qt, QTimer, Signal
 from qtpy.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                            QListWidgetItem, QProgressBar, QPushButton, QSlider, QSpinBox, QSplitter, QVBoxLayout,
-                            QWidget)
+                            QListWidgetItem, QProgressBar, QPushButton, QSizePolicy, QSlider, QSpinBox, QSplitter,
+                            QVBoxLayout, QWidget)
 
-from studio import tasks
+from studio import curve_marks, tasks
 from studio.jobs import Job
 from studio.status_label import StatusLabel
+from studio.workers import start, stop
 
 from engine.paths import Workspace
 from engine.preflight import PARITY_FILE
-from engine.rundir import run_dirs
+from engine.rundir import RunDir, run_dirs
 
 SERIES = (("loss", "loss"), ("grad_norm", "grad norm"), ("lr", "learning rate"), ("tokens_per_s", "tokens/s"))
 REDRAW_MS = 100                       # each plot's refresh period
 OVERLAY_COLOURS = ((180, 180, 180), (230, 160, 90), (140, 200, 120), (200, 130, 200))   # earlier runs, by legend
 TICK_MS = REDRAW_MS // len(SERIES)    # one plot per tick
+READINGS_MS = 2000                    # a live run's readings, asked again at most this often
 
 
 def smooth(values: list[float], alpha: float) -> list[float]:
@@ -74,6 +79,8 @@ class TrainingPanel(QWidget):
     spec_chosen = Signal(str)   # the spec now in use: typed, picked, or trained or checked with
     run_recorded = Signal(str)  # a run the panel started is in the ledger (its id), or its record changed
     preflight_done = Signal(bool)   # a preflight run ended: passed or not
+    readings_requested = Signal(int, str, bool)   # request id, metrics.jsonl, with its steps (to the worker)
+    readings_shown = Signal(list)           # the readings now marked on the plots
 
     def __init__(self, spec: Path | None, runs: Path, parent=None):
         super().__init__(parent)
@@ -88,6 +95,9 @@ class TrainingPanel(QWidget):
         self.dirty: set[str] = set()           # series whose plot waits for a redraw
         self.turn = 0                          # the series the next tick looks at first
         self.overlay_cache: dict[tuple[str, int], list[dict]] = {}
+        self.readings_request = 0
+        self.shown_metrics = ""   # a recorded run's metrics.jsonl on the plots ('' : the live run's)
+        self.readings: list = []  # the readings marked on the plots
         self.spec = QLineEdit(str(spec or ""))
         self.spec_button = QPushButton("…")
         self.spec_button.setToolTip("choose the spec")
@@ -116,6 +126,9 @@ class TrainingPanel(QWidget):
         for lst in (self.checklist, self.checkpoints, self.overlays):
             lst.setMinimumHeight(36)
         self.overlays.itemChanged.connect(lambda _: self._mark_dirty())
+        self.overlays.itemDoubleClicked.connect(
+            lambda item: self.show_run(Path(item.data(Qt.ItemDataRole.UserRole)).parent))
+        self.overlays.setToolTip("check a run to overlay it; double-click it to show it, with its readings")
         side = QVBoxLayout()
         for title, w in ((self.checklist_title, self.checklist), ("Earlier runs (overlay)", self.overlays),
                          ("Checkpoints", self.checkpoints)):
@@ -144,12 +157,16 @@ class TrainingPanel(QWidget):
         self.stage_lines: dict[str, list] = {key: [] for key, _ in SERIES}
         self.overlay_curves: dict[str, list] = {key: [] for key, _ in SERIES}
         self.overlays_drawn: dict[str, tuple] = {key: () for key, _ in SERIES}
+        self.marks: dict[str, list] = {key: [] for key, _ in SERIES}
         smooth_row = QHBoxLayout()
         smooth_row.addWidget(QLabel("smoothing"))
         smooth_row.addWidget(self.smoothing)
         smooth_row.addWidget(self.bar)
         self.hover = StatusLabel()   # the step under the mouse
-        self.hover.setMinimumWidth(220)
+        self.hover.setFixedWidth(220)
+        # Fixed, not StatusLabel's Ignored: the layout gives an Ignored label no room, and the
+        # status beside it was drawn over it
+        self.hover.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         smooth_row.addWidget(self.hover)
         smooth_row.addWidget(self.status, 1)
         plots = QVBoxLayout()
@@ -182,6 +199,13 @@ class TrainingPanel(QWidget):
         self.timer = QTimer(self, interval=TICK_MS)
         self.timer.timeout.connect(self._redraw)
         self.timer.start()
+        self.readings_worker = curve_marks.ReadingsWorker()
+        self.threads = [start(self.readings_worker, self)]
+        self.readings_requested.connect(self.readings_worker.read_run)
+        self.readings_worker.read.connect(self._on_readings)
+        self.readings_worker.failed.connect(self._on_readings_failed)
+        self.readings_timer = QTimer(self, singleShot=True, interval=READINGS_MS)
+        self.readings_timer.timeout.connect(self._read_live)
         self.refresh_runs()
 
     @property
@@ -192,6 +216,7 @@ class TrainingPanel(QWidget):
         """End a run (it checkpoints first) and the preflight; the window calls this before it closes."""
         for job in (self.train_job, self.preflight_job):
             job.shutdown()
+        stop(self.threads)
 
     def _choose_spec(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Spec to train", str(Path(self.spec.text()).parent),
@@ -250,13 +275,67 @@ class TrainingPanel(QWidget):
             return
         self._train(resume)
 
-    def _train(self, resume: bool) -> None:
-        self.steps, self.stages = [], []
-        for key, lines in self.stage_lines.items():
-            for line in lines:
-                self.plots[key].removeItem(line)
-            lines.clear()
+    def _clear_run(self) -> None:
+        """Empty the plots of the run shown, its stage lines and marks; answers still on their
+        way about it are dropped."""
+        self.steps, self.stages, self.shown_metrics, self.readings = [], [], "", []
+        self.readings_request += 1
+        self.readings_timer.stop()
+        for key in self.plots:
+            for item in self.stage_lines[key] + self.marks[key]:
+                self.plots[key].removeItem(item)
+            self.stage_lines[key].clear()
+            self.marks[key].clear()
         self._mark_dirty()
+
+    def show_run(self, folder: Path) -> None:
+        """A recorded run's curves and readings on the plots, in place of the last run's."""
+        if self.train_job.running:
+            self.status.setText(f"{self.run_name.text()} is training: {Path(folder).name} can be shown when it ends")
+            return
+        self._clear_run()
+        self.shown_metrics = str(RunDir(folder).metrics)
+        self.status.setText(f"reading {Path(folder).name}…")
+        self.readings_requested.emit(self.readings_request, self.shown_metrics, True)
+
+    def _read_live(self) -> None:
+        metrics = RunDir(self.run_dir).metrics
+        if not self.shown_metrics and metrics.is_file():
+            self.readings_request += 1
+            self.readings_requested.emit(self.readings_request, str(metrics), False)
+
+    def _on_readings(self, request: int, path: str, step_events: list, readings: list) -> None:
+        if request != self.readings_request:
+            return   # about a run no longer shown, or an older version of the live one
+        if step_events is not None:   # a recorded run's, asked for to plot it
+            self.steps = step_events
+            self.stages = [(e["step"], e.get("stage", "")) for i, e in enumerate(step_events)
+                           if i == 0 or e.get("stage") != step_events[i - 1].get("stage")]
+            self._mark_dirty()
+            self.status.setText(f"{Path(path).parent.name}: {len(step_events)} steps, "
+                                f"{len(readings)} reading{'s' * (len(readings) != 1)} marked")
+        if readings != self.readings:   # a live run read again, unchanged: the marks on the plots stand
+            self._mark_readings(readings)
+        self.readings_shown.emit(readings)
+
+    def _mark_readings(self, readings: list) -> None:
+        self.readings = readings
+        for key, items in self.marks.items():
+            for item in items:
+                self.plots[key].removeItem(item)
+            items.clear()
+        for reading in readings:
+            if reading.step is not None:
+                line = curve_marks.mark(reading)
+                self.plots[reading.series].addItem(line)
+                self.marks[reading.series].append(line)
+
+    def _on_readings_failed(self, request: int, message: str) -> None:
+        if request == self.readings_request:
+            self.status.setText(message)
+
+    def _train(self, resume: bool) -> None:
+        self._clear_run()
         self.checkpoints.clear()
         self.first_step, self.target_steps = None, 0
         self.bar.hide()
@@ -325,6 +404,8 @@ class TrainingPanel(QWidget):
                 self.stages.append((event["step"], event.get("stage", "")))
             self._mark_dirty()
             self._show_step(event)
+            if not self.readings_timer.isActive():
+                self.readings_timer.start()
         elif kind == "checkpoint":
             self.checkpoints.addItem(f"step {event['step']}: {Path(event['path']).name}")
         elif kind == "start":
@@ -350,6 +431,7 @@ class TrainingPanel(QWidget):
     def _on_finished(self, result) -> None:
         self.status.setText(result.summary)
         self._idle()
+        self._read_live()
         self.refresh_runs()
         if self.run_id:
             self.run_recorded.emit(self.run_id)   # its final metrics and status
@@ -357,6 +439,7 @@ class TrainingPanel(QWidget):
     def _on_failed(self, error) -> None:
         self.status.setText(error.message)
         self._idle()
+        self._read_live()
         self.refresh_runs()
         if self.run_id:
             self.run_recorded.emit(self.run_id)

@@ -31,16 +31,18 @@ def components(draw, name: str | None = None) -> Component:
 
 
 @st.composite
-def nested_components(draw, depth: int = 1) -> Component:
+def nested_components(draw, depth: int = 1, parent: str | None = None) -> Component:
     """A valid component at `depth`: a container (while containers may stand there) holding up to
-    four components one deeper, or a leaf; page chrome only at the top."""
+    four components one deeper, or a leaf; page chrome only at the top, a chart's parts only in it."""
+    holds = vocab.COMPONENTS[parent].holds if parent else ()
     names = [n for n, s in vocab.COMPONENTS.items()
-             if (depth == 1 or not s.top_level_only) and (depth <= vocab.MAX_DEPTH or not s.container)]
+             if (depth == 1 or not s.top_level_only) and (depth <= vocab.MAX_DEPTH or not s.container)
+             and (n in holds if holds else n not in vocab.HELD_BY)]
     name = draw(st.sampled_from(sorted(names)))
     comp = draw(components(name))
     if not vocab.COMPONENTS[name].container:
         return comp
-    children = draw(st.lists(nested_components(depth + 1), max_size=4))
+    children = draw(st.lists(nested_components(depth + 1, name), max_size=4))
     return Component(name, comp.attrs, comp.topo, comp.refs, tuple(children))
 
 
@@ -61,7 +63,9 @@ def scenes(draw) -> Scene:
             value = draw(ident) if key == "topic" else draw(st.sampled_from(vocab.TOP_LEVEL_VALUES[key]))
             attrs.append(Attr(key, value))
     attrs = draw(st.permutations(attrs))
-    comps = draw(st.lists(components(), max_size=12))
+    # a chart's parts stand only in a chart (nested_scenes draws them there)
+    loose = sorted(n for n in vocab.COMPONENTS if n not in vocab.HELD_BY)
+    comps = draw(st.lists(st.sampled_from(loose).flatmap(components), max_size=12))
     return Scene(tuple(attrs), tuple(comps))
 
 

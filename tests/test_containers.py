@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from engine.compiler import compile_scene
-from engine.compiler.geometry import ANCHOR, Line, Rect
+from engine.compiler.geometry import ANCHOR, Line, Rect, Text
 from engine.compiler.links import ends, route
 from engine.dsl import load, vocab
 from engine.dsl.model import walk
@@ -131,7 +131,8 @@ def _variants():
             yield name, key, values
 
 
-SPEAKS = {"cols": "[arrange:grid]\n", "widths": "[arrange:row]\n"}   # where an attribute speaks
+SPEAKS = {"cols": "[arrange:grid]\n", "widths": "[arrange:row]\n",
+          "valign": "[height:fill]\n"}   # where an attribute speaks
 
 
 @pytest.mark.parametrize("name,key,values", list(_variants()), ids=[f"{n}.{k}" for n, k, _ in _variants()])
@@ -262,3 +263,25 @@ def test_deep_nesting_stays_fast():
     boxes = _boxes(compiled.layout)
     assert len(boxes) == 48
     assert took < 2.0, f"{took:.2f} s"
+
+
+def test_a_centred_panel_head_stands_on_the_panel_centre_inside_it():
+    """align:center sets the tag, title and caption on the panel's centre line (the side panels of
+    a memory sheet), with the children under them as before; left keeps them at the padding."""
+    def head(align):
+        body = ("[panel]\n[node_id:p]\n" + align + "[title_ref:panel.0.title]\n[caption_ref:panel.0.caption]\n"
+                "[tag_ref:panel.0.tag]\n" + _card(0) + "[/panel]\n")
+        scene = _scene(body)
+        compiled = compile_resolved(scene, content_for(scene))
+        box = _boxes(compiled.layout)["p"]
+        roles = {s.role: s for s in compiled.layout.shapes if isinstance(s, Text) and s.role}
+        assert_text_inside(compiled.layout, {"panel", "section_card"})
+        return box, roles, _boxes(compiled.layout)["c0"]
+    box, roles, card = head("[align:center]\n")
+    centre = (box[0] + box[2]) / 2
+    assert roles["panel-title"].anchor == roles["panel-caption"].anchor == "middle"
+    assert abs(roles["panel-title"].x - centre) < EPS and abs(roles["panel-caption"].x - centre) < EPS
+    assert abs(roles["tag"].x - centre) < EPS   # the pill's label, centred on its pill
+    _, left, left_card = head("")
+    assert left["panel-title"].anchor == "start" and left["panel-title"].x < centre
+    assert card == left_card   # the head moved across, the children stayed where they were

@@ -67,6 +67,20 @@ def test_a_gradient_spike(at, value, kind):
     assert (r.kind, r.step) == (kind, at + 1) and r.action == ACTIONS[kind]
 
 
+def test_gradient_norms_that_fall_by_orders_over_a_healthy_run_are_no_spike():
+    grad = [10.0 * math.exp(-i / 30) for i in range(300)]   # step 1 is 150x the run's median
+    assert "grad_spike" not in kinds(events(smooth(), grad))
+
+
+def test_a_mark_names_its_reading_and_the_curve_it_is_on():
+    grad = [1.0] * 300
+    grad[120] = 80.0
+    (r,) = curve_readings(events(smooth(), grad))
+    assert (r.label, r.series) == ("grad spike", "grad_norm")
+    (r,) = curve_readings(events(smooth(), fill=0.7))
+    assert (r.label, r.series) == ("low fill", "loss")
+
+
 def test_gradients_that_collapse():
     grad = [1.0] * 290 + [1e-4] * 10
     assert kinds(events(smooth(), grad)) == ["grad_collapse"]
@@ -82,4 +96,4 @@ def test_the_report_lists_them_and_marks_the_chart(tmp_path):
     loss = [0.25 + 3.0 * math.exp(-i / 10) for i in range(300)]
     (run / "metrics.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events(loss)))
     html = write_report(run, tmp_path / "r.html").read_text()
-    assert "Readings of the loss curve" in html and "loss plateaued" in html and 'class="mark"' in html
+    assert "Readings of the loss curve" in html and "loss plateaued" in html and '<g class="mark amber">' in html and '▲ plateau</text>' in html

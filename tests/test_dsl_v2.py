@@ -178,7 +178,7 @@ def test_v2_messages_say_what_to_do():
         return next(d.message for d in load(text).diagnostics if d.code == code)
 
     assert "did you mean 'cache'" in message(V2_ERRORS[5][0], "unknown-node")
-    assert "[panel], [group], [region_stack] and [region] do; [text_line] is dropped" in message(V2_ERRORS[0][0], "not-a-container")
+    assert "[panel], [group], [region_stack], [region] and [chart] do; [text_line] is dropped" in message(V2_ERRORS[0][0], "not-a-container")
     assert f"at most {vocab.MAX_DEPTH} deep" in message(V2_ERRORS[2][0], "too-deep")
     assert "belongs to the page, not inside [panel] (line 8)" in message(V2_ERRORS[3][0], "top-level-only")
 

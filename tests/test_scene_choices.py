@@ -8,6 +8,7 @@ import pytest
 
 from engine.compiler import compile_scene
 from engine.compiler.geometry import Rect, Text
+from engine.compiler.sections.chrome import HEADER_SCALE
 from engine.compiler.style import INSET
 from engine.compiler.themes import palettes
 from engine.dsl import load, vocab
@@ -46,11 +47,14 @@ def _header(scale: str, hero: str = "center"):
 
 @pytest.mark.parametrize("hero", ["left", "center", "split"])
 def test_header_scale_sets_the_headline_size_and_the_band_and_keeps_the_title_inside_it(hero):
-    compiled = {s: _header(s, hero) for s in vocab.COMPONENTS["header_band"].attrs["scale"]}
+    scales = sorted(vocab.COMPONENTS["header_band"].attrs["scale"], key=lambda s: HEADER_SCALE[s][0])
+    compiled = {s: _header(s, hero) for s in scales}
     sizes = [_texts(c.layout, "headline")[0].size for c in compiled.values()]
     bands = [_rect(c.layout, "header").h for c in compiled.values()]
-    assert sizes == sorted(sizes) and len(set(sizes)) == 3
-    assert bands == sorted(bands) and len(set(bands)) == 3
+    assert sizes == sorted(sizes) and len(set(sizes)) == len(scales)
+    assert bands == sorted(bands) and len(set(bands)) == len(scales)
+    quiet, plain = (_texts(compiled[s].layout, "subtitle")[0].size for s in ("sm", "md"))
+    assert quiet < plain   # a quiet title's subtitle is smaller with it
     for a, b in zip(list(compiled.values()), list(compiled.values())[1:]):
         assert _visibly_different(a.svg, b.svg)
     for c in compiled.values():

@@ -112,12 +112,12 @@ def well_fill(style: Style) -> str:
 
 def fill_of(style: Style, accent: str, fill: str | None, default: str | None = None) -> str | None:
     """A box's fill colour for a component's `fill` attribute (DSL v2): surface, tint (the accent
-    mixed into the surface), solid (the accent), none ("none": open), inset (a well); omitted,
-    `default`."""
+    mixed into the surface), solid (the accent), none ("none": open), inset (a well), raised (the
+    palette's second surface: a chip lighter than the panel it stands on); omitted, `default`."""
     if fill is None:
         return default
     return {"surface": style.palette.surface, "tint": style.tint(accent, TINT), "solid": accent,
-            "none": "none", "inset": well_fill(style)}[fill]
+            "none": "none", "inset": well_fill(style), "raised": style.palette.surface_2}[fill]
 
 
 def on_solid(style: Style, accent: str) -> Style:

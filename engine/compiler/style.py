@@ -27,12 +27,20 @@ CANVAS = {
     "strip": (1500, 500),       # 3:1 — one-row diagrams (three stages, a kernel's steps)
 }
 INSET = {"sm": 28, "md": 52, "lg": 84}
+# background:sheet: the page is a rounded sheet this share of the width in from the canvas's edges
+# (the v7 training sheets: 30-44 px on 1400-1600 px pages), the inset counted from its edge
+SHEET_MARGIN = 0.025
 GAP = {"sm": 14, "md": 26, "lg": 44}
 CELL_GAP = {**GAP, "xl": 110}  # a container's own gap (DSL v2): xl leaves room for a link's arrow
 # density: (card padding, font scale, line height factor)
 DENSITY = {"compact": (16, 0.92, 1.24), "balanced": (24, 1.0, 1.34), "airy": (34, 1.1, 1.5)}
 FONT = {"kicker": 15, "headline": 44, "subtitle": 20, "title": 21, "value": 34, "body": 16,
         "small": 13, "label": 15}
+
+
+def sheet_margin(width: float, background: str) -> float:
+    """How far in from the canvas's edges the page's sheet stands (0: no sheet)."""
+    return round(width * SHEET_MARGIN) if background == "sheet" else 0   # an int: the geometry unchanged without one
 
 
 @quick_init   # a family restyles per card and section: dozens of Styles per scene
@@ -81,6 +89,10 @@ class Style:
     def content_width(self) -> float:
         return self.width - 2 * self.inset
 
+    @property
+    def sheet(self) -> float:
+        return sheet_margin(self.width, self.background)
+
 
 def style_of(scene: Scene) -> Style:
     a = {x.key: x.value for x in scene.attrs}
@@ -88,7 +100,8 @@ def style_of(scene: Scene) -> Style:
     pad, scale, leading = DENSITY[a["density"]]
     return Style(
         palette=palettes()[a["theme"]], tone=a["tone"], canvas=a["canvas"], width=width,
-        min_height=min_h, inset=INSET[a["inset"]], gap=GAP[a["gap"]], pad=pad, scale=scale,
+        min_height=min_h, inset=INSET[a["inset"]] + sheet_margin(width, a["background"]), gap=GAP[a["gap"]],
+        pad=pad, scale=scale,
         leading=leading, frame=a["frame"], hero=a["hero"], columns=int(a["columns"]),
         emphasis=a["emphasis"], rail=a["rail"], background=a["background"],
         connector=a["connector"], topic=a["topic"], layout=a["layout"],

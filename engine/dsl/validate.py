@@ -26,6 +26,13 @@ _EDGE_PATH = re.compile(r"edges\.([A-Za-z0-9_\-]+)\Z")
 MAX_NODES_TO_SUGGEST_FROM = 64
 
 
+def _may_hold(parent: Component | None, name: str) -> bool:
+    """Whether `name` may stand in `parent` (None: the page) as far as held-only kinds go
+    (vocab ComponentSpec.holds): a chart's parts only in a chart, and a chart holds only them."""
+    holds = vocab.COMPONENTS[parent.name].holds if parent is not None else ()
+    return name in holds if holds else vocab.HELD_BY.get(name) is None
+
+
 def _did_you_mean(word: str, choices) -> str:
     guess = vocab.closest(word, tuple(choices))
     return f"; did you mean '{guess}'?" if guess else ""
@@ -76,6 +83,13 @@ class _Checker:
             self.report(comp, "top-level-only",
                         f"[{comp.name}] belongs to the page, not inside [{parent.name}] (line {parent.line}); "
                         "move it out")
+            return None
+        if not _may_hold(parent, comp.name):
+            where = vocab.HELD_BY.get(comp.name)
+            self.report(comp, "misplaced",
+                        f"[{comp.name}] stands only inside [{where}]; it is dropped" if where else
+                        f"[{parent.name}] (line {parent.line}) holds only {_listed(vocab.COMPONENTS[parent.name].holds)}; "
+                        f"[{comp.name}] is dropped")
             return None
         if spec.container and depth > vocab.MAX_DEPTH:
             self.report(comp, "too-deep",
@@ -172,7 +186,7 @@ class _Checker:
         layout = scene.layout or vocab.DEFAULT_LAYOUT
         counts = Counter(c.name for c in comps)
         for name, least in vocab.REQUIREMENTS.get(layout, ()):
-            if counts[name] < least:
+            if counts[name] < least and not counts[vocab.ALSO_MET_BY.get(name, "")]:
                 self.report(where, "missing-component",
                             f"{layout} needs at least {least} [{name}] (has {counts[name]})",
                             Severity.WARNING)

@@ -44,7 +44,7 @@ TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
     "columns": ("1", "2", "3", "4"),
     "emphasis": ("top", "left", "center"),
     "rail": ("accent", "muted", "none"),
-    "background": ("grid", "mesh", "rings", "none"),
+    "background": ("grid", "mesh", "rings", "none", "sheet", "frame"),  # frame: a rounded outline round the page
     "connector": ("line", "arrow", "bracket", "curve"),
     # topic is an identifier, checked by TOPIC_PATTERN rather than a value list
 }
@@ -92,6 +92,9 @@ class ComponentSpec:
     # component's omitted attributes stay omitted, as in v1), so omitting one and writing it differ
     # in text but not in the picture. A key not here is the compiler's choice (accent: tone walk).
     defaults: dict[str, str] = field(default_factory=dict)
+    # A container that holds only these kinds, which in turn stand only in it (a chart's series
+    # and categories): a part of a figure, meaningless on its own.
+    holds: tuple[str, ...] = ()
 
     def field_order(self, field: str) -> int | None:
         """Canonical position of a field, or None when the component has no such field."""
@@ -117,15 +120,17 @@ _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses tho
 MAX_DEPTH = 3
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
-FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none")
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
 # cells stand, the page's gaps and xl (room for a link's arrow between two cells); omitted, the
-# scene's gap. arrange spread: a stack whose gaps grow to fill the height it is given.
+# scene's gap. arrange spread: a stack whose gaps grow to fill the height it is given. valign
+# (wave 3): where the children stand in a container given more height than they take (in a row
+# with a taller cell, or height:fill), as one block; omitted, as before (see docs/dsl.md).
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid", "spread"), "cols": ("1", "2", "3", "4"),
                                        "widths": ("equal", "content"), "height": ("content", "fill"),
-                                       "gap": ("sm", "md", "lg", "xl")}
+                                       "gap": ("sm", "md", "lg", "xl"), "valign": ("top", "middle", "bottom")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
 # Where a section goes (v2): below is its written place; beside sets it beside the page's figure:
 # in the free columns beside a pipeline lane's short second row (when the lane has one, else it
@@ -135,6 +140,7 @@ PLACE_DEFAULT = {"place": "below"}
 VALIGN: dict[str, tuple[str, ...]] = {"valign": ("top", "middle", "bottom")}
 
 SPANS: tuple[str, ...] = tuple(str(n) for n in range(1, 9))   # a share of a run's length
+MAX_SERIES = 4   # a chart's series: a category's value_1 ... value_4
 
 COMPONENTS: dict[str, ComponentSpec] = {
     # band (extension): solid draws the header on a band, open sets the title on the page;
@@ -142,22 +148,29 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # section heading) solid sets it in one panel with the section after it (poster_stack; v2).
     # accent colours the headline, rule draws a gradient rule under the title (v2): a third wide
     # fading out, or full (wave 2) across the column from the headline's accent into the tone's;
-    # scale is the title's weight on the page (its headline size and margins: a display title).
+    # scale is the title's weight on the page (its headline size and margins: a display title; sm
+    # a quiet one).
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
                                  {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient", "full"),
-                                  "scale": ("md", "lg", "xl")},
+                                  "scale": ("md", "lg", "xl", "sm")},
                                  top_level_only=True, defaults={"rule": "none", "scale": "md"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
-        {"variant": ("default", "hero", "metric", "note", "warning", "success"), "accent": ACCENTS,
+        {"variant": ("default", "hero", "metric", "note", "warning", "success", "stat"), "accent": ACCENTS,
          "outline": OUTLINES, "fill": FILLS, "align": ("left", "center"), **PLACE},
         topology=NODE, defaults=dict(PLACE_DEFAULT),
     ),
-    "compare_bar": ComponentSpec(("label", "value", "caption", "note"), {"accent": ACCENTS}),
-    "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS}),
+    # fill (wave 3): gradient in the accent, or ink: flat in the page's ink (the whole the other
+    # bars are shares of); on conclusion_strip ink sets the strip flat in the page's ink
+    "compare_bar": ComponentSpec(("label", "value", "caption", "note"),
+                                 {"accent": ACCENTS, "fill": ("gradient", "ink")}, defaults={"fill": "gradient"}),
+    # rule (wave 3): dashed sets the run it closes off from the next by a rule, none keeps the pitch
+    "span_bracket": ComponentSpec(("label", "caption"), {"accent": ACCENTS, "rule": ("dashed", "none")},
+                                  defaults={"rule": "dashed"}),
     "thesis_box": ComponentSpec(("title", "text"), {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
                                 topology=NODE, defaults=dict(PLACE_DEFAULT)),
-    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, **PLACE}, defaults=dict(PLACE_DEFAULT)),
+    "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, "fill": ("gradient", "ink"), **PLACE},
+                                      defaults={"fill": "gradient", **PLACE_DEFAULT}),
     "table_header": ComponentSpec((), {}, column_fields=True),
     "table_row": ComponentSpec(
         ("note", "tag"),  # tag (extension): a pill above the row's label, as edge-case matrices do
@@ -165,27 +178,42 @@ COMPONENTS: dict[str, ComponentSpec] = {
         column_fields=True,
     ),
     # node_id on a stage is an extension of SPEC.md: flow_arrow from_ref/to_ref name stages by it.
-    # number (v2): badge numbers the stage in its head, none leaves the title alone there; width
+    # number (v2): badge numbers the stage in its head, none leaves the title alone there, ordinal
+    # sets its number large ("01") over the title in the accent (the title then in ink); print
+    # (wave 3): fine sets the caption in small print; width
     # (v2): narrow draws the stage half as wide (a short terminal step); role (v2): result marks
-    # the lane's outcome (its body tinted by its accent); valign places the caption in the body.
+    # the lane's outcome (its body tinted by its accent); valign places the caption in the body;
+    # head: slim sets the head as a slim strip round its title; shape (wave 3): circle draws the
+    # step as a disc holding its number and title, caption under.
     "stage_card": ComponentSpec(("title", "caption"),
-                                {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none"),
-                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN},
+                                {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none", "ordinal"),
+                                 "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN,
+                                 "print": ("regular", "fine"), "head": ("strip", "slim"),
+                                 "shape": ("box", "circle")},
                                 topology=NODE, defaults={"number": "badge", "width": "normal", "role": "step",
-                                                         "valign": "top"}),
-    "flow_arrow": ComponentSpec(("label",), {}, topology=("from_ref", "to_ref")),
+                                                         "valign": "top", "print": "regular", "head": "strip",
+                                                         "shape": "box"}),
+    # length (v2): long draws the connector it stands on (between two stages) as a long arrow
+    "flow_arrow": ComponentSpec(("label",), {"length": ("short", "long")}, topology=("from_ref", "to_ref"),
+                                defaults={"length": "short"}),
+    # width (v2): narrow draws the node narrower on its place in the tree, siblings further apart
     "decision_node": ComponentSpec(
         ("title", "body"),
-        {"variant": ("root", "branch", "leaf", "outcome"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
-        topology=NODE,
+        {"variant": ("root", "branch", "leaf", "outcome"), "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
+         "width": ("normal", "narrow")},
+        topology=NODE, defaults={"width": "normal"},
     ),
-    "decision_edge": ComponentSpec(("branch_label",), {}, topology=("from_ref", "to_ref")),
+    # at (v2): where the branch label stands on its edge: half-way, or at its end over the child
+    "decision_edge": ComponentSpec(("branch_label",), {"at": ("middle", "end")}, topology=("from_ref", "to_ref"),
+                                   defaults={"at": "middle"}),
     "callout_card": ComponentSpec(("title", "text", "tag"),
                                   {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, **PLACE},
                                   topology=NODE, defaults=dict(PLACE_DEFAULT)),
-    # role (v2): stamp sets the badge in the page foot, left of the topic tag (pipeline_lane)
-    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS, "role": ("pill", "stamp"), **PLACE},
-                                topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT}),
+    # role (v2): stamp sets the badge in the page foot, left of the topic tag (pipeline_lane);
+    # size (wave 3): lg is a taller pill with twice the room either side of its words
+    "badge_pill": ComponentSpec(("text",), {"accent": ACCENTS, "role": ("pill", "stamp"), **PLACE,
+                                            "size": ("md", "lg")},
+                                topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT, "size": "md"}),
     # role (v2): phase heads a run of the figure: the lane's stages of its tone (pipeline_lane), a
     # column chart's column in order (comparison_span_chart)
     "legend_row": ComponentSpec(("label",), {"tone": ACCENTS, "role": ("key", "phase"), **PLACE},
@@ -198,22 +226,28 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "panel": ComponentSpec(
         ("title", "caption", "tag"),
         # head: plain sets the title over the children; band centres it on one line on a slim band
-        # of the accent across the panel's top, bar in a tall bar padded round it (it wraps)
-        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "head": ("plain", "band", "bar")},
+        # of the accent across the panel's top, bar in a tall bar padded round it (it wraps);
+        # above stands the title on the page over the box, a label of it (wave 3);
+        # align: where its tag, title and caption stand over the children (left, or centred);
+        # bleed: full runs the panel's box to the page's edges, a band across the page (its children
+        # keep the page's column), when it stands in the whole column
+        {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
+         "head": ("plain", "band", "bar", "above"), "align": ("left", "center"), "bleed": ("none", "full")},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
-                  "outline": "thin", "fill": "surface", "head": "plain"},
+                  "outline": "thin", "fill": "surface", "head": "plain", "align": "left", "bleed": "none"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,
                            defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content"}),
     # One line of text in a style: code keeps its whitespace and is never wrapped; bullet: dot
-    # sets it as a list item behind a dot in its accent.
+    # sets it as a list item behind a dot in its accent; well: none keeps a terminal line off the
+    # code well its run would sit on (auto), standing on the surface it is written on.
     "text_line": ComponentSpec(
         ("text",),
         {"style": ("body", "code", "mono", "result", "muted", "accent", "heading"), "accent": ACCENTS,
-         "align": ("left", "center", "right"), "bullet": ("none", "dot")},
-        topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none"},
+         "align": ("left", "center", "right"), "bullet": ("none", "dot"), "well": ("auto", "none")},
+        topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none", "well": "auto"},
     ),
     # A label left, its value right.
     "kv_row": ComponentSpec(("label", "value"), {"style": ("body", "mono", "code"), "accent": ACCENTS},
@@ -264,9 +298,33 @@ COMPONENTS: dict[str, ComponentSpec] = {
         topology=NODE,
         defaults={"variant": "block", "outline": "none", "fill": "surface", "span": "1", "align": "center"},
     ),
+    # ---- charts (docs/dsl.md "Charts") ----
+    # A value chart: categories along one axis, their values as columns (orient column) or bars
+    # (orient bar) against a value axis with ticks; one bar per series in each category, the
+    # series keyed in a legend. Numbers come from content (a category's value_N refs, the
+    # chart's optional max); unit names them.
+    "chart": ComponentSpec(
+        ("title", "caption", "unit", "max"),
+        {"orient": ("column", "bar"), "axis": ("ticks", "none"), "grid": ("lines", "none"),
+         "values": ("end", "inside", "base", "none"), "units": ("axis", "values"), "legend": ("top", "bottom", "none"),
+         "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS},
+        topology=NODE, container=True, holds=("series", "category"),
+        defaults={"orient": "column", "axis": "ticks", "grid": "lines", "values": "end", "units": "axis",
+                  "legend": "top", "outline": "thin", "fill": "surface"},
+    ),
+    # One series of a chart, in written order: series N draws every category's value_N, in its
+    # accent (the tone's walk when omitted), keyed by its label in the legend.
+    "series": ComponentSpec(("label",), {"accent": ACCENTS}),
+    # One category of a chart: its label on the category axis and a value per series (value_N, a
+    # number), with text_N printed for it when given (else the value itself); accent colours its
+    # bars whatever their series (one highlighted category).
+    "category": ComponentSpec(("label",) + tuple(f"value_{n}" for n in range(1, MAX_SERIES + 1))
+                              + tuple(f"text_{n}" for n in range(1, MAX_SERIES + 1)), {"accent": ACCENTS}),
 }
 CONTAINERS: tuple[str, ...] = tuple(n for n, s in COMPONENTS.items() if s.container)
 TOPOLOGY_KEYS: tuple[str, ...] = ("node_id", "from_ref", "to_ref")
+# The one container each held-only kind stands in (ComponentSpec.holds).
+HELD_BY: dict[str, str] = {kind: n for n, s in COMPONENTS.items() for kind in s.holds}
 
 # What each family needs to be a sensible scene (SPEC.md §2); a miss is a diagnostic, and the
 # compiler still renders what is there.
@@ -281,6 +339,9 @@ REQUIREMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "dual_panel_compare": (("header_band", 1), ("panel", 2)),
     "memory_map": (("header_band", 1), ("segment", 2)),
 }
+
+# A requirement another component meets as well: a chart carries a comparison as bars do.
+ALSO_MET_BY: dict[str, str] = {"compare_bar": "chart"}
 
 
 def closest(word: str, choices: tuple[str, ...] | list[str]) -> str | None:

@@ -129,7 +129,11 @@ def _component_rules(name: str) -> list[str]:
     for field in component_fields(name):
         items.append((f"ref_{field}", False))
     opening, closing = tag_terminal(f"[{name}]"), tag_terminal(f"[/{name}]")
-    if spec.container:
+    if spec.holds:   # a container of its own parts only (a chart), which stand nowhere else
+        rules = [f"c_{name}_{d}: {opening} NL {name}_{len(items)} held_{name}* {closing} NL"
+                 for d in range(1, vocab.MAX_DEPTH + 1)]
+        rules.append(f"held_{name}: " + " | ".join(f"c_{n}" for n in spec.holds))
+    elif spec.container:
         rules = [f"c_{name}_{d}: {opening} NL {name}_{len(items)} inner_{d + 1}* {closing} NL"
                  for d in range(1, vocab.MAX_DEPTH + 1)]
     else:
@@ -145,7 +149,7 @@ def _component_rules(name: str) -> list[str]:
 @functools.cache
 def grammar_text() -> str:
     """The lark grammar (generated once per process from engine/dsl/vocab.py)."""
-    leaves = [n for n, s in vocab.COMPONENTS.items() if not s.container]
+    leaves = [n for n, s in vocab.COMPONENTS.items() if not s.container and n not in vocab.HELD_BY]
     nested = [n for n in leaves if not vocab.COMPONENTS[n].top_level_only]
     lines = ["start: SCENE_OPEN NL " + " ".join(f"top_{k}" for k in vocab.TOP_LEVEL_KEYS) + " body SCENE_CLOSE",
              "body: component*",

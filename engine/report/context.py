@@ -195,6 +195,12 @@ def held_constant_matrix(primary_axis: str, mine: dict, baseline: dict | None) -
     return rows
 
 
+def _marks(readings, series: str) -> list[tuple[int, str, str, str]]:
+    """The curve readings about `series`, as line_chart's marks."""
+    return [(r.step, r.label, f"step {r.step}: {r.text}. Seed action: {r.action}", r.tone)
+            for r in readings if r.step is not None and r.series == series]
+
+
 def _board_table(board: dict, scope: str) -> list[dict]:
     return [{"key": key, **values} for key, values in sorted(board.get(scope, {}).items())]
 
@@ -315,9 +321,10 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
         "summary": summary,
         "curves": {
             "loss": curves.line_chart(run_metrics.curve(events, "loss"), "loss", run_metrics.stage_starts(events), log=True,
-                                      marks=[(r.step, r.kind) for r in curve_found if r.step is not None]),
+                                      marks=_marks(curve_found, "loss")),
             "grad_norm": curves.line_chart(run_metrics.curve(events, "grad_norm"), "gradient norm (before clipping)",
-                                           run_metrics.stage_starts(events), log=True, colour="#c0632b"),
+                                           run_metrics.stage_starts(events), log=True, colour="#c0632b",
+                                           marks=_marks(curve_found, "grad_norm")),
         },
         "dataset": {"path": dataset.get("path"), "train_sha256": dataset.get("train_sha256"), "manifest": manifest,
                     "buckets": sorted({b for per in (manifest or {}).get("counts", {}).get("bucket", {}).values()

@@ -61,9 +61,10 @@ def _label(value: float) -> str:
 
 
 def line_chart(points: list[tuple[int, float]], title: str, stages: list[tuple[int, str]] = (),
-               log: bool = False, colour: str = "#2f6fdf", marks: list[tuple[int, str]] = ()) -> Markup:
+               log: bool = False, colour: str = "#2f6fdf", marks: list[tuple[int, str, str, str]] = ()) -> Markup:
     """An SVG chart of (step, value) points; `log` draws the values on a log10 axis; `marks` are
-    (step, label) readings drawn as triangles under the plot, the label as their tooltip."""
+    (step, label, tooltip, tone) readings: a dotted line at the step, a triangle under the plot and
+    the label beside it, in the tone's colour (a class: the report's stylesheet colours it)."""
     usable = [(x, y) for x, y in points if math.isfinite(y) and (y > 0 or not log)]
     if not usable:
         return Markup('<p class="muted">no {} recorded</p>').format(title)
@@ -104,11 +105,17 @@ def line_chart(points: list[tuple[int, float]], title: str, stages: list[tuple[i
             x = sx(step)
             parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{PAD_TOP}" y2="{PAD_TOP + plot_h}" class="stage"/>')
             parts.append(f'<text x="{x + 4:.1f}" y="{PAD_TOP + 12}" class="tick">{escape(name)}</text>')
-    for step, label in marks:
+    for step, label, tip, tone in marks:
         if x0 <= step <= x1:
             x, y = sx(step), PAD_TOP + plot_h
-            parts.append(f'<path d="M{x:.1f},{y - 9:.1f} l-5,9 h10 z" class="mark"><title>{escape(label)} '
-                         f'(step {step})</title></path>')
+            title = f"<title>{escape(tip)}</title>"
+            left = x > WIDTH - PAD_RIGHT - 90   # near the right edge the label reads leftwards
+            # the label under the stage names: a falling curve leaves the top of the plot free
+            parts.append(f'<g class="mark {escape(tone)}">{title}'
+                         f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{PAD_TOP}" y2="{y - 9:.1f}"/>'
+                         f'<path d="M{x:.1f},{y - 9:.1f} l-5,9 h10 z"/>'
+                         f'<text x="{x - 4 if left else x + 4:.1f}" y="{PAD_TOP + 26}" '
+                         f'text-anchor="{"end" if left else "start"}">▲ {escape(label)}</text></g>')
     line = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in zip(xs, ys))
     parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="1.5"/>')
     parts.append(f'<text x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" class="tick" text-anchor="end">step</text>')

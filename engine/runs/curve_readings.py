@@ -4,6 +4,7 @@ seed's action. The report lists them under Lessons; the studio marks them on its
 
     for r in curve_readings(read_events(RunDir(run).metrics)):
         r.kind, r.step, r.tone, r.text     # "stage_spike", 412, "blue", "loss spiked ... recovered ..."
+        r.label, r.series                  # "spike", "loss": a mark's words, and the curve it is on
 
 The thresholds are this module's, chosen on the project's runs (spec01/02 curves) and stated
 next to each rule; the patterns and actions are the seed's words.
@@ -25,8 +26,10 @@ PLATEAU_GAIN = 0.02        # ... lowers the loss by under 2 % ...
 PLATEAU_FLOOR = 0.1        # ... while it is still above 0.1 (seed: "plateaus at 0.1-0.3")
 OSCILLATION = 0.25         # in the last half: step-to-step swings above a quarter of the level ...
 OSCILLATION_GAIN = 0.05    # ... while the level falls by under 5 %
-GRAD_SPIKE = 10.0          # a gradient norm ten times the run's median
-GRAD_COLLAPSE = 0.01       # or a hundredth of it over the last ten steps
+GRAD_SPIKE = 10.0          # a gradient norm ten times the median of the steps just before it ...
+GRAD_WINDOW = 20           # ... these many (the run's own median would call every early step a spike:
+                           # gradient norms fall by orders of magnitude over a healthy run)
+GRAD_COLLAPSE = 0.01       # the last ten steps under a hundredth of the run's median
 FILL_FLOOR = 0.85          # seed: "verify token packing fill rate (> 0.85)"
 
 ACTIONS = {
@@ -44,6 +47,12 @@ ACTIONS = {
 }
 
 
+LABELS = {"stage_spike": "spike", "stage_spike_unrecovered": "spike, not recovered", "plateau": "plateau",
+          "oscillation": "oscillation", "grad_spike": "grad spike", "grad_collapse": "grad collapse",
+          "low_fill": "low fill"}
+GRADIENT = ("grad_spike", "grad_collapse")   # read on the gradient norm; the others on the loss
+
+
 @dataclass(frozen=True)
 class CurveReading:
     kind: str              # a key of ACTIONS
@@ -54,6 +63,15 @@ class CurveReading:
     @property
     def action(self) -> str:
         return ACTIONS[self.kind]
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+    @property
+    def series(self) -> str:
+        """The metrics.jsonl field of the curve the reading is about, where its mark goes."""
+        return "grad_norm" if self.kind in GRADIENT else "loss"
 
 
 def curve_readings(events: list[dict]) -> list[CurveReading]:
@@ -122,11 +140,16 @@ def _gradients(norms: list[tuple[int, float]]) -> list[CurveReading]:
         return []
     median = statistics.median(v for _, v in norms)
     out = []
-    spikes = [(s, v) for s, v in norms if v > GRAD_SPIKE * median]
+    spikes = []   # (ratio to the steps before, step, norm)
+    for i in range(GRAD_WINDOW, len(norms)):
+        before = statistics.median(v for _, v in norms[i - GRAD_WINDOW:i])
+        if before > 0 and norms[i][1] > GRAD_SPIKE * before:
+            spikes.append((norms[i][1] / before, *norms[i]))
     if spikes:
-        s, v = max(spikes, key=lambda sv: sv[1])
-        out.append(CurveReading("grad_spike", s, "amber", f"gradient norm {v:.3g} at step {s}, {v / median:.0f}x the "
-                                                          f"run's median ({len(spikes)} such steps)"))
+        ratio, s, v = max(spikes)
+        out.append(CurveReading("grad_spike", s, "amber",
+                                f"gradient norm {v:.3g} at step {s}, {ratio:.0f}x the median of the {GRAD_WINDOW} "
+                                f"steps before it ({len(spikes)} such step{'s' * (len(spikes) != 1)})"))
     last = [v for _, v in norms[-10:]]
     if median > 0 and max(last) < GRAD_COLLAPSE * median:
         out.append(CurveReading("grad_collapse", norms[-10][0], "amber",

@@ -11,7 +11,7 @@
 [columns:1]
 [emphasis:left]
 [rail:none]
-[background:none]
+[background:frame]
 [connector:line]
 [topic:edge_case_matrix]
 [header_band]

@@ -11,7 +11,7 @@
 [columns:3]
 [emphasis:top]
 [rail:none]
-[background:none]
+[background:frame]
 [connector:arrow]
 [topic:v66_failure_tree]
 [header_band]

@@ -17,6 +17,7 @@
 [header_band]
 [band:open]
 [accent:amber]
+[scale:sm]
 [headline_ref:header_band.0.headline]
 [subtitle_ref:header_band.0.subtitle]
 [/header_band]

@@ -1,7 +1,7 @@
 [scene]
 [canvas:panorama]
 [layout:dual_panel_compare]
-[theme:neutral_dark]
+[theme:neutral_grey]
 [tone:amber]
 [frame:card]
 [density:compact]

@@ -1,7 +1,7 @@
 [scene]
 [canvas:tall]
 [layout:poster_stack]
-[theme:infra_dark]
+[theme:violet_ink]
 [tone:green]
 [frame:card]
 [density:balanced]

@@ -15,6 +15,7 @@
 [connector:bracket]
 [topic:performance_balance]
 [header_band]
+[scale:sm]
 [headline_ref:header_band.0.headline]
 [subtitle_ref:header_band.0.subtitle]
 [/header_band]

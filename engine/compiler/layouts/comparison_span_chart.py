@@ -4,7 +4,7 @@ scale-economics, cpu-gpu-analysis and comparison-diagram assets).
 Top to bottom: the header; the key (legend rows and badges) in one band; the bar chart with its
 span brackets, full width; every card gathered into one grid of `columns` side by side; any other
 section; the conclusion strip last. Cards marked `place:beside` stand in a column beside the
-chart instead, so the chart and its reading share one row.
+chart instead (the bars, else the first `chart`), so the chart and its reading share one row.
 
 With `emphasis:center` the bars stand up as columns on a shared floor (sections.bars, column
 presentation) and the chart fills the canvas height the other sections leave: the cards marked
@@ -35,7 +35,7 @@ from engine.compiler.themes import mix
 
 # Where each section kind goes, top to bottom; kinds not named keep their written order between
 # the cards and the conclusion.
-_RANK = {"legend": 0, "badges": 0, "bars": 1, "cards": 2, "strip": 4}
+_RANK = {"legend": 0, "badges": 0, "bars": 1, "chart": 1, "cards": 2, "strip": 4}
 SIDE_SHARE = 0.32  # of the content width, for the card column beside the chart (place:beside)
 READING_PAD = 1.2  # the reading panel's padding, in the density's card padding
 READING_TEXT = "small"  # the type role of the reading's text
@@ -62,7 +62,7 @@ def _chart_beside_cards(page: Page, chart: Section, cards: Section, x: float, w:
     style = page.style
     side = w * SIDE_SHARE
     chart_w = w - side - style.gap
-    chart_h = RENDERERS["bars"](page, chart[1], x, page.y, chart_w)
+    chart_h = RENDERERS[chart[0]](page, chart[1], x, page.y, chart_w)
     cards_h = grid(page.out, cards[1], x + chart_w + style.gap, page.y, side, style, columns=1)
     page.y += max(chart_h, cards_h) + style.gap
 
@@ -163,11 +163,12 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
         _key_band(page, keys, x, w)
     kinds = [kind for kind, _ in rest]
     beside = [b for b in bound if SECTION_OF[b.name] == "cards" and b.comp.attr("place") == "beside"]
-    if beside and "bars" in kinds:
-        chart = rest[kinds.index("bars")]
+    figure = next((kind for kind in ("bars", "chart") if kind in kinds), None)   # the bars, else a chart
+    if beside and figure:
+        chart = rest[kinds.index(figure)]
         _chart_beside_cards(page, chart, ("cards", beside), x, w)
         rest = [(kind, [b for b in items if all(b is not c for c in beside)]) for kind, items in rest
-                if kind != "bars"]
+                if items is not chart[1]]
         rest = [(kind, items) for kind, items in rest if items]
     for kind, items in rest:
         page.y += RENDERERS[kind](page, items, x, page.y, w) + style.gap

@@ -93,7 +93,7 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     left = setting(stack[1][0], "aside") == "left"
     g = _gutter(stack[1][0], style)
     # at the page's left edge, the offsets hang in the page margin
-    hang = 0.0 if left and side else min(g, style.inset - MIN_MARGIN)
+    hang = 0.0 if left and side else min(g, style.inset - style.sheet - MIN_MARGIN)   # on the sheet
     own = g - hang   # what the gutter takes from the content width
     frame_w = (w - own - style.gap) * MAP_SHARE if side else w - own
     mw, sw = frame_w + g, w - own - frame_w - style.gap

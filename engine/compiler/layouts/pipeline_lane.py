@@ -32,12 +32,14 @@ from engine.compiler.text import text_width
 PANEL_AIR = 0.4  # share of the spare height that opens the gap under the lane when panels follow it
 
 def _track(page: Page, mark: int, top: float, bottom: float) -> None:
-    """The lane's full-bleed band, slipped under the stages already drawn from `mark` on."""
+    """The lane's full-bleed band (across the sheet, on one), slipped under the stages already
+    drawn from `mark` on."""
     s = page.style
     p = s.palette
-    band = [Rect(0, top, s.width, bottom - top, p.surface_2, opacity=0.55, role="track"),
-            Line(((0, top), (s.width, top)), p.stroke, 1, role="track"),
-            Line(((0, bottom), (s.width, bottom)), p.stroke, 1, role="track")]
+    x0, x1 = s.sheet, s.width - s.sheet
+    band = [Rect(x0, top, x1 - x0, bottom - top, p.surface_2, opacity=0.55, role="track"),
+            Line(((x0, top), (x1, top)), p.stroke, 1, role="track"),
+            Line(((x0, bottom), (x1, bottom)), p.stroke, 1, role="track")]
     page.out[mark:mark] = band
 
 

@@ -7,10 +7,12 @@ Rules, as a poster designer applies them:
   share one panel: the heading sits inside the panel's top, and a chart or a table (sections
   that frame themselves once) gives its frame up to the panel, so the page reads as a column of
   panels. Unsaid, the heading stands on the page above its section.
-- The poster fills its canvas: spare height goes first to the panels, then to card rows (within
-  a tier in proportion to their height, at most doubling each; what a capped block cannot take
-  goes to the others of its tier), so sections keep the scene's gap (at least 30 px) between
-  them and grow the way a designer pads a panel. A grown chart or table takes the height into its
+- The poster fills its canvas: spare height goes first to the panels, then to card rows and
+  lanes of stages (within a tier in proportion to their height, at most doubling each; what a
+  capped block cannot take goes to the others of its tier), so sections keep the scene's gap (at
+  least 30 px) between them and grow the way a designer pads a panel. A lane's stage bodies grow
+  until its boxes are LANE_ASPECT as tall as wide: a lane reads across, and the library's one-row
+  diagrams draw their stages 0.44-0.54 as tall as wide (ir-timeline-why, ir-producer-consumer). A grown chart or table takes the height into its
   own body (a table's rows stretch, a chart's bars space out) under a heading that stays at the
   panel's top; other grown blocks keep their content centred. A chart of labelled tracks (see
   sections/bars.py) does not grow: its thick bars set its rhythm. Only what no block can take
@@ -32,7 +34,8 @@ from engine.dsl.frozen import replaced
 # Sections drawn as one framed box: inside a panel, the panel is their frame.
 SELF_FRAMED = frozenset({"bars", "table"})
 MAX_GROWTH = 1.0     # a block grows by at most this share of its natural height
-MIN_SPACING = 30.0   # px between sections: room for the spine to read as a joint
+MIN_SPACING = 30.0
+LANE_ASPECT = 0.5    # height / width a lane's stage boxes grow to (module docstring)
 
 
 @dataclass
@@ -104,6 +107,8 @@ def _render(page: Page, blk: Block, x: float, y: float, w: float, extra: float) 
     if blk.kind == "cards":
         rows = cards.row_count(blk.items, page.style.columns)
         return cards.grid(page.out, blk.items, x, y, w, page.style, row_extra=extra / rows)
+    if blk.kind == "flow" and extra:
+        return RENDERERS[blk.kind](page, blk.items, x, y, w, grow=extra, aspect=LANE_ASPECT)
     return RENDERERS[blk.kind](page, blk.items, x, y, w)
 
 
@@ -156,7 +161,7 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     spare = (style.min_height - page.footer_room() - top - sum(b.natural for b in blocks)
              - sum(spaces))
     # panels take the spare height first (a chart or table reads better with air), then card rows
-    for tier in ([b for b in blocks if b.heading is not None], [b for b in blocks if b.kind == "cards"]):
+    for tier in ([b for b in blocks if b.heading is not None], [b for b in blocks if b.kind in ("cards", "flow")]):
         spare = _share(tier, spare)
     if len(blocks) > 1 and spare > 0:
         widen = min(spare / (len(blocks) - 1), spacing * 2)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from engine.compiler.geometry import ANCHOR, Rect
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import (bars, cards, chrome, container, flow, regions, strip, table, text_runs,
-                                      timeline, tree)
+from engine.compiler.sections import (bars, cards, chart, chrome, container, flow, regions, strip, table,
+                                      text_runs, timeline, tree)
 
 # Which section a component belongs to. Sections in GATHERED take every component of their kind
 # wherever it was written (one table, one tree, one chart per scene, or per container); cards
@@ -26,6 +26,7 @@ SECTION_OF = {
     "panel": "container", "group": "container", "disc": "disc",
     "milestone": "timeline", "phase": "timeline",
     "region_stack": "map", "region": "regions", "segment": "segments",
+    "chart": "chart", "series": "chart", "category": "chart",   # a chart draws its own parts
 }
 GATHERED = {"bars", "table", "flow", "tree", "badges", "legend", "timeline"}
 # Sections that take a run of consecutive components of their kind (a card grid, a block of lines).
@@ -98,4 +99,4 @@ RENDERERS = {kind: _anchored(render) for kind, render in {
     "cards": _cards, "badges": _badges, "legend": _legend, "strip": _strip, "heading": _heading, "disc": _disc,
     "bars": bars.render, "table": table.render, "flow": flow.render, "tree": tree.render,
     "lines": text_runs.render, "container": container.render, "timeline": timeline.render,
-    "map": regions.stack, "regions": regions.render, "segments": strip.render}.items()}
+    "chart": chart.render, "map": regions.stack, "regions": regions.render, "segments": strip.render}.items()}

@@ -14,6 +14,8 @@ that exists only when the scene has a span_bracket. Scale rule, from the content
 Span rule: a span_bracket spans the bars written before it (by `order`) since the previous
 span_bracket; bars after the last bracket are unbracketed, and a bracket with no bars before it
 becomes a marker with its label. A run whose bracket text is taller than its bars grows its rows.
+A dashed rule, a row gap apart, sets each run off from the next, unless its bracket says
+[rule:none] (the bars then keep one even pitch across the bracket's end).
 
 Labelled tracks: a chart of a few bars (at most INLINE_MAX_BARS) that no scene gives a caption
 and no span_bracket needs no label column, so, as a poster designer draws a headline comparison,
@@ -151,13 +153,19 @@ def _value(out: list[Shape], b: Bound, bar_end: float, cols: _Columns, m: _Metri
                     role="value", cut=cut))
 
 
+def _colour(b: Bound, style: Style) -> str:
+    """A bar's colour: its accent, or with [fill:ink] the page's ink, flat (a whole the other bars
+    are shares of, as a budget's window)."""
+    return style.palette.text if b.comp.attr("fill") == "ink" else style.accent(b.comp.attr("accent"), b.order)
+
+
 def _row(out: list[Shape], gradients: list[Gradient], b: Bound, cols: _Columns, m: _Metrics,
          style: Style, length: float | None, scaled: bool) -> float:
     """One bar row with its top at y=0; returns the row's height."""
     if m.inline:
         return _track_row(out, gradients, b, cols, m, style, length)
     p = style.palette
-    accent = style.accent(b.comp.attr("accent"), b.order)
+    accent = _colour(b, style)
     lh = style.line_height(m.label)
     # The label's first line sits level with the bar; captions and notes hang below.
     label_top = max(0.0, (m.bar_h - lh) / 2)
@@ -175,7 +183,8 @@ def _row(out: list[Shape], gradients: list[Gradient], b: Bound, cols: _Columns, 
             out.append(Line(((tx, 3), (tx, m.bar_h - 3)), p.stroke, 1, role="scale"))
     name = f"bar{b.index}"
     off_scale = length is None
-    gradients.append(Gradient(name, 0, 0, 1, 0, ((0, mix(accent, p.surface, 0.45), 1), (1, accent, 1))))
+    start = accent if b.comp.attr("fill") == "ink" else mix(accent, p.surface, 0.45)
+    gradients.append(Gradient(name, 0, 0, 1, 0, ((0, start, 1), (1, accent, 1))))
     bar_w = cols.track_w if off_scale else length
     out.append(Rect(cols.track_x, 0, bar_w, m.bar_h, f"url:{name}", accent if off_scale else None,
                     1.5 if off_scale else 0, m.rx, opacity=0.55 if off_scale else 1, dash=off_scale,
@@ -193,13 +202,14 @@ def _track_row(out: list[Shape], gradients: list[Gradient], b: Bound, cols: _Col
                style: Style, length: float | None) -> float:
     """One labelled track with its top at y=0 (see module docstring); returns the row's height."""
     p = style.palette
-    accent = style.accent(b.comp.attr("accent"), b.order)
+    accent = _colour(b, style)
     off_scale = length is None
     bar_w = cols.track_w if off_scale else length
     out.append(Rect(cols.track_x, 0, cols.track_w, m.bar_h, mix(p.surface, p.text, 0.08), None, 0,
                     m.rx, role="bar-track"))
     name = f"bar{b.index}"
-    gradients.append(Gradient(name, 0, 0, 1, 1, ((0, accent, 1), (1, mix(accent, p.surface, 0.15), 1))))
+    end = accent if b.comp.attr("fill") == "ink" else mix(accent, p.surface, 0.15)
+    gradients.append(Gradient(name, 0, 0, 1, 1, ((0, accent, 1), (1, end, 1))))
     out.append(Rect(cols.track_x, 0, bar_w, m.bar_h, f"url:{name}", accent if off_scale else None,
                     1.5 if off_scale else 0, m.rx, opacity=0.55 if off_scale else 1, dash=off_scale,
                     role="bar"))
@@ -346,7 +356,9 @@ def _chart(page, items: list[Bound], x: float, y: float, w: float, spread: float
     top = y + style.pad + (6 if style.emphasis == "top" and style.rail != "none" else 0) + spread
     cy = top
     for i, run in enumerate(runs):
-        if i:  # a faint rule where one bracketed run ends and the next begins
+        # a faint rule where one bracketed run ends and the next begins, unless its bracket says
+        # [rule:none]: then the next run follows at the rows' own pitch
+        if i and runs[i - 1][1].comp.attr("rule") != "none":
             rule_y = cy + m.row_gap * 0.5
             body.append(Line(((cols.label_x, rule_y), (cols.track_x + cols.track_w, rule_y)),
                              style.palette.stroke, 1, dash=True, role="run-rule"))

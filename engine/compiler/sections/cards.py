@@ -13,7 +13,8 @@ that hold in every family:
   set larger (see `_corner_title`).
 - Reading order: title, value, caption; a metric leads with its value; a verdict (warning,
   success) gives its reasons first and ends on its value, the card's bottom line (the
-  memory-reality poster's cost cards).
+  memory-reality poster's cost cards); a stat (a key-figure tile) labels its figure first, a
+  dot in its accent before a quiet muted title, then the figure large in the accent.
 - A warning or success card marks its state with a corner disc, unless the scene's rail is
   accent: the card's rail, already in the state's colour, says it.
 - A section_card's `align` (left, center) overrides both: a left statement keeps its value
@@ -33,7 +34,7 @@ from engine.compiler.draw import anchor_of, box, fill_of, inner, on_solid, one_l
 from engine.compiler.geometry import Circle, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
-from engine.compiler.text import text_width
+from engine.compiler.text import text_width, wrap
 from engine.compiler.themes import ink_on, mix
 from engine.dsl.frozen import replaced
 
@@ -53,11 +54,13 @@ VARIANTS = {
     "default": Variant(None, 1.0, False, "", False, False),
     "hero": Variant(None, 1.9, False, "", False, True),
     "metric": Variant(None, 1.5, False, "", False, False),
+    "stat": Variant(None, 1.6, False, "", False, False),
     "note": Variant(None, 0.8, True, "", False, False),
     "warning": Variant("amber", 1.0, False, "!", True, False, True),
     "success": Variant("green", 1.0, False, "\u2713", True, False, True),
 }
 BLOCK_GAP = 6.0   # px between a card's text blocks
+STAT_LABEL = 0.8  # a stat card's label, in title sizes (a quiet line over its figure)
 CORNER_VALUE_SCALE = 2.1  # a statement value beside a corner title, in value sizes
 CORNER_OVERLAP = 0.8  # the share of the corner title's line above the value's band
 CORNER_GAP = 24.0  # px between a corner title and the value beside it
@@ -118,6 +121,8 @@ def _blocks(b: Bound, tw: float, style: Style, v: Variant, accent: str) -> list[
                                   role="value" if value_size > style.size("title") else "title")
         title = functools.partial(add, b.text("title"), style.size("title"), title_fill, bold=True,
                                   role="title")
+        if b.comp.attr("variant") == "stat":
+            title = functools.partial(blocks.append, _stat_label(b.text("title"), tw, style, accent, anchor))
         caption = functools.partial(add, b.text("caption"), style.size("body"), p.text_muted, lines=6,
                                     role="caption",
                                     # a caption centres under a centred value (a hero without a
@@ -138,6 +143,26 @@ def _blocks(b: Bound, tw: float, style: Style, v: Variant, accent: str) -> list[
         add(b.text("text"), size, p.text if b.name == "thesis_box" else p.text_muted, lines=8,
             role="paragraph")
     return blocks
+
+
+def _stat_label(slot: Slot | None, tw: float, style: Style, accent: str, anchor: str) -> Block:
+    """A stat card's label: a dot in the accent, then the title muted at STAT_LABEL title sizes
+    (two lines at most), the pair centred as one group under a centred anchor."""
+    size = round(style.size("title") * STAT_LABEL, 1)
+    lh = style.line_height(size)
+    r = round(size * 0.45, 1)
+    lead = 2 * r + 8
+    shapes: list[Shape] = []
+    if slot is None or not slot.text:
+        return shapes, 0.0
+    room = tw - lead
+    left = 0.0
+    if anchor == "middle":
+        left = max(0.0, (room - max(text_width(line, size, True) for line in wrap(slot.text, room, size, True, 2))) / 2)
+    h = text_block(shapes, left + lead, 0, room - left, slot, size, style.palette.text_muted, style, bold=True,
+                   max_lines=2, role="title")
+    shapes.append(Circle(left + r, lh / 2, r, accent, role="stat-dot"))
+    return shapes, h
 
 
 def _corner_title(b: Bound, tw: float, style: Style) -> bool:

@@ -7,8 +7,12 @@ from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on, mix
+from engine.diagnostics import Diagnostic
 from engine.dsl.frozen import replaced
 from engine.dsl.vocab import COMPONENTS
+
+
+PAGE_FRAME = 0.014  # background:frame's outline, in page widths from the edge (the sheets: 1.2-1.8 %)
 
 
 def background(out: list[Shape], gradients: list[Gradient], width: float, height: float,
@@ -28,11 +32,17 @@ def background(out: list[Shape], gradients: list[Gradient], width: float, height
         gradients.append(Gradient("mesh2", 0.5, 0.5, 0.5, 0, ((0, b, 0.22), (1, b, 0)), radial=True))
         out.append(Circle(width * 0.85, height * 0.12, width * 0.42, "url:mesh1", role="background"))
         out.append(Circle(width * 0.1, height * 0.8, width * 0.38, "url:mesh2", role="background"))
+    elif kind == "frame":  # no pattern: a rounded outline round the whole page, as the v6.6 sheets draw
+        m = round(width * PAGE_FRAME, 1)
+        out.append(Rect(m, m, width - 2 * m, height - 2 * m, "none", p.stroke, 2, 16, role="background"))
     elif kind == "rings":
         cx, cy = width * 0.9, height * 0.3  # below the header band, which would hide them
         colour = style.accent(None, 0)
         for i in range(1, 7):
             out.append(Circle(cx, cy, 70 * i, "none", colour, 1.5, opacity=0.30 - 0.04 * i, role="background"))
+    elif kind == "sheet":
+        m = style.sheet
+        out.append(Rect(m, m, width - 2 * m, height - 2 * m, p.background, p.stroke, 1.5, 16, role="background"))
 
 
 # Canvases whose library format sets its title block tighter than the median: the 3:1 one-row
@@ -40,6 +50,12 @@ def background(out: list[Shape], gradients: list[Gradient], width: float, height
 # (ir-dumb-codegen, ir-producer-consumer, kernel-layernorm, ir-timeline-why), where the header
 # below gives 4.3 % and 6.7 %: margin and title sizes are scaled by this factor there.
 TITLE_SCALE = {"strip": 0.8}
+# On a sheet (background:sheet) the title keeps its margin and drops only this share of the
+# sheet's own margin: the v7 sheets set it close under the sheet's top edge (the canary sheet's
+# headline 27 px inside it), not a whole page margin further in.
+SHEET_TOP = 0.25
+
+
 
 
 def headline_size(style: Style) -> float:
@@ -51,8 +67,10 @@ def headline_size(style: Style) -> float:
 
 # header_band [scale:…]: (headline size, band margins) relative to the library's median title (md:
 # a headline 2.5 % of the page width); xl is a poster's display title (5 %). Air around a title
-# grows faster than its type, as a display title stands alone in its band.
-HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0)}
+# grows faster than its type, as a display title stands alone in its band. sm is a quiet title
+# (2 %: the library's small ones run 1.75-2.25 %) in the same margins, its subtitle and kicker
+# smaller with it.
+HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0), "sm": (0.8, 1.0)}
 
 
 def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: Style,
@@ -75,14 +93,14 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     weight, air = HEADER_SCALE[h.comp.attr("scale", "md") if h else "md"]
     tight = TITLE_SCALE.get(style.canvas, 1.0)
     margin = style.width * 0.02 * air * tight
-    top = margin
+    top = margin + style.sheet * SHEET_TOP
     kicker, headline, subtitle = (h.text(f) if h else None for f in ("kicker", "headline", "subtitle"))
     own = h.comp.attr("accent") if h else None
     accent = style.accent(own, 0)
     head_fill = accent if own else p.text
     display = replaced(style, leading=1.2)
     head_size = round(headline_size(style) * weight * tight, 1)
-    sub_size, kick_size = (round(style.size(role) * tight, 1) for role in ("subtitle", "kicker"))
+    sub_size, kick_size = (round(style.size(role) * tight * min(1.0, weight), 1) for role in ("subtitle", "kicker"))
     body: list[Shape] = []
     y = top
     if style.hero == "split":
@@ -121,8 +139,9 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     bottom = y + (margin * 0.7 if band else style.pad * 0.25)
     if band:
         gradients.append(Gradient("header", 0, 0, 1, 0, ((0, p.header, 1), (1, p.header_2, 1))))
-        out.append(Rect(0, 0, style.width, bottom, "url:header", role="header"))
-        out.append(Rect(0, bottom - 3, style.width, 3, accent, opacity=0.9, role="header-rule"))
+        s = style.sheet   # a band on a sheet runs across the sheet, under its top edge
+        out.append(Rect(s, s, style.width - 2 * s, bottom - s, "url:header", role="header"))
+        out.append(Rect(s, bottom - 3, style.width - 2 * s, 3, accent, opacity=0.9, role="header-rule"))
     out.extend(body)
     return bottom
 
@@ -148,25 +167,40 @@ def _rule(out: list[Shape], gradients: list[Gradient], x: float, y: float, w: fl
     return RULE_HEIGHT
 
 
+PILL_SIZES = {"md": (16.0, 16.0), "lg": (20.0, 32.0)}  # a pill's (height beyond its text, side padding)
+
+
 def badges(out: list[Shape], items: list[Bound], x: float, y: float, w: float, style: Style) -> float:
-    """Pills in rows, wrapped to the width."""
+    """Pills in rows, wrapped to the width; a [size:lg] pill is taller, with twice the side room.
+    A row is as tall as its tallest pill, the others centred on it."""
     size = style.size("label")
-    hgt, gap = size + 16, 12
-    cx, cy = x, y
+    gap = 12
+    placed: list[tuple[Bound, str, Diagnostic | None, float, float, float, float]] = []  # b, label, cut, x, row, w, h
+    cx, row, row_h = x, y, 0.0
     for b in items:
+        extra, side = PILL_SIZES[b.comp.attr("size") or "md"]
+        hgt = size + extra
         slot = b.text("text") or Slot("")
-        label, cut = one_line(slot, w - 32, size, True)
-        pw = text_width(label, size, True) + 32
+        label, cut = one_line(slot, w - 2 * side, size, True)
+        pw = text_width(label, size, True) + 2 * side
         if cx > x and cx + pw > x + w:
-            cx, cy = x, cy + hgt + gap
+            cx, row, row_h = x, row + row_h + gap, 0.0
+        placed.append((b, label, cut, cx, row, pw, hgt))
+        row_h = max(row_h, hgt)
+        cx += pw + gap
+    rows: dict[float, float] = {}
+    for *_, top, _, hgt in placed:
+        rows[top] = max(rows.get(top, 0.0), hgt)
+    for b, label, cut, px, top, pw, hgt in placed:
+        py = top + (rows[top] - hgt) / 2
+        slot = b.text("text") or Slot("")
         accent = style.accent(b.comp.attr("accent"), b.order)
-        out.append(Rect(cx, cy, pw, hgt, style.tint(accent, 0.22), accent, 1.5, hgt / 2, role="badge",
+        out.append(Rect(px, py, pw, hgt, style.tint(accent, 0.22), accent, 1.5, hgt / 2, role="badge",
                         node=b.comp.topo_id("node_id")))
-        out.append(Text(cx + pw / 2, cy + hgt / 2 + size * 0.36, label, size,
+        out.append(Text(px + pw / 2, py + hgt / 2 + size * 0.36, label, size,
                         style.palette.accents["red"] if slot.missing else accent, True, "middle",
                         placeholder=slot.missing, role="badge", cut=cut))
-        cx += pw + gap
-    return cy + hgt - y
+    return row + (row_h or size + PILL_SIZES["md"][0]) - y
 
 
 def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, style: Style) -> float:
@@ -190,12 +224,14 @@ def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
 
 def strip(out: list[Shape], gradients: list[Gradient], b: Bound, x: float, y: float, w: float,
           style: Style) -> float:
-    """A conclusion strip: a bold accent band that ends the argument. A short conclusion (its words
-    plus generous room fit in half the column) is a pill button centred in the column, at least a
-    third of it wide; a longer one spans the column."""
-    accent = style.accent(b.comp.attr("accent"), b.order)
+    """A conclusion strip: a bold accent band that ends the argument ([fill:ink]: flat in the
+    page's ink). A short conclusion (its words plus generous room fit in half the column) is a pill
+    button centred in the column, at least a third of it wide; a longer one spans the column."""
+    ink_fill = b.comp.attr("fill") == "ink"
+    accent = style.palette.text if ink_fill else style.accent(b.comp.attr("accent"), b.order)
     name = f"strip{b.index}"
-    gradients.append(Gradient(name, 0, 0, 1, 0, ((0, accent, 1), (1, mix(accent, "#000000", 0.18), 1))))
+    end = accent if ink_fill else mix(accent, "#000000", 0.18)
+    gradients.append(Gradient(name, 0, 0, 1, 0, ((0, accent, 1), (1, end, 1))))
     size = round(style.size("title") * 1.1, 1)
     ink = ink_on(accent)
     slot = b.text("text")

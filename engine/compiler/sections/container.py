@@ -29,6 +29,7 @@ from engine.compiler import (
     sections as registry,  # read at call time: this module is part of it
 )
 from engine.compiler.draw import (
+    BOLD,
     RADIUS,
     box,
     fill_of,
@@ -37,7 +38,7 @@ from engine.compiler.draw import (
     one_line,
     text_block,
 )
-from engine.compiler.geometry import Rect, Shape, Text, shift
+from engine.compiler.geometry import Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import cards, text_runs
 from engine.compiler.style import CELL_GAP
@@ -53,6 +54,7 @@ UNWRAPPED = 10000.0  # a width no line of text wraps in, to measure what a cell 
 ROUNDING = 1.0  # px, so that a line measured to fit its column is not wrapped by rounding
 BAR_PAD = 0.9   # a head bar's padding above and below its title, in card paddings
 BAND_PAD = 0.8  # a head band's margin around its one title line, in card paddings
+LABEL_GAP = 0.3  # between a title standing above its panel (head:above) and the box, in card paddings
 
 
 def _setting(b: Bound, key: str) -> str:
@@ -169,23 +171,28 @@ def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
 
 
 def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
-    """The panel's tag pill, title (unless its bar holds it) and caption, drawn from y=0 in a
-    column `tw` wide."""
+    """The panel's tag pill, title (unless its bar, or the page above it, holds it) and caption,
+    drawn from y=0 in a column `tw` wide, from its left or centred in it (`align`)."""
     shapes: list[Shape] = []
+    centred = _setting(b, "align") == "center"
+    anchor = "middle" if centred else "start"
     cy = 0.0
     tag = b.text("tag")
     if tag and tag.text:
         pill, h = cards.tag_pill(tag, accent, style)
+        if centred:
+            pill_w = max(s.w for s in pill if isinstance(s, Rect))
+            pill = [shift(s, (tw - pill_w) / 2, 0) for s in pill]
         shapes.extend(pill)
         cy += h
     title_h = text_block(shapes, 0, cy, tw, b.text("title") if title else None, style.size("title"), accent,
-                         style, bold=True, max_lines=TITLE_LINES, role="panel-title")
+                         style, bold=True, anchor=anchor, max_lines=TITLE_LINES, role="panel-title")
     cy += title_h
     caption = b.text("caption")
     if caption and caption.text:
         cy += (cards.BLOCK_GAP if title_h else 0.0) + text_block(
             shapes, 0, cy + (cards.BLOCK_GAP if title_h else 0.0), tw, caption, style.size("body"),
-            style.palette.text_muted, style, max_lines=CAPTION_LINES, role="panel-caption")
+            style.palette.text_muted, style, anchor=anchor, max_lines=CAPTION_LINES, role="panel-caption")
     return shapes, cy
 
 
@@ -216,18 +223,57 @@ def _band(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[l
     return shapes, h
 
 
+def _bleeds(b: Bound, x: float, w: float, style) -> bool:
+    """Whether the panel is drawn as a band across the page: [bleed:full] on a panel that stands
+    in the page's whole column (in a row or a narrower cell it stays a box, off its neighbours)."""
+    return _setting(b, "bleed") == "full" and abs(x - style.inset) < 0.5 and abs(w - style.content_width) < 0.5
+
+
+def _band_frame(out: list[Shape], b: Bound, y: float, h: float, style, fill: str) -> None:
+    """A bleeding panel's frame: its fill from the page's left edge to its right, square, with
+    hairlines along its top and bottom unless its outline is none (bold ones in its accent)."""
+    out.append(Rect(0.0, y, style.width, h, fill, role="panel", node=b.comp.topo_id("node_id")))
+    outline = _setting(b, "outline")
+    if outline != "none":
+        colour = style.accent(b.comp.attr("accent"), b.order) if outline == "bold" else style.palette.stroke
+        for edge in (y, y + h):
+            out.append(Line(((0.0, edge), (style.width, edge)), colour, BOLD if outline == "bold" else 1.0,
+                            role="panel"))
+
+
+def _label(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[list[Shape], float]:
+    """head:above: the title on the page over the box, a label standing on it; returns the
+    shapes and the height the box starts lower by."""
+    shapes: list[Shape] = []
+    h = text_block(shapes, x, y, w, b.text("title"), style.size("title"), accent, style, bold=True,
+                   max_lines=TITLE_LINES, role="panel-title")
+    return shapes, h + style.pad * LABEL_GAP if h else 0.0
+
+
 def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool, lead: float) -> float:
     """A framed box: its head at the top, its children under it inside the padding."""
     style = page.style
     accent = style.accent(b.comp.attr("accent"), b.order)
+    head_kind = _setting(b, "head")
+    if head_kind == "above":
+        label, drop = _label(b, x, y, w, style, accent)
+        page.out.extend(label)
+        return drop + _box(page, b, x, y + drop, w, max(0.0, min_h - drop), stretch, lead, head_kind)
+    return _box(page, b, x, y, w, min_h, stretch, lead, head_kind)
+
+
+def _box(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool, lead: float,
+         head_kind: str) -> float:
+    style = page.style
+    accent = style.accent(b.comp.attr("accent"), b.order)
     fill = _setting(b, "fill")
     text_style = on_solid(style, accent) if fill == "solid" else style
-    tx, tw = inner(x, w, style)
-    head_kind = _setting(b, "head")
-    barred = head_kind != "plain"   # a band or a bar holds the title and is the panel's accent mark
+    bleed = _bleeds(b, x, w, style)
+    tx, tw = (x, w) if bleed else inner(x, w, style)
+    barred = head_kind in ("band", "bar")   # a band or a bar holds the title and is the panel's accent mark
     bar, bar_h = {"band": _band, "bar": _bar}[head_kind](b, x, y, w, style, accent) if barred else ([], 0.0)
     head, head_h = _head(b, tw, text_style, text_style.accent(b.comp.attr("accent"), b.order),
-                         title=not barred)
+                         title=not barred and head_kind != "above")
     railed = style.emphasis == "top" and style.rail != "none" and not barred
     top = y + bar_h + style.pad + (4 if railed else 0)
     body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0) + lead
@@ -235,13 +281,28 @@ def _panel(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: 
     body_h = arrange(page, b, tx, body_top, tw, max(0.0, min_h - (body_top - y) - style.pad), stretch)
     h = max(body_top + body_h - y + style.pad, min_h)
     frame: list[Shape] = []
-    box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=not barred, role="panel",
-        outline=_setting(b, "outline"), node=b.comp.topo_id("node_id"))
+    if bleed:
+        _band_frame(frame, b, y, h, style, fill_of(style, accent, fill))
+    else:
+        box(frame, x, y, w, h, style, accent, fill=fill_of(style, accent, fill), rail=not barred, role="panel",
+            outline=_setting(b, "outline"), node=b.comp.topo_id("node_id"))
     page.out[mark:mark] = frame + bar + [shift(s, tx, top) for s in head]
     return h
 
 
 def _draw(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool = False,
+          lead: float = 0.0) -> float:
+    """The container; a `valign` said places its children, as one block at their own height, in
+    the height it is given beyond them (else a stretched row shares it, as `arrange` says)."""
+    said = b.comp.attr("valign")
+    if said and min_h:
+        slack = max(0.0, min_h - _body(page.scratch(), b, 0.0, 0.0, w, 0.0))
+        lead = {"top": 0.0, "middle": slack / 2, "bottom": slack}[said]
+        stretch = False
+    return _body(page, b, x, y, w, min_h, stretch, lead)
+
+
+def _body(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bool = False,
           lead: float = 0.0) -> float:
     if b.name == "panel":
         return _panel(page, b, x, y, w, min_h, stretch, lead)

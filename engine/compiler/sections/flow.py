@@ -18,7 +18,11 @@ at the top, middle or bottom of its body. flow_arrow components add words and ed
   that no two runs of line share a track.
 
 A stage's own choices (DSL v2): [number:none] leaves the number badge out of its head (named
-steps); [width:narrow] draws it half as wide (a terminal step), the others sharing the room.
+steps), [number:ordinal] sets its number large over its title; [width:narrow] draws it half as
+wide (a terminal step), the others sharing the room; [print:fine] sets its caption in small print;
+[head:slim] sets its head as a slim strip round the title, the body taking the room. A flow_arrow
+between two stages may say [length:long]: that connector is a long arrow (LONG_GAP), the boxes
+narrowing to make the room.
 
 Connectors follow the scene's connector style (line, arrow, bracket, curve); bracket and curve
 offset the two ends of a connector so the elbow or the bend shows.
@@ -30,8 +34,16 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, connector, fill_of, on_solid, one_line, text_block
-from engine.compiler.geometry import Circle, Line, Rect, Shape, Text
+from engine.compiler.draw import (
+    anchor_of,
+    box,
+    connector,
+    fill_of,
+    on_solid,
+    one_line,
+    text_block,
+)
+from engine.compiler.geometry import ANCHOR, Circle, Line, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width, wrap
@@ -52,6 +64,12 @@ STAGE_ASPECT = 1.1   # height / width a stage box grows to when its family has h
 OFFSET = 12.0        # how far bracket and curve connectors shift their ends
 RESULT_TINT = 0.24   # how strongly a lane's result (role:result) is tinted by its accent
 NARROW = 0.5         # a [width:narrow] stage's width, in stage widths (a short terminal step)
+ORDINAL = 1.3        # a [number:ordinal] stage's number ("01") over its title, in title sizes
+ORDINAL_GAP = 0.5    # under an open ordinal head (no rule to clear), title to caption, in paddings
+LONG_GAP = 120.0     # a [length:long] connector's gap: the long arrows of the IR sheets (7-9 % of the page)
+SLIM = 0.5           # a [head:slim] stage's head padding, in the head's own: a strip hugging its title
+CIRCLE_MIN = 0.55    # a [shape:circle] stage's least disc, in its width
+CIRCLE_TEXT = 0.76   # the width of a disc's title column, in the disc's width (inside the rim)
 
 
 @dataclass
@@ -76,20 +94,33 @@ def _joined(slots: list[Slot]) -> Slot:
     return Slot("\n".join(s.text for s in slots), any(s.missing for s in slots), slots[0].origin)
 
 
-def _plan(stages: list[Bound], arrows: list[Bound]):
-    """Sort flow_arrows into connector labels (by gap), routed edges and labels with no gap."""
+def _ids(stages: list[Bound]) -> dict[str, int]:
     ids: dict[str, int] = {}
     for i, s in enumerate(stages):
         nid = s.comp.topo_id("node_id")
         if nid is not None:
             ids.setdefault(nid, i)  # the first stage with an id keeps it
+    return ids
+
+
+def _gap(a: Bound, ids: dict[str, int], stages: list[Bound]) -> tuple[int | None, int | None, int]:
+    """A flow_arrow's (source, target) stage indices (None where a ref names no stage) and the gap
+    it stands in: its refs' when they name two stages, else its written place between stages."""
+    src, dst = ids.get(a.comp.topo_id("from_ref")), ids.get(a.comp.topo_id("to_ref"))
+    gap = src if src is not None and dst is not None else sum(s.order < a.order for s in stages) - 1
+    return src, dst, min(max(gap, 0), max(len(stages) - 2, 0))
+
+
+def _plan(stages: list[Bound], arrows: list[Bound]):
+    """Sort flow_arrows into connector labels (by gap), routed edges and labels with no gap."""
+    ids = _ids(stages)
     n = len(stages)
     gaps: dict[int, list[Slot]] = {}
     edges: list[tuple[int, int, Slot | None]] = []
     loose: list[Slot] = []
     for a in arrows:
         label = a.text("label")
-        src, dst = ids.get(a.comp.topo_id("from_ref")), ids.get(a.comp.topo_id("to_ref"))
+        src, dst, gap = _gap(a, ids, stages)
         if src is not None and dst is not None and dst != src + 1:
             edges.append((src, dst, label))
             continue
@@ -99,9 +130,19 @@ def _plan(stages: list[Bound], arrows: list[Bound]):
             loose.append(label)
             continue
         # refs that do not name stages fall back to written order, so the words still show
-        gap = src if src is not None and dst is not None else sum(s.order < a.order for s in stages) - 1
-        gaps.setdefault(min(max(gap, 0), n - 2), []).append(label)
+        gaps.setdefault(gap, []).append(label)
     return {g: _joined(v) for g, v in sorted(gaps.items())}, edges, loose
+
+
+def _long(stages: list[Bound], arrows: list[Bound]) -> set[int]:
+    """The gaps whose connector the scene says is long ([length:long] on a flow_arrow there)."""
+    ids = _ids(stages)
+    out = set()
+    for a in arrows:
+        src, dst, gap = _gap(a, ids, stages)
+        if a.comp.attr("length") == "long" and len(stages) > 1 and (src is None or dst is None or dst == src + 1):
+            out.add(gap)
+    return out
 
 
 def _label_want(slot: Slot, style: Style) -> float:
@@ -132,9 +173,10 @@ def _columns(x: float, w: float, d: float, style: Style) -> tuple[float, float, 
 
 
 def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: float, band: float,
-              accent: str, style: Style) -> tuple[str, str, str]:
+              accent: str, style: Style, ordinal: bool = False) -> tuple[str, str, str]:
     """The head's colouring (strip, band or rule, by emphasis and rail); returns the title, badge
-    and number colours that read on it."""
+    and number colours that read on it. An ordinal head with no strip or band draws no rule: its
+    number in the accent marks it, the title in ink under it."""
     p = style.palette
     strong = style.rail == "accent"
     fill = accent if strong else style.tint(accent, 0.24)
@@ -149,6 +191,8 @@ def _decorate(out: list[Shape], x: float, y: float, w: float, h: float, head_h: 
         if rx:  # square off the band's right corners
             out.append(Rect(x + band - rx, y, rx, h, fill, role="stage-head"))
         return (p.text, p.surface, accent) if strong else (p.text, accent, ink_on(accent))
+    if ordinal:
+        return p.text, accent, accent
     out.append(Line(((x + style.pad, y + head_h), (x + w - style.pad, y + head_h)), p.stroke, 1,
                     role="stage-rule"))
     return (accent if style.rail == "none" else p.text), accent, ink_on(accent)
@@ -161,64 +205,129 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     The head (number badge and bold title) takes the scene's emphasis: a strip across the top with
     the two at its left (top) or centred as one group over centred captions (center), a band down
     the left (left); rail says how strongly it is coloured, and with rail none there is no strip:
-    a rule under the head, a centre head's badge standing over its title.
+    a rule under the head, a centre head's badge standing over its title. An ordinal head
+    ([number:ordinal]) sets the number large over the title; with no strip it starts a side margin
+    under the box's top and, with no rule to clear, the caption follows ORDINAL_GAP under the title.
     Drawn at least `head_min` / `body_min` tall so every box in the lane lines up; a `role:result`
     stage (the lane's outcome) has its body tinted by its accent, and `valign` places the caption
     in the body's free height.
     """
+    if b.comp.attr("shape") == "circle":
+        return _round(out, b, num, x, y, w, style, head_min, body_min)
     pad = style.pad
     accent = style.accent(b.comp.attr("accent"), b.order)
     own = fill_of(style, accent, b.comp.attr("fill"))
     if b.comp.attr("fill") == "solid":  # text set in ink that reads on the accent
         style = on_solid(style, accent)
-    d = round(26 * style.scale, 1) if b.comp.attr("number", "badge") == "badge" else 0.0  # badge diameter
+    number = b.comp.attr("number", "badge")
+    d = round(26 * style.scale, 1) if number == "badge" else 0.0  # badge diameter
+    hp = pad * (SLIM if b.comp.attr("head") == "slim" else 1.0)  # the head's padding
     lead = _lead(d)
-    ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
+    ts = round(style.size("title") * 0.86, 1)
+    cs = style.size("small" if b.comp.attr("print") == "fine" else "body")  # [print:fine]: small print
+    os = round(ts * ORDINAL, 1)
+    ol = style.line_height(os) if number == "ordinal" else 0.0  # the ordinal's line over the title
     tx, tw, bx, bw, band = _columns(x, w, d, style)
     anchor = "start" if band else anchor_of(style)
     title, caption = b.text("title"), b.text("caption")
-    th = len(wrap(title.text, tw, ts, True, 3)) * style.line_height(ts) if title and title.text else 0.0
+    th = len(wrap(title.text, tw, ts, True, 3)) * style.line_height(ts) + ol if title and title.text else ol
     ch = len(wrap(caption.text, bw, cs, False, 6)) * style.line_height(cs) if caption and caption.text else 0.0
-    if style.emphasis == "top":  # badge and title centred in the strip
-        head = max(d, th) + pad
+    open_head = bool(ol) and style.emphasis == "top" and style.rail == "none"
+    if open_head:  # no strip: the ordinal a side margin under the box's top, the head ending at its title
+        head = pad * 0.75 + th
+        title_top, badge = y + pad * 0.75, (0.0, 0.0)
+    elif style.emphasis == "top":  # badge and title centred in the strip
+        head = max(d, th) + hp
         mid = y + max(head, head_min) / 2
         title_top, badge = mid - th / 2, (x + pad * 0.6 + d / 2, mid)
     elif style.emphasis == "center" and style.rail != "none":  # badge and title, one centred group
         lines = wrap(title.text, w - 2 * pad - lead, ts, True, 3) if title and title.text else ()
-        th = len(lines) * style.line_height(ts)
-        tw = max((text_width(t, ts, True) for t in lines), default=0.0)
+        th = len(lines) * style.line_height(ts) + ol
+        tw = max((text_width(t, ts, True) for t in lines), default=text_width(f"{num:02d}", os, True) if ol else 0.0)
         group = lead + tw
-        head = max(d, th) + pad
+        head = max(d, th) + hp
         mid = y + max(head, head_min) / 2
         left = x + (w - group) / 2
         title_top, badge, tx = mid - th / 2, (left + d / 2, mid), left + lead
         anchor = "start"
     elif style.emphasis == "left":
-        head = max(d, th) + pad * 0.9
+        head = max(d, th) + hp * 0.9
         title_top, badge = y + pad * 0.6, (x + band / 2, y + pad * 0.6 + d / 2)
     else:
-        head = pad + lead + th
-        title_top, badge = y + pad * 0.7 + lead, (x + w / 2, y + pad * 0.7 + d / 2)
-    body = pad * 1.4 + ch
+        head = hp + lead + th
+        title_top, badge = y + hp * 0.7 + lead, (x + w / 2, y + hp * 0.7 + d / 2)
+    lead_in = pad * (ORDINAL_GAP if open_head else 0.6)  # from the head to the caption
+    body = lead_in + pad * 0.8 + ch
     head_h, body_h = max(head, head_min), max(body, body_min)
 
     result = b.comp.attr("role") == "result"
     box(out, x, y, w, head_h + body_h, style, accent, stroke=accent if style.rail == "accent" else None,
         fill=own or (style.tint(accent, RESULT_TINT) if result else None), rail=False, role="stage",
         outline=b.comp.attr("outline"), node=b.comp.topo_id("node_id"))
-    title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style)
+    title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style,
+                                                    ordinal=bool(ol))
     if d:  # [number:none] leaves the badge out: the title stands alone in the head
         out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
         ns = round(d * 0.52, 1)
         out.append(Text(badge[0], badge[1] + ns * 0.36, str(num), ns, number_fill, True, "middle",
                         role="stage-number"))
-    text_block(out, tx, title_top, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
+    if ol:  # [number:ordinal]: the stage's number large over its title, in the accent (in ink on a solid strip)
+        solid_head = style.rail == "accent" and style.emphasis in ("top", "center")
+        out.append(Text({"start": tx, "middle": tx + (tw + 1) / 2}[anchor],
+                        title_top + (ol - os) / 2 + os * 0.8, f"{num:02d}", os,
+                        title_fill if solid_head else accent, True, anchor, role="stage-number"))
+    text_block(out, tx, title_top + ol, tw + 1, title, ts, title_fill, style, bold=True, anchor=anchor,
                max_lines=3, role="stage-title")
     free = body_h - body  # the body's height beyond what its caption needs
     drop = {"top": 0.0, "middle": free / 2, "bottom": free}[b.comp.attr("valign", "top")]
-    text_block(out, bx, y + head_h + pad * 0.6 + drop, bw, caption, cs, style.palette.text_muted, style,
+    text_block(out, bx, y + head_h + lead_in + drop, bw, caption, cs, style.palette.text_muted, style,
                anchor=anchor_of(style) if not band else "start", max_lines=6, role="caption")
     return head, body
+
+
+def _round(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, style: Style,
+           head_min: float = 0.0, body_min: float = 0.0) -> tuple[float, float]:
+    """[shape:circle]: the stage as a disc (its number over its title inside), its caption under
+    it; the head is the disc, at least CIRCLE_MIN of the stage's width across, as wide as the
+    lane's largest (`head_min`); returns its natural (head, body) heights."""
+    pad = style.pad
+    accent = style.accent(b.comp.attr("accent"), b.order)
+    fill = b.comp.attr("fill")
+    text_style = on_solid(style, accent) if fill == "solid" else style
+    ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
+    ns = round(26 * style.scale * 0.6, 1) if b.comp.attr("number", "badge") == "badge" else 0.0
+    title, caption = b.text("title"), b.text("caption")
+    least = w * CIRCLE_MIN
+    lines = wrap(title.text, least * CIRCLE_TEXT, ts, True, 3) if title and title.text else ()
+    th = len(lines) * style.line_height(ts) + (style.line_height(ns) if ns else 0.0)
+    d = min(w, max(th + 2 * pad, least))
+    ch = len(wrap(caption.text, w, cs, False, 6)) * style.line_height(cs) if caption and caption.text else 0.0
+    head, body = d, pad * 0.6 + ch
+    d = min(w, max(d, head_min))
+    inside = least * CIRCLE_TEXT   # the title's column, within the rim of the least disc
+    cx, cy = x + w / 2, y + d / 2
+    outline = b.comp.attr("outline")
+    out.append(Circle(cx, cy, d / 2, fill_of(style, accent, fill) or style.tint(accent, RESULT_TINT),
+                      None if outline == "none" else accent, 4.0 if outline == "bold" else 2.0, role="stage-disc"))
+    if b.comp.topo_id("node_id"):   # what a link joins: the disc's square
+        out.append(Rect(x + (w - d) / 2, y, d, d, "none", role=ANCHOR, node=b.comp.topo_id("node_id")))
+    top = cy - th / 2
+    if ns:
+        out.append(Text(cx, top + (style.line_height(ns) - ns) / 2 + ns * 0.8, str(num), ns, text_style.accent(
+            b.comp.attr("accent"), b.order), True, "middle", role="stage-number"))
+        top += style.line_height(ns)
+    text_block(out, cx - inside / 2, top, inside, title, ts, text_style.palette.text, style, bold=True,
+               anchor="middle", max_lines=3, role="stage-title")
+    free = max(body, body_min) - body
+    drop = {"top": 0.0, "middle": free / 2, "bottom": free}[b.comp.attr("valign", "top")]
+    text_block(out, x, y + max(d, head_min) + pad * 0.6 + drop, w, caption, cs, style.palette.text_muted, style,
+               anchor="middle", max_lines=6, role="caption")
+    return head, body
+
+
+def _disc(lane: _Lane, stages: list[Bound], k: int) -> float:
+    """Half the width of stage k's disc when it is drawn as one ([shape:circle]), else 0."""
+    return min(lane.w(k), lane.head_h) / 2 if stages[k].comp.attr("shape") == "circle" else 0.0
 
 
 def _weights(stages: list[Bound]) -> list[float]:
@@ -311,7 +420,7 @@ def columns(n: int, w: float) -> int:
 
 
 def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style,
-         weights: list[float] | None = None) -> _Lane:
+         weights: list[float] | None = None, long: set[int] = frozenset()) -> _Lane:
     """One row when every box gets MIN_BOX, else two; gaps as wide as their labels ask, boxes
     share the rest by their weights (up to MAX_BOX, beyond which connectors lengthen and the row
     centres)."""
@@ -324,6 +433,9 @@ def _fit(n: int, x: float, w: float, labels: dict[int, Slot], style: Style,
         lane.side_turn = labels.get(lane.cols - 1) is None
     cols = lane.cols
     gaps = [BASE_GAP] * (cols - 1)
+    for i in long:
+        if not lane.turn(i):
+            gaps[lane.gap_of(i)] = LONG_GAP
     for i, slot in labels.items():
         if not lane.turn(i):
             g = lane.gap_of(i)
@@ -473,8 +585,9 @@ def room(page, items: list[Bound], x: float, w: float) -> tuple[float, float] | 
     stages = [b for b in items if b.name == "stage_card"]
     if len(stages) < 2:
         return None
-    labels, _, _ = _plan(stages, [b for b in items if b.name == "flow_arrow"])
-    lane = _fit(len(stages), x, w, labels, page.style, _weights(stages))
+    arrows = [b for b in items if b.name == "flow_arrow"]
+    labels, _, _ = _plan(stages, arrows)
+    lane = _fit(len(stages), x, w, labels, page.style, _weights(stages), _long(stages, arrows))
     return _room(lane)
 
 
@@ -514,7 +627,7 @@ def phases(items: list[Bound], legend: list[Bound], style: Style, w: float) -> l
 
 
 def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: float = 0.0,
-           beside: Beside | None = None, legend: list[Bound] = ()) -> float:
+           beside: Beside | None = None, legend: list[Bound] = (), aspect: float = STAGE_ASPECT) -> float:
     """The lane; `grow` is extra height shared by the rows' bodies (a family filling its canvas),
     `beside` draws a section in the free columns beside a short last row, centred on it, and the
     `legend` rows that name runs of stages (`phases`) head those runs."""
@@ -527,7 +640,8 @@ def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: floa
     height = 0.0
     if n:
         heads = phases(items, list(legend), style, w)
-        height = _draw_lane(page, stages, labels, edges, x, y, w, style, grow, beside, heads)
+        height = _draw_lane(page, stages, labels, edges, x, y, w, style, grow, beside, heads, aspect,
+                            _long(stages, arrows))
     for slot in loose:  # a lone stage has no connector to carry these
         height += text_block(out, x, y + height + 8, w, slot, style.size("small"), style.palette.text_muted,
                              style, anchor="middle", max_lines=2, role="connector-label") + 8
@@ -544,15 +658,16 @@ def _turn_label_w(lane: _Lane, style: Style) -> float:
 
 
 def _draw_lane(page, stages, labels, edges, x, y, w, style, grow: float = 0.0,
-               beside: Beside | None = None, heads=()) -> float:
+               beside: Beside | None = None, heads=(), aspect: float = STAGE_ASPECT,
+               long: set[int] = frozenset()) -> float:
     """Stages, connectors, labels and routed edges (and a section beside a short last row);
     returns the lane's height."""
     out = page.out
     n = len(stages)
-    lane = _fit(n, x, w, labels, style, _weights(stages))
+    lane = _fit(n, x, w, labels, style, _weights(stages), long)
     sizes = [_stage([], b, i + 1, 0, 0, lane.w(i), style) for i, b in enumerate(stages)]
     head_h, body_h = max(s[0] for s in sizes), max(s[1] for s in sizes)
-    tallest = max(head_h + body_h, lane.box_w * STAGE_ASPECT)  # growing stops at this height
+    tallest = max(head_h + body_h, lane.box_w * aspect)  # growing stops at this height
     body_h = min(body_h + max(0.0, grow) / lane.rows, tallest - head_h)
     spot = _room(lane) if beside is not None else None
     nested_h = beside(page.scratch(), 0.0, 0.0, spot[1]) if spot else 0.0
@@ -642,10 +757,17 @@ def _connect(out: list[Shape], lane: _Lane, i: int, stages: list[Bound], label: 
                        style, anchor="start")
         return
     leftward = lane.row(i) % 2 == 1
+    discs = (_disc(lane, stages, i), _disc(lane, stages, i + 1))
     a = lane.x(i) + (0 if leftward else lane.w(i))
     b = lane.x(i + 1) + (lane.w(i + 1) if leftward else 0)
+    if discs[0]:   # a disc is joined at its rim, through its centre
+        a = lane.centre(i) + (-discs[0] if leftward else discs[0])
+    if discs[1]:
+        b = lane.centre(i + 1) + (discs[1] if leftward else -discs[1])
     step = -3 if leftward else 3
     cy = lane.y(i) + (lane.head_h + lane.box_h) / 2  # the middle of the bodies, under the heads
+    if any(discs):
+        cy = lane.y(i) + lane.head_h / 2
     sign = -1 if i % 2 else 1  # alternate the bends so the lane reads as a wave, not a staircase
     connector(out, (a + step, cy - sign * shift), (b - step, cy + sign * shift), style, colour)
     if label is not None:

@@ -11,7 +11,8 @@ drawn at page level in any family and inside containers alike. Rules:
   column is cut with "…" and reported as a text-overflow warning.
 - A run of terminal lines (code, mono, muted, result) holding a code line is set on a well, an
   inset terminal panel padded on every side; a heading, body line or list item before it stands
-  above it.
+  above it. well:none keeps a line off any well (a coloured command set on the page), and an
+  accent said on a code or mono line colours it.
 - bullet:dot sets a line as a list item: a dot in the line's accent, the text indented after it,
   the item set apart from the lines around it by three quarters of a line (BULLET_LEADING).
 - kv_row: the label left, the value right-aligned on the same line, each on one line (cut and
@@ -105,6 +106,8 @@ def _line(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style
     slot = b.text("text") or Slot("")
     size = style.size(ls.size)
     fill = _colour(ls.colour, b, style)
+    if ls.mono and b.comp.attr("accent"):   # a coloured terminal line: an accent said colours it
+        fill = style.accent(b.comp.attr("accent"), b.order)
     anchor = ANCHOR[b.comp.attr("align", "left")]
     lh = style.line_height(size)
     air = 0.0
@@ -162,7 +165,7 @@ def segments(items: list[Bound]) -> list[tuple[bool, list[Bound]]]:
     runs: list[tuple[bool, list[Bound]]] = []
     for b in items:
         terminal = (b.name == "text_line" and _style_of(b) in TERMINAL
-                    and b.comp.attr("bullet", "none") == "none")
+                    and b.comp.attr("bullet", "none") == "none" and b.comp.attr("well", "auto") == "auto")
         if runs and runs[-1][0] == terminal:
             runs[-1][1].append(b)
         else:

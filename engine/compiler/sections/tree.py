@@ -33,6 +33,8 @@ BAND_MAX = 0.8       # a gap between levels grows to at most this much of the me
 BAND_FLOOR = 56.0    # the least natural gap between levels: an edge with its arrowhead
 BAND_MIN = 36.0      # what a gap may close to when the canvas is short of height
 OUTCOME_ACCENT = "green"  # outcomes read as success, as a success card does
+NARROW = 0.8  # a [width:narrow] node's width, in the tree's node widths (centred on its place)
+END_CLEAR = 10.0      # [at:end]: from an edge label's pill to the child's top, room for the arrowhead
 PILL_LINES = 2        # an edge label longer than this is cut: the pill sits on a short stretch of edge
 
 
@@ -336,9 +338,10 @@ def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: floa
     width = level_widths(depth, m)
     variants = [variant_of(tree, i) for i in range(len(tree.nodes))]
     level_h = [0.0] * len(width)
+    own = [width[depth[i]] * (NARROW if b.comp.attr("width") == "narrow" else 1.0) for i, b in enumerate(tree.nodes)]
     for i, b in enumerate(tree.nodes):
         d = depth[i]
-        level_h[d] = max(level_h[d], node([], b, variants[i], 0, 0, width[d], m, style))
+        level_h[d] = max(level_h[d], node([], b, variants[i], 0, 0, own[i], m, style))
     labels = {c: _pill_lines(e, m) for c, e in tree.label.items()}
     # band[d]: the gap above level d, room for a pill with a stretch of edge and arrow each side
     band = [max(style.gap * 2.4, BAND_FLOOR)] * len(width)
@@ -362,10 +365,14 @@ def render(page, items: list[Bound], x: float, y: float, w: float, *, grow: floa
                   role="tree-edge", bend="vertical")
     for i, b in enumerate(tree.nodes):
         d = depth[i]
-        node(page.out, b, variants[i], cx[i] - width[d] / 2, top[d], width[d], m, style, level_h[d])
+        node(page.out, b, variants[i], cx[i] - own[i] / 2, top[d], own[i], m, style, level_h[d])
     for c in sorted(labels):
         if labels[c]:
             p = tree.parent[c]
-            pill(page.out, labels[c], tree.label[c].text("branch_label"), (cx[p] + cx[c]) / 2,
-                 (bottom[depth[p]] + top[depth[c]]) / 2, colour[c], m, style)
+            edge = tree.label[c]
+            if edge.comp.attr("at") == "end":  # on the drop into the child, just over its arrowhead
+                at = (cx[c], top[depth[c]] - arrow_gap - END_CLEAR - _pill_height(labels[c], m, style) / 2)
+            else:
+                at = ((cx[p] + cx[c]) / 2, (bottom[depth[p]] + top[depth[c]]) / 2)
+            pill(page.out, labels[c], edge.text("branch_label"), *at, colour[c], m, style)
     return bottom[-1] - y
