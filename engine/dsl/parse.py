@@ -7,8 +7,12 @@ problems are reported too.
 
 Blocks nest (DSL v2), so a close tag is matched by name: `[/panel]` met inside an unclosed
 `[section_card]` of that panel closes the card first (validation names it as never closed), the
-way a reader pairs them, rather than pairing `[/panel]` with the card. `parse_entries` feeds the
+way a reader pairs them, rather than pairing `[/panel]` with the card. `parse_recovering` feeds the
 parser token by token to do that, lexing with the grammar's own lexer.
+
+A text that needs no repair (every scene a model or the dataset writes) is read by `read_clean`
+instead, a stack over the same terminals that builds the same entries at a fraction of the cost;
+`parse_entries` tries it first and hands anything else to the recovering parse.
 """
 from __future__ import annotations
 
