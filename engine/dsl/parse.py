@@ -191,7 +191,7 @@ def read_clean(text: str) -> list[Attr | Block | Compact] | None:
 
     A clean scene's shape is all the grammar says (one [scene], blocks closed innermost first by
     their own names, refs and handles only inside blocks, nothing after [/scene]), so reading it
-    is a stack, at a tenth of the cost of feeding lark's parser token by token; every scene a model
+    is a stack, at a quarter of the cost of feeding lark's parser token by token; every scene a model
     or the dataset writes is clean. Same tokens (the lexer's regexps), same positions (1-based,
     lines counted at newlines as lark counts them), same objects as the transformer builds."""
     ignore = _lexer().ignore_types
