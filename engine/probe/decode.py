@@ -301,10 +301,10 @@ class _Batch:
         rows = list(range(B))                                     # the prompt of each batch row
         live = [True] * B
         states = [a.start if a else 0] * B                       # each row's grammar state
+        if a is not None:   # later picks read logits a pass has masked at the row's new state
+            refused = [self.guard.refusals(row, []) for row in rows]
+            logits = self._mask(logits[:, None], [[s] for s in states], refused)[:, 0]
         while True:
-            if a is not None:
-                refused = [self.guard.refusals(row, []) for row in rows]
-                logits = self._mask(logits[:, None], [[s] for s in states], refused)[:, 0]
             first = self.pick(logits)                                                    # (B,)
             picks = first.tolist()
             going = [i for i in range(len(rows)) if live[i]]
