@@ -244,12 +244,12 @@ class _Batch:
         in its state (states: B lists of T) and what the guard refuses there (B lists of up to T
         lists of token ids)."""
         idx = torch.tensor(states)
-        blocked = self.a.masks.index_select(0, idx.flatten()).logical_not_().view(*idx.shape, -1)  # (B, T, V)
+        bias = self.a.bias.index_select(0, idx.flatten()).view(*idx.shape, -1)        # (B, T, V)
         for i, row in enumerate(refused):
             for t, tids in enumerate(row):
                 if tids:
-                    blocked[i, t, tids] = True
-        return logits.masked_fill_(blocked, float("-inf"))
+                    bias[i, t, tids] = float("-inf")
+        return logits.add_(bias)
 
     def _append(self, row: int, tid: int) -> bool:
         """Record one generated token; False when the row is finished."""
