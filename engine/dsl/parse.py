@@ -7,12 +7,8 @@ problems are reported too.
 
 Blocks nest (DSL v2), so a close tag is matched by name: `[/panel]` met inside an unclosed
 `[section_card]` of that panel closes the card first (validation names it as never closed), the
-way a reader pairs them, rather than pairing `[/panel]` with the card. `parse_recovering` feeds the
+way a reader pairs them, rather than pairing `[/panel]` with the card. `parse_entries` feeds the
 parser token by token to do that, lexing with the grammar's own lexer.
-
-A text that needs no repair (every scene a model or the dataset writes) is read by `read_clean`
-instead, a stack over the same terminals that builds the same entries at a fraction of the cost;
-`parse_entries` tries it first and hands anything else to the recovering parse.
 """
 from __future__ import annotations
 
@@ -80,37 +76,8 @@ class Parsed:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def _attr(value: str, line: int, col: int) -> Attr:
-    key, val = value[1:-1].split(":", 1)
-    return Attr(key, val, line, col)
-
-
-def _ref(value: str, line: int, col: int) -> Ref:
-    key, path = value[1:-1].split(":", 1)
-    return Ref(key[: -len("_ref")], path, line, col)
-
-
-def _topo(value: str, line: int, col: int) -> Topo:
-    key, ident = value[1:-1].split(":", 1)
-    return Topo(key, ident, line, col)
-
-
-def _compact(value: str, line: int, col: int) -> Compact:
-    name, cells = value[1:-1].split(":", 1)
-    return Compact(name, tuple(cells.split("|")), line, col)
-
-
-def _block(name: str, line: int, col: int, items, close_name: str, close_line: int, close_col: int) -> Block:
-    comp = Component(
-        name=name,
-        attrs=tuple(i for i in items if isinstance(i, Attr)),
-        topo=tuple(i for i in items if isinstance(i, Topo)),
-        refs=tuple(i for i in items if isinstance(i, Ref)),
-        line=line,
-        col=col,
-    )
-    children = tuple(i for i in items if isinstance(i, Block | Compact))
-    return Block(comp, close_name, close_line, close_col, children)
+def _inner(token: Token) -> str:
+    return token.value[1:-1]
 
 
 @v_args(inline=True)
@@ -118,21 +85,33 @@ class _ToModel(Transformer):
     """Parse tree -> model objects. Stateless, so one instance serves every parse."""
 
     def attr(self, tok: Token) -> Attr:
-        return _attr(tok.value, tok.line, tok.column)
+        key, value = _inner(tok).split(":", 1)
+        return Attr(key, value, tok.line, tok.column)
 
     def ref(self, tok: Token) -> Ref:
-        return _ref(tok.value, tok.line, tok.column)
+        key, path = _inner(tok).split(":", 1)
+        return Ref(key[: -len("_ref")], path, tok.line, tok.column)
 
     def topo(self, tok: Token) -> Topo:
-        return _topo(tok.value, tok.line, tok.column)
+        key, ident = _inner(tok).split(":", 1)
+        return Topo(key, ident, tok.line, tok.column)
 
     def compact(self, tok: Token) -> Compact:
-        return _compact(tok.value, tok.line, tok.column)
+        name, cells = _inner(tok).split(":", 1)
+        return Compact(name, tuple(cells.split("|")), tok.line, tok.column)
 
     def block(self, open_tok: Token, *rest) -> Block:
         *items, close_tok = rest
-        return _block(open_tok.value[1:-1], open_tok.line, open_tok.column, items,
-                      close_tok.value[2:-1], close_tok.line, close_tok.column)
+        comp = Component(
+            name=_inner(open_tok),
+            attrs=tuple(i for i in items if isinstance(i, Attr)),
+            topo=tuple(i for i in items if isinstance(i, Topo)),
+            refs=tuple(i for i in items if isinstance(i, Ref)),
+            line=open_tok.line,
+            col=open_tok.column,
+        )
+        children = tuple(i for i in items if isinstance(i, Block | Compact))
+        return Block(comp, _inner(close_tok)[1:], close_tok.line, close_tok.column, children)
 
     def scene(self, _open: Token, *rest):
         return list(rest[:-1])
@@ -175,66 +154,6 @@ def lex(text: str, on_stray: Callable[[int, int, str], None] | None = None) -> I
             if on_stray is not None:
                 on_stray(e.line, e.column, run)
             thread.state.line_ctr.feed(run)
-
-
-@functools.cache
-def _scanner() -> re.Pattern:
-    # The lexer's own alternation (its terminals in its match order, as lark's scanner joins them),
-    # then one catch-all character: text no terminal reads, which only the recovering parse handles.
-    terms = _lexer().terminals
-    return re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terms) + "|(?P<_STRAY>(?s:.))")
-
-
-def read_clean(text: str) -> list[Attr | Block | Compact] | None:
-    """The entries of a text the grammar reads without a single repair, or None for any other
-    text, which `parse_entries` hands to the LALR parser and its recovery.
-
-    A clean scene's shape is all the grammar says (one [scene], blocks closed innermost first by
-    their own names, refs and handles only inside blocks, nothing after [/scene]), so reading it
-    is a stack, at a quarter of the cost of feeding lark's parser token by token; every scene a model
-    or the dataset writes is clean. Same tokens (the lexer's regexps), same positions (1-based,
-    lines counted at newlines as lark counts them), same objects as the transformer builds."""
-    ignore = _lexer().ignore_types
-    line, line_start = 1, 0
-    entries: list | None = None   # set at [scene]
-    items: list = []
-    stack: list[tuple[str, int, int, list]] = []   # open blocks: name, line, col, items so far
-    ended = False
-    for m in _scanner().finditer(text):
-        kind = m.lastgroup
-        if kind in ignore:
-            ws = m.group()
-            if "\n" in ws:
-                line += ws.count("\n")
-                line_start = m.start() + ws.rindex("\n") + 1
-            continue
-        if ended or (entries is None and kind != "SCENE_OPEN"):
-            return None
-        value, col = m.group(), m.start() - line_start + 1
-        if kind == "ATTR":
-            items.append(_attr(value, line, col))
-        elif kind == "BLOCK_OPEN":
-            if len(stack) > vocab.MAX_DEPTH:
-                return None
-            stack.append((value[1:-1], line, col, items))
-            items = []
-        elif kind == "BLOCK_CLOSE":
-            if not stack or stack[-1][0] != value[2:-1]:
-                return None
-            name, open_line, open_col, outer = stack.pop()
-            outer.append(_block(name, open_line, open_col, items, name, line, col))
-            items = outer
-        elif kind == "COMPACT":
-            items.append(_compact(value, line, col))
-        elif kind in ("REF", "TOPO") and stack:
-            items.append((_ref if kind == "REF" else _topo)(value, line, col))
-        elif kind == "SCENE_OPEN" and entries is None:
-            entries = items
-        elif kind == "SCENE_CLOSE" and entries is not None and not stack:
-            ended = True
-        else:
-            return None
-    return entries if ended else None
 
 
 class _TooMany(Exception):
@@ -436,12 +355,6 @@ def parse_entries(text: str) -> Parsed:
         return Parsed(None, [Diagnostic(1, 1, "too-large",
                                         f"the scene text has {len(text):,} characters, over the limit of "
                                         f"{MAX_SCENE_CHARS:,}; a scene is a few thousand")])
-    clean = read_clean(text)
-    return Parsed(clean) if clean is not None else parse_recovering(text)
-
-
-def parse_recovering(text: str) -> Parsed:
-    """`text` through lark's LALR parser token by token, every problem reported and mended."""
     recovery = _Recovery(text)
     try:
         entries = _Driver(text, recovery).run(lex(text, recovery.stray_text))
