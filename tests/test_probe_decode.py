@@ -136,16 +136,16 @@ def test_the_decode_grammar_accepts_every_canonical_scene(tok):
 def _walk(automaton, rng: random.Random, budget: int = 1500) -> list[int]:
     """A random path through the automaton with the guard on, leaning towards closing things."""
     guard = TopologyGuard(automaton, 1)
-    state = torch.tensor([automaton.start])
+    state = [automaton.start]
     ids: list[int] = []
     vocab = automaton.tokenizer.vocab
     for _ in range(budget):
         allowed = automaton.masks[state].clone()
-        guard.restrict(allowed, [0])
+        allowed[0, guard.refusals(0, [])[0]] = False
         choices = allowed[0].nonzero().flatten().tolist()
         closing = [t for t in choices if vocab[t] in ("]", "[/scene]") or vocab[t].startswith("[/")]
         tid = rng.choice(closing if closing and rng.random() < 0.4 else choices)
-        state = automaton.advance(state, torch.tensor([tid]))
+        state = automaton.advance(state, [tid])
         guard.update([0], [tid])
         ids.append(tid)
         if vocab[tid] == "[/scene]":
@@ -191,12 +191,12 @@ def test_topology_guard_refuses_duplicate_ids_and_dangling_references(tok):
 
     def allowed_after(text: str, *pieces: str) -> torch.Tensor:
         guard = TopologyGuard(automaton, 1)
-        state = torch.tensor([automaton.start])
+        state = [automaton.start]
         for tid in tok.encode(text) + [tok.vocab.index(p) for p in pieces]:
-            state = automaton.advance(state, torch.tensor([tid]))
+            state = automaton.advance(state, [tid])
             guard.update([0], [tid])
         allowed = automaton.masks[state].clone()
-        guard.restrict(allowed, [0])
+        allowed[0, guard.refusals(0, [])[0]] = False
         return allowed[0]
 
     dangling = head + flow.split("[stage_card]\n[node_id:b]")[0]
@@ -213,19 +213,14 @@ def test_a_pinned_topic_tag_spells_the_prompts_topic_piece_by_piece(tok):
     topic = prompt_topic(tok, prompt)
     assert tok.decode(list(topic)) == "gradient_checkpointing" and len(topic) > 1   # in pieces
     assert prompt_topic(tok, tok.encode("[task:repair] [scene] [topic:a] [OUT]")) is None
-    head = format_text("[scene] [layout:poster_stack] [/scene]").split("[topic:")[0]
-    guard = TopologyGuard(automaton, 1, [topic])
-    state = torch.tensor([automaton.start])
-    for tid in tok.encode(head) + [guard.topic_opener, *topic]:
-        allowed = automaton.masks[state].clone()
-        guard.restrict(allowed, [0])
-        if guard.open_kind[0] == "topic":   # inside the tag: the prompt's next piece, nothing else
-            assert allowed[0].nonzero().flatten().tolist() == [tid]
-        state = automaton.advance(state, torch.tensor([tid]))
-        guard.update([0], [tid])
-    allowed = automaton.masks[state].clone()
-    guard.restrict(allowed, [0])
-    assert allowed[0].nonzero().flatten().tolist() == [automaton.close_bracket]
+    head = tok.encode(format_text("[scene] [layout:poster_stack] [/scene]").split("[topic:")[0])
+    pinned, free = TopologyGuard(automaton, 1, [topic]), TopologyGuard(automaton, 1)
+    ids = head + [pinned.topic_opener, *topic, automaton.close_bracket]
+    ahead, n = pinned.refusals(0, ids), len(head) + 1
+    assert ahead[n:n + len(topic)] == list(topic)          # inside the tag: the prompt's next piece
+    assert ahead[n + len(topic)] == automaton.close_bracket  # then the close, nothing else
+    assert all(isinstance(r, list) for r in ahead[:n] + ahead[n + len(topic) + 1:])
+    assert all(isinstance(r, list) for r in free.refusals(0, ids))   # unpinned: never a forced token
 
 
 def test_constrained_decode_with_the_topic_pinned_writes_each_prompts_topic(tok):
@@ -254,3 +249,26 @@ def test_the_decode_grammars_kept_tables_are_rebuilt_when_damaged(tmp_path, monk
         assert kept.read_bytes() != b"not lark's\n"    # built again, and kept again
     finally:
         grammar.decode_parser.cache_clear()
+
+
+def test_refusals_along_a_draft_are_those_of_feeding_it_one_token_at_a_time(tok):
+    # drafted positions are masked from refusals(row, draft): what a one-token pass would refuse
+    automaton = automaton_for(tok)
+    for seed in range(6):
+        ids = _walk(automaton, random.Random(seed))
+        for cut in range(0, len(ids), 7):
+            guard = TopologyGuard(automaton, 1)
+            guard.update([0] * cut, ids[:cut])
+            ahead = guard.refusals(0, ids[cut:])
+            for t, tid in enumerate(ids[cut:]):
+                assert ahead[t] == guard.refusals(0, [])[0]
+                guard.update([0], [tid])
+            assert ahead[-1] == guard.refusals(0, [])[0]
+
+
+def test_a_draft_may_declare_a_node_and_is_refused_a_duplicate_inside_it(tok):
+    automaton = automaton_for(tok)
+    guard = TopologyGuard(automaton, 1)
+    opener, a = tok.vocab.index("[node_id:"), tok.vocab.index("a")
+    close = automaton.close_bracket
+    assert guard.refusals(0, [opener, a, close, opener, a]) == [[], [], [], [], [], [close]]

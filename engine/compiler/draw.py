@@ -5,14 +5,13 @@ block by drawing it into a scratch list first.
 """
 from __future__ import annotations
 
-import dataclasses
-
 from engine.compiler.geometry import ANCHOR, Circle, Line, Rect, Shape, Text, bends_horizontally
 from engine.compiler.resolve import Slot
 from engine.compiler.style import Style
 from engine.compiler.text import cut_note, wrap
 from engine.compiler.themes import ink_on, mix
 from engine.diagnostics import Diagnostic, Severity
+from engine.dsl.frozen import replaced
 
 OVERFLOW = "text-overflow"
 
@@ -48,7 +47,7 @@ def text_block(out: list[Shape], x: float, y: float, w: float, slot: Slot | None
         return 0.0
     lines = wrap(slot.text, w, size, bold, max_lines, mono)
     lh = style.line_height(size)
-    tx = {"start": x, "middle": x + w / 2, "end": x + w}[anchor]
+    tx = x if anchor == "start" else x + w / 2 if anchor == "middle" else x + w
     colour = (placeholder_fill or style.palette.accents["red"]) if slot.missing else fill
     baseline = y + (lh - size) / 2 + size * 0.8
     cut = overflow(slot, w, size, bold, max_lines, mono)
@@ -128,8 +127,8 @@ def on_solid(style: Style, accent: str) -> Style:
     p = style.palette
     quiet = mix(ink, accent, 0.25)
     accents = dict.fromkeys(p.accents, ink)
-    palette = dataclasses.replace(p, text=ink, text_muted=quiet, text_faint=quiet, accents=accents)
-    return dataclasses.replace(style, palette=palette)
+    palette = replaced(p, text=ink, text_muted=quiet, text_faint=quiet, accents=accents)
+    return replaced(style, palette=palette)
 
 
 def inner(x: float, w: float, style: Style) -> tuple[float, float]:

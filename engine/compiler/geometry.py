@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from engine.diagnostics import Diagnostic
+from engine.dsl.frozen import quick_init, replaced
 
 # Marks a field that rides along for reporting and is no part of the placed geometry (nor its JSON).
 REPORT_ONLY = {"report_only": True}
@@ -19,6 +20,7 @@ OMIT_DEFAULT = {"omit_default": True}
 ANCHOR = "anchor"   # the role of a box that records where a component stands and is not drawn
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Rect:
     x: float
@@ -38,6 +40,7 @@ class Rect:
     node: str | None = field(default=None, compare=False, metadata=REPORT_ONLY)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Circle:
     cx: float
@@ -50,6 +53,7 @@ class Circle:
     role: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Line:
     """A polyline through `points`; `curve` smooths a two-point line into an S-curve that leaves and
@@ -66,6 +70,7 @@ class Line:
     role: str = ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Text:
     """One line of text; `y` is the baseline. `cut` says how its content was cut to end here, so
@@ -86,6 +91,7 @@ class Text:
     cut: Diagnostic | None = field(default=None, compare=False, metadata=REPORT_ONLY)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Gradient:
     name: str
@@ -106,12 +112,13 @@ def bends_horizontally(bend: str, x1: float, y1: float, x2: float, y2: float) ->
 
 
 def shift(shape: Shape, dx: float, dy: float) -> Shape:
-    """The same shape moved by (dx, dy)."""
+    """The same shape moved by (dx, dy) (layouts move hundreds per scene: `replaced`, not
+    dataclasses.replace)."""
     if isinstance(shape, Rect | Text):
-        return dataclasses.replace(shape, x=shape.x + dx, y=shape.y + dy)
+        return replaced(shape, x=shape.x + dx, y=shape.y + dy)
     if isinstance(shape, Circle):
-        return dataclasses.replace(shape, cx=shape.cx + dx, cy=shape.cy + dy)
-    return dataclasses.replace(shape, points=tuple((x + dx, y + dy) for x, y in shape.points))
+        return replaced(shape, cx=shape.cx + dx, cy=shape.cy + dy)
+    return replaced(shape, points=tuple((x + dx, y + dy) for x, y in shape.points))
 
 
 @dataclass

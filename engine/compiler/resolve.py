@@ -9,11 +9,13 @@ import math
 from dataclasses import dataclass, field
 
 from engine.diagnostics import Diagnostic, Severity
+from engine.dsl.frozen import quick_init
 from engine.dsl.model import Component, Scene, walk
 
 MAX_SLOT_CHARS = 4000  # longer values are cut; no card can show more, and wrapping stays fast
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a slot's text came from: its component (kind and index) and field, and the ref's place
@@ -29,6 +31,7 @@ class Origin:
         return f"{self.component}.{self.index}.{self.field}"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Slot:
     text: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.compiler.themes import Palette, mix, palettes
+from engine.dsl.frozen import quick_init
 from engine.dsl.model import Scene
 from engine.dsl.vocab import ACCENTS
 
@@ -42,7 +43,8 @@ def sheet_margin(width: float, background: str) -> float:
     return round(width * SHEET_MARGIN) if background == "sheet" else 0   # an int: the geometry unchanged without one
 
 
-@dataclass(frozen=True)
+@quick_init   # a family restyles per card and section: dozens of Styles per scene
+@dataclass(frozen=True, slots=True)
 class Style:
     palette: Palette
     tone: str

@@ -6,6 +6,7 @@ Every text is escaped and stripped of characters XML 1.0 cannot hold.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from engine.compiler.geometry import ANCHOR, Circle, Gradient, Layout, Line, Rect, Text, bends_horizontally
@@ -16,6 +17,7 @@ _FONT = f"{FONT_FAMILY}, DejaVu Sans, sans-serif"
 _MONO = f"{MONO_FAMILY}, monospace"
 
 
+@functools.lru_cache(maxsize=16384)   # a scene writes the same coordinates and sizes again and again
 def _n(v: float) -> str:
     """Numbers as the SVG writes them: at most 2 decimals, no trailing zeros, never '-0'."""
     s = f"{v:.2f}".rstrip("0").rstrip(".")

@@ -21,21 +21,30 @@ ELLIPSIS = "\u2026"
 SAFETY = 1.03
 
 
+class _Advances(dict):
+    """Per-character advance in em units (1.0 = font size); a character the font lacks gets the
+    missing glyph's. Keyed by character, so a width is one C-level map over the string."""
+
+    def __init__(self, advances: dict[str, float], missing: float):
+        super().__init__(advances)
+        self.missing = missing
+
+    def __missing__(self, ch: str) -> float:
+        return self.missing
+
+
 @functools.cache
-def _advances(bold: bool, mono: bool = False) -> tuple[dict[int, float], float]:
-    """Per-codepoint advance in em units (1.0 = font size), and the fallback for unknown glyphs."""
+def _advances(bold: bool, mono: bool = False) -> _Advances:
     font = TTFont(FONTS / FONT_FILES[bold, mono], lazy=True)
     upem = font["head"].unitsPerEm
     hmtx = font["hmtx"].metrics
-    cmap = font.getBestCmap()
-    adv = {cp: hmtx[glyph][0] / upem for cp, glyph in cmap.items()}
-    return adv, hmtx[".notdef"][0] / upem
+    return _Advances({chr(cp): hmtx[glyph][0] / upem for cp, glyph in font.getBestCmap().items()},
+                     hmtx[".notdef"][0] / upem)
 
 
 @functools.lru_cache(maxsize=65536)
 def _em_width(s: str, bold: bool, mono: bool = False) -> float:
-    adv, missing = _advances(bold, mono)
-    return sum(adv.get(ord(ch), missing) for ch in s) * SAFETY
+    return sum(map(_advances(bold, mono).__getitem__, s)) * SAFETY
 
 
 def text_width(s: str, size: float, bold: bool = False, mono: bool = False) -> float:

@@ -49,6 +49,7 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
+@functools.lru_cache(maxsize=4096)   # a scene mixes the same few palette colours again and again
 def mix(a: str, b: str, t: float) -> str:
     """Colour `t` of the way from `a` to `b` (0 = a, 1 = b).
 

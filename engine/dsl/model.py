@@ -17,7 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
 
+from engine.dsl.frozen import quick_init
 
+
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Attr:
     """`[key:value]`, at the top level or inside a component."""
@@ -28,6 +31,7 @@ class Attr:
     col: int = field(default=0, compare=False)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Ref:
     """`[field_ref:path]`: a content slot bound from content.json."""
@@ -38,6 +42,7 @@ class Ref:
     col: int = field(default=0, compare=False)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Topo:
     """`[node_id:x]`, `[from_ref:x]`, `[to_ref:x]`: structural handles for trees and flows."""
@@ -48,6 +53,7 @@ class Topo:
     col: int = field(default=0, compare=False)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Component:
     name: str
@@ -58,16 +64,28 @@ class Component:
     line: int = field(default=0, compare=False)
     col: int = field(default=0, compare=False)
 
+    # plain loops: the compiler asks these hundreds of times per scene, and a generator fed to
+    # next() costs twice the lookup
     def attr(self, key: str, default: str | None = None) -> str | None:
-        return next((a.value for a in self.attrs if a.key == key), default)
+        for a in self.attrs:
+            if a.key == key:
+                return a.value
+        return default
 
     def ref(self, field_name: str) -> Ref | None:
-        return next((r for r in self.refs if r.field == field_name), None)
+        for r in self.refs:
+            if r.field == field_name:
+                return r
+        return None
 
     def topo_id(self, key: str) -> str | None:
-        return next((t.id for t in self.topo if t.key == key), None)
+        for t in self.topo:
+            if t.key == key:
+                return t.id
+        return None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Scene:
     attrs: tuple[Attr, ...] = ()
@@ -81,6 +99,7 @@ class Scene:
         return self.attr("layout") or ""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Visit:
     """One component as `walk` meets it.

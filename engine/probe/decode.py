@@ -240,19 +240,23 @@ class _Batch:
         self.generated: list[list[int]] = [[] for _ in prompts]
         self.stops = [""] * len(prompts)
         self.end_id, self.eos, self.pad_id = tokenizer.vocab.index("[/scene]"), tokenizer.eos_id, tokenizer.pad_id
-        # never drafted: the decode's stops, and in constrained decoding the tokens the guard reads
-        self.undraftable = {self.end_id, self.eos} | (set(self.a.openers.values()) if self.a else set())
-        if topics:   # a draft past it would go unpinned: the guard restricts a pass's first position only
-            self.undraftable.add(self.guard.topic_opener)
+        self.undraftable = {self.end_id, self.eos}   # never drafted: the decode's stops
 
-    def _mask(self, logits: torch.Tensor, states: torch.Tensor, rows: list[int]) -> torch.Tensor:
-        """logits (B, T, V) masked by the grammar at each position's state (B, T) and the guard."""
-        allowed = self.a.masks[states]                                                   # (B, T, V)
-        for i, row in enumerate(rows):
-            if self.guard.watching(row):
-                sub = allowed[i]
-                self.guard.restrict(sub, [row] * sub.shape[0])
-        return logits.masked_fill(~allowed, float("-inf"))
+    def _mask(self, logits: torch.Tensor, states: list[list[int]], refused: list[list[list[int]]]) -> torch.Tensor:
+        """logits (B, T, V) masked, in place: at each position, what the grammar does not allow
+        in its state (states: B lists of T) and what the guard refuses there (B lists of up to T
+        entries of TopologyGuard.refusals)."""
+        idx = torch.tensor(states)
+        bias = self.a.bias.index_select(0, idx.flatten()).view(*idx.shape, -1)        # (B, T, V)
+        for i, row in enumerate(refused):
+            for t, tids in enumerate(row):
+                if isinstance(tids, int):   # the one token the guard lets the row take, where the grammar does
+                    if bias[i, t, tids] == 0:
+                        bias[i, t].fill_(float("-inf"))
+                        bias[i, t, tids] = 0.0
+                elif tids:
+                    bias[i, t, tids] = float("-inf")
+        return logits.add_(bias)
 
     def _append(self, row: int, tid: int) -> bool:
         """Record one generated token; False when the row is finished."""
@@ -274,7 +278,7 @@ class _Batch:
         drafts = []
         for i, row in enumerate(rows):
             room = min(self.budgets[row] - len(self.generated[row]), self.drafter.size, max(1, round(2 * self.gain)))
-            if not live[i] or room < 1 or (self.guard and self.guard.open_kind[row]):
+            if not live[i] or room < 1:
                 drafts.append([])
                 continue
             d = self.drafter.propose(self.history[row], room)
@@ -282,23 +286,20 @@ class _Batch:
             drafts.append(d[:cut])
         return drafts
 
-    def _path(self, states: torch.Tensor, drafts: list[list[int]], T: int) -> torch.Tensor:
-        """The grammar state before each fed position (B, T); drafts are cut, in place, where the
-        grammar does not allow them."""
-        path = states[:, None].repeat(1, T)
-        for t in range(1, T):
-            has = [i for i, d in enumerate(drafts) if len(d) >= t]
-            if not has:
-                break
-            at = torch.tensor(has)
-            tok = torch.tensor([drafts[i][t - 1] for i in has])
-            ok = self.a.masks[path[at, t - 1], tok]
-            for i, fine in zip(has, ok.tolist()):
-                if not fine:
-                    del drafts[i][t - 1:]
-            good = at[ok]
-            path[good, t] = self.a.advance(path[good, t - 1], tok[ok])
-        return path
+    def _path(self, states: list[int], drafts: list[list[int]]) -> list[list[int]]:
+        """The grammar state before each fed position of each row (its first token, then its
+        draft); drafts are cut, in place, where the grammar does not allow them."""
+        paths = []
+        for state, d in zip(states, drafts):
+            path = [state]
+            for t, tid in enumerate(d):
+                nxt = self.a.step(path[-1], tid)
+                if nxt is None:
+                    del d[t:]
+                    break
+                path.append(nxt)
+            paths.append(path)
+        return paths
 
     def run(self) -> list[Decoded]:
         dec, a = self.dec, self.a
@@ -306,16 +307,17 @@ class _Batch:
         logits = dec.prefill()
         rows = list(range(B))                                     # the prompt of each batch row
         live = [True] * B
-        states = torch.full((B,), a.start if a else 0, dtype=torch.long)
+        states = [a.start if a else 0] * B                       # each row's grammar state
+        if a is not None:   # later picks read logits a pass has masked at the row's new state
+            refused = [self.guard.refusals(row, []) for row in rows]
+            logits = self._mask(logits[:, None], [[s] for s in states], refused)[:, 0]
         while True:
-            if a is not None:
-                logits = self._mask(logits[:, None], states[:, None], rows)[:, 0]
             first = self.pick(logits)                                                    # (B,)
             picks = first.tolist()
             going = [i for i in range(len(rows)) if live[i]]
             if a is not None:
-                at = torch.tensor(going)
-                states[at] = a.advance(states[at], first[at])
+                for i, nxt in zip(going, a.advance([states[i] for i in going], [picks[i] for i in going])):
+                    states[i] = nxt
                 self.guard.update([rows[i] for i in going], [picks[i] for i in going])
             for i in going:
                 live[i] = self._append(rows[i], picks[i])
@@ -325,20 +327,19 @@ class _Batch:
             if 4 * (len(rows) - len(alive)) >= len(rows):   # a copy of the cache, worth it from a quarter
                 keep = torch.tensor(alive)
                 dec.keep(keep)
-                first, states = first[keep], states[keep]
+                first, states = first[keep], [states[i] for i in alive]
                 rows, live = [rows[i] for i in alive], [True] * len(alive)
             drafts = self._drafts(rows, live)
-            path = self._path(states, drafts, 1 + max(map(len, drafts))) if a is not None else None
+            paths = self._path(states, drafts) if a is not None else None
             T = 1 + max(map(len, drafts))   # drafts the grammar cut are shorter now
             fed = torch.full((len(rows), T), self.pad_id, dtype=torch.long)
             fed[:, 0] = first
             for i, d in enumerate(drafts):
                 fed[i, 1:1 + len(d)] = torch.tensor(d, dtype=torch.long)
-            if path is not None:
-                path = path[:, :T]
             out = dec.forward(fed)                                                       # (B, T, V)
-            if a is not None:
-                out = self._mask(out, path, rows)
+            if paths is not None:   # a position past a row's draft is never read: any state will do
+                refused = [self.guard.refusals(row, d) for row, d in zip(rows, drafts)]
+                out = self._mask(out, [p + p[:1] * (T - len(p)) for p in paths], refused)
             choice = out.argmax(-1).tolist()                                             # (B, T)
             counts = torch.zeros(len(rows), dtype=torch.long)
             for i, d in enumerate(drafts):
@@ -351,7 +352,7 @@ class _Batch:
                 counts[i] = 1 + n
                 logits_row = out[i, n]
                 if a is not None:
-                    states[i] = path[i, n]
+                    states[i] = paths[i][n]
                     self.guard.update([rows[i]] * n, d[:n])
                 out[i, 0] = logits_row          # the logits for this row's next pick
                 self.drafter.extend(self.sids[rows[i]])

@@ -21,7 +21,6 @@ Rules, as a poster designer applies them:
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from engine.compiler.draw import box, connector
@@ -30,6 +29,7 @@ from engine.compiler.page import Page
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import RENDERERS, bars, cards, chrome, sections
 from engine.compiler.style import Style
+from engine.dsl.frozen import replaced
 
 # Sections drawn as one framed box: inside a panel, the panel is their frame.
 SELF_FRAMED = frozenset({"bars", "table"})
@@ -68,7 +68,7 @@ def _blocks(groups: list[tuple[str, list[Bound]]]) -> list[Block]:
 
 
 def _inner_style(style: Style, kind: str) -> Style:
-    return dataclasses.replace(style, frame="none", rail="none") if kind in SELF_FRAMED else style
+    return replaced(style, frame="none", rail="none") if kind in SELF_FRAMED else style
 
 
 def _panel(page: Page, blk: Block, x: float, y: float, w: float, extra: float) -> float:

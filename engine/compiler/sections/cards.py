@@ -27,7 +27,6 @@ that hold in every family:
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -37,6 +36,7 @@ from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
 from engine.compiler.text import text_width, wrap
 from engine.compiler.themes import ink_on, mix
+from engine.dsl.frozen import replaced
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _blocks(b: Bound, tw: float, style: Style, v: Variant, accent: str) -> list[
     centre = v.statement if align is None else align == "center"
     anchor = anchor_of(style) if align is None else ("middle" if centre else "start")
     blocks: list[Block] = []
-    display = dataclasses.replace(style, leading=min(style.leading, 1.2))  # values are set solid
+    display = replaced(style, leading=min(style.leading, 1.2))  # values are set solid
 
     def add(slot, size, fill, *, bold=False, lines=3, role="", centred=False):
         shapes: list[Shape] = []

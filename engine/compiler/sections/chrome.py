@@ -1,8 +1,6 @@
 """Page chrome: background pattern, header band, badges, legend, conclusion strip, footer, disc."""
 from __future__ import annotations
 
-import dataclasses
-
 from engine.compiler.draw import fill_of, one_line, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
@@ -10,6 +8,7 @@ from engine.compiler.style import Style
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on, mix
 from engine.diagnostics import Diagnostic
+from engine.dsl.frozen import replaced
 from engine.dsl.vocab import COMPONENTS
 
 
@@ -99,7 +98,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     own = h.comp.attr("accent") if h else None
     accent = style.accent(own, 0)
     head_fill = accent if own else p.text
-    display = dataclasses.replace(style, leading=1.2)
+    display = replaced(style, leading=1.2)
     head_size = round(headline_size(style) * weight * tight, 1)
     sub_size, kick_size = (round(style.size(role) * tight * min(1.0, weight), 1) for role in ("subtitle", "kicker"))
     body: list[Shape] = []

@@ -25,8 +25,6 @@ Containers nest (vocab.MAX_DEPTH); only a row or grid measures its cells before 
 """
 from __future__ import annotations
 
-import dataclasses
-
 from engine.compiler import (
     sections as registry,  # read at call time: this module is part of it
 )
@@ -46,6 +44,7 @@ from engine.compiler.sections import cards, text_runs
 from engine.compiler.style import CELL_GAP
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on
+from engine.dsl.frozen import replaced
 from engine.dsl.vocab import COMPONENTS
 
 CAPTION_LINES = 4
@@ -320,7 +319,7 @@ def render(page, items: list[Bound], x: float, y: float, w: float, min_h: float 
     if _setting(b, "height") != "fill":
         return _draw(page, b, x, y, w, min_h, lead=lead)
     style = page.style
-    page.style = dataclasses.replace(style, grow=0.0)
+    page.style = replaced(style, grow=0.0)
     try:
         natural = _draw(page.scratch(), b, 0.0, 0.0, w, 0.0)
         return _draw(page, b, x, y, w, max(min_h, natural + style.grow), stretch=True)
