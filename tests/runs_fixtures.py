@@ -140,3 +140,24 @@ def run_folder(folder: Path, spec_text: str | None = None) -> Path:
     default_tokenizer().save(folder / "tokenizer.json")
     (folder / "metrics.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events()))
     return folder
+
+
+def record_two(ws: Path) -> tuple[str, str]:
+    """Two runs recorded in the ledger of `ws`: spec01's, promoted (champion) with its report
+    written, and spec02's, which misses its dev bar (a tone failure). Returns their run ids."""
+    from engine.report.render import write_report
+    from engine.runs.ledger import Ledger
+    from engine.runs.record import record_folder
+
+    with Ledger.open(ws) as ledger:
+        one = run_folder(ws / "runs" / "one", (ROOT / "specs" / "spec01.toml").read_text())
+        write_probe(one, probe_json(False))
+        write_probe(one, probe_json(True))
+        first = record_folder(ledger, one)
+        ledger.set_status(first, "finished")
+        ledger.decide(first, "promote", "memorized")
+        write_report(one, one / "report.html", ledger, first)
+        two = run_folder(ws / "runs" / "two", (ROOT / "specs" / "spec02.toml").read_text())
+        write_probe(two, probe_json(False, failing={"own_tree_triage-dev": "tone"}))
+        second = record_folder(ledger, two)
+    return first, second

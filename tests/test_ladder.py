@@ -5,31 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runs_fixtures import probe_json, run_folder, write_probe
+from runs_fixtures import record_two
 from test_report_html import Page
 
 from engine.cli import main
-from engine.report.render import write_report
 from engine.runs.ladder import ladder
 from engine.runs.ledger import Ledger
-from engine.runs.record import record_folder
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 
 
 def test_runs_by_phase_with_their_bars_champion_and_report(tmp_path):
     ws = tmp_path / "ws"
+    first, second = record_two(ws)
     with Ledger.open(ws) as ledger:
-        one = run_folder(tmp_path / "one", (SPECS / "spec01.toml").read_text())
-        write_probe(one, probe_json(False))
-        write_probe(one, probe_json(True))
-        first = record_folder(ledger, one)
-        ledger.set_status(first, "finished")
-        ledger.decide(first, "promote", "memorized")
-        write_report(one, one / "report.html", ledger, first)
-        two = run_folder(tmp_path / "two", (SPECS / "spec02.toml").read_text())
-        write_probe(two, probe_json(False, failing={"own_tree_triage-dev": "tone"}))
-        second = record_folder(ledger, two)
         rows = ladder(ledger)
     assert [(r["run_id"], r["phase"]) for r in rows] == [(first, 1), (second, 2)]
     bars = {b["key"]: b for b in rows[1]["bars"]}
@@ -41,6 +30,6 @@ def test_runs_by_phase_with_their_bars_champion_and_report(tmp_path):
     assert main(["ladder", "-o", str(out), "--workspace", str(ws)]) == 0
     html = out.read_text()
     page = Page(html)
-    assert [a["href"] for t, a in page.tags if t == "a"] == ["../one/report.html"]
+    assert [a["href"] for t, a in page.tags if t == "a"] == ["../ws/runs/one/report.html"]
     assert "Phase 1: memorization" in html and "Phase 2: held-out generalization" in html
     assert not [t for t, _ in page.tags if t == "script"]

@@ -13,28 +13,11 @@ from qtpy.QtGui import QDesktopServices
 from studio_helpers import open_window
 
 from engine.paths import Workspace
-from engine.report.render import write_report
 from engine.runs.ledger import Ledger
-from engine.runs.record import record_folder
 from studio import ladder_panel
 from studio.ladder_panel import COLUMNS, REPORT, LadderPanel
 from studio.runs_panel import BETTER, WORSE
-from tests.runs_fixtures import ROOT, probe_json, run_folder, write_probe
-
-
-def record_two(ws: Path) -> tuple[str, str]:
-    with Ledger.open(ws) as ledger:
-        one = run_folder(ws / "runs" / "one", (ROOT / "specs" / "spec01.toml").read_text())
-        write_probe(one, probe_json(False))
-        write_probe(one, probe_json(True))
-        first = record_folder(ledger, one)
-        ledger.set_status(first, "finished")
-        ledger.decide(first, "promote", "memorized")
-        write_report(one, one / "report.html", ledger, first)
-        two = run_folder(ws / "runs" / "two", (ROOT / "specs" / "spec02.toml").read_text())
-        write_probe(two, probe_json(False, failing={"own_tree_triage-dev": "tone"}))
-        second = record_folder(ledger, two)
-    return first, second
+from tests.runs_fixtures import record_two
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from engine.compiler.draw import box, fill_of, inner, one_line, text_block
 from engine.compiler.geometry import Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
+from engine.compiler.sections.chrome import key_row
 from engine.compiler.style import Style
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on
@@ -151,20 +152,9 @@ def _value_text(out: list[Shape], bar: _Bar, x: float, baseline: float, room: fl
 def _legend(out: list[Shape], series: list[Bound], accents: list[str], x: float, y: float, w: float,
             style: Style) -> float:
     size = style.size("small")
-    row_h = style.line_height(size) + 6
-    cx, cy = x, y
-    for s, accent in zip(series, accents):
-        slot = s.text("label") or Slot("")
-        label, cut = one_line(slot, max(size, w - 22), size)
-        iw = text_width(label, size) + 22 + 18
-        if cx > x and cx + iw > x + w:
-            cx, cy = x, cy + row_h
-        out.append(Rect(cx, cy + row_h / 2 - 6, 12, 12, accent, rx=2, role="chart-key"))
-        out.append(Text(cx + 18, cy + row_h / 2 + size * 0.36, label, size,
-                        style.palette.accents["red"] if slot.missing else style.palette.text_muted,
-                        placeholder=slot.missing, role="chart-key", cut=cut))
-        cx += iw
-    return cy + row_h - y
+    keys = [(s.text("label") or Slot(""), accent) for s, accent in zip(series, accents)]
+    return key_row(out, keys, x, y, w, max(size, w - 22), size, style.line_height(size) + 6, (12, 2, 6), style,
+                   "chart-key")
 
 
 def _column_plot(out: list[Shape], chart: Bound, cats: list[Bound], rows, top: float, step: float,

@@ -205,19 +205,26 @@ def badges(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
 
 def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, style: Style) -> float:
     size = style.size("label")
-    row_h = size + 14
+    keys = [(b.text("label") or Slot(""), style.accent(b.comp.attr("tone"), b.order)) for b in items]
+    return key_row(out, keys, x, y, w, w - 40, size, size + 14, (14, 3, 8), style, "legend")
+
+
+def key_row(out: list[Shape], keys: list[tuple[Slot, str]], x: float, y: float, w: float, room: float,
+            size: float, row_h: float, swatch: tuple[float, float, float], style: Style, role: str) -> float:
+    """Keys (a label beside a swatch of its colour) left to right, a new row where one would pass
+    `w`; each label cut to `room`. swatch: (side, corner radius, gap to the label). Returns the
+    height."""
+    side, rx, gap = swatch
     cx, cy = x, y
-    for b in items:
-        slot = b.text("label") or Slot("")
-        label, cut = one_line(slot, w - 40, size)
-        iw = text_width(label, size) + 44
+    for slot, colour in keys:
+        label, cut = one_line(slot, room, size)
+        iw = text_width(label, size) + side + gap + 22
         if cx > x and cx + iw > x + w:
             cx, cy = x, cy + row_h
-        colour = style.accent(b.comp.attr("tone"), b.order)
-        out.append(Rect(cx, cy + row_h / 2 - 7, 14, 14, colour, rx=3, role="legend"))
-        out.append(Text(cx + 22, cy + row_h / 2 + size * 0.36, label, size,
+        out.append(Rect(cx, cy + row_h / 2 - side / 2, side, side, colour, rx=rx, role=role))
+        out.append(Text(cx + side + gap, cy + row_h / 2 + size * 0.36, label, size,
                         style.palette.accents["red"] if slot.missing else style.palette.text_muted,
-                        placeholder=slot.missing, role="legend", cut=cut))
+                        placeholder=slot.missing, role=role, cut=cut))
         cx += iw
     return cy + row_h - y
 
