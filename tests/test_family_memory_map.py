@@ -131,6 +131,10 @@ def test_an_elided_region_or_cell_draws_no_box_and_an_ellipsis():
 def _variants():
     for name in NEW:
         for key, values in vocab.COMPONENTS[name].attrs.items():
+            if name == "region" and key == "fill":
+                # a region's surface is already the palette's second one (docs/dsl.md, fill:raised),
+                # so fill:raised draws it as the default does; the other fills each differ
+                values = tuple(v for v in values if v != "raised")
             yield name, key, values
 
 
