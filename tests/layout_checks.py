@@ -1,6 +1,12 @@
 """Geometry assertions shared by layout tests: no overlapping boxes, no text spilling out."""
 from __future__ import annotations
 
+import io
+
+import cairosvg
+import numpy as np
+from PIL import Image
+
 from engine.compiler import Compiled, compile_scene
 from engine.compiler.draw import OVERFLOW
 from engine.compiler.geometry import Layout, Rect, Text
@@ -54,3 +60,14 @@ def assert_text_inside(layout: Layout, roles: set[str]) -> None:
             if b.x <= t.x <= b.x + b.w and b.y <= t.y <= b.y + b.h:
                 assert l >= b.x - EPS and r <= b.x + b.w + EPS, f"{t.text!r} spills out of {b.role} horizontally"
                 assert top >= b.y - EPS and bottom <= b.y + b.h + EPS, f"{t.text!r} spills out of {b.role} vertically"
+
+
+def _pixels(svg: str) -> np.ndarray:
+    png = cairosvg.svg2png(bytestring=svg.encode(), background_color="white")   # at the canvas's size
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def visibly_different(a: str, b: str) -> bool:
+    """Whether two SVGs differ as a person sees them: another size, or at least 20 pixels changed."""
+    pa, pb = _pixels(a), _pixels(b)
+    return pa.shape != pb.shape or int((np.abs(pa - pb).sum(axis=2) > 24).sum()) >= 20

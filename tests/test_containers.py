@@ -2,31 +2,19 @@
 spill, every attribute changes the raster)."""
 from __future__ import annotations
 
-import io
 import time
 
-import cairosvg
-import numpy as np
 import pytest
-from PIL import Image
+from layout_checks import EPS, assert_text_inside, compile_resolved
+from layout_checks import visibly_different as _visibly_different
+from scenes import scene_text
 
 from engine.compiler import compile_scene
 from engine.compiler.geometry import ANCHOR, Line, Rect, Text
 from engine.compiler.links import ends, route
 from engine.dsl import load, vocab
 from engine.dsl.model import walk
-from layout_checks import EPS, assert_text_inside, compile_resolved
-from scenes import scene_text
 
-
-def _pixels(svg: str) -> np.ndarray:
-    png = cairosvg.svg2png(bytestring=svg.encode(), background_color="white")   # at the canvas's size
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
-
-
-def _visibly_different(a: str, b: str) -> bool:
-    pa, pb = _pixels(a), _pixels(b)
-    return pa.shape != pb.shape or int((np.abs(pa - pb).sum(axis=2) > 24).sum()) >= 20
 
 def _scene(body: str, layout: str = "poster_stack"):
     doc = load(scene_text(body, layout))

@@ -4,11 +4,9 @@ arrange:spread, fill:inset, text_line bullet:dot, the disc) each change the rast
 no spill; the family's requirements; its `ck gold add` starter."""
 from __future__ import annotations
 
-import io
 import itertools
 from pathlib import Path
 
-import cairosvg
 import numpy as np
 import pytest
 from layout_checks import (
@@ -19,7 +17,7 @@ from layout_checks import (
     compile_resolved,
     text_box,
 )
-from PIL import Image
+from layout_checks import visibly_different as _visibly_different
 from scenes import scene_text
 from test_containers import content_for
 
@@ -46,14 +44,6 @@ def _scene(body: str, top: str = ""):
 _content = content_for   # short distinct text for every ref (tests/test_containers.py)
 
 
-def _pixels(svg: str) -> np.ndarray:
-    png = cairosvg.svg2png(bytestring=svg.encode(), background_color="white")
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
-
-
-def _visibly_different(a: str, b: str) -> bool:
-    pa, pb = _pixels(a), _pixels(b)
-    return pa.shape != pb.shape or int((np.abs(pa - pb).sum(axis=2) > 24).sum()) >= 20
 
 
 class Lines:

@@ -2,11 +2,8 @@
 raster, nothing overlaps, nothing spills, the family's requirements are diagnosed)."""
 from __future__ import annotations
 
-import io
 import itertools
 
-import cairosvg
-import numpy as np
 import pytest
 from layout_checks import (
     EPS,
@@ -15,7 +12,7 @@ from layout_checks import (
     compile_resolved,
     text_box,
 )
-from PIL import Image
+from layout_checks import visibly_different as _visibly_different
 from scenes import scene_text
 from test_containers import content_for
 
@@ -32,14 +29,6 @@ def _scene(body: str, layout: str = "memory_map"):
     return doc.scene
 
 
-def _pixels(svg: str) -> np.ndarray:
-    png = cairosvg.svg2png(bytestring=svg.encode(), background_color="white")
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
-
-
-def _visibly_different(a: str, b: str) -> bool:
-    pa, pb = _pixels(a), _pixels(b)
-    return pa.shape != pb.shape or int((np.abs(pa - pb).sum(axis=2) > 24).sum()) >= 20
 
 
 def _seg(i: int, extra: str = "") -> str:

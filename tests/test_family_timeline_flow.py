@@ -3,14 +3,14 @@ raster, cards and bands neither overlap nor spill, the choices stay the scene's 
 family's requirements are diagnosed."""
 from __future__ import annotations
 
-import io
 from itertools import pairwise
 from pathlib import Path
 
-import cairosvg
-import numpy as np
 import pytest
-from PIL import Image
+from layout_checks import EPS, assert_no_overlap, assert_text_inside, box_of, compile_resolved, rects
+from layout_checks import visibly_different as _visibly_different
+from scenes import scene_text
+from test_containers import content_for
 
 from engine.assets import AssetError, load_svg, profile_document
 from engine.assets.family import FamilyGuess
@@ -21,22 +21,11 @@ from engine.compiler.geometry import Circle, Line, Rect, Text
 from engine.compiler.themes import palettes
 from engine.dsl import load, vocab
 from engine.gold.starters.timeline_flow import build
-from layout_checks import EPS, assert_no_overlap, assert_text_inside, box_of, compile_resolved, rects
-from scenes import scene_text
-from test_containers import content_for
 
 LIBRARY = Path(__file__).resolve().parents[2] / "shared" / "assets"
 CARDS = {"milestone", "phase", "callout_card", "section_card", "panel", "conclusion"}
 
 
-def _pixels(svg: str) -> np.ndarray:
-    png = cairosvg.svg2png(bytestring=svg.encode(), background_color="white")
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
-
-
-def _visibly_different(a: str, b: str) -> bool:
-    pa, pb = _pixels(a), _pixels(b)
-    return pa.shape != pb.shape or int((np.abs(pa - pb).sum(axis=2) > 24).sum()) >= 20
 
 
 def _scene(body: str, layout: str = "timeline_flow", top: str = ""):
