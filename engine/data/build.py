@@ -20,7 +20,8 @@ How rows are made (the seed's "Asset Scaling Strategy" and "Data mixture control
    restyles (theme/tone/density), spread evenly over the entries. minimal_pair: two rows that differ
    in exactly one prompt-named decision (a style key, or the topic: a contrast of two topics whose
    kinds the layout realizes differently). direct: the other (layout, topic, style) cells, at
-   random or (variants.balance_cells) dealt evenly over the (layout, topic) pairs. repair: a
+   random or (variants.balance_cells) dealt evenly over the (layout, topic) pairs, or
+   (variants.balance_kinds) over each layout's programs, then its topics. repair: a
    clean row's target damaged in the prompt only, answered with the clean target, and only where
    prompt + target fits the spec's context.
 4. Splits. hidden: the spec's topic x layout combinations. dev/test: within each bucket, groups
@@ -333,7 +334,7 @@ class _Builder:
         if quota > len(cells):
             raise InputError(f"{self.spec.path}: direct wants {quota} rows but only {len(cells)} "
                              "(layout, topic, style) cells are left; add topics or styles")
-        draw = self.balanced if self.v.balance_cells else lambda n, cs: self.rng.sample(cs, n)
+        draw = self.balanced if self.v.balance_cells or self.v.balance_kinds else lambda n, cs: self.rng.sample(cs, n)
         if not self.spec.mixture.families:   # no family preferred: one draw over every cell
             picked = draw(quota, cells)
         else:
@@ -352,11 +353,18 @@ class _Builder:
     def balanced(self, quota: int, cells: list[tuple[str, str, Style]]) -> list[tuple[str, str, Style]]:
         """`quota` cells dealt round-robin over their (layout, topic) pairs, styles drawn at random
         within each: every pair gets the same number of rows, give or take one, so each topic's
-        change kind is shown as often under each of its layouts (seed, phase 2: "edit diversity")."""
-        groups: dict[tuple[str, str], list] = {}
+        change kind is shown as often under each of its layouts (seed, phase 2: "edit diversity").
+        With variants.balance_kinds the turns go to each layout's programs instead (its realization
+        of a change kind, "none" included), topics taking turns within one: no program is a
+        layout's majority answer for a topic the model has not bound to its kind."""
+        by_cell: dict[tuple[str, str], list] = {}
         for c in cells:
-            groups.setdefault(c[:2], []).append(c)
-        queues = [self.rng.sample(groups[k], len(groups[k])) for k in sorted(groups)]
+            by_cell.setdefault(c[:2], []).append(c)
+        turns: dict[tuple[str, str], list[list]] = {}
+        for cell in sorted(by_cell):
+            key = (cell[0], self.assign[cell].id) if self.v.balance_kinds else cell
+            turns.setdefault(key, []).append(self.rng.sample(by_cell[cell], len(by_cell[cell])))
+        queues = [_interleaved(turns[k]) for k in sorted(turns)]
         self.rng.shuffle(queues)
         picked: list = []
         while len(picked) < quota:
@@ -449,6 +457,17 @@ def _deal(total: int, weights: list[float]) -> list[int]:
     for i in sorted(range(len(weights)), key=lambda i: (-(exact[i] - out[i]), i))[:total - sum(out)]:
         out[i] += 1
     return out
+
+
+def _interleaved(queues: list[list]) -> list:
+    """The queues' items in one list to pop from its end, each queue giving its next in turn."""
+    out: list = []
+    queues = [list(q) for q in queues]
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop())
+    return out[::-1]
 
 
 def _with_split(row: Row, split: str) -> Row:

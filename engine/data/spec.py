@@ -51,6 +51,7 @@ class Variants:
     rows_per_gold: int                  # rows outside the hidden split, per gold entry
     hidden_rows_per_combo: int          # rows per hidden topic x layout combination
     balance_cells: bool                 # direct rows dealt evenly over the (layout, topic) cells
+    balance_kinds: bool                 # ... over each layout's programs (change kinds as realized), then topics
     pair_decisions: tuple[str, ...]
     repair_corruptions: tuple[str, ...]
 
@@ -335,6 +336,7 @@ def _variants(t: _Table) -> Variants:
         rows_per_gold=t.count("rows_per_gold", 1),
         hidden_rows_per_combo=t.count("hidden_rows_per_combo", 1, 4),
         balance_cells=t.get("balance_cells", bool, False),
+        balance_kinds=t.get("balance_kinds", bool, False),
         pair_decisions=t.words("pair_decisions", PAIR_DECISIONS, STYLE_DECISIONS),
         repair_corruptions=t.words("repair_corruptions", CORRUPTIONS, CORRUPTIONS),
     )
