@@ -51,6 +51,7 @@ SIZES: dict[str, ModelConfig] = {
     "tiny": ModelConfig(n_layer=2, d_model=32, n_head=4, n_kv_head=2, d_mlp=64, ctx=64),
     "small": ModelConfig(n_layer=2, d_model=64, n_head=4, n_kv_head=2, d_mlp=128, ctx=128),
     "l3_d192": ModelConfig(),
+    "l4_d192": ModelConfig(n_layer=4),   # one layer more for a capacity rung inside a 20-minute run here
     "l6_d384": ModelConfig(n_layer=6, d_model=384, n_head=8, n_kv_head=4, d_mlp=1024, ctx=1024),
 }
 
