@@ -524,6 +524,30 @@ def test_a_topic_carries_one_change_kind_under_every_layout_so_held_out_cells_ar
     assert all(len(p) == 1 for p in programs.values()), programs
 
 
+def test_balanced_kinds_deal_direct_rows_evenly_over_each_layouts_programs_then_topics(tmp_path):
+    path = write_spec(tmp_path)
+    path.write_text(path.read_text().replace("hidden_rows_per_combo = 3", "hidden_rows_per_combo = 3\nbalance_kinds = true"))
+    spec = load_spec(path)
+    golds = load_golds(spec)
+    rows = build_dataset(spec, golds)
+    per_program: dict[tuple[str, str], int] = {}
+    per_topic: dict[tuple[str, str], dict[str, int]] = {}
+    for r in rows:
+        if r.bucket == "direct" and r.split != "hidden":
+            key = (r.layout, r.provenance["program"])
+            per_program[key] = per_program.get(key, 0) + 1
+            topics = per_topic.setdefault(key, {})
+            topic = load(r.target).scene.attr("topic")
+            topics[topic] = topics.get(topic, 0) + 1
+    for layout in spec.families:
+        counts = [n for (lay, _), n in per_program.items() if lay == layout]
+        assert len(counts) > 1 and max(counts) - min(counts) <= 1, (layout, per_program)
+    for key, topics in per_topic.items():   # within a program, the topics take turns
+        assert max(topics.values()) - min(topics.values()) <= 1, (key, topics)
+    cells = build_dataset(load_spec(write_spec(tmp_path, "cells.toml")), golds)
+    assert {r.prompt for r in rows} != {r.prompt for r in cells}
+
+
 def test_balanced_cells_deal_direct_rows_evenly_and_topic_pairs_contrast_structure(tmp_path):
     path = write_spec(tmp_path)
     text = path.read_text().replace("hidden_rows_per_combo = 3", "hidden_rows_per_combo = 3\nbalance_cells = true\n"

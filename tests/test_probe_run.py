@@ -116,3 +116,45 @@ def test_ck_probe_refuses_an_edited_list_and_a_run_without_checkpoints(tiny_run,
     default_tokenizer().save(empty / "tokenizer.json")
     with pytest.raises(InputError, match="no checkpoint"):
         _ck(["probe", str(empty), "--probes", str(probes)])
+
+
+def test_a_held_out_case_that_is_a_train_row_of_the_run_is_scored_as_train(tiny_run, tmp_path):
+    """A list frozen per spec name meets a later rung whose dataset deals a dev case's prompt to
+    train: that case is named and counted under train, never as held out; a dataset whose train
+    file no longer has the recorded hash is not trusted to say so."""
+    import dataclasses
+    import hashlib
+    import shutil
+    from collections import Counter
+
+    from engine.probe.probe_list import load_probe_list
+
+    run, probes = tiny_run
+    rung = tmp_path / "rung"
+    shutil.copytree(run, rung)
+    dev = next(item for item in load_probe_list(probes).items if item.split == "dev")
+    data = tmp_path / "data"
+    data.mkdir()
+    train = data / "train.jsonl"
+    train.write_text(json.dumps(dataclasses.asdict(Row("t0", dev.prompt, dev.expected, "train", "direct",
+                                                       dev.layout, {"gold": "tiny"}))) + "\n")
+    (rung / "dataset.json").write_text(json.dumps({"path": str(data),
+                                                   "train_sha256": hashlib.sha256(train.read_bytes()).hexdigest()}))
+
+    listed = Counter(item.split for item in load_probe_list(probes).items)
+    result = load_probe(finish_probe(rung, probes, tmp_path / "a.json"))
+    assert result.trained_on == (dev.id,)
+    counts = result.scoreboard.raw.counts["by_split"]
+    assert counts["train"] == listed["train"] + 1 and counts.get("dev", 0) == listed["dev"] - 1
+    assert [c.split for c in result.cases if c.id == dev.id] == ["dev"]   # the case keeps its list's split
+
+    train.write_text(train.read_text() + "\n")   # rebuilt since: not the run's dataset any more
+    result = load_probe(finish_probe(rung, probes, tmp_path / "b.json"))
+    assert result.trained_on == () and result.scoreboard.raw.counts["by_split"] == dict(listed)
+
+
+def finish_probe(run, probes, out):
+    from engine.events import finish
+
+    finish(run_probe(run, probes=probes, budget=20, batch_size=8, out=out))
+    return out

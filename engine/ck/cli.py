@@ -55,7 +55,7 @@ def cmd_parity(args) -> int:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--config", required=True, help="a size of engine.model.SIZES (tiny, small, l3_d192, l6_d384)")
+    p.add_argument("--config", required=True, help="a size of engine.model.SIZES (tiny, small, l3_d192, l4_d192, l6_d384)")
     p.add_argument("--dtype", choices=("float32", "float64", "both"), default="both")
     p.add_argument("-o", "--output", help="output folder (default: the workspace's parity/, where preflight looks)")
     p.add_argument("--vocab", default="64", help="vocabulary size, or 'tokenizer' for the default tokenizer's")

@@ -34,7 +34,11 @@ def summary(result) -> str:
     head = (f"probe {p.name} v{p.version} ({p.count} cases, {p.sha256[:12]}) on {result.run} step {result.step}, "
             f"{result.mode}: decoded {result.generated_tokens:,} tokens in {result.seconds:.1f} s "
             f"({rate:,.0f} tokens/s)")
-    lines = [head, "", f"{'metric':<28}{'raw':>9}{'repaired':>10}"]
+    lines = [head]
+    if result.trained_on:
+        lines.append(f"note: {len(result.trained_on)} of the list's held-out cases are train rows of this run, "
+                     f"scored as train: {', '.join(result.trained_on)}")
+    lines += ["", f"{'metric':<28}{'raw':>9}{'repaired':>10}"]
     for metric, value in raw.overall.items():
         lines.append(f"{metric:<28}{value:>9.3f}{fixed.overall.get(metric, 0.0):>10.3f}")
     for title, raw_part, fixed_part in (("split", raw.by_split, fixed.by_split),

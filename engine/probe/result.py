@@ -7,6 +7,7 @@
       "constrained": bool, "seconds": float,         # seconds: decoding only (tokens/s)
       "decode_budget": int,                           # the cap on generated tokens (ctx when none)
       "generated_tokens": int,                        # tokens decoded over all cases
+      "trained_on": [str],                            # held-out cases that are train rows of this run: scored as train
       "scoreboard": {"raw": BOARD, "repaired": BOARD},
       "cases": [CASE, ...],
       "confusion": {"raw": CONFUSION, "repaired": CONFUSION}   # derived from the cases
@@ -126,6 +127,7 @@ class ProbeResult:
     scoreboard: Scoreboard
     cases: tuple[ProbeCase, ...]
     generated_tokens: int = 0
+    trained_on: tuple[str, ...] = ()   # held-out cases of the list that are train rows of this run: scored as train
     schema: int = SCHEMA
 
     @property
@@ -163,6 +165,7 @@ class ProbeResult:
                                       repaired=Board(**data["scoreboard"]["repaired"])),
                 cases=tuple(_case(c) for c in data["cases"]),
                 generated_tokens=int(data.get("generated_tokens", 0)),
+                trained_on=tuple(data.get("trained_on", ())),
             )
         except (KeyError, TypeError, ValueError) as e:
             raise InputError(f"probe result: missing or malformed field: {e}") from None

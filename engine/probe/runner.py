@@ -10,13 +10,19 @@ and the raw and repaired outputs' SVGs when they render (`gallery/ID.expected.sv
 report and the studio show beside the DSL. run_probe yields a Progress as each batch is decoded
 and as each case is scored (its message and data["stage"]: "decode" or "score"), then the
 ProbeResult as its Result (engine/events.py).
+
+A list is frozen per spec name, and a later rung of the spec may deal its rows to other splits: a
+dev, test or hidden case whose prompt is a train row of this run's dataset is scored as train, and
+the result names it (`trained_on`), so a board never counts memorized rows as held out.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from engine.data.rows import read_rows, split_file
 from engine.dsl import load
 from engine.events import Event, Progress, Result, producer
 from engine.fileio import InputError, read_json, write_atomic
@@ -53,6 +59,19 @@ def gold_parity(run_dir: Path) -> float | None:
     return None
 
 
+def train_prompts(run_dir: Path) -> set[str]:
+    """The prompts of the run's train split, when the dataset it trained on is still where
+    dataset.json says and its train file still has the recorded sha256; else none."""
+    meta = RunDir(run_dir).dataset
+    if not meta.exists():
+        return set()
+    info = read_json(meta)
+    train = Path(info.get("path", "")) / split_file("train")
+    if not train.is_file() or hashlib.sha256(train.read_bytes()).hexdigest() != info.get("train_sha256"):
+        return set()
+    return {row.prompt for row in read_rows(train.parent, ("train",))}
+
+
 def _stage(stage: str, done: int, total: int) -> Progress:
     return Progress(JOB, done, total, stage, {"stage": stage})
 
@@ -69,6 +88,8 @@ def run_probe(run_dir: str | Path, checkpoint: str | Path | None = None, constra
         if probes is None and not trained.spec:
             raise InputError(f"{run_dir}: run.json names no spec; pass the probe list with --probes")
         plist = load_probe_list(probes or default_list_path(trained.spec))
+    seen = train_prompts(run_dir)
+    trained_on = tuple(item.id for item in plist.items if item.split != "train" and item.prompt in seen)
     tok = trained.tokenizer
     prompts = [[tok.bos_id, *tok.encode(item.prompt)] for item in plist.items]
     began = time.perf_counter()
@@ -108,13 +129,14 @@ def run_probe(run_dir: str | Path, checkpoint: str | Path | None = None, constra
         yield _stage("score", n, len(plist.items))
 
     parity = gold_parity(run_dir)
-    boards = {kind: board(((c.split, c.layout, getattr(c, f"{kind}_result")) for c in cases), parity)
+    scored_as = {c.id: "train" if c.id in trained_on else c.split for c in cases}
+    boards = {kind: board(((scored_as[c.id], c.layout, getattr(c, f"{kind}_result")) for c in cases), parity)
               for kind in ("raw", "repaired")}
     result = ProbeResult(
         probe=plist.ref, run=str(run_dir), checkpoint=str(trained.checkpoint), step=trained.step,
         constrained=constrained, decode_budget=budget if budget is not None else trained.model.cfg.ctx,
         seconds=round(seconds, 3), scoreboard=Scoreboard(**boards), cases=tuple(cases),
-        generated_tokens=sum(len(d.ids) for d in decoded))
+        generated_tokens=sum(len(d.ids) for d in decoded), trained_on=trained_on)
     save_probe(result, out)
     yield Result(JOB, f"probe {plist.ref.name} v{plist.ref.version} on {run_dir} step {trained.step}: wrote {out}",
                  result)

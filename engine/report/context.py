@@ -303,7 +303,7 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
         modes.append({
             "mode": mode, "probe": probe.probe, "step": probe.step, "checkpoint": probe.checkpoint,
             "decode_budget": probe.decode_budget, "seconds": probe.seconds, "cases": len(probe.cases),
-            "generated_tokens": probe.generated_tokens, "boards": boards,
+            "generated_tokens": probe.generated_tokens, "boards": boards, "trained_on": probe.trained_on,
             "splits": sorted({k for b in boards.values() for k in b["by_split"]}, key=_split_order),
             "layouts": sorted({k for b in boards.values() for k in b["by_layout"]}),
             "cards": cards, "failing": failing, "in_family": _in_family(probe),
