@@ -96,6 +96,7 @@ class TrainingPanel(QWidget):
         self.turn = 0                          # the series the next tick looks at first
         self.overlay_cache: dict[tuple[str, int], list[dict]] = {}
         self.readings_request = 0
+        self.history_request = -1   # a resumed run's steps before its stop, asked for when it resumes
         self.shown_metrics = ""   # a recorded run's metrics.jsonl on the plots ('' : the live run's)
         self.readings: list = []  # the readings marked on the plots
         self.spec = QLineEdit(str(spec or ""))
@@ -298,6 +299,7 @@ class TrainingPanel(QWidget):
         """Empty the plots of the run shown, its stage lines and marks; answers still on their
         way about it are dropped."""
         self.steps, self.stages, self.shown_metrics, self.readings = [], [], "", []
+        self.history_request = -1
         self.readings_request += 1
         self.readings_timer.stop()
         for key in self.plots:
@@ -324,18 +326,26 @@ class TrainingPanel(QWidget):
             self.readings_requested.emit(self.readings_request, str(metrics), False)
 
     def _on_readings(self, request: int, path: str, step_events: list, readings: list) -> None:
+        if request == self.history_request and step_events is not None:
+            # before the live steps that came in meanwhile; the file may hold some of them too
+            first = self.steps[0]["step"] if self.steps else None
+            self._plot_steps([e for e in step_events if first is None or e["step"] < first] + self.steps)
+            return
         if request != self.readings_request:
             return   # about a run no longer shown, or an older version of the live one
         if step_events is not None:   # a recorded run's, asked for to plot it
-            self.steps = step_events
-            self.stages = [(e["step"], e.get("stage", "")) for i, e in enumerate(step_events)
-                           if i == 0 or e.get("stage") != step_events[i - 1].get("stage")]
-            self._mark_dirty()
+            self._plot_steps(step_events)
             self.status.setText(f"{Path(path).parent.name}: {len(step_events)} steps, "
                                 f"{len(readings)} reading{'s' * (len(readings) != 1)} marked")
         if readings != self.readings:   # a live run read again, unchanged: the marks on the plots stand
             self._mark_readings(readings)
         self.readings_shown.emit(readings)
+
+    def _plot_steps(self, step_events: list) -> None:
+        self.steps = step_events
+        self.stages = [(e["step"], e.get("stage", "")) for i, e in enumerate(step_events)
+                       if i == 0 or e.get("stage") != step_events[i - 1].get("stage")]
+        self._mark_dirty()
 
     def _mark_readings(self, readings: list) -> None:
         self.readings = readings
@@ -355,6 +365,11 @@ class TrainingPanel(QWidget):
 
     def _train(self, resume: bool) -> None:
         self._clear_run()
+        metrics = RunDir(self.run_dir).metrics
+        if resume and metrics.is_file():   # the curve goes on from where the run stopped, not from blank
+            self.readings_request += 1
+            self.history_request = self.readings_request
+            self.readings_requested.emit(self.history_request, str(metrics), True)
         self.checkpoints.clear()
         self.first_step, self.target_steps = None, 0
         self.bar.hide()
@@ -418,6 +433,8 @@ class TrainingPanel(QWidget):
         event = progress.data   # the trainer's record, as in metrics.jsonl
         kind = event["event"]
         if kind == "step":
+            if self.steps and event["step"] <= self.steps[-1]["step"]:
+                return   # read from the file with a resumed run's history already
             self.steps.append(event)
             if not self.stages or self.stages[-1][1] != event.get("stage"):
                 self.stages.append((event["step"], event.get("stage", "")))

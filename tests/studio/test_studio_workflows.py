@@ -277,3 +277,26 @@ def test_the_step_under_the_mouse_has_its_own_room_beside_the_status(training, q
     training.hover.setText("step 1,118 · grad norm 0.1234")
     assert not training.hover.geometry().intersects(training.status.geometry())
     assert training.hover.width() >= training.hover.fontMetrics().horizontalAdvance(training.hover.text())
+
+
+def test_a_resumed_run_plots_its_steps_before_the_stop_then_the_new_ones(training, qtbot, tmp_path):
+    """Resume shows the whole run: the steps recorded before the stop are read off the GUI thread
+    and go before the live ones, even those that arrived first; a step both read and sent is
+    plotted once."""
+    training.runs = tmp_path
+    training.run_name.setText("resumed")
+    metrics = RunDir(tmp_path / "resumed").metrics
+    metrics.parent.mkdir(parents=True)
+    before = [{"event": "step", "step": n, "stage": "pretrain" if n < 4 else "midtrain", "loss": 5.0 - n}
+              for n in range(1, 8)]
+    metrics.write_text("".join(json.dumps(e) + "\n" for e in before))
+    training._train(resume=True)
+    assert training.asked[-1][0] == "train" and training.asked[-1][1][2] is True   # resume asked of the job
+    for n in (6, 7, 8):   # sent live before the file's answer came: 6 and 7 are in the file too
+        training.train_job.progressed.emit(Progress("train", n, 9, "step", {"event": "step", "step": n,
+                                                                           "stage": "midtrain", "loss": 1.0}))
+    qtbot.waitUntil(lambda: training.steps and training.steps[0]["step"] == 1, timeout=5000)
+    assert [e["step"] for e in training.steps] == list(range(1, 9))
+    assert training.stages == [(1, "pretrain"), (4, "midtrain")]
+    training.train_job.progressed.emit(Progress("train", 8, 9, "step", {"event": "step", "step": 8, "loss": 1.0}))
+    assert [e["step"] for e in training.steps][-2:] == [7, 8]
