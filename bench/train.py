@@ -1,7 +1,7 @@
 """Training speed: our transformer against transformers' LlamaForCausalLM, same config, same run.
 
     python bench/train.py [--size l3_d192] [--spec specs/spec01.toml] [--batch 8] [--steps 8] [--warmup 2]
-                          [--device cpu|cuda]
+                          [--device cpu|cuda] [--precision fp32|bf16] [--heads N]
 
 Both models are built from one config (vocab of the default tokenizer, tied embeddings, the same
 RoPE theta and RMSNorm eps, no biases, SDPA attention) and given the same weights: before timing,
@@ -23,6 +23,15 @@ Tokens/s counts the real tokens (not padding) for both, as the trainer does, so 
 ratio of step times. Model FLOP utilisation (PaLM's convention): 6 N + 12 L H hd T FLOPs per token
 (N parameters, the tied head counted once; attention scores and values, causal mask ignored), over
 the peak of a large float32 torch.matmul measured in the same run.
+
+--precision bf16: both models' forward and backward under torch.autocast(bfloat16), as the trainer
+runs `precision = "bf16"` (weights and AdamW state stay float32); the bfloat16 matmul peak is
+measured beside the float32 one and MFU is against the bfloat16 peak. Run it once with each
+precision to read bf16 against fp32 tokens/s on this machine.
+
+--heads N: the size with N query heads (N/2 key/value heads) in the same width, so a head is wider
+(l3_d192: 8 heads of 24, 4 of 48): the same parameters and FLOPs, another shape for the attention
+kernel.
 """
 from __future__ import annotations
 
@@ -68,10 +77,10 @@ def timed(fn, device: torch.device) -> float:
     return time.perf_counter() - t
 
 
-def matmul_peak(device: torch.device, repeat: int = 5) -> tuple[float, int]:
-    """FLOP/s of a large float32 matmul: the ceiling the model's matmuls could reach here."""
+def matmul_peak(device: torch.device, dtype: torch.dtype = torch.float32, repeat: int = 5) -> tuple[float, int]:
+    """FLOP/s of a large matmul in `dtype`: the ceiling the model's matmuls could reach here."""
     n = 2048 if device.type == "cpu" else 8192
-    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
     torch.matmul(a, b)
     times = [timed(lambda: torch.matmul(a, b), device) for _ in range(repeat)]
     return 2 * n ** 3 / statistics.median(times), n
@@ -121,17 +130,19 @@ def row_positions(segments: torch.Tensor) -> torch.Tensor:
     return Packing.of(segments).window_positions(segments.shape)
 
 
-def compare(name: str, size: str, batches, warmup: int, steps: int, peak: float, device: torch.device) -> float:
+def compare(name: str, cfg, batches, warmup: int, steps: int, peak: float, device: torch.device,
+            bf16: bool = False) -> float:
     """Time training steps of both models, fresh from one seed, over `batches` ((idx, targets,
     segments or None) each); returns the ratio of median step times, llama / ours."""
     torch.manual_seed(0)
-    ours = Transformer(SIZES[size].with_vocab(len(default_tokenizer())))
+    ours = Transformer(cfg)
     llama = llama_like(ours).to(device)
     ours = ours.to(device)
     batches = [tuple(None if t is None else t.to(device) for t in b) for b in batches]
 
     def step_ours(opt, idx, targets, seg):
-        _, loss = ours(idx, targets, segments=seg)
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+            _, loss = ours(idx, targets, segments=seg)
         loss.backward()
         opt.step()
         opt.zero_grad(set_to_none=True)
@@ -139,8 +150,9 @@ def compare(name: str, size: str, batches, warmup: int, steps: int, peak: float,
     def step_llama(opt, idx, targets, seg):
         position_ids = None if seg is None else row_positions(seg)
         # shift_labels: the targets are already aligned with the logits, as ours takes them
-        loss = llama(input_ids=idx, labels=targets, shift_labels=targets, position_ids=position_ids,
-                     use_cache=False).loss
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+            loss = llama(input_ids=idx, labels=targets, shift_labels=targets, position_ids=position_ids,
+                         use_cache=False).loss
         loss.backward()
         opt.step()
         opt.zero_grad(set_to_none=True)
@@ -185,23 +197,32 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=8, help="timed steps per model and workload")
     p.add_argument("--warmup", type=int, default=2, help="untimed steps per model first")
     p.add_argument("--device", default="cpu", help="cpu or cuda")
+    p.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
+    p.add_argument("--heads", type=int, help="query heads (key/value heads: half), the width unchanged")
     args = p.parse_args()
+    bf16 = args.precision == "bf16"
     device = torch.device(args.device)
 
     cfg = SIZES[args.size].with_vocab(len(default_tokenizer()))
+    if args.heads:
+        cfg = replace(cfg, n_head=args.heads, n_kv_head=max(1, args.heads // 2))
     T = cfg.ctx
     peak, n = matmul_peak(device)
     where = (f"{torch.get_num_threads()} CPU threads" if device.type == "cpu"
              else torch.cuda.get_device_name(device))
-    print(f"{args.size}: {Transformer(cfg).num_params():,} parameters, on {where}; "
+    print(f"{args.size}: {Transformer(cfg).num_params():,} parameters, {cfg.n_head} heads of {cfg.head_dim}, on {where}; "
           f"matmul peak ({n}^3 float32) {peak / 1e9:.1f} GFLOP/s")
+    if bf16:
+        peak, _ = matmul_peak(device, torch.bfloat16)
+        print(f"bfloat16 matmul peak ({n}^3) {peak / 1e9:.1f} GFLOP/s; both models under autocast(bfloat16), "
+              "MFU against this peak")
     packed = packed_batches(args.spec, T, args.batch, args.warmup + args.steps)
-    ratio_packed = compare(f"packed ({args.spec.stem}'s first batches)", args.size, packed,
-                           args.warmup, args.steps, peak, device)
+    ratio_packed = compare(f"packed ({args.spec.stem}'s first batches)", cfg, packed,
+                           args.warmup, args.steps, peak, device, bf16)
     random_tokens = [(torch.randint(0, cfg.vocab_size, (args.batch, T)),
                       torch.randint(0, cfg.vocab_size, (args.batch, T)), None)]
-    ratio_causal = compare("causal (random tokens, every position real)", args.size, random_tokens,
-                           args.warmup, args.steps, peak, device)
+    ratio_causal = compare("causal (random tokens, every position real)", cfg, random_tokens,
+                           args.warmup, args.steps, peak, device, bf16)
     print(f"\nratio ours / llama tokens/s: packed {ratio_packed:.2f}x (target >= 1.2x), causal {ratio_causal:.2f}x")
 
 
