@@ -52,6 +52,7 @@ from engine.model import SIZES, Transformer
 from engine.model.model import Packing
 from engine.tokenizer import default_tokenizer
 
+
 def llama_like(model: Transformer):
     """transformers' LlamaForCausalLM of the same config, holding a copy of `model`'s weights
     (the names and config `ck export` writes, engine/inference/export.py)."""
