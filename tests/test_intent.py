@@ -62,6 +62,24 @@ def test_minimal_pairs_differ_in_one_prompt_decision(built):
         assert differ in (["topic"], ["audience"], ["topic", "goal"]), differ   # a topic pair may draw another goal word
 
 
+def test_an_audience_pair_names_the_style_keys_it_contrasts_and_teaches_theme_tone_drift_by_them(built):
+    """An audience is a whole style, so its pair contrasts theme and tone at once: the preflight's
+    forecast counts it as teaching theme_tone_drift (spec05 was blocked for want of a theme pair),
+    and a pair of two audiences that differed in density only would not."""
+    from engine.data.failures import teaches
+
+    spec, rows = built
+    audience_pairs = [r for r in rows if r.bucket == "minimal_pair" and r.provenance["decision"] == "audience"]
+    assert audience_pairs
+    for r in audience_pairs:
+        styles = {spec.intent.audiences[PROMPT.match(x.prompt).group(3)] for x in rows
+                  if x.provenance.get("pair") == r.provenance["pair"]}
+        a, b = styles
+        assert r.provenance["contrast"] == [k for k, x, y in zip(("theme", "tone", "density"), a, b) if x != y]
+        assert "theme_tone_drift" in teaches("minimal_pair", r.provenance)
+    assert "theme_tone_drift" not in teaches("minimal_pair", {"decision": "audience", "contrast": ["density"]})
+
+
 def _spec_with(tmp_path, old: str, new: str) -> Path:
     text = SPEC05.read_text()
     assert old in text

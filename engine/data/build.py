@@ -316,8 +316,12 @@ class _Builder:
         for a, b, decision in chosen:
             rows = [self.row(*c, "minimal_pair", "train", decision=decision) for c in (a, b)]
             pair = f"pair-{_sha(rows[0].prompt + chr(10) + rows[1].prompt)[:12]}"
+            # an audience names a whole style: the pair contrasts each style key the two differ in
+            styles = [a[2], b[2]] if decision == "audience" else None
             for r in rows:
                 r.provenance["pair"] = pair
+                if styles:
+                    r.provenance["contrast"] = [k for k, x, y in zip(STYLE_KEYS, *styles) if x != y]
             made.append((pair, rows))
         split = stratify(self.spec, [p for p, _ in made])
         return [_with_split(r, split[p]) for p, rs in made for r in rs], used

@@ -63,7 +63,7 @@ def teaches(bucket: str, provenance: dict) -> frozenset[str]:
     if bucket == "minimal_pair":
         # a contrast that differs in one decision is "targeted exactness"
         found.add("renderable_but_not_exact")
-        if provenance.get("decision") in ("theme", "tone"):
+        if provenance.get("decision") in ("theme", "tone") or {"theme", "tone"} & set(provenance.get("contrast", ())):
             found.add("theme_tone_drift")
     elif set(provenance.get("restyle", ())) & {"theme", "tone"}:
         # a canonical header with another theme or tone than the gold's own (a pair teaches it
