@@ -40,6 +40,14 @@ def split_file(split: str) -> str:
     return f"{split}.jsonl"
 
 
+def train_sha256(folder: str | Path) -> str:
+    """The sha256 of a dataset folder's train file: what a run records as the data it trained on."""
+    path = Path(folder) / split_file("train")
+    if not path.exists():
+        raise InputError(f"{folder}: no train.jsonl: not a built dataset (`ck data build SPEC.toml -o DIR`)")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def write_dataset(rows: list[Row], out: str | Path, meta: dict) -> dict:
     """Write the split files and manifest.json (meta + counts + file hashes); return the manifest."""
     out = Path(out)

@@ -17,12 +17,11 @@ the result names it (`trained_on`), so a board never counts memorized rows as he
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from engine.data.rows import read_rows, split_file
+from engine.data.rows import read_rows, train_sha256
 from engine.dsl import load
 from engine.events import Event, Progress, Result, producer
 from engine.fileio import InputError, read_json, write_atomic
@@ -66,10 +65,13 @@ def train_prompts(run_dir: Path) -> set[str]:
     if not meta.exists():
         return set()
     info = read_json(meta)
-    train = Path(info.get("path", "")) / split_file("train")
-    if not train.is_file() or hashlib.sha256(train.read_bytes()).hexdigest() != info.get("train_sha256"):
+    folder = Path(info.get("path", ""))
+    try:
+        if train_sha256(folder) != info.get("train_sha256"):
+            return set()
+    except InputError:   # the dataset is gone
         return set()
-    return {row.prompt for row in read_rows(train.parent, ("train",))}
+    return {row.prompt for row in read_rows(folder, ("train",))}
 
 
 def _stage(stage: str, done: int, total: int) -> Progress:

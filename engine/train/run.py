@@ -22,7 +22,7 @@ from pathlib import Path
 
 import torch.distributed as dist
 
-from engine.data.rows import read_rows
+from engine.data.rows import read_rows, train_sha256
 from engine.data.spec import load_spec
 from engine.fileio import InputError, read_json, read_text, write_atomic
 from engine.paths import Workspace
@@ -35,13 +35,6 @@ from engine.train.trainer import Trainer
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _train_sha(data: Path) -> str:
-    path = data / "train.jsonl"
-    if not path.exists():
-        raise InputError(f"{data}: no train.jsonl: not a built dataset (`ck data build SPEC.toml -o DIR`)")
-    return _sha(path.read_bytes())
 
 
 def _rank0() -> bool:
@@ -78,7 +71,7 @@ def prepare_run(spec_path: str | Path, run_dir: str | Path | None = None, data: 
         tokenizer = Tokenizer.load(run.tokenizer)
         recorded = read_json(run.dataset)
         data = Path(data) if data else Path(recorded["path"])
-        if _train_sha(data) != recorded["train_sha256"]:
+        if train_sha256(data) != recorded["train_sha256"]:
             raise InputError(f"{data}/train.jsonl is not the dataset this run trained on "
                              f"(sha256 {recorded['train_sha256'][:12]}, recorded in {run.dataset})")
     else:
@@ -94,14 +87,14 @@ def prepare_run(spec_path: str | Path, run_dir: str | Path | None = None, data: 
             tokenizer.save(run.tokenizer)
             folder = Path(data) if data else run.data
             write_atomic(run.dataset, json.dumps(
-                {"path": str(folder.resolve()), "train_sha256": _train_sha(folder)}, indent=1) + "\n")
+                {"path": str(folder.resolve()), "train_sha256": train_sha256(folder)}, indent=1) + "\n")
             write_atomic(run.info, json.dumps(
                 {"spec": spec.name, "spec_sha256": spec.sha256, "preflight": checked, "device": device,
                  "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}, indent=1) + "\n")
         if dist.is_initialized():
             dist.barrier()
         data = Path(data) if data else run.data
-    identity = {"spec_sha256": spec.sha256, "dataset_sha256": _train_sha(data)}
+    identity = {"spec_sha256": spec.sha256, "dataset_sha256": train_sha256(data)}
     parent = parent_checkpoint(init_from or cfg.init_from) if (init_from or cfg.init_from) and not resume else None
     return Trainer(cfg, read_rows(data, ("train",)), tokenizer, run_dir, device=device, precision=precision,
                    max_steps=max_steps, resume=resume, identity=identity, init_from=parent,
