@@ -19,15 +19,8 @@ import os
 import sys
 from pathlib import Path
 
+from studio.fonts import register_fonts
 
-def register_fonts() -> None:
-    """Qt renders the preview with the same font the compiler measured with."""
-    from qtpy.QtGui import QFontDatabase
-
-    from engine.paths import FONTS
-
-    for path in sorted(FONTS.glob("*.ttf")):
-        QFontDatabase.addApplicationFont(str(path))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,13 +19,15 @@ from studio import tasks
 from studio.jobs import Job
 from studio.page_view import Camera, PageView
 from studio.status_label import StatusLabel
-from studio.workers import GoldWorker, start, stop
+from studio.workers import GoldWorker, QuickScoreWorker, start, stop
 
 STATUS_COLOURS = {"pass": "#2f855a", "fail": "#c53030"}  # anything else (skipped, error): amber
 GATE_COLUMNS = ("entry", "split", "score", "threshold", "text", "status")
 MODES = ("side by side", "overlay", "flicker", "difference")
 FLICKER_MS = 500
 EDITOR_NOTE = "scored from the editor's text (unsaved edits included)"
+QUICK_NOTE = ("≈: scored from the editor's text with the page drawn by Qt, within about 0.01 of the gate's "
+              "cairosvg score; the exact score replaces it when typing pauses")
 # Arrows drawn at most: the farthest words are the ones costing the most placement; past a couple of
 # dozen the arrows cross into a tangle that hides the page they point at
 MAX_ARROWS = 25
@@ -35,13 +37,18 @@ class GoldPanel(QWidget):
     entry_activated = Signal(str)              # an entry's name, double-clicked in the gate table
     score_requested = Signal(int, object, str, str, str)  # request id, GoldEntry, SVG, scene, content: to the worker
     score_shown = Signal(int)                  # the request id whose score is on screen
+    quick_requested = Signal(int, object, str, str)  # edit stamp, GoldEntry, scene, content: to the quick worker
+    quick_shown = Signal(int)                  # the edit stamp whose quick score is on screen
+    quick_warm = Signal(object)                # a GoldEntry: ready the quick child for it ahead of its first key
     stray_picked = Signal(object)              # a misplaced word's arrow was clicked: its stray (a dict)
 
     def __init__(self, assets: Path, parent=None):
         super().__init__(parent)
         self.assets = Path(assets)
         self.pack: Path | None = None            # the folder the gate scores: the open workspace
-        self.asked: tuple[int, str] | None = None  # the newest (request, entry) asked: older scores are dropped
+        self.asked: tuple[int, str, int] | None = None  # the newest exact (request, entry, edit stamp) asked
+        self.asked_quick: tuple[int, str] | None = None  # the newest quick (edit stamp, entry) asked
+        self.shown = ("", -1)   # (entry, edit stamp) of the score on screen: an older edit's is dropped
         self.images: dict[str, QImage] = {}
         self.strays: list[dict] = []   # the editor's misplaced words, farthest first (engine/gold/strays.py)
         self.gate_button = QPushButton("Run gold gate")
@@ -136,9 +143,13 @@ class GoldPanel(QWidget):
 
     def _start_workers(self) -> None:
         self.scorer = GoldWorker(self.assets)
-        self.threads = [start(self.scorer, self)]
+        self.quick = QuickScoreWorker(self.assets)
+        self.threads = [start(self.scorer, self), start(self.quick, self)]
         self.score_requested.connect(self.scorer.score)
         self.scorer.scored.connect(self._on_scored)
+        self.quick_requested.connect(self.quick.score)
+        self.quick.scored.connect(self._on_quick)
+        self.quick_warm.connect(self.quick.warm)
         self.scorer.roles_read.connect(self.show_roles)
         self.gate_job = Job(tasks.gate, self)
         self.gate_job.progressed.connect(self._on_gate_entry)
@@ -149,32 +160,57 @@ class GoldPanel(QWidget):
         """End the gate, the scoring pool and the thread; the window calls this before it closes."""
         self.gate_job.shutdown()
         self.scorer.shutdown()
+        self.quick.shutdown()
         stop(self.threads)
 
     def set_pack(self, folder: Path) -> None:
         self.pack = Path(folder)
 
-    def score_compiled(self, request: int, entry, svg: str, scene: str = "", content: str = "") -> None:
-        """Score a compiled SVG of a gold entry (compiled from `scene` and `content`, which trace
-        its words to their refs); shown unless a newer request is asked first."""
-        self.asked = (request, entry.name)
+    def score_compiled(self, request: int, entry, svg: str, scene: str = "", content: str = "",
+                       stamp: int = 0) -> None:
+        """Score a compiled SVG of a gold entry exactly (compiled from `scene` and `content`, which
+        trace its words to their refs, at edit `stamp`); shown unless a newer request is asked
+        first or a quick score of a later edit is already up."""
+        if self.quick.pool is not None and (self.asked is None or self.asked[1] != entry.name):
+            self.quick_warm.emit(entry)   # someone who typed in one entry will type in the next
+        self.asked = (request, entry.name, stamp)
         self.score_requested.emit(request, entry, svg, scene, content)
 
+    def score_quick(self, stamp: int, entry, scene: str, content: str) -> None:
+        """Score the editor's texts at edit `stamp` the quick way (studio/quick_score.py): shown, marked
+        ≈, unless a later edit is asked first; the exact score replaces it."""
+        self.asked_quick = (stamp, entry.name)
+        self.quick.newest = stamp
+        self.quick_requested.emit(stamp, entry, scene, content)
+
     def _on_scored(self, request: int, result, images) -> None:
-        if (request, result.name) != self.asked:
+        if self.asked is None or (request, result.name) != self.asked[:2]:
             return
+        if result.name == self.shown[0] and self.asked[2] < self.shown[1]:
+            return   # a quick score of a later edit is up
+        self.shown = (result.name, self.asked[2])
         self.show_result(result, images)
         self.score_shown.emit(request)
 
-    def show_result(self, result, images: dict | None) -> None:
+    def _on_quick(self, stamp: int, result) -> None:
+        if (stamp, result.name) != self.asked_quick or (result.name == self.shown[0] and stamp <= self.shown[1]):
+            return   # not the newest asked, or the exact score of this edit or a later one is up
+        self.shown = (result.name, stamp)
+        self.show_result(result, None, quick=True)
+        self.quick_shown.emit(stamp)
+
+    def show_result(self, result, images: dict | None, quick: bool = False) -> None:
         colour = STATUS_COLOURS.get(result.status, "#b7791f")
-        self._show_in_gate(result)
+        self._show_in_gate(result, quick)
+        about, tip = ("≈", QUICK_NOTE) if quick else ("", EDITOR_NOTE)
+        self.score.setToolTip(tip)
         if result.status in ("pass", "fail"):
             self.score.setText(
-                f"<b>{result.name}</b> (editor) parity <b style='color:{colour}'>{result.score:.3f}</b> "
-                f"(threshold {result.threshold:.2f}) · ssim64 {result.ssim_64:.3f} · full {result.ssim_full:.3f}"
+                f"<b>{result.name}</b> (editor{', quick' if quick else ''}) parity "
+                f"<b style='color:{colour}'>{about}{result.score:.3f}</b> "
+                f"(threshold {result.threshold:.2f}) · ssim64 {about}{result.ssim_64:.3f} · full {about}{result.ssim_full:.3f}"
                 f" · structure {result.structure:.3f} · text placement {result.text_placement:.3f}"
-                f" · judge fidelity64 {result.fidelity_64:.3f}")
+                f" · judge fidelity64 {about}{result.fidelity_64:.3f}")
         else:
             self.score.setText(f"<b>{result.name}</b> <span style='color:{colour}'>{result.status}</span>: "
                                f"{result.reason}")
@@ -199,7 +235,7 @@ class GoldPanel(QWidget):
         self.arrow_note.setText(f"word arrows, compiled → asset: {cap}; {lost} too far to earn placement (red); "
                                 f"click one to select the component that binds it")
 
-    def _show_in_gate(self, result) -> None:
+    def _show_in_gate(self, result, quick: bool = False) -> None:
         """The open entry's gate row shows the editor's score, in italics, saying so."""
         italic = QFont()
         italic.setItalic(True)
@@ -207,12 +243,13 @@ class GoldPanel(QWidget):
         for row in range(self.gate.rowCount()):
             if self.gate.item(row, 0).text() != result.name:
                 continue
-            for col, text in ((2, f"{result.score:.3f}" if scored else ""),
+            about = "≈" if quick else ""
+            for col, text in ((2, f"{about}{result.score:.3f}" if scored else ""),
                               (4, f"{result.text_placement:.3f}" if scored else ""), (5, f"{result.status} (editor)")):
                 item = self.gate.item(row, col)
                 item.setText(text)
                 item.setFont(italic)
-                item.setToolTip(EDITOR_NOTE)
+                item.setToolTip(QUICK_NOTE if quick else EDITOR_NOTE)
                 if col == 5:
                     item.setForeground(QBrush(QColor(STATUS_COLOURS.get(result.status, "#b7791f"))))
 
@@ -221,7 +258,8 @@ class GoldPanel(QWidget):
         self.roles.addItems([f"{role:9} {text}" for role, text in roles])
 
     def clear(self) -> None:
-        self.asked = None
+        self.asked = self.asked_quick = None
+        self.shown = ("", -1)
         self.score.setText("not a gold entry (no meta.toml)")
         self.images = {}
         self.strays = []

@@ -45,7 +45,8 @@ from studio.training_panel import TrainingPanel
 from studio.workers import CompileWorker, start, stop
 
 DEBOUNCE_MS = 120
-GOLD_DEBOUNCE_MS = 350  # scoring rasterizes twice: follow typing, but not every keystroke
+GOLD_DEBOUNCE_MS = 350  # the exact score rasterizes twice with cairosvg: once typing pauses
+QUICK_MS = 0            # the quick score (Qt drawing) follows every key: the next turn of the loop, one request per key
 AUTOSAVE_MS = 1000      # at most this long between an edit and its copy in the recovery folder
 
 
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
     budget_updated = Signal(int)   # request id whose token budget is on screen
     preview_updated = Signal(int)  # request id now on screen
     gold_scored = Signal(int)      # request id whose gold score is on screen
+    gold_quick_scored = Signal(int)  # edit stamp whose quick gold score is on screen
     recovery_offered = Signal(list)  # paths offered back after a crash
     autosaved = Signal(list)         # paths copied to the recovery folder
 
@@ -82,6 +84,8 @@ class MainWindow(QMainWindow):
         self.gold_entry = None
         self.last_svg = ""
         self.sent_texts = self.last_texts = ("", "")   # the texts the newest compile asked for / last drew
+        self.edits = 0                                  # edits so far: the stamp scores are ordered by
+        self.sent_stamp = self.last_stamp = 0           # the edit stamp of sent_texts / last_texts
         self.diagnostics: list[Diagnostic] = []
         self.last_compiled = b""   # the newest SVG the scene compiled to
         self.request = 0
@@ -121,6 +125,7 @@ class MainWindow(QMainWindow):
         self.gold_dock = self._dock("Gold", self.gold, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.gold.entry_activated.connect(self.select_entry)
         self.gold.score_shown.connect(self.gold_scored)
+        self.gold.quick_shown.connect(self.gold_quick_scored)
         self.gold.stray_picked.connect(self.select_component_of)
         self.budget = BudgetPanel(spec)
         self.budget_dock = self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -168,6 +173,8 @@ class MainWindow(QMainWindow):
         self.gold_debounce.timeout.connect(self.request_score)
         self.debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self.debounce.timeout.connect(self.request_compile)
+        self.quick_debounce = QTimer(self, singleShot=True, interval=QUICK_MS)
+        self.quick_debounce.timeout.connect(self.request_quick_score)
         self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
         self.autosave.timeout.connect(self.autosave_now)
         self.scene_editor.textChanged.connect(self._on_edited)
@@ -486,6 +493,7 @@ class MainWindow(QMainWindow):
         if self.recovering:
             self._apply_recovered()
         self.debounce.stop()  # setting the texts started it; the compile is asked for below
+        self.quick_debounce.stop()   # and the exact score follows the compile
         self.setWindowTitle(f"CK Scene Studio — {self.entry.name}[*]")
         self.show_modified()
         if not self.smoke:
@@ -518,7 +526,10 @@ class MainWindow(QMainWindow):
             item.setToolTip("unsaved changes" if modified else "")
 
     def _on_edited(self) -> None:
+        self.edits += 1
         self.debounce.start()
+        if self.gold_entry is not None:
+            self.quick_debounce.start()
         if not self.smoke and not self.autosave.isActive():
             self.autosave.start()  # not restarted by each key: a steady typist is saved too
 
@@ -527,7 +538,7 @@ class MainWindow(QMainWindow):
         self.request += 1
         scene, content = self.texts()
         self.scene_editor.set_content_refs(content_paths(content))
-        self.sent_texts = (scene, content)
+        self.sent_texts, self.sent_stamp = (scene, content), self.edits
         self.compile_requested.emit(self.request, scene, content)
         self.budget.measure(self.request, scene)
 
@@ -551,7 +562,7 @@ class MainWindow(QMainWindow):
                                else "")
         self.problems_dock.setWindowTitle(f"Problems ({len(diagnostics)})" if diagnostics else "Problems")
         if svg and self.gold_entry is not None:
-            self.last_svg, self.last_texts = svg.decode(), self.sent_texts
+            self.last_svg, self.last_texts, self.last_stamp = svg.decode(), self.sent_texts, self.sent_stamp
             self.gold_debounce.start()
         self.scene_editor.set_diagnostics([d for d in diagnostics if d.code != "content-json"])
         self.problems.clear()
@@ -584,7 +595,11 @@ class MainWindow(QMainWindow):
 
     def request_score(self) -> None:
         if self.gold_entry is not None and self.last_svg:
-            self.gold.score_compiled(self.request, self.gold_entry, self.last_svg, *self.last_texts)
+            self.gold.score_compiled(self.request, self.gold_entry, self.last_svg, *self.last_texts, stamp=self.last_stamp)
+
+    def request_quick_score(self) -> None:
+        if self.gold_entry is not None:
+            self.gold.score_quick(self.edits, self.gold_entry, *self.texts())
 
     def _choose_asset(self) -> None:
         from engine.gold.add import add_entry

@@ -117,6 +117,57 @@ class GoldWorker(QObject):
             self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+class QuickScoreWorker(QObject):
+    """The editor's texts scored with Qt drawing (studio/quick_score.py) in a child process of its
+    own that stays up; while one is scored, newer requests wait and older ones are skipped."""
+
+    scored = Signal(int, object)   # request id, the EntryResult's fields
+
+    def __init__(self, assets):
+        super().__init__()
+        self.assets = str(assets)
+        self.pool: ProcessPoolExecutor | None = None
+        self.closed = False
+        self.newest = 0   # set by the GUI thread as it asks: a request older than this is skipped
+        self.warming = None   # the warm-up's future: done once the child is up
+
+    @Slot(object)
+    def warm(self, entry) -> None:
+        """Start the child (Qt and the engine take a second or two to load) and draw `entry`'s
+        reference there (a second or more), ahead of the entry's first key."""
+        from studio import quick_score
+
+        if not self.closed:
+            self.warming = self._pool().submit(quick_score.prepare, entry, self.assets)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        from studio import quick_score
+
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=SPAWN, initializer=quick_score.setup,
+                                            initargs=(os.getpid(),))
+        return self.pool
+
+    @Slot(int, object, str, str)
+    def score(self, request: int, entry, scene: str, content: str) -> None:
+        if self.closed or request < self.newest:
+            return
+        from studio import quick_score
+
+        try:
+            result = self._pool().submit(quick_score.score_quick, entry, scene, content, self.assets).result()
+        except RuntimeError:
+            if self.closed:
+                return
+            raise
+        self.scored.emit(request, result)
+
+    def shutdown(self) -> None:
+        self.closed = True
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def to_qimage(img):
     from qtpy.QtGui import QImage
 

@@ -55,7 +55,7 @@ def _names(comps) -> list:
 # ---- the grammar and its version ------------------------------------------------------------------
 
 def test_the_version_is_the_grammars_first_line():
-    assert GRAMMAR.read_text().startswith(f"// version: {DSL_VERSION}\n") and DSL_VERSION == 2
+    assert GRAMMAR.read_text().startswith(f"// version: {DSL_VERSION}\n") and DSL_VERSION == 3
     assert grammar_version("// version: 7\nstart: x\n") == 7
     with pytest.raises(ValueError, match="version: N"):
         grammar_version("start: x\n")

@@ -125,11 +125,15 @@ def test_the_decode_grammar_accepts_every_canonical_scene(tok):
     automaton = automaton_for(tok)
     scenes = [format_text(p.read_text()) for p in sorted((ROOT / "gold").glob("*/scene.dsl"))]
     scenes += [i.expected for i in load_probe_list(default_list_path("spec01")).items[::6]]
-    for text in scenes:
+    planned = [i.expected for i in load_probe_list(default_list_path("spec02_plan")).items[::12]]
+    assert all(t.splitlines()[1].startswith("[plan:") for t in planned)   # DSL v3's plan line
+    for text in scenes + planned:
         assert automaton.accepts_text(tok.encode(text.rstrip("\n"))), text[:80]
     # and refuses what validation would not let through
+    lines = planned[0].splitlines()
     for bad in ("[scene]\n[layout:poster_stack]\n[/scene]",            # top-level attrs missing
-                format_text(scenes[0]).replace("[/header_band]\n", "", 1).rstrip("\n")):
+                format_text(scenes[0]).replace("[/header_band]\n", "", 1).rstrip("\n"),
+                "\n".join([lines[0], lines[2], lines[1], *lines[3:]])):   # the plan line after canvas
         assert not automaton.accepts_text(tok.encode(bad))
 
 

@@ -24,3 +24,29 @@ def test_raster_matches_cairosvgs_png_to_the_pixel():
     assert got.shape == expected.shape == (300, 900, 3)
     assert (got[-1] != got[-2]).any()   # the partly covered bottom row is really there
     assert np.array_equal(got, expected)
+
+
+def _page(name: str, theme: str | None = None) -> Image.Image:
+    import json
+
+    from engine.gold.gate import compile_entry
+    from engine.paths import ROOT
+
+    folder = ROOT / "gold" / name
+    scene = (folder / "scene.dsl").read_text()
+    if theme is not None:
+        scene = scene.replace("[scene]", f"[scene]\n[theme:{theme}]", 1)   # the first theme is kept
+    svg, _ = compile_entry(scene, json.loads((folder / "content.json").read_text()))
+    return raster_rgb(svg, 900)
+
+
+def test_a_prepared_reference_scores_as_scikit_image_does():
+    from engine.gold.similarity import Prepared, ssim_pair
+
+    reference = _page("comparison_diagram")
+    prepared = Prepared(reference)
+    for compiled in (_page("comparison_diagram", "paper_editorial"), _page("timeline_why"), reference):
+        exact, quick = ssim_pair(reference, compiled), prepared.pair(compiled)
+        assert abs(exact[0] - quick[0]) < 1e-5 and abs(exact[1] - quick[1]) < 1e-5, (exact, quick)
+    assert min(prepared.pair(reference)) > 0.99999   # a page against itself
+    assert ssim_pair(reference, _page("timeline_why"))[0] < 0.9   # a different page is not scored as the same

@@ -27,8 +27,10 @@ class Compiled:
 
 
 def id_prefix(scene: Scene, content) -> str:
-    """Defs ids derive from what was compiled, so two different scenes in one page never clash."""
-    key = serialize(scene) + json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
+    """Defs ids derive from what was drawn, so two different scenes in one page never clash (the
+    plan line draws nothing, so a scene compiles to the same SVG with it or without it)."""
+    drawn = dataclasses.replace(scene, plan=None)
+    key = serialize(drawn) + json.dumps(content, sort_keys=True, ensure_ascii=False, default=str)
     return "ck" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 

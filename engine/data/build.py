@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import dataclasses
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
@@ -52,7 +53,7 @@ from engine.data.variants import (
     programs,
     restyle,
 )
-from engine.dsl import DSL_VERSION, Scene, load, serialize
+from engine.dsl import DSL_VERSION, Scene, load, serialize, vocab
 from engine.fileio import InputError, read_json, read_text
 from engine.gold.pack import load_pack
 from engine.tokenizer.fit import fits, row_tokens
@@ -60,8 +61,9 @@ from engine.tokenizer.prompts import explicit_prompt, intent_prompt, repair_prom
 
 STYLE_KEYS: tuple[str, ...] = ("theme", "tone", "density")
 HOLDOUT_SPLITS: tuple[str, ...] = ("dev", "test")
-# Structural changes a topic can carry, in the order variants.variants_per_gold takes them.
-CHANGE_KINDS: tuple[str, ...] = ("canvas", "count_dup", "count_drop", "order_swap")
+# Structural changes a topic can carry, in the order variants.variants_per_gold takes them: the plan
+# line's values (DSL v3) but "none" and "own".
+CHANGE_KINDS: tuple[str, ...] = tuple(v for v in vocab.PLAN_VALUES if v not in ("none", "own"))
 
 Style = tuple[str, str, str]
 
@@ -226,6 +228,10 @@ class _Builder:
         program = self.assign[layout, topic]
         gold = self.by_name[program.gold]
         scene = restyle(program.scene, {"topic": topic, **dict(zip(STYLE_KEYS, style))})
+        if self.spec.plan:   # the topic's edit, whatever this layout makes of it (spec fields plan, plan_native)
+            native = gold.family == layout and gold.topic == topic
+            plan = self.spec.plan_native if native and self.spec.plan_native != "topic" else self.change_of[topic]
+            scene = dataclasses.replace(scene, plan=plan)
         target = serialize(scene)
         self.check(target, gold, program.id)
         goal = extra.pop("goal", None)

@@ -29,6 +29,8 @@ BUCKETS: tuple[str, ...] = ("anchor_replay", "direct", "minimal_pair", "repair")
 # Seed, "Repair budget": broad repair rows stay at 10-15 % unless the rung is a syntax rung.
 REPAIR_CAP = 0.15
 SURFACES: tuple[str, ...] = ("explicit", "intent")
+# what a gold entry's own scene plans under [spec] plan: its topic's change kind, none, or own
+PLAN_NATIVE = ("topic", "none", "own")
 # A minimal pair may only differ in a decision the prompt names; a pair that differs in a hidden
 # choice (frame, a card variant) would be one prompt with two targets, a contradiction. A topic pair
 # is a contrast of structure: same layout and style, two topics whose change kinds the layout
@@ -111,6 +113,8 @@ class Spec:
     surface: str
     ctx: int
     topic_words: bool                   # the tokenizer learns variants.topics' words (spec_tokenizer)
+    plan: bool                          # targets open with the topic's [plan:...] line (DSL v3)
+    plan_native: str                    # what a gold entry's own scene plans: PLAN_NATIVE
     hypothesis: str
     primary_axis: str
     held_constant: tuple[str, ...]
@@ -257,6 +261,8 @@ def load_spec(path: str | Path) -> Spec:
         "name": head.text("name"), "version": head.count("version", 1), "seed": head.get("seed", int),
         "surface": surface, "ctx": head.count("ctx", 16),
         "topic_words": head.get("topic_words", bool, False),
+        "plan": head.get("plan", bool, False),
+        "plan_native": head.get("plan_native", str, "topic"),
         "hypothesis": head.text("hypothesis"), "primary_axis": head.text("primary_axis"),
         "held_constant": tuple(_texts(head, "held_constant")), "baseline": head.text("baseline"),
         "allow_multi_axis": head.get("allow_multi_axis", str, ""), "targets": head.get("targets", str, ""),
@@ -264,6 +270,11 @@ def load_spec(path: str | Path) -> Spec:
     }
     if (surface == "intent") != (intent_table is not None):
         raise head.fail("surface", f"= '{surface}': an [intent] table goes with surface = \"intent\" and only with it")
+    if spec_head["plan_native"] not in PLAN_NATIVE:
+        raise head.fail("plan_native", f"= '{spec_head['plan_native']}': a gold entry's own scene plans \"topic\" "
+                                       "(its topic's change kind), \"none\" or \"own\"")
+    if "plan_native" in data.get("spec", {}) and not spec_head["plan"]:
+        raise head.fail("plan_native", "says what a plan line holds, and plan is not true")
     if not 0 <= spec_head["phase"] <= 5:
         raise head.fail("phase", f"= {spec_head['phase']} is not one of the seed's phases 1-5")
     if not vocab.TOPIC_PATTERN.match(spec_head["name"]):

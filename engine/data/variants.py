@@ -178,5 +178,11 @@ DAMAGE = {
 
 
 def damage(target: str, corruption: str, rng: random.Random) -> str:
-    """The canonical target with one deterministic corruption, as text (one token per line)."""
-    return "\n".join(DAMAGE[corruption](target.splitlines(), rng)) + "\n"
+    """The canonical target with one deterministic corruption, as text (one token per line). A plan
+    line (DSL v3) is set aside and put back after the damage, which counts header lines."""
+    lines = target.splitlines()
+    plan = lines.pop(1) if len(lines) > 1 and lines[1].startswith(f"[{vocab.PLAN_KEY}:") else None
+    out = DAMAGE[corruption](lines, rng)
+    if plan is not None:
+        out.insert(1 if out[:1] == ["[scene]"] else 0, plan)
+    return "\n".join(out) + "\n"

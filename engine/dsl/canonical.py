@@ -1,6 +1,7 @@
 """The canonical form (SPEC.md §2): one spelling per scene, so "exact" means equal text.
 
-Fixed top-level order and arity (family defaults fill what is missing), components in written
+An optional plan line first (DSL v3), then the fixed top-level order and arity (family defaults
+fill what is missing), components in written
 order, and inside each component: topology handles, then attributes, then content refs, each in
 the component's declared order, then its children (a container's components, DSL v2) in written
 order. Duplicates are dropped, the first one kept, with a diagnostic.
@@ -40,7 +41,7 @@ def canonicalize(scene: Scene) -> tuple[Scene, list[Diagnostic]]:
     defaults = vocab.family_defaults(layout)
     attrs = tuple(given.get(k) or Attr(k, defaults[k]) for k in vocab.TOP_LEVEL_KEYS)
     components = tuple(_canonical_component(c, diagnostics) for c in scene.components)
-    return Scene(attrs, components), diagnostics
+    return Scene(attrs, components, scene.plan), diagnostics
 
 
 def _canonical_component(c: Component, diagnostics: list[Diagnostic]) -> Component:
@@ -59,6 +60,8 @@ def _canonical_component(c: Component, diagnostics: list[Diagnostic]) -> Compone
 def serialize(scene: Scene) -> str:
     """Canonical text of an already-canonical scene: one token per line."""
     out = ["[scene]"]
+    if scene.plan is not None:
+        out.append(f"[{vocab.PLAN_KEY}:{scene.plan}]")
     out.extend(f"[{a.key}:{a.value}]" for a in scene.attrs)
     for c in scene.components:
         _write(c, out)

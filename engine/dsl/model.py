@@ -90,6 +90,7 @@ class Component:
 class Scene:
     attrs: tuple[Attr, ...] = ()
     components: tuple[Component, ...] = ()
+    plan: str | None = None   # [plan:...] (DSL v3, vocab.PLAN_VALUES); None when not written
 
     def attr(self, key: str, default: str | None = None) -> str | None:
         return next((a.value for a in self.attrs if a.key == key), default)

@@ -64,7 +64,12 @@ def _v1_to_v2(scene: Scene, read: Reader) -> Scene:
     return dataclasses.replace(scene, components=_with(scene.components, read(scene), ()))
 
 
-STEPS: dict[int, Callable[[Scene, Reader], Scene]] = {1: _v1_to_v2}
+def _v2_to_v3(scene: Scene, read: Reader) -> Scene:
+    """v3 only added the optional plan line: a v2 scene says the same in v3."""
+    return scene
+
+
+STEPS: dict[int, Callable[[Scene, Reader], Scene]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def upgrade(scene: Scene, read: Reader) -> Scene:

@@ -47,9 +47,11 @@ class _Checker:
 
     # ---- top level ------------------------------------------------------------------------
     def top_attr(self, a: Attr) -> Attr | None:
+        if a.key == vocab.PLAN_KEY:
+            return a if self.value_ok(a, vocab.PLAN_VALUES) else None
         if a.key not in vocab.TOP_LEVEL_KEYS:
-            self.report(a, "unknown-key",
-                        f"unknown scene attribute '{a.key}'{_did_you_mean(a.key, vocab.TOP_LEVEL_KEYS)}")
+            keys = (*vocab.TOP_LEVEL_KEYS, vocab.PLAN_KEY)
+            self.report(a, "unknown-key", f"unknown scene attribute '{a.key}'{_did_you_mean(a.key, keys)}")
             return None
         if a.key == "topic":
             if not vocab.TOPIC_PATTERN.match(a.value):
@@ -273,14 +275,22 @@ def build_scene(entries: list, scene_at=None) -> tuple[Scene, list[Diagnostic]]:
     """Turn parsed entries into a Scene (written order kept) plus vocabulary diagnostics."""
     checker = _Checker()
     attrs: list[Attr] = []
+    plan: Attr | None = None
     components: list[Component] = []
     for entry in _ended(entries):
         if isinstance(entry, Attr):
-            if (a := checker.top_attr(entry)) is not None:
+            if (a := checker.top_attr(entry)) is None:
+                continue
+            if a.key != vocab.PLAN_KEY:
                 attrs.append(a)
+            elif plan is None:
+                plan = a
+            else:
+                checker.report(a, "duplicate-attribute", f"duplicate scene attribute 'plan' dropped; the first "
+                                                         f"(line {plan.line}) is kept", Severity.WARNING)
         elif (c := checker.component(entry)) is not None:
             components.append(c)
-    scene = Scene(tuple(attrs), tuple(components))
+    scene = Scene(tuple(attrs), tuple(components), plan.value if plan else None)
     if scene.attr("layout") is None:
         checker.report(scene_at or _At(1, 1), "missing-layout",
                        f"no [layout:...]; {vocab.DEFAULT_LAYOUT} is assumed", Severity.WARNING)

@@ -48,6 +48,13 @@ TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
     "connector": ("line", "arrow", "bracket", "curve"),
     # topic is an identifier, checked by TOPIC_PATTERN rather than a value list
 }
+# A scene's plan (DSL v3; optional, the first line after [scene] when written): which edit of its
+# family's anchor scene the topic's content makes (none: the anchor's own shape), or `own`: the
+# scene is a gold entry's own, drawn as mapped. The compiler draws nothing from it: it is the
+# model's statement of the scene's shape, written before the shape, so what a topic carries is one
+# token the same under every layout (docs/dsl.md, "Version 3: the plan line").
+PLAN_KEY = "plan"
+PLAN_VALUES: tuple[str, ...] = ("none", "canvas", "count_dup", "count_drop", "order_swap", "own")
 TOPIC_PATTERN = re.compile(r"[a-z][a-z0-9_]*\Z")
 ID_PATTERN = re.compile(r"[A-Za-z0-9_\-]+\Z")
 

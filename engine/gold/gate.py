@@ -52,7 +52,7 @@ from engine.fileio import InputError, read_json_keys, read_text, write_atomic
 from engine.gold.pack import GoldEntry
 from engine.gold.bounded import raster_bounded
 from engine.gold.raster import raster_rgb
-from engine.gold.similarity import WIDTH, heat_map, ssim_pair
+from engine.gold.similarity import WIDTH, Prepared, heat_map, ssim_pair
 from engine.gold.structure import compare
 from engine.gold.textplace import Word, place, words
 from engine.rundir import GateDir
@@ -133,6 +133,11 @@ class Reference:
     normalized: Image.Image   # placeholder-normalized, WIDTH wide
     words: tuple[Word, ...]   # its words where they stand (engine/gold/textplace.py)
 
+    @functools.cached_property
+    def prepared(self) -> tuple[Prepared, Prepared]:
+        """(normalized, image) prepared for quick comparisons: filtered on first use, then kept."""
+        return Prepared(self.normalized), Prepared(self.image)
+
 
 @functools.lru_cache(maxsize=64)
 def _reference(path: Path, mtime_ns: int) -> Reference:
@@ -159,14 +164,23 @@ class Images:
         return heat_map(*self.scored)
 
 
-def score_svg(result: EntryResult, compiled: str, reference: Reference) -> Images:
-    """Fill `result`'s scores for a compiled SVG against a prepared reference."""
+def score_svg(result: EntryResult, compiled: str, reference: Reference, raster=raster_rgb,
+              quick: bool = False) -> Images:
+    """Fill `result`'s scores for a compiled SVG against a prepared reference. `raster` draws the
+    compiled side: cairosvg, as the judge does, unless a caller trades exactness for speed (the
+    studio's quick score draws with Qt, studio/quick_score.py). `quick` compares against the
+    reference's prepared window statistics in float32 (similarity.Prepared): within 1e-5 of
+    float64 and about 2.5x sooner."""
     comp_doc = _document(compiled, result.name)
     comp_profile, placement = profile_document(comp_doc), place(reference.words, words(comp_doc.root))
-    compiled_img = raster_rgb(compiled, WIDTH).resize(reference.image.size)
-    comp_norm = raster_rgb(normalize_document(comp_doc), WIDTH).resize(reference.normalized.size)
-    result.ssim_full, result.ssim_64 = ssim_pair(reference.normalized, comp_norm)
-    result.fidelity_full, result.fidelity_64 = ssim_pair(reference.image, compiled_img)
+    compiled_img = raster(compiled, WIDTH).resize(reference.image.size)
+    comp_norm = raster(normalize_document(comp_doc), WIDTH).resize(reference.normalized.size)
+    if quick:
+        (result.ssim_full, result.ssim_64), (result.fidelity_full, result.fidelity_64) = (
+            reference.prepared[0].pair(comp_norm), reference.prepared[1].pair(compiled_img))
+    else:
+        result.ssim_full, result.ssim_64 = ssim_pair(reference.normalized, comp_norm)
+        result.fidelity_full, result.fidelity_64 = ssim_pair(reference.image, compiled_img)
     s = compare(reference.profile, comp_profile)
     result.structure, result.role_coverage, result.element_kinds, result.palette = (
         s.score, s.role_coverage, s.element_kinds, s.palette)

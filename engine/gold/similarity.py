@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
+from scipy.ndimage import uniform_filter
 from skimage.metrics import structural_similarity
 
 WIDTH = 900      # raster width of both images (fidelity.py's W)
@@ -24,6 +25,43 @@ def ssim_pair(reference: Image.Image, compiled: Image.Image) -> tuple[float, flo
     layout = structural_similarity(np.asarray(a.resize(small, Image.BILINEAR)),
                                    np.asarray(b.resize(small, Image.BILINEAR)), data_range=255, win_size=7)
     return float(full), float(layout)
+
+
+# scikit-image's SSIM as ssim_pair calls it: a 7-px uniform window, sample covariance, K1 = 0.01,
+# K2 = 0.03 over a data range of 255, the mean taken inside a 3-px border
+WIN, PAD = 7, 3
+COV = WIN * WIN / (WIN * WIN - 1)
+C1, C2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+
+
+class Prepared:
+    """A reference prepared for many `ssim_pair` comparisons: `prepared.pair(compiled)` is
+    `ssim_pair(reference, compiled)` computed in float32 (within 1e-5). structural_similarity
+    filters both images on every call; a reference the studio compares with at every keystroke is
+    filtered once here, which makes a full-size comparison about 2.5x sooner. The arithmetic is
+    scikit-image's, step for step (tests/test_raster.py holds it to scikit-image's result)."""
+
+    def __init__(self, reference: Image.Image):
+        a = reference.convert("L")
+        self.size = a.size
+        self.small_size = (SMALL, max(8, round(SMALL * a.size[1] / a.size[0])))
+        self.small = np.asarray(a.resize(self.small_size, Image.BILINEAR), np.float32)
+        self.x = np.asarray(a, np.float32)
+        self.ux = uniform_filter(self.x, WIN)
+        self.ux2 = self.ux * self.ux
+        self.vx = COV * (uniform_filter(self.x * self.x, WIN) - self.ux2)
+
+    def pair(self, compiled: Image.Image) -> tuple[float, float]:
+        """(full-size SSIM, 64-px SSIM) of the reference and `compiled` (resized to it)."""
+        b = compiled.convert("L").resize(self.size, Image.BILINEAR)
+        y = np.asarray(b, np.float32)
+        uy = uniform_filter(y, WIN)
+        vy = COV * (uniform_filter(y * y, WIN) - uy * uy)
+        vxy = COV * (uniform_filter(self.x * y, WIN) - self.ux * uy)
+        s = (2 * self.ux * uy + C1) * (2 * vxy + C2) / ((self.ux2 + uy * uy + C1) * (self.vx + vy + C2))
+        full = s[PAD:-PAD, PAD:-PAD].mean(dtype=np.float64)
+        small = np.asarray(b.resize(self.small_size, Image.BILINEAR), np.float32)
+        return float(full), float(structural_similarity(self.small, small, data_range=255, win_size=WIN))
 
 
 def heat_map(reference: Image.Image, compiled: Image.Image) -> Image.Image:

@@ -5,7 +5,7 @@ engine/dsl/scene.lark reads any bracketed token and checks names and values afte
 constrained decoder needs the stricter language: exactly what validation accepts, in canonical
 form. This module writes that language down from the same tables (engine/dsl/vocab.py):
 
-    [scene] NL, the 15 top-level attributes in canonical order, each one of its values, then
+    [scene] NL, an optional plan line (DSL v3), the 15 top-level attributes in canonical order, each one of its values, then
     components in any number and order; inside a component its topology handles, attributes and
     content refs, each at most once and in canonical order, then, in a container, its components
     (containers at most vocab.MAX_DEPTH deep, page chrome never inside one); every tag followed
@@ -152,7 +152,9 @@ def grammar_text() -> str:
     """The lark grammar (generated once per process from engine/dsl/vocab.py)."""
     leaves = [n for n, s in vocab.COMPONENTS.items() if not s.container and n not in vocab.HELD_BY]
     nested = [n for n in leaves if not vocab.COMPONENTS[n].top_level_only]
-    lines = ["start: SCENE_OPEN NL " + " ".join(f"top_{k}" for k in vocab.TOP_LEVEL_KEYS) + " body SCENE_CLOSE",
+    tops = " ".join(f"top_{k}" for k in vocab.TOP_LEVEL_KEYS)
+    lines = [f"start: SCENE_OPEN NL top_plan? {tops} body SCENE_CLOSE",
+             f"top_plan: {_alternatives(tag_terminal(f'[{vocab.PLAN_KEY}:{v}]') for v in vocab.PLAN_VALUES)} NL",
              "body: component*",
              "component: " + " | ".join([*(f"c_{n}" for n in leaves), *(f"c_{n}_1" for n in vocab.CONTAINERS)])]
     for depth in range(2, vocab.MAX_DEPTH + 2):

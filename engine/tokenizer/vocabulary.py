@@ -55,6 +55,7 @@ def reserved_tokens() -> list[str]:
     closed: set[str] = set()
     for key, values in vocab.TOP_LEVEL_VALUES.items():
         closed.update(f"[{key}:{v}]" for v in values)
+    closed.update(f"[{vocab.PLAN_KEY}:{v}]" for v in vocab.PLAN_VALUES)
     for spec in vocab.COMPONENTS.values():
         for key, values in spec.attrs.items():
             closed.update(f"[{key}:{v}]" for v in values)

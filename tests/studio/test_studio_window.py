@@ -3,6 +3,7 @@ a problem, format, save; a gold entry's score follows the edits; the token budge
 (Training and the whole-pack gate: test_studio_responsiveness.py.)"""
 from __future__ import annotations
 
+import re
 
 from qtpy.QtCore import Qt
 from studio_helpers import after_edit, go_to_end, open_window, type_text
@@ -123,6 +124,47 @@ def test_gold_entry_shows_its_score_and_updates_while_editing(gold_workspace, qt
     w.close()
 
 
+def _parity(text: str) -> float:
+    return float(re.search(r"parity <b[^>]*>≈?([0-9.]+)</b>", text).group(1))
+
+
+def test_a_quick_score_comes_first_marked_and_the_exact_score_replaces_it(gold_workspace, qtbot, asked):
+    w = open_window(qtbot, gold_workspace)
+    qtbot.waitUntil(lambda: "parity" in w.gold.score.text(), timeout=10000)
+    w.gold.quick_warm.emit(w.gold_entry)   # the child's start and the reference's drawing: slower than the exact score
+    qtbot.waitUntil(lambda: w.gold.quick.warming is not None and w.gold.quick.warming.done(), timeout=20000)
+    text = w.scene_editor.text().replace("[theme:infra_dark]", "[theme:paper_editorial]")
+    edits, request = w.edits, w.request
+    with qtbot.waitSignal(w.gold_quick_scored, timeout=20000, check_params_cb=lambda stamp: stamp > edits):
+        w.scene_editor.set_text(text)
+    quick = w.gold.score.text()
+    assert "(editor, quick)" in quick and "≈" in quick and "text placement 1.000" in quick
+    with qtbot.waitSignal(w.gold_scored, timeout=10000, check_params_cb=lambda r: r > request):
+        pass
+    exact = w.gold.score.text()
+    assert "≈" not in exact and "(editor)" in exact
+    assert abs(_parity(quick) - _parity(exact)) < 0.03 and _parity(exact) < 0.999   # the theme changed the page
+    w.close()
+
+
+def test_a_quick_score_of_an_older_edit_never_covers_a_newer_score(gold_workspace, qtbot, asked):
+    from types import SimpleNamespace
+
+    w = open_window(qtbot, gold_workspace)
+    qtbot.waitUntil(lambda: "parity" in w.gold.score.text(), timeout=10000)
+    shown = w.gold.score.text()
+    entry = w.gold_entry.name
+    stale = SimpleNamespace(name=entry, status="pass", score=0.123, threshold=0.5, ssim_64=0.1, ssim_full=0.1,
+                            structure=0.1, text_placement=0.1, fidelity_64=0.1)
+    w.gold.asked_quick = (w.gold.shown[1] - 1, entry)   # asked, but for an edit before the one on screen
+    w.gold._on_quick(w.gold.shown[1] - 1, stale)
+    assert w.gold.score.text() == shown
+    w.gold.asked_quick = (w.gold.shown[1] + 1, "another_entry")   # a later edit, but of another entry than asked
+    w.gold._on_quick(w.gold.shown[1] + 1, stale)
+    assert w.gold.score.text() == shown
+    w.close()
+
+
 def test_budget_meter_follows_the_scene_and_shows_chips(window, qtbot):
     next(d for d in window.bottom_docks if d.objectName() == "Token budget").raise_()
     qtbot.waitUntil(lambda: window.budget.meter.output > 0, timeout=10000)
@@ -162,3 +204,24 @@ def test_a_text_left_out_of_a_stacked_bar_is_a_problem_that_leads_to_its_ref(win
                                      "text left out: its segment is too short to hold it")
     window._on_problem_activated(window.problems.item(row))
     assert window.scene_editor.cursor_position()[0] == 10  # [caption_ref:compare_bar.1.caption]
+
+
+def test_qt_draws_a_page_as_cairosvg_does(qtbot):
+    """The quick score's drawing (studio/quick_score.py) against the gate's, on a gold page."""
+    import json
+
+    from studio.quick_score import qt_raster
+
+    from engine.gold.gate import compile_entry
+    from engine.gold.raster import raster_rgb
+    from engine.gold.similarity import ssim_pair
+    from engine.paths import ROOT
+
+    folder = ROOT / "gold" / "operator_cheatsheet"
+    svg, _ = compile_entry((folder / "scene.dsl").read_text(), json.loads((folder / "content.json").read_text()))
+    qt, cairo = qt_raster(svg, 900), raster_rgb(svg, 900)
+    assert qt.size == cairo.size and qt.mode == "RGB"
+    full, small = ssim_pair(cairo, qt)
+    assert small > 0.98 and full > 0.9, (full, small)
+    blank = qt_raster('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50"/>', 200)
+    assert blank.size == (200, 100) and blank.getextrema() == ((255, 255),) * 3   # white, not black
