@@ -88,8 +88,8 @@ class GoldPanel(QWidget):
         self.reset_view = QPushButton("Fit")
         self.reset_view.setToolTip("wheel zooms at the mouse, a drag pans, a double click fits (all views follow)")
         self.arrow_note = StatusLabel("")
-        top = QHBoxLayout()
-        top.addWidget(self.score, 1)
+        top = QHBoxLayout()   # under the score, which has a row of its own: at 1280 px it needs it
+        top.addWidget(self.arrow_note, 1)
         top.addWidget(self.mode)
         top.addWidget(QLabel("compiled over reference"))
         top.addWidget(self.opacity)
@@ -134,8 +134,8 @@ class GoldPanel(QWidget):
         split.setStretchFactor(0, 1)
         split.setSizes([1400, 160])   # the pictures get the width; the tabs widen on a drag
         layout = QVBoxLayout(self)
+        layout.addWidget(self.score)
         layout.addLayout(top)
-        layout.addWidget(self.arrow_note)
         layout.addWidget(split, 1)
         self.mode.currentIndexChanged.connect(self._on_mode_changed)
         self.opacity.valueChanged.connect(self._draw_overlay)
