@@ -22,7 +22,6 @@ from pathlib import Path
 from studio.fonts import register_fonts
 
 
-
 def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()  # a frozen bundle's child processes start here: run the job, exit
     ap = argparse.ArgumentParser(prog="ck-studio")

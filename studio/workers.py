@@ -22,7 +22,7 @@ from qtpy.QtCore import QObject, QThread, Signal, Slot
 from engine.compiler import compile_scene
 from engine.diagnostics import Diagnostic
 from engine.dsl import load
-from studio import tasks
+from studio import quick_score, tasks
 from studio.jobs import SPAWN
 
 
@@ -78,7 +78,39 @@ class CompileWorker(QObject):
         self.compiled.emit(request, svg, diagnostics)
 
 
-class GoldWorker(QObject):
+class _ChildWorker(QObject):
+    """A worker whose work runs in one child process that stays up (started on first use, by
+    `initializer`), so what the child prepares once (a reference, Qt) serves every request."""
+
+    def __init__(self, assets, initializer):
+        super().__init__()
+        self.assets = str(assets)
+        self.initializer = initializer
+        self.pool: ProcessPoolExecutor | None = None
+        self.closed = False
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=SPAWN, initializer=self.initializer,
+                                            initargs=(os.getpid(),))
+        return self.pool
+
+    def _run(self, fn, *args):
+        """fn(*args) in the child; None when the studio closed the pool meanwhile."""
+        try:
+            return self._pool().submit(fn, *args).result()
+        except RuntimeError:
+            if self.closed:   # the pool was shut down meanwhile: the studio is closing
+                return None
+            raise
+
+    def shutdown(self) -> None:
+        self.closed = True
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class GoldWorker(_ChildWorker):
     """Scores the editor's compiled SVG against its gold reference in a child process that stays
     up (the reference is prepared there once), so typing is scored without holding up the GUI."""
 
@@ -86,48 +118,31 @@ class GoldWorker(QObject):
     roles_read = Signal(list)             # [(role, text), ...] of the current reference
 
     def __init__(self, assets):
-        super().__init__()
-        self.assets = str(assets)
-        self.pool: ProcessPoolExecutor | None = None
-        self.closed = False
+        super().__init__(assets, tasks.child_setup)
 
     @Slot(int, object, str, str, str)
     def score(self, request: int, entry, svg: str, scene: str, content: str) -> None:
         if self.closed:   # a request queued before the panel ended
             return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=SPAWN, initializer=tasks.child_setup,
-                                            initargs=(os.getpid(),))
-        try:
-            result, images, roles = self.pool.submit(tasks.score_live, entry, svg, self.assets, scene,
-                                                      content).result()
-        except RuntimeError:
-            if self.closed:   # the pool was shut down meanwhile: the studio is closing
-                return
-            raise
+        answer = self._run(tasks.score_live, entry, svg, self.assets, scene, content)
+        if answer is None:
+            return
+        result, images, roles = answer
         if images is None:
             self.scored.emit(request, result, None)
             return
         self.roles_read.emit(roles)
         self.scored.emit(request, result, {k: to_qimage(v) for k, v in images.items()})
 
-    def shutdown(self) -> None:
-        self.closed = True
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
 
-
-class QuickScoreWorker(QObject):
+class QuickScoreWorker(_ChildWorker):
     """The editor's texts scored with Qt drawing (studio/quick_score.py) in a child process of its
     own that stays up; while one is scored, newer requests wait and older ones are skipped."""
 
     scored = Signal(int, object)   # request id, the EntryResult's fields
 
     def __init__(self, assets):
-        super().__init__()
-        self.assets = str(assets)
-        self.pool: ProcessPoolExecutor | None = None
-        self.closed = False
+        super().__init__(assets, quick_score.setup)
         self.newest = 0   # set by the GUI thread as it asks: a request older than this is skipped
         self.warming = None   # the warm-up's future: done once the child is up
 
@@ -135,37 +150,16 @@ class QuickScoreWorker(QObject):
     def warm(self, entry) -> None:
         """Start the child (Qt and the engine take a second or two to load) and draw `entry`'s
         reference there (a second or more), ahead of the entry's first key."""
-        from studio import quick_score
-
         if not self.closed:
             self.warming = self._pool().submit(quick_score.prepare, entry, self.assets)
-
-    def _pool(self) -> ProcessPoolExecutor:
-        from studio import quick_score
-
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=SPAWN, initializer=quick_score.setup,
-                                            initargs=(os.getpid(),))
-        return self.pool
 
     @Slot(int, object, str, str)
     def score(self, request: int, entry, scene: str, content: str) -> None:
         if self.closed or request < self.newest:
             return
-        from studio import quick_score
-
-        try:
-            result = self._pool().submit(quick_score.score_quick, entry, scene, content, self.assets).result()
-        except RuntimeError:
-            if self.closed:
-                return
-            raise
-        self.scored.emit(request, result)
-
-    def shutdown(self) -> None:
-        self.closed = True
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        result = self._run(quick_score.score_quick, entry, scene, content, self.assets)
+        if result is not None:
+            self.scored.emit(request, result)
 
 
 def to_qimage(img):

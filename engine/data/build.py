@@ -37,8 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 from pathlib import Path
 
@@ -231,7 +230,7 @@ class _Builder:
         if self.spec.plan:   # the topic's edit, whatever this layout makes of it (spec fields plan, plan_native)
             native = gold.family == layout and gold.topic == topic
             plan = self.spec.plan_native if native and self.spec.plan_native != "topic" else self.change_of[topic]
-            scene = dataclasses.replace(scene, plan=plan)
+            scene = replace(scene, plan=plan)
         target = serialize(scene)
         self.check(target, gold, program.id)
         goal = extra.pop("goal", None)

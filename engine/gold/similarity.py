@@ -16,12 +16,17 @@ WIDTH = 900      # raster width of both images (fidelity.py's W)
 SMALL = 64       # layout scale
 
 
+def small_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The layout scale's picture size: SMALL wide, the height by the aspect (at least 8)."""
+    return SMALL, max(8, round(SMALL * size[1] / size[0]))
+
+
 def ssim_pair(reference: Image.Image, compiled: Image.Image) -> tuple[float, float]:
     """(full-size SSIM, 64-px SSIM) of two RGB or L images; `compiled` is resized to `reference`."""
     a = reference.convert("L")
     b = compiled.convert("L").resize(a.size, Image.BILINEAR)
     full = structural_similarity(np.asarray(a), np.asarray(b), data_range=255)
-    small = (SMALL, max(8, round(SMALL * a.size[1] / a.size[0])))
+    small = small_size(a.size)
     layout = structural_similarity(np.asarray(a.resize(small, Image.BILINEAR)),
                                    np.asarray(b.resize(small, Image.BILINEAR)), data_range=255, win_size=7)
     return float(full), float(layout)
@@ -44,7 +49,7 @@ class Prepared:
     def __init__(self, reference: Image.Image):
         a = reference.convert("L")
         self.size = a.size
-        self.small_size = (SMALL, max(8, round(SMALL * a.size[1] / a.size[0])))
+        self.small_size = small_size(a.size)
         self.small = np.asarray(a.resize(self.small_size, Image.BILINEAR), np.float32)
         self.x = np.asarray(a, np.float32)
         self.ux = uniform_filter(self.x, WIN)
