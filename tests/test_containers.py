@@ -273,3 +273,21 @@ def test_a_centred_panel_head_stands_on_the_panel_centre_inside_it():
     _, left, left_card = head("")
     assert left["panel-title"].anchor == "start" and left["panel-title"].x < centre
     assert card == left_card   # the head moved across, the children stayed where they were
+
+
+NESTED4 = ("[panel]\n[node_id:p1]\n[title_ref:panel.0.title]\n[group]\n[node_id:g]\n[arrange:row]\n"
+           "[panel]\n[node_id:p2]\n[title_ref:panel.1.title]\n"
+           "[panel]\n[node_id:p3]\n[fill:faint]\n[title_ref:panel.2.title]\n" + _card(0) + "[/panel]\n[/panel]\n"
+           + _card(1) + "[/group]\n[/panel]\n")
+
+
+@pytest.mark.parametrize("layout", vocab.LAYOUTS)
+def test_four_containers_deep_nest_each_inside_the_other_in_every_family(layout):
+    scene = _scene(NESTED4, layout)
+    assert max(v.depth for v in walk(scene)) == 5 == vocab.MAX_DEPTH + 1   # the card in the fourth
+    compiled = compile_resolved(scene, content_for(scene))
+    boxes = _boxes(compiled.layout)
+    assert _inside(boxes["c0"], boxes["p3"]) and _inside(boxes["p3"], boxes["p2"])
+    assert _inside(boxes["p2"], boxes["g"]) and _inside(boxes["g"], boxes["p1"])
+    assert _apart(boxes["p2"], boxes["c1"])
+    assert_text_inside(compiled.layout, {"panel", "section_card"})

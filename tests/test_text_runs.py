@@ -18,7 +18,8 @@ from engine.compiler.text import ELLIPSIS, SAFETY, text_width
 from engine.diagnostics import DiagnosticError, Severity
 from engine.dsl import load, vocab
 from engine.paths import FONTS
-from tests.layout_checks import assert_text_inside, text_box
+from engine.compiler.style import FONT
+from tests.layout_checks import assert_text_inside, text_box, visibly_different
 from tests.scenes import scene_text
 
 HEAD = {"header_band": [{"kicker": "K", "headline": "Headline", "subtitle": "Sub"}]}
@@ -208,3 +209,36 @@ def test_portrait_canvas_is_1000_wide_and_at_least_2000_tall():
     doc = load(scene_text("", layout="poster_stack").replace("[layout:", "[canvas:portrait]\n[layout:"))
     layout = compile_scene(doc.scene, HEAD, strict=True).layout
     assert (layout.width, layout.height) == (1000, 2000)
+
+
+@pytest.mark.parametrize("style", ["body", "mono", "code", "heading"])
+def test_print_fine_sets_a_line_a_size_down_and_changes_the_picture(style):
+    made = {}
+    for print_ in vocab.COMPONENTS["text_line"].attrs["print"]:
+        scene, content = lines(("a note set in a box  12 ms", f"style={style}|print={print_}"),
+                               ("the line after it", f"print={print_}"))
+        made[print_] = compile_scene(scene, content, strict=True)
+    regular, fine = (texts(made[p]) for p in ("regular", "fine"))
+    down = {"heading": "label"}.get(style, "small")
+
+    def note(found):
+        return next(t for t in found if t.text.startswith("a note"))
+
+    def after(found):
+        return next(t for t in found if t.text == "the line after it")
+
+    assert note(fine).size == pytest.approx(FONT[down])   # poster_stack's density: balanced, scale 1
+    assert note(fine).size < note(regular).size
+    assert after(fine).size == pytest.approx(FONT["small"])
+    assert after(fine).y < after(regular).y   # the lines close up
+    assert visibly_different(made["regular"].svg, made["fine"].svg)
+
+
+def test_print_fine_on_a_kv_row_sets_label_and_value_a_size_down():
+    sizes = {}
+    for print_ in ("regular", "fine"):
+        doc = load(scene_text(f"[kv_row:@kv_row.0.label|@kv_row.0.value|style=mono|print={print_}]\n"))
+        compiled = compile_scene(doc.scene, {**HEAD, "kv_row": [{"label": "grid", "value": "(128, 8, 1)"}]},
+                                 strict=True)
+        sizes[print_] = {t.role: t.size for t in texts(compiled) if t.role.startswith("kv-")}
+    assert sizes["fine"]["kv-label"] == sizes["fine"]["kv-value"] < sizes["regular"]["kv-value"]

@@ -32,7 +32,7 @@ LAYOUTS: tuple[str, ...] = (
 
 TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
     "canvas": ("wide", "tall", "square", "landscape", "standard", "banner", "panorama", "portrait",
-               "strip"),
+               "strip", "sheet", "half", "poster"),
     "layout": LAYOUTS,
     "theme": THEMES,
     "tone": ACCENTS + ("mixed",),
@@ -123,11 +123,15 @@ class ComponentSpec:
 MAX_COLUMNS = 8
 _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses thousands of digits
 
-# How deep containers nest: scene > container > container > container > leaf.
-MAX_DEPTH = 3
+# How deep containers nest: scene > container > container > container > container > leaf (a
+# side of a page > a row > a stack > a boxed note; 3 until wave 4, which library pages outgrew).
+MAX_DEPTH = 4
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
-FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised")
+# print (stage_card; text_line and kv_row since wave 4): fine sets the text a size down (notes,
+# small print in a box)
+PRINT: tuple[str, ...] = ("regular", "fine")
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised", "faint")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
@@ -195,7 +199,7 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "stage_card": ComponentSpec(("title", "caption"),
                                 {"accent": ACCENTS, "outline": OUTLINES, "fill": FILLS, "number": ("badge", "none", "ordinal"),
                                  "width": ("normal", "narrow"), "role": ("step", "result"), **VALIGN,
-                                 "print": ("regular", "fine"), "head": ("strip", "slim"),
+                                 "print": PRINT, "head": ("strip", "slim"),
                                  "shape": ("box", "circle")},
                                 topology=NODE, defaults={"number": "badge", "width": "normal", "role": "step",
                                                          "valign": "top", "print": "regular", "head": "strip",
@@ -253,12 +257,15 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "text_line": ComponentSpec(
         ("text",),
         {"style": ("body", "code", "mono", "result", "muted", "accent", "heading"), "accent": ACCENTS,
-         "align": ("left", "center", "right"), "bullet": ("none", "dot"), "well": ("auto", "none")},
-        topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none", "well": "auto"},
+         "align": ("left", "center", "right"), "bullet": ("none", "dot"), "well": ("auto", "none"),
+         "print": PRINT},
+        topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none", "well": "auto",
+                                 "print": "regular"},
     ),
     # A label left, its value right.
-    "kv_row": ComponentSpec(("label", "value"), {"style": ("body", "mono", "code"), "accent": ACCENTS},
-                            topology=NODE, defaults={"style": "body"}),
+    "kv_row": ComponentSpec(("label", "value"), {"style": ("body", "mono", "code"), "accent": ACCENTS,
+                                                 "print": PRINT},
+                            topology=NODE, defaults={"style": "body", "print": "regular"}),
     # A connector between any two components with a node_id, drawn above the sections.
     "link": ComponentSpec(
         ("label",),

@@ -318,8 +318,8 @@ def disc_at(out: list[Shape], b: Bound, cx: float, cy: float, style: Style, w: f
     fill = fill_of(style, accent, kind)
     r = disc_radius(b, style)
     # a written accent rings a plain disc too; omitted, the ring is the palette's stroke
-    ring = None if kind == "solid" else accent if kind == "tint" or b.comp.attr("accent") else p.stroke
-    ink = ink_on(accent) if kind == "solid" else accent if kind == "tint" else p.text_muted
+    ring = None if kind == "solid" else accent if kind in ("tint", "faint") or b.comp.attr("accent") else p.stroke
+    ink = ink_on(accent) if kind == "solid" else accent if kind in ("tint", "faint") else p.text_muted
     out.append(Circle(cx, cy, r, fill, ring, 2, role="disc"))
     slot = b.text("text") or Slot("")
     size = style.size(DISC_TEXT)

@@ -15,6 +15,8 @@ drawn at page level in any family and inside containers alike. Rules:
   accent said on a code or mono line colours it.
 - bullet:dot sets a line as a list item: a dot in the line's accent, the text indented after it,
   the item set apart from the lines around it by three quarters of a line (BULLET_LEADING).
+- print:fine sets a line or row a size down (body lines in the small size, a heading in the
+  label size): notes and small print inside a box.
 - kv_row: the label left, the value right-aligned on the same line, each on one line (cut and
   reported when it does not fit); mono sets the value in the monospace face, code both sides,
   keeping their whitespace.
@@ -71,6 +73,14 @@ def _style_of(b: Bound) -> str:
     return b.comp.attr("style", "body")
 
 
+FINE = {"body": "small", "title": "label"}   # print:fine, a size role down
+
+
+def _size(role: str, b: Bound, style: Style) -> float:
+    """The line's font size: its style's role, a size down under print:fine."""
+    return style.size(FINE[role] if b.comp.attr("print") == "fine" else role)
+
+
 def code_cut(line: str, w: float, size: float, bold: bool = False) -> str:
     """`line` with as many characters kept as fit `w` with a trailing ellipsis (whitespace kept)."""
     keep = len(line)
@@ -104,7 +114,7 @@ def _line(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style
     """One text_line at top `y`; returns its height."""
     ls = LINE_STYLES[_style_of(b)]
     slot = b.text("text") or Slot("")
-    size = style.size(ls.size)
+    size = _size(ls.size, b, style)
     fill = _colour(ls.colour, b, style)
     if ls.mono and b.comp.attr("accent"):   # a coloured terminal line: an accent said colours it
         fill = style.accent(b.comp.attr("accent"), b.order)
@@ -132,7 +142,7 @@ def _kv(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style) 
     """One kv_row at top `y`: the label left, the value right; returns its height."""
     p = style.palette
     kind = _style_of(b)
-    size = style.size("body")
+    size = _size("body", b, style)
     lh = style.line_height(size)
     baseline = y + (lh - size) / 2 + size * 0.8
     red = p.accents["red"]
