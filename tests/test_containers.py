@@ -125,7 +125,8 @@ SPEAKS = {"cols": "[arrange:grid]\n", "widths": "[arrange:row]\n",
 
 @pytest.mark.parametrize("name,key,values", list(_variants()), ids=[f"{n}.{k}" for n, k, _ in _variants()])
 def test_every_container_attribute_changes_the_picture(name, key, values):
-    cards = "".join(_card(i, f"|variant={'metric' if i % 2 else 'default'}") for i in range(5))
+    count = 2 if key == "widths" else 5   # two cells ask for less than the row: packed shows
+    cards = "".join(_card(i, f"|variant={'metric' if i % 2 else 'default'}") for i in range(count))
     renders = {}
     for value in values:
         other = SPEAKS.get(key, "")
@@ -291,3 +292,31 @@ def test_four_containers_deep_nest_each_inside_the_other_in_every_family(layout)
     assert _inside(boxes["p2"], boxes["g"]) and _inside(boxes["g"], boxes["p1"])
     assert _apart(boxes["p2"], boxes["c1"])
     assert_text_inside(compiled.layout, {"panel", "section_card"})
+
+
+def test_widths_packed_sets_each_cell_at_its_own_width_from_the_left_a_gap_apart():
+    cells = "".join(_card(i) for i in range(3))
+    boxes = {}
+    for widths in ("content", "packed"):
+        scene = _scene(_panel("[group]\n[arrange:row]\n[widths:" + widths + "]\n[gap:sm]\n" + cells + "[/group]\n"))
+        boxes[widths] = _boxes(compile_resolved(scene, content_for(scene)).layout)
+    packed, content = boxes["packed"], boxes["content"]
+    lefts = [packed[f"c{i}"][0] for i in range(3)]
+    rights = [packed[f"c{i}"][2] for i in range(3)]
+    assert lefts[0] == pytest.approx(content["c0"][0])                      # from the row's left edge
+    assert [lefts[i + 1] - rights[i] for i in range(2)] == pytest.approx([14, 14])   # gap:sm apart
+    assert rights[2] < content["c2"][2] - 100                                # the row's right stays free
+    widths = [r - l for l, r in zip(lefts, rights)]
+    assert all(w < content["c0"][2] - content["c0"][0] for w in widths)     # each its own width
+
+
+def test_widths_packed_shares_the_row_as_content_does_when_the_cells_ask_for_more():
+    cells = "".join(_card(i) for i in range(4))
+    made = {}
+    for widths in ("content", "packed"):
+        scene = _scene(_panel("[group]\n[arrange:row]\n[widths:" + widths + "]\n" + cells + "[/group]\n"))
+        content = content_for(scene)
+        for row in content["section_card"]:
+            row["caption"] *= 6
+        made[widths] = compile_scene(scene, content).layout.to_json()
+    assert made["content"] == made["packed"]

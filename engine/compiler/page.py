@@ -45,9 +45,11 @@ class Page:
     def header(self, band: bool = True) -> None:
         """The page header; `band` is the family's default, which [band:solid|open] overrides."""
         h = next((b for b in self.bound if b.name == "header_band"), None)
-        if h is not None and h.comp.attr("band"):
-            band = h.comp.attr("band") == "solid"
-        self.header_bottom = chrome.header(self.out, self.gradients, h, self.style, band=band)
+        said = h.comp.attr("band") if h is not None else None
+        if said:
+            band = said == "solid"
+        self.header_bottom = chrome.header(self.out, self.gradients, h, self.style, band=band,
+                                           boxed=said == "box")
         self.y = self.header_bottom + self.style.gap * 1.4
 
     def finish(self) -> Layout:

@@ -140,7 +140,7 @@ FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised",
 # (wave 3): where the children stand in a container given more height than they take (in a row
 # with a taller cell, or height:fill), as one block; omitted, as before (see docs/dsl.md).
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid", "spread"), "cols": ("1", "2", "3", "4"),
-                                       "widths": ("equal", "content"), "height": ("content", "fill"),
+                                       "widths": ("equal", "content", "packed"), "height": ("content", "fill"),
                                        "gap": ("sm", "md", "lg", "xl"), "valign": ("top", "middle", "bottom")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
 # Where a section goes (v2): below is its written place; beside sets it beside the page's figure:
@@ -154,7 +154,8 @@ SPANS: tuple[str, ...] = tuple(str(n) for n in range(1, 9))   # a share of a run
 MAX_SERIES = 4   # a chart's series: a category's value_1 ... value_4
 
 COMPONENTS: dict[str, ComponentSpec] = {
-    # band (extension): solid draws the header on a band, open sets the title on the page;
+    # band (extension): solid draws the header on a band, open sets the title on the page, box
+    # (wave 4) in a rounded box across the column, outlined in the accent;
     # omitted, the family decides (dashboards open, the rest solid). On a later header_band (a
     # section heading) solid sets it in one panel with the section after it (poster_stack; v2).
     # accent colours the headline, rule draws a gradient rule under the title (v2): a third wide
@@ -162,7 +163,7 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # scale is the title's weight on the page (its headline size and margins: a display title; sm
     # a quiet one).
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
-                                 {"band": ("solid", "open"), "accent": ACCENTS, "rule": ("none", "gradient", "full"),
+                                 {"band": ("solid", "open", "box"), "accent": ACCENTS, "rule": ("none", "gradient", "full"),
                                   "scale": ("md", "lg", "xl", "sm")},
                                  top_level_only=True, defaults={"rule": "none", "scale": "md"}),
     "section_card": ComponentSpec(

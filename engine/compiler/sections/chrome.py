@@ -1,7 +1,7 @@
 """Page chrome: background pattern, header band, badges, legend, conclusion strip, footer, disc."""
 from __future__ import annotations
 
-from engine.compiler.draw import fill_of, one_line, text_block
+from engine.compiler.draw import FAINT, RADIUS, fill_of, one_line, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -74,7 +74,7 @@ HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0), "sm": (0.8
 
 
 def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: Style,
-           band: bool = True) -> float:
+           band: bool = True, boxed: bool = False) -> float:
     """The page's title block; returns its bottom edge.
 
     The title sits in a band across the top (drawn unless the frame is none, or the family sets
@@ -86,9 +86,15 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
 
     [accent:…] sets the headline in that accent (the kicker and rules follow it); [rule:gradient]
     draws a rule a third of the column wide under the title block that fades out from the accent,
-    as library titles have; [rule:full] draws it across the whole column."""
+    as library titles have; [rule:full] draws it across the whole column.
+
+    `boxed` ([band:box]) sets the title block in a rounded box across the column instead, padded
+    round it, outlined in the accent over a faint fill of it: the framed title cards of the
+    library's overview sheets."""
     p = style.palette
     x, w = style.inset, style.content_width
+    if boxed:
+        x, w = x + style.pad, w - 2 * style.pad
     band = band and style.frame != "none"
     weight, air = HEADER_SCALE[h.comp.attr("scale", "md") if h else "md"]
     tight = TITLE_SCALE.get(style.canvas, 1.0)
@@ -136,6 +142,13 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
         gap = round(sub_size * 0.6, 1)
         anchor = "full" if rule == "full" else "middle" if style.hero == "center" else "start"
         y += _rule(body, gradients, x, y + gap, w, accent, anchor, style.accent(None, 0)) + gap
+    if boxed:
+        body = [shift(shape, 0, style.pad) for shape in body]
+        bottom = y + 2 * style.pad
+        out.append(Rect(style.inset, top, style.content_width, bottom - top, mix(p.background, accent, FAINT),
+                        accent, 1.5, RADIUS[style.frame], role="header"))
+        out.extend(body)
+        return bottom
     bottom = y + (margin * 0.7 if band else style.pad * 0.25)
     if band:
         gradients.append(Gradient("header", 0, 0, 1, 0, ((0, p.header, 1), (1, p.header_2, 1))))

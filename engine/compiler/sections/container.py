@@ -114,7 +114,7 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0,
         natural = sum(_cell(page.scratch(), kind, items, 0.0, 0.0, w) for kind, items in cells)
         gap = max(gap, (min_h - natural) / (len(cells) - 1))
     rows = [cells[start:start + n] for start in range(0, len(cells), n)]
-    spans = _spans(page, rows, n, x, w, gap, how, _setting(b, "widths") == "content")
+    spans = _spans(page, rows, n, x, w, gap, how, _setting(b, "widths"))
 
     def tallest(r: int) -> float:
         return max(_cell(page.scratch(), kind, items, 0.0, 0.0, spans[r][i][1])
@@ -152,22 +152,26 @@ def _asks(page, kind: str, items: list[Bound]) -> float:
 
 
 def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
-           content: bool) -> list[list[tuple[float, float]]]:
+           widths: str) -> list[list[tuple[float, float]]]:
     """Each cell's (left, width): equal columns; with widths:content, columns in proportion to
     what each column's widest cell asks for, or, in a stack, each cell as wide as it asks (at
-    most the column) and centred."""
-    if content and how == "stack":
-        return [[(x + (w - cw) / 2, cw) for cw in (min(w, _asks(page, *row[0])),)] for row in rows]
+    most the column) and centred; with widths:packed, each column as wide as it asks, packed from
+    the left a gap apart (in proportion, as content, when they ask for more than the width), in a
+    stack each cell as wide as it asks at the left."""
+    if widths != "equal" and how == "stack":
+        asked = [min(w, _asks(page, *row[0])) for row in rows]
+        return [[(x if widths == "packed" else x + (w - cw) / 2, cw)] for cw in asked]
     room = w - gap * (n - 1)
-    if content:
+    if widths == "equal":
+        cols = [room / n] * n
+        lefts = [x + i * (cols[0] + gap) for i in range(n)]
+    else:
         asks = [max((_asks(page, *row[i]) for row in rows if i < len(row)), default=0.0) for i in range(n)]
         total = sum(asks)
-        widths = [room * a / total for a in asks] if total else [room / n] * n
-        lefts = [x + sum(widths[:i]) + gap * i for i in range(n)]
-    else:
-        widths = [room / n] * n
-        lefts = [x + i * (widths[0] + gap) for i in range(n)]
-    return [list(zip(lefts, widths))[:len(row)] for row in rows]
+        packed = widths == "packed" and total <= room
+        cols = asks if packed else [room * a / total for a in asks] if total else [room / n] * n
+        lefts = [x + sum(cols[:i]) + gap * i for i in range(n)]
+    return [list(zip(lefts, cols))[:len(row)] for row in rows]
 
 
 def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
