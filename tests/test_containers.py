@@ -320,3 +320,18 @@ def test_widths_packed_shares_the_row_as_content_does_when_the_cells_ask_for_mor
             row["caption"] *= 6
         made[widths] = compile_scene(scene, content).layout.to_json()
     assert made["content"] == made["packed"]
+
+
+@pytest.mark.parametrize("head", ["plain", "above"])
+def test_a_panel_title_in_fine_print_and_text_ink(head):
+    from engine.compiler.style import FONT
+    from engine.compiler.themes import palettes
+    titles = {}
+    for attrs in ("", "[print:fine]\n", "[ink:text]\n"):
+        scene = _scene(_panel(_card(0), f"[head:{head}]\n{attrs}"))
+        layout = compile_resolved(scene, content_for(scene)).layout
+        titles[attrs] = next(s for s in layout.shapes if isinstance(s, Text) and s.role == "panel-title")
+    plain, fine, ink = titles[""], titles["[print:fine]\n"], titles["[ink:text]\n"]
+    assert (plain.size, fine.size) == (FONT["title"], FONT["label"])   # poster_stack: balanced, scale 1
+    text_colour = palettes()[vocab.BASE_DEFAULTS["theme"]].text
+    assert ink.fill == text_colour != plain.fill and ink.size == plain.size

@@ -242,12 +242,16 @@ COMPONENTS: dict[str, ComponentSpec] = {
         # above stands the title on the page over the box, a label of it (wave 3);
         # align: where its tag, title and caption stand over the children (left, or centred);
         # bleed: full runs the panel's box to the page's edges, a band across the page (its children
-        # keep the page's column), when it stands in the whole column
+        # keep the page's column), when it stands in the whole column; print (wave 4): fine sets a
+        # plain or standing title in the label size (a small box's heading), ink: text in the
+        # page's text colour rather than the accent
         {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
-         "head": ("plain", "band", "bar", "above"), "align": ("left", "center"), "bleed": ("none", "full")},
+         "head": ("plain", "band", "bar", "above"), "align": ("left", "center"), "bleed": ("none", "full"),
+         "print": PRINT, "ink": ("accent", "text")},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
-                  "outline": "thin", "fill": "surface", "head": "plain", "align": "left", "bleed": "none"},
+                  "outline": "thin", "fill": "surface", "head": "plain", "align": "left", "bleed": "none",
+                  "print": "regular", "ink": "accent"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,

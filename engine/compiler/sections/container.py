@@ -174,6 +174,13 @@ def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
     return [list(zip(lefts, cols))[:len(row)] for row in rows]
 
 
+def _title_look(b: Bound, style, accent: str) -> tuple[float, str]:
+    """A plain or standing title's size and colour: the title size in the accent; print:fine a
+    label's size (a box's small heading), ink:text the page's text colour."""
+    size = style.size("label" if _setting(b, "print") == "fine" else "title")
+    return size, style.palette.text if _setting(b, "ink") == "text" else accent
+
+
 def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
     """The panel's tag pill, title (unless its bar, or the page above it, holds it) and caption,
     drawn from y=0 in a column `tw` wide, from its left or centred in it (`align`)."""
@@ -189,7 +196,8 @@ def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[
             pill = [shift(s, (tw - pill_w) / 2, 0) for s in pill]
         shapes.extend(pill)
         cy += h
-    title_h = text_block(shapes, 0, cy, tw, b.text("title") if title else None, style.size("title"), accent,
+    size, ink = _title_look(b, style, accent)
+    title_h = text_block(shapes, 0, cy, tw, b.text("title") if title else None, size, ink,
                          style, bold=True, anchor=anchor, max_lines=TITLE_LINES, role="panel-title")
     cy += title_h
     caption = b.text("caption")
@@ -249,7 +257,8 @@ def _label(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[
     """head:above: the title on the page over the box, a label standing on it; returns the
     shapes and the height the box starts lower by."""
     shapes: list[Shape] = []
-    h = text_block(shapes, x, y, w, b.text("title"), style.size("title"), accent, style, bold=True,
+    size, ink = _title_look(b, style, accent)
+    h = text_block(shapes, x, y, w, b.text("title"), size, ink, style, bold=True,
                    max_lines=TITLE_LINES, role="panel-title")
     return shapes, h + style.pad * LABEL_GAP if h else 0.0
 
