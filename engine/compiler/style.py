@@ -25,9 +25,9 @@ CANVAS = {
     "panorama": (1400, 600),    # 7:3 — pipelines
     "portrait": (1000, 2000),   # 1:2 — long vertical explainers
     "strip": (1500, 500),       # 3:1 — one-row diagrams (three stages, a kernel's steps)
-    "sheet": (1600, 980),       # 1.63:1 — the wide explainer sheets a little taller than 16:9
-    "half": (1600, 800),        # 2:1 — two-part explainers
-    "poster": (1200, 1800),     # 2:3 — layer dataflows, weight layouts
+    "sheet": (1650, 1010),      # 1.63:1 — the wide explainer sheets a little taller than 16:9
+    "half": (1700, 850),        # 2:1 — two-part explainers
+    "poster": (1100, 1650),     # 2:3 — layer dataflows, weight layouts
 }
 INSET = {"sm": 28, "md": 52, "lg": 84}
 # background:sheet: the page is a rounded sheet this share of the width in from the canvas's edges
