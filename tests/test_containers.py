@@ -335,3 +335,30 @@ def test_a_panel_title_in_fine_print_and_text_ink(head):
     assert (plain.size, fine.size) == (FONT["title"], FONT["label"])   # poster_stack: balanced, scale 1
     text_colour = palettes()[vocab.BASE_DEFAULTS["theme"]].text
     assert ink.fill == text_colour != plain.fill and ink.size == plain.size
+
+
+@pytest.mark.parametrize("fill", ["solid", "ink"])
+def test_the_children_of_a_strong_fill_are_set_in_ink_that_reads_on_it(fill):
+    from engine.compiler.themes import luminance, palettes
+    body = _panel("[text_line:@text_line.0.text|style=code|well=none]\n[text_line:@text_line.1.text]\n"
+                  + _card(0), f"[fill:{fill}]\n")
+    text = scene_text(body).replace("[scene]\n", "[scene]\n[theme:paper_editorial]\n")
+    scene = load(text).scene
+    layout = compile_resolved(scene, content_for(scene)).layout
+    panel = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "panel")
+    if fill == "ink":
+        assert panel.fill == palettes()["paper_editorial"].text   # the page's ink: a dark block
+    lines = [s for s in layout.shapes if isinstance(s, Text) and s.text.startswith("text_line")]
+    assert len(lines) == 2
+    for t in lines:
+        assert abs(luminance(t.fill) - luminance(panel.fill)) > 0.4, (t.text, t.fill, panel.fill)
+
+
+def test_a_stage_title_never_takes_the_colour_of_its_own_solid_box():
+    text = scene_text("[stage_card:@stage_card.0.title|@stage_card.0.caption|fill=solid|number=none]\n"
+                      "[stage_card:@stage_card.1.title|@stage_card.1.caption]\n", layout="pipeline_lane")
+    scene = load(text.replace("[scene]\n", "[scene]\n[rail:none]\n")).scene
+    layout = compile_resolved(scene, content_for(scene)).layout
+    box = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "stage")
+    title = next(s for s in layout.shapes if isinstance(s, Text) and s.role == "stage-title")
+    assert title.fill != box.fill

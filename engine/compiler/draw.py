@@ -114,13 +114,37 @@ def well_fill(style: Style) -> str:
 def fill_of(style: Style, accent: str, fill: str | None, default: str | None = None) -> str | None:
     """A box's fill colour for a component's `fill` attribute (DSL v2): surface, tint (the accent
     mixed into the surface), faint (a little of the accent over the page, a box barely lifted off
-    it), solid (the accent), none ("none": open), inset (a well), raised (the palette's second
+    it), solid (the accent), ink (the page's ink: a dark block on a light page, a light one on a
+    dark page), none ("none": open), inset (a well), raised (the palette's second
     surface: a chip lighter than the panel it stands on); omitted, `default`."""
     if fill is None:
         return default
     return {"surface": style.palette.surface, "tint": style.tint(accent, TINT), "solid": accent,
-            "faint": mix(style.palette.background, accent, FAINT),
+            "faint": mix(style.palette.background, accent, FAINT), "ink": style.palette.text,
             "none": "none", "inset": well_fill(style), "raised": style.palette.surface_2}[fill]
+
+
+def ground(style: Style, accent: str, fill: str | None) -> str | None:
+    """The colour a box's text stands on when its fill is a strong one (solid: the accent; ink: the
+    page's ink), so that the text is set to read on it; None on the light fills."""
+    return {"solid": accent, "ink": style.palette.text}.get(fill or "")
+
+
+def on_fill(style: Style, accent: str, fill: str | None) -> Style:
+    """The style for text inside a box of `fill`: set in ink that reads on a strong fill."""
+    under = ground(style, accent, fill)
+    return on_solid(style, under) if under else style
+
+
+def inside(style: Style, accent: str, fill: str | None) -> Style:
+    """The style for what stands inside a box of `fill`: on a strong fill, text in ink that reads
+    on it and the box's colour as the surface its own boxes and code wells start from (a well on
+    an ink box is darker than the box, not a light slab under light text)."""
+    under = ground(style, accent, fill)
+    if not under:
+        return style
+    inked = on_solid(style, under)
+    return replaced(inked, palette=replaced(inked.palette, surface=under))
 
 
 def on_solid(style: Style, accent: str) -> Style:
@@ -146,11 +170,14 @@ def anchor_of(style: Style) -> str:
 
 def connector(out: list[Shape], a: tuple[float, float], b: tuple[float, float], style: Style,
               colour: str, *, width: float = 2.2, role: str = "connector", bend: str = "auto") -> None:
-    """Join a to b in the scene's connector style: line, arrow, bracket (elbow) or curve.
+    """Join a to b in the scene's connector style: line, arrow, bracket (elbow) or curve; none
+    draws nothing (the sections or stages stand apart, as many library pages set them).
 
     `bend` says which way a bracket or curve leaves and enters: "vertical", "horizontal", or
     "auto" (along the longer extent; a tree edge wants "vertical" however wide it is)."""
     kind = style.connector
+    if kind == "none":
+        return
     if kind == "bracket":
         (x1, y1), (x2, y2) = a, b
         if bends_horizontally(bend, x1, y1, x2, y2):

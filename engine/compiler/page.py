@@ -27,6 +27,14 @@ class Page:
         self.header_bottom = 0.0
         self.dropped: list[Diagnostic] = []  # texts left out for want of room (Layout.dropped)
 
+    def restyled(self, style: Style) -> "Page":
+        """This page, drawing into the same shapes, in another style (text inside a strong fill)."""
+        if style is self.style:
+            return self
+        page = Page(style, self.bound)
+        page.out, page.gradients, page.dropped, page.y = self.out, self.gradients, self.dropped, self.y
+        return page
+
     def scratch(self) -> "Page":
         """A page that draws nowhere, for measuring."""
         return Page(self.style, self.bound)

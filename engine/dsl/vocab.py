@@ -45,7 +45,7 @@ TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
     "emphasis": ("top", "left", "center"),
     "rail": ("accent", "muted", "none"),
     "background": ("grid", "mesh", "rings", "none", "sheet", "frame"),  # frame: a rounded outline round the page
-    "connector": ("line", "arrow", "bracket", "curve"),
+    "connector": ("line", "arrow", "bracket", "curve", "none"),   # none (wave 4): the family draws no connector
     # topic is an identifier, checked by TOPIC_PATTERN rather than a value list
 }
 # A scene's plan (DSL v3; optional, the first line after [scene] when written): which edit of its
@@ -131,7 +131,7 @@ OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
 # print (stage_card; text_line and kv_row since wave 4): fine sets the text a size down (notes,
 # small print in a box)
 PRINT: tuple[str, ...] = ("regular", "fine")
-FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised", "faint")
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised", "faint", "ink")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its

@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, fill_of, inner, on_solid, one_line, text_block
+from engine.compiler.draw import anchor_of, box, fill_of, ground, inner, on_fill, one_line, text_block
 from engine.compiler.geometry import Circle, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -210,9 +210,9 @@ def card(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style,
             tx += 34
     c = b.comp
     own = fill_of(style, accent, c.attr("fill"))
-    # text on a solid fill is set in ink that reads on the accent
-    blocks = _blocks(b, tw, on_solid(style, accent) if c.attr("fill") == "solid" else style, v,
-                     ink_on(accent) if c.attr("fill") == "solid" else accent)
+    # text on a strong fill is set in ink that reads on it
+    under = ground(style, accent, c.attr("fill"))
+    blocks = _blocks(b, tw, on_fill(style, accent, c.attr("fill")), v, ink_on(under) if under else accent)
     top_pad = style.pad + (4 if style.emphasis == "top" else 0)
     natural = sum(h for _, h in blocks) + BLOCK_GAP * max(0, len(blocks) - 1)
     h = max(top_pad + natural + style.pad, min_h, 2 * style.pad + 10)

@@ -1,7 +1,7 @@
 """Page chrome: background pattern, header band, badges, legend, conclusion strip, footer, disc."""
 from __future__ import annotations
 
-from engine.compiler.draw import FAINT, RADIUS, fill_of, one_line, text_block
+from engine.compiler.draw import FAINT, RADIUS, fill_of, ground, one_line, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -331,8 +331,9 @@ def disc_at(out: list[Shape], b: Bound, cx: float, cy: float, style: Style, w: f
     fill = fill_of(style, accent, kind)
     r = disc_radius(b, style)
     # a written accent rings a plain disc too; omitted, the ring is the palette's stroke
-    ring = None if kind == "solid" else accent if kind in ("tint", "faint") or b.comp.attr("accent") else p.stroke
-    ink = ink_on(accent) if kind == "solid" else accent if kind in ("tint", "faint") else p.text_muted
+    under = ground(style, accent, kind)
+    ring = None if under else accent if kind in ("tint", "faint") or b.comp.attr("accent") else p.stroke
+    ink = ink_on(under) if under else accent if kind in ("tint", "faint") else p.text_muted
     out.append(Circle(cx, cy, r, fill, ring, 2, role="disc"))
     slot = b.text("text") or Slot("")
     size = style.size(DISC_TEXT)

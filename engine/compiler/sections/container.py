@@ -34,6 +34,8 @@ from engine.compiler.draw import (
     box,
     fill_of,
     inner,
+    inside,
+    on_fill,
     on_solid,
     one_line,
     text_block,
@@ -280,7 +282,7 @@ def _box(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bo
     style = page.style
     accent = style.accent(b.comp.attr("accent"), b.order)
     fill = _setting(b, "fill")
-    text_style = on_solid(style, accent) if fill == "solid" else style
+    text_style = on_fill(style, accent, fill)
     bleed = _bleeds(b, x, w, style)
     tx, tw = (x, w) if bleed else inner(x, w, style)
     barred = head_kind in ("band", "bar")   # a band or a bar holds the title and is the panel's accent mark
@@ -291,7 +293,9 @@ def _box(page, b: Bound, x: float, y: float, w: float, min_h: float, stretch: bo
     top = y + bar_h + style.pad + (4 if railed else 0)
     body_top = top + head_h + (style.pad * 0.6 if head_h and b.children else 0.0) + lead
     mark = len(page.out)
-    body_h = arrange(page, b, tx, body_top, tw, max(0.0, min_h - (body_top - y) - style.pad), stretch)
+    # children of a strong fill are set in ink that reads on it, as its own head is
+    body_h = arrange(page.restyled(inside(style, accent, fill)), b, tx, body_top, tw,
+                     max(0.0, min_h - (body_top - y) - style.pad), stretch)
     h = max(body_top + body_h - y + style.pad, min_h)
     frame: list[Shape] = []
     if bleed:

@@ -39,7 +39,7 @@ from engine.compiler.draw import (
     box,
     connector,
     fill_of,
-    on_solid,
+    on_fill,
     one_line,
     text_block,
 )
@@ -217,8 +217,7 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     pad = style.pad
     accent = style.accent(b.comp.attr("accent"), b.order)
     own = fill_of(style, accent, b.comp.attr("fill"))
-    if b.comp.attr("fill") == "solid":  # text set in ink that reads on the accent
-        style = on_solid(style, accent)
+    style = on_fill(style, accent, b.comp.attr("fill"))  # text set in ink that reads on a strong fill
     number = b.comp.attr("number", "badge")
     d = round(26 * style.scale, 1) if number == "badge" else 0.0  # badge diameter
     hp = pad * (SLIM if b.comp.attr("head") == "slim" else 1.0)  # the head's padding
@@ -266,6 +265,8 @@ def _stage(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
         outline=b.comp.attr("outline"), node=b.comp.topo_id("node_id"))
     title_fill, badge_fill, number_fill = _decorate(out, x, y, w, head_h + body_h, head_h, band, accent, style,
                                                     ordinal=bool(ol))
+    if title_fill == own:   # a title in the colour of its own box (an accent title on a solid one) reads in ink
+        title_fill = ink_on(own)
     if d:  # [number:none] leaves the badge out: the title stands alone in the head
         out.append(Circle(badge[0], badge[1], d / 2, badge_fill, role="stage-badge"))
         ns = round(d * 0.52, 1)
@@ -293,7 +294,7 @@ def _round(out: list[Shape], b: Bound, num: int, x: float, y: float, w: float, s
     pad = style.pad
     accent = style.accent(b.comp.attr("accent"), b.order)
     fill = b.comp.attr("fill")
-    text_style = on_solid(style, accent) if fill == "solid" else style
+    text_style = on_fill(style, accent, fill)
     ts, cs = round(style.size("title") * 0.86, 1), style.size("body")
     ns = round(26 * style.scale * 0.6, 1) if b.comp.attr("number", "badge") == "badge" else 0.0
     title, caption = b.text("title"), b.text("caption")
@@ -557,6 +558,8 @@ def _arc(cx: float, cy: float, r: float, start: float, end: float, steps: int = 
 
 def _route_line(out: list[Shape], points: list[tuple[float, float]], colour: str, style: Style) -> None:
     """A routed edge in the connector style: dashed, so it reads as a side path."""
+    if style.connector == "none":
+        return
     pts = [pt for k, pt in enumerate(points) if k == 0 or pt != points[k - 1]]
     if style.connector == "curve" and len(pts) > 2:
         pts = _rounded(pts, 14)
@@ -745,6 +748,8 @@ def _connect(out: list[Shape], lane: _Lane, i: int, stages: list[Bound], label: 
                    (in_x + 3, yb)]
         else:
             pts = [(out_x + 3, ya), (xo, ya), (xo, yb), (in_x + 3, yb)]
+        if style.connector == "none":
+            return
         out.append(Line(tuple(pts), colour, 2.2, arrow=style.connector == "arrow", role="connector"))
         if style.connector == "bracket":
             out.append(Circle(pts[-1][0], pts[-1][1], 3.5, colour, role="connector"))

@@ -25,7 +25,7 @@ from __future__ import annotations
 from engine.compiler import (
     sections as registry,  # read at call time: this module is part of it
 )
-from engine.compiler.draw import BOLD, box, fill_of, on_solid, text_block
+from engine.compiler.draw import BOLD, box, fill_of, on_fill, on_solid, text_block
 from engine.compiler.geometry import Gradient, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections.strip import ELIDED_SCALE, ELISION, setting
@@ -93,7 +93,8 @@ def _text(b: Bound, w: float, style: Style, centred: bool) -> tuple[list[Shape],
 
 def _styled(b: Bound, style: Style) -> Style:
     accent = style.accent(b.comp.attr("accent"), b.order)
-    return on_solid(style, accent) if setting(b, "fill") in ("solid", "gradient") else style
+    fill = setting(b, "fill")
+    return on_solid(style, accent) if fill == "gradient" else on_fill(style, accent, fill)
 
 
 def _band(page, b: Bound, x: float, y: float, w: float, label_w: float, h: float = 0.0) -> float:
@@ -189,7 +190,7 @@ def stack(page, items: list[Bound], x: float, y: float, w: float, height: float 
     pad = style.pad
     accent = style.accent(b.comp.attr("accent"), b.order)
     fill = setting(b, "fill")
-    text_style = on_solid(style, accent) if fill == "solid" else style
+    text_style = on_fill(style, accent, fill)
     bx, bw = fx + pad * PAD, fw - 2 * pad * PAD
     head: list[Shape] = []
     head_h = text_block(head, 0, 0, bw, b.text("title"), style.size("title"),

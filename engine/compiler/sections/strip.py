@@ -14,7 +14,7 @@ A run of consecutive segments is one strip across its column. Rules:
 """
 from __future__ import annotations
 
-from engine.compiler.draw import BOLD, fill_of, on_solid, text_block
+from engine.compiler.draw import BOLD, fill_of, on_fill, text_block
 from engine.compiler.geometry import Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -88,8 +88,8 @@ def render(page, items: list[Bound], x: float, y: float, w: float, height: float
     cells = []
     for b, cw in zip(items, widths):
         accent = style.accent(b.comp.attr("accent"), b.order)
-        solid = setting(b, "fill") == "solid" and setting(b, "variant") != "elided"
-        text_style = on_solid(style, accent) if solid else style
+        elided = setting(b, "variant") == "elided"
+        text_style = style if elided else on_fill(style, accent, setting(b, "fill"))
         across = min(pad, cw * 0.1)
         shapes, h = _content(b, max(cw - 2 * across, 1.0), text_style,
                              text_style.accent(b.comp.attr("accent"), b.order))

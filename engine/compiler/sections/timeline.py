@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.compiler.draw import anchor_of, box, fill_of, inner, on_solid, text_block
+from engine.compiler.draw import anchor_of, box, fill_of, inner, on_fill, text_block
 from engine.compiler.geometry import Circle, Line, Rect, Shape, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.style import Style
@@ -92,9 +92,9 @@ def _top_pad(style: Style) -> float:
 
 
 def _card_style(b: Bound, style: Style) -> Style:
-    """The style the card's text is set in: ink that reads on a solid fill."""
+    """The style the card's text is set in: ink that reads on a strong fill."""
     accent = style.accent(b.comp.attr("accent"), b.order)
-    return on_solid(style, accent) if b.comp.attr("fill") == "solid" else style
+    return on_fill(style, accent, b.comp.attr("fill"))
 
 
 def _card_height(s: Stop, style: Style) -> float:
