@@ -362,3 +362,19 @@ def test_a_stage_title_never_takes_the_colour_of_its_own_solid_box():
     box = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "stage")
     title = next(s for s in layout.shapes if isinstance(s, Text) and s.role == "stage-title")
     assert title.fill != box.fill
+
+
+@pytest.mark.parametrize("widths", ["content", "packed"])
+def test_a_container_asks_for_its_own_cells_side_by_side_and_its_padding(widths):
+    inner = ("[panel]\n[arrange:row]\n[title_ref:panel.1.title]\n"
+             "[panel]\n[print:fine]\n[title_ref:panel.2.title]\n[/panel]\n"
+             "[panel]\n[print:fine]\n[title_ref:panel.3.title]\n[/panel]\n[/panel]\n")
+    body = f"[group]\n[arrange:row]\n[widths:{widths}]\n{inner}" + _card(0) + "[/group]\n"
+    scene = _scene(_panel(body))
+    content = content_for(scene)
+    content["panel"][2]["title"] = "decoder_layer_plan"
+    content["panel"][3]["title"] = "Add"
+    compiled = compile_scene(scene, content)
+    titles = [s.text for s in compiled.layout.shapes if isinstance(s, Text) and s.role == "panel-title"]
+    assert "decoder_layer_plan" in titles and "Add" in titles     # each on one line, whole
+    assert not [d for d in compiled.diagnostics if d.code == "text-overflow"]

@@ -141,7 +141,10 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0,
 
 def _asks(page, kind: str, items: list[Bound]) -> float:
     """The width a cell asks for: its widest line of text unwrapped (the texts on one baseline, a
-    kv row's gap between them), plus a card's padding (and a code well's)."""
+    kv row's gap between them), plus a card's padding (and a code well's); a container asks for
+    what its own cells ask, side by side as it arranges them, and its gaps and padding."""
+    if kind == "container":
+        return _container_asks(page, items[0])
     probe = page.scratch()
     _cell(probe, kind, items, 0.0, 0.0, UNWRAPPED)
     lines: dict[float, list[float]] = {}   # what each baseline holds: a code line's runs, a kv row's sides
@@ -151,6 +154,28 @@ def _asks(page, kind: str, items: list[Bound]) -> float:
     well = any(isinstance(s, Rect) and s.role == "code-well" for s in probe.out)
     pad = page.style.pad
     return widest + 2 * pad + (2 * pad * text_runs.WELL_PAD if well else 0.0) + ROUNDING
+
+
+def _container_asks(page, b: Bound) -> float:
+    """A container's asked width: its cells' asks as its arrangement places them (a row's side by
+    side, a grid's widest per column, a stack's widest), its gaps, its title and its padding."""
+    style = page.style
+    how = _setting(b, "arrange")
+    asks = [_asks(page, kind, items) for kind, items in _cells(b, how)]
+    own = b.comp.attr("gap")
+    gap = CELL_GAP[own] if own else style.gap
+    n = {"row": len(asks), "grid": int(_setting(b, "cols"))}.get(how, 1)
+    columns = [max(asks[i::n]) for i in range(min(n, len(asks)))]
+    if _setting(b, "widths") == "equal":   # equal columns: each as wide as the widest asks
+        columns = [max(columns, default=0.0)] * len(columns)
+    body = sum(columns) + gap * max(0, len(columns) - 1)
+    if b.name == "group":
+        return body
+    title = b.text("title")
+    size, _ = _title_look(b, style, "")
+    head = max((text_width(line, size, True) for line in title.text.split("\n")), default=0.0) if title else 0.0
+    _, width = inner(0.0, UNWRAPPED, style)
+    return max(body, head) + (UNWRAPPED - width) + ROUNDING
 
 
 def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
