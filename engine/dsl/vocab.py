@@ -127,11 +127,12 @@ _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses tho
 # side of a page > a row > a stack > a boxed note; 3 until wave 4, which library pages outgrew).
 MAX_DEPTH = 4
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
-OUTLINES: tuple[str, ...] = ("thin", "bold", "none")
+# accent (wave 4): the thin frame in the component's accent (the library's colour-coded boxes)
+OUTLINES: tuple[str, ...] = ("thin", "bold", "none", "accent")
 # print (stage_card; text_line and kv_row since wave 4): fine sets the text a size down (notes,
 # small print in a box)
 PRINT: tuple[str, ...] = ("regular", "fine")
-FILLS: tuple[str, ...] = ("surface", "inset", "tint", "solid", "none", "raised", "faint", "ink")
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "faint", "solid", "none", "raised", "ink")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its

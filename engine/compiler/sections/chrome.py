@@ -145,7 +145,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     if boxed:
         body = [shift(shape, 0, style.pad) for shape in body]
         bottom = y + 2 * style.pad
-        out.append(Rect(style.inset, top, style.content_width, bottom - top, mix(p.background, accent, FAINT),
+        out.append(Rect(style.inset, top, style.content_width, bottom - top, style.tint(accent, FAINT),
                         accent, 1.5, RADIUS[style.frame], role="header"))
         out.extend(body)
         return bottom

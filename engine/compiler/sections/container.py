@@ -274,7 +274,7 @@ def _band_frame(out: list[Shape], b: Bound, y: float, h: float, style, fill: str
     out.append(Rect(0.0, y, style.width, h, fill, role="panel", node=b.comp.topo_id("node_id")))
     outline = _setting(b, "outline")
     if outline != "none":
-        colour = style.accent(b.comp.attr("accent"), b.order) if outline == "bold" else style.palette.stroke
+        colour = style.accent(b.comp.attr("accent"), b.order) if outline in ("bold", "accent") else style.palette.stroke
         for edge in (y, y + h):
             out.append(Line(((0.0, edge), (style.width, edge)), colour, BOLD if outline == "bold" else 1.0,
                             role="panel"))

@@ -138,7 +138,7 @@ def _frame(page, b: Bound, x: float, y: float, w: float, h: float) -> None:
     else:
         colour = p.surface_2 if fill == "surface" else fill_of(style, accent, fill)
     outline = setting(b, "outline")
-    stroke = None if outline == "none" else accent if outline == "bold" or own else p.stroke
+    stroke = None if outline == "none" else accent if outline in ("bold", "accent") or own else p.stroke
     width = 1.2 * (BOLD if outline == "bold" else 1.0)
     page.out.append(Rect(x, y, w, h, colour, stroke, width if stroke else 0.0, 5, role="region",
                          node=b.comp.topo_id("node_id")))

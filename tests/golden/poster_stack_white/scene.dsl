@@ -47,6 +47,7 @@
 [/panel]
 [panel]
 [accent:amber]
+[outline:accent]
 [fill:faint]
 [print:fine]
 [title_ref:panel.3.title]
