@@ -132,6 +132,8 @@ def test_every_container_attribute_changes_the_picture(name, key, values):
         other = SPEAKS.get(key, "")
         attrs = f"{other}[{key}:{value}]\n"
         body = (_panel(cards, attrs) if name == "panel" else f"[group]\n{attrs}{cards}[/group]\n")
+        if key == "span":   # a share of the row the container stands in, beside another cell
+            body = f"[group]\n[arrange:row]\n{body}[group]\n{_card(9)}[/group]\n[/group]\n"
         scene = _scene(body)
         content = content_for(scene)
         content["section_card"][0]["caption"] *= 3   # a cell that asks for more width (widths)
@@ -378,3 +380,14 @@ def test_a_container_asks_for_its_own_cells_side_by_side_and_its_padding(widths)
     titles = [s.text for s in compiled.layout.shapes if isinstance(s, Text) and s.role == "panel-title"]
     assert "decoder_layer_plan" in titles and "Add" in titles     # each on one line, whole
     assert not [d for d in compiled.diagnostics if d.code == "text-overflow"]
+
+
+def test_span_gives_a_container_its_share_of_an_equal_row():
+    cells = "".join(f"[group]\n[node_id:g{i}]\n[span:{span}]\n{_card(i)}[/group]\n"
+                    for i, span in enumerate((1, 3, 2)))
+    scene = _scene(_panel(f"[group]\n[arrange:row]\n[gap:sm]\n{cells}[/group]\n"))
+    boxes = _boxes(compile_resolved(scene, content_for(scene)).layout)
+    widths = [boxes[f"c{i}"][2] - boxes[f"c{i}"][0] for i in range(3)]
+    assert widths[1] == pytest.approx(3 * widths[0]) and widths[2] == pytest.approx(2 * widths[0])
+    lefts = [boxes[f"c{i}"][0] for i in range(3)]
+    assert lefts[1] - (lefts[0] + widths[0]) == pytest.approx(14)   # gap:sm between them

@@ -248,15 +248,17 @@ COMPONENTS: dict[str, ComponentSpec] = {
         # page's text colour rather than the accent
         {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
          "head": ("plain", "band", "bar", "above"), "align": ("left", "center"), "bleed": ("none", "full"),
-         "print": PRINT, "ink": ("accent", "text")},
+         "print": PRINT, "ink": ("accent", "text"), "span": SPANS[:4]},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
                   "outline": "thin", "fill": "surface", "head": "plain", "align": "left", "bleed": "none",
-                  "print": "regular", "ink": "accent"},
+                  "print": "regular", "ink": "accent", "span": "1"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
-    "group": ComponentSpec((), dict(ARRANGE), topology=NODE, container=True,
-                           defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content"}),
+    # span (wave 4, panel and group): the container's share of an equal row's width, in columns
+    "group": ComponentSpec((), {**ARRANGE, "span": SPANS[:4]}, topology=NODE, container=True,
+                           defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
+                                     "span": "1"}),
     # One line of text in a style: code keeps its whitespace and is never wrapped; bullet: dot
     # sets it as a list item behind a dot in its accent; well: none keeps a terminal line off the
     # code well its run would sit on (auto), standing on the surface it is written on.

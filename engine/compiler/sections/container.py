@@ -156,6 +156,12 @@ def _asks(page, kind: str, items: list[Bound]) -> float:
     return widest + 2 * pad + (2 * pad * text_runs.WELL_PAD if well else 0.0) + ROUNDING
 
 
+def _span(cell: tuple[str, list[Bound]]) -> int:
+    """A cell's share of an equal row in columns: a container's span, else one."""
+    kind, items = cell
+    return int(_setting(items[0], "span")) if kind == "container" else 1
+
+
 def _container_asks(page, b: Bound) -> float:
     """A container's asked width: its cells' asks as its arrangement places them (a row's side by
     side, a grid's widest per column, a stack's widest), its gaps, its title and its padding."""
@@ -189,7 +195,11 @@ def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
         asked = [min(w, _asks(page, *row[0])) for row in rows]
         return [[(x if widths == "packed" else x + (w - cw) / 2, cw)] for cw in asked]
     room = w - gap * (n - 1)
-    if widths == "equal":
+    shares = [max((_span(row[i]) for row in rows if i < len(row)), default=1) for i in range(n)]
+    if widths == "equal" and set(shares) != {1}:   # a container's span: its column's share, in columns
+        cols = [room * s / sum(shares) for s in shares]
+        lefts = [x + sum(cols[:i]) + gap * i for i in range(n)]
+    elif widths == "equal":
         cols = [room / n] * n
         lefts = [x + i * (cols[0] + gap) for i in range(n)]
     else:
