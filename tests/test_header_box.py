@@ -11,10 +11,9 @@ from tests.layout_checks import text_box, visibly_different
 from tests.scenes import kitchen_sink
 
 
-def compiled(layout: str, band: str | None, hero: str = "left"):
+def compiled(layout: str, band: str, hero: str = "left"):
     text, content = kitchen_sink(layout)
-    if band:
-        text = text.replace("[header_band]\n", f"[header_band]\n[band:{band}]\n", 1)
+    text = text.replace("[header_band]\n", f"[header_band]\n[band:{band}]\n", 1)
     text = text.replace("[scene]\n", f"[scene]\n[hero:{hero}]\n", 1)
     doc = load(text)
     assert not doc.errors, [d.format() for d in doc.errors]
@@ -36,7 +35,7 @@ def test_the_boxed_title_stands_inside_its_box_and_the_page_below_it(layout, her
         assert box.x < left and right < box.x + box.w and box.y < top and bottom < box.y + box.h, t.text
     below = [s for s in shapes if isinstance(s, Rect) and s.role not in ("header", "background") and s.y > 0
              and s.h < made.layout.height * 0.9]
-    assert below and min(s.y for s in below if s is not box) >= box.y + box.h - 0.5
+    assert below and min(s.y for s in below) >= box.y + box.h - 0.5
 
 
 @pytest.mark.parametrize("layout", ["poster_stack", "dashboard_cards", "pipeline_lane"])

@@ -64,10 +64,11 @@ def box(out: list[Shape], x: float, y: float, w: float, h: float, style: Style, 
     """A framed box in the scene's frame style, with its rail strip on the emphasis side.
 
     `outline` (a component's own, DSL v2): bold draws the frame heavier and in the accent, accent
-    at its thin width in the accent, none leaves it out; omitted is thin. A `fill` of "none" leaves the box open (and unshadowed).
-    `node` records the component's node_id on the box, for links."""
+    at its thin width in the accent, none leaves it out; omitted is thin. A `fill` of "none"
+    leaves the box open (and unshadowed). `node` records the component's node_id on the box, for
+    links."""
     p = style.palette
-    if outline in ("bold", "accent"):
+    if outline in IN_ACCENT:
         stroke = stroke or accent
     edge = None if outline == "none" else stroke or p.stroke
 
@@ -101,6 +102,7 @@ def box(out: list[Shape], x: float, y: float, w: float, h: float, style: Style, 
 
 RADIUS = {"card": 14, "panel": 3, "none": 0}  # a box's corner radius in each frame style
 BOLD = 2.5  # a bold outline, in thin outlines
+IN_ACCENT = ("bold", "accent")  # the outlines drawn in the component's accent
 TINT = 0.22  # how much accent a tint fill takes
 FAINT = 0.12  # how much accent a faint fill takes (the library's quiet boxes: 10-15 %)
 SHADE = 0.25  # how much black an inset (a well) takes: sunk below the surface it stands on
@@ -113,9 +115,10 @@ def well_fill(style: Style) -> str:
 
 def fill_of(style: Style, accent: str, fill: str | None, default: str | None = None) -> str | None:
     """A box's fill colour for a component's `fill` attribute (DSL v2): surface, tint (the accent
-    mixed into the surface), faint (half as much: a box barely coloured), solid (the accent), ink (the page's ink: a dark block on a light page, a light one on a
-    dark page), none ("none": open), inset (a well), raised (the palette's second
-    surface: a chip lighter than the panel it stands on); omitted, `default`."""
+    mixed into the surface), faint (half as much: a box barely coloured), solid (the accent), ink
+    (the page's ink: a dark block on a light page, a light one on a dark page), none ("none":
+    open), inset (a well), raised (the palette's second surface: a chip lighter than the panel it
+    stands on); omitted, `default`."""
     if fill is None:
         return default
     return {"surface": style.palette.surface, "tint": style.tint(accent, TINT), "solid": accent,

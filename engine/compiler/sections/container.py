@@ -30,6 +30,7 @@ from engine.compiler import (
 )
 from engine.compiler.draw import (
     BOLD,
+    IN_ACCENT,
     RADIUS,
     box,
     fill_of,
@@ -178,7 +179,7 @@ def _container_asks(page, b: Bound) -> float:
     if b.name == "group":
         return body
     title = b.text("title")
-    size, _ = _title_look(b, style, "")
+    size = _title_size(b, style)
     head = max((text_width(line, size, True) for line in title.text.split("\n")), default=0.0) if title else 0.0
     _, width = inner(0.0, UNWRAPPED, style)
     return max(body, head) + (UNWRAPPED - width) + ROUNDING
@@ -211,11 +212,14 @@ def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
     return [list(zip(lefts, cols))[:len(row)] for row in rows]
 
 
+def _title_size(b: Bound, style) -> float:
+    """A plain or standing title's size: the title size; print:fine a label's (a box's small heading)."""
+    return style.size("label" if _setting(b, "print") == "fine" else "title")
+
+
 def _title_look(b: Bound, style, accent: str) -> tuple[float, str]:
-    """A plain or standing title's size and colour: the title size in the accent; print:fine a
-    label's size (a box's small heading), ink:text the page's text colour."""
-    size = style.size("label" if _setting(b, "print") == "fine" else "title")
-    return size, style.palette.text if _setting(b, "ink") == "text" else accent
+    """A plain or standing title's size and colour: in the accent; ink:text the page's text colour."""
+    return _title_size(b, style), style.palette.text if _setting(b, "ink") == "text" else accent
 
 
 def _head(b: Bound, tw: float, style, accent: str, title: bool = True) -> tuple[list[Shape], float]:
@@ -284,7 +288,7 @@ def _band_frame(out: list[Shape], b: Bound, y: float, h: float, style, fill: str
     out.append(Rect(0.0, y, style.width, h, fill, role="panel", node=b.comp.topo_id("node_id")))
     outline = _setting(b, "outline")
     if outline != "none":
-        colour = style.accent(b.comp.attr("accent"), b.order) if outline in ("bold", "accent") else style.palette.stroke
+        colour = style.accent(b.comp.attr("accent"), b.order) if outline in IN_ACCENT else style.palette.stroke
         for edge in (y, y + h):
             out.append(Line(((0.0, edge), (style.width, edge)), colour, BOLD if outline == "bold" else 1.0,
                             role="panel"))

@@ -25,7 +25,15 @@ from __future__ import annotations
 from engine.compiler import (
     sections as registry,  # read at call time: this module is part of it
 )
-from engine.compiler.draw import BOLD, box, fill_of, on_fill, on_solid, text_block
+from engine.compiler.draw import (
+    BOLD,
+    IN_ACCENT,
+    box,
+    fill_of,
+    on_fill,
+    on_solid,
+    text_block,
+)
 from engine.compiler.geometry import Gradient, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections.strip import ELIDED_SCALE, ELISION, setting
@@ -138,7 +146,7 @@ def _frame(page, b: Bound, x: float, y: float, w: float, h: float) -> None:
     else:
         colour = p.surface_2 if fill == "surface" else fill_of(style, accent, fill)
     outline = setting(b, "outline")
-    stroke = None if outline == "none" else accent if outline in ("bold", "accent") or own else p.stroke
+    stroke = None if outline == "none" else accent if outline in IN_ACCENT or own else p.stroke
     width = 1.2 * (BOLD if outline == "bold" else 1.0)
     page.out.append(Rect(x, y, w, h, colour, stroke, width if stroke else 0.0, 5, role="region",
                          node=b.comp.topo_id("node_id")))

@@ -14,7 +14,7 @@ A run of consecutive segments is one strip across its column. Rules:
 """
 from __future__ import annotations
 
-from engine.compiler.draw import BOLD, fill_of, on_fill, text_block
+from engine.compiler.draw import BOLD, IN_ACCENT, fill_of, on_fill, text_block
 from engine.compiler.geometry import Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -124,7 +124,7 @@ def _frame(out: list[Shape], b: Bound, x: float, y: float, w: float, h: float, s
     fill = setting(b, "fill")
     colour = mix(p.surface_2, p.text, RAISE) if fill == "surface" else fill_of(style, accent, fill)
     outline = setting(b, "outline")
-    stroke = None if outline == "none" else accent if outline in ("bold", "accent") or b.comp.attr("accent") else p.stroke
+    stroke = None if outline == "none" else accent if outline in IN_ACCENT or b.comp.attr("accent") else p.stroke
     width = 1.2 * (BOLD if outline == "bold" else 1.0)
     out.append(Rect(x, y, w, h, colour, stroke, width if stroke else 0.0, 4, role="segment",
                     node=b.comp.topo_id("node_id")))
