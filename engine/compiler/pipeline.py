@@ -7,7 +7,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from engine.compiler import grow
+from engine.compiler import fit
 from engine.compiler.geometry import Layout, Text
 from engine.compiler.layouts import LAYOUTS
 from engine.compiler.links import connect
@@ -72,7 +72,7 @@ def compile_scene(scene: Scene, content, *, strict: bool = False) -> Compiled:
     named = {i for b in bound if (i := b.comp.topo_id("node_id"))}
     tree, links = tree_of(bound)
     style = style_of(scene)
-    layout = grow.arrange(LAYOUTS[style.layout], tree, style)
+    layout, style = fit.arrange(LAYOUTS[style.layout], tree, style)
     connect(layout, links, named, style, diagnostics)
     cut = cuts(layout)
     if strict and cut:

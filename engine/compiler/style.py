@@ -35,8 +35,10 @@ INSET = {"sm": 28, "md": 52, "lg": 84}
 SHEET_MARGIN = 0.025
 GAP = {"sm": 14, "md": 26, "lg": 44}
 CELL_GAP = {**GAP, "xl": 110}  # a container's own gap (DSL v2): xl leaves room for a link's arrow
-# density: (card padding, font scale, line height factor)
-DENSITY = {"compact": (16, 0.92, 1.24), "balanced": (24, 1.0, 1.34), "airy": (34, 1.1, 1.5)}
+# density: (card padding, font scale, line height factor); fit spaces as compact does and keeps the
+# canvas's shape (engine.compiler.fit)
+DENSITY = {"compact": (16, 0.92, 1.24), "balanced": (24, 1.0, 1.34), "airy": (34, 1.1, 1.5),
+           "fit": (16, 0.92, 1.24)}
 FONT = {"kicker": 15, "headline": 44, "subtitle": 20, "title": 21, "value": 34, "body": 16,
         "small": 13, "label": 15}
 
@@ -68,6 +70,7 @@ class Style:
     connector: str
     topic: str
     layout: str
+    fit: bool = False   # density:fit: the page is laid out wider until it keeps the canvas's shape
     # set by engine.compiler.grow, never by a scene attribute directly: the height each outermost
     # `height:fill` container adds to its own
     grow: float = 0.0
@@ -107,5 +110,5 @@ def style_of(scene: Scene) -> Style:
         pad=pad, scale=scale,
         leading=leading, frame=a["frame"], hero=a["hero"], columns=int(a["columns"]),
         emphasis=a["emphasis"], rail=a["rail"], background=a["background"],
-        connector=a["connector"], topic=a["topic"], layout=a["layout"],
+        connector=a["connector"], topic=a["topic"], layout=a["layout"], fit=a["density"] == "fit",
     )

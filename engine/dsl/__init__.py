@@ -4,7 +4,7 @@
     >>> doc.scene.attr("connector")      # filled from the family's defaults
     'arrow'
     >>> DSL_VERSION                      # named by the grammar's first line (scene.lark)
-    2
+    3
 """
 from __future__ import annotations
 

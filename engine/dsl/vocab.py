@@ -37,7 +37,7 @@ TOP_LEVEL_VALUES: dict[str, tuple[str, ...]] = {
     "theme": THEMES,
     "tone": ACCENTS + ("mixed",),
     "frame": ("card", "panel", "none"),
-    "density": ("compact", "balanced", "airy"),
+    "density": ("compact", "balanced", "airy", "fit"),   # fit (wave 5): the page keeps the canvas's shape
     "inset": ("sm", "md", "lg"),
     "gap": ("sm", "md", "lg"),
     "hero": ("left", "center", "split"),

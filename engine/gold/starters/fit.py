@@ -24,7 +24,7 @@ WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.%+-]*[A-Za-z0-9%]|[A-Za-z0-9]")
 REACH = 0.15
 CHAR_EM = 0.55          # a character's advance in font sizes, as the asset reader estimates it
 # (attribute, values) tried in turn; a theme only among dark themes, on a dark page
-CHOICES = (("inset", ("sm", "md", "lg")), ("gap", ("sm", "md", "lg")), ("density", ("compact", "balanced", "airy")),
+CHOICES = (("inset", ("sm", "md", "lg")), ("gap", ("sm", "md", "lg")), ("density", ("compact", "balanced", "airy", "fit")),
            ("frame", ("card", "panel", "none")), ("theme", ("neutral_dark", "infra_dark", "signal_glow")), ("hero", ("left", "center")),
            ("band", ("open", "solid")))
 PLACE_WEIGHT = 0.25     # word places weigh a quarter of the layout: starters place words well before they lay out well
