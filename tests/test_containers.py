@@ -356,6 +356,43 @@ def test_the_children_of_a_strong_fill_are_set_in_ink_that_reads_on_it(fill):
         assert abs(luminance(t.fill) - luminance(panel.fill)) > 0.4, (t.text, t.fill, panel.fill)
 
 
+@pytest.mark.parametrize("theme", ["paper_white", "infra_dark"])
+@pytest.mark.parametrize("fill", ["solid", "ink"])
+def test_a_raised_box_inside_a_strong_fill_is_a_step_off_it_and_its_text_reads(theme, fill):
+    from engine.compiler.themes import luminance
+    chip = "[panel]\n[fill:raised]\n[title_ref:panel.1.title]\n[text_line:@text_line.0.text]\n[/panel]\n"
+    body = f"[panel]\n[fill:{fill}]\n[title_ref:panel.0.title]\n{chip}[/panel]\n"
+    scene = load(scene_text(body).replace("[scene]\n", f"[scene]\n[theme:{theme}]\n")).scene
+    layout = compile_resolved(scene, content_for(scene)).layout
+    outer, inner_ = [s for s in layout.shapes if isinstance(s, Rect) and s.role == "panel"][:2]
+    assert 0.02 < abs(luminance(inner_.fill) - luminance(outer.fill)) < 0.2   # a step, not a light slab
+    line = next(s for s in layout.shapes if isinstance(s, Text) and s.text.startswith("text_line"))
+    assert abs(luminance(line.fill) - luminance(inner_.fill)) > 0.4, (line.fill, inner_.fill)
+
+
+@pytest.mark.parametrize("fill, opacity", [("ink", 1.0), ("solid", 1.0), ("tint", 0.6), ("raised", 0.6)])
+def test_open_frames_wash_out_light_fills_but_draw_strong_ones_at_full_strength(fill, opacity):
+    body = f"[panel]\n[fill:{fill}]\n[title_ref:panel.0.title]\n[text_line:@text_line.0.text]\n[/panel]\n"
+    scene = load(scene_text(body).replace("[scene]\n", "[scene]\n[frame:none][theme:paper_white]\n")).scene
+    layout = compile_resolved(scene, content_for(scene)).layout
+    box = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "panel" and s.fill != "none")
+    assert box.opacity == opacity
+
+
+@pytest.mark.parametrize("theme", ["paper_white", "infra_dark"])
+def test_accent_lines_in_an_ink_box_keep_their_hues_and_read(theme):
+    from engine.compiler.themes import luminance
+    lines = "".join(f"[text_line:@text_line.{i}.text|style=accent|accent={a}]\n"
+                    for i, a in enumerate(("green", "amber", "blue")))
+    body = f"[panel]\n[fill:ink]\n[title_ref:panel.0.title]\n{lines}[/panel]\n"
+    scene = load(scene_text(body).replace("[scene]\n", f"[scene]\n[theme:{theme}]\n")).scene
+    layout = compile_resolved(scene, content_for(scene)).layout
+    box = next(s for s in layout.shapes if isinstance(s, Rect) and s.role == "panel")
+    drawn = [s.fill for s in layout.shapes if isinstance(s, Text) and s.text.startswith("text_line")]
+    assert len(set(drawn)) == 3                                    # three hues, not one ink
+    assert all(abs(luminance(c) - luminance(box.fill)) > 0.3 for c in drawn), (drawn, box.fill)
+
+
 def test_a_stage_title_never_takes_the_colour_of_its_own_solid_box():
     text = scene_text("[stage_card:@stage_card.0.title|@stage_card.0.caption|fill=solid|number=none]\n"
                       "[stage_card:@stage_card.1.title|@stage_card.1.caption]\n", layout="pipeline_lane")

@@ -237,3 +237,18 @@ def test_the_starter_gives_a_strip_the_captions_and_sizes_standing_under_its_cel
     _, content = build(p, p.texts)
     assert content["segment"] == [{"label": t, "caption": f"what {t} holds", "size": f"{i} bytes"}
                                   for i, (t, _, _) in enumerate(cells)]
+
+
+@pytest.mark.parametrize("density", ["compact", "balanced", "fit"])
+def test_the_widest_label_of_a_label_column_stays_on_one_line(density):
+    # the column is measured as the widest label plus padding; less the padding, float sums must
+    # not leave it a hair narrower than the label (BF16 once broke to "BF1 / 6")
+    labels = ["FP32", "BF16", "FP16", "INT8", "INT4"]
+    body = _stack("".join(_region(i, "", _seg(i)) for i in range(len(labels))))
+    scene = load(scene_text(body, "memory_map").replace("[scene]\n", f"[scene]\n[density:{density}]\n")).scene
+    content = content_for(scene)
+    for region, label in zip(content["region"], labels):
+        region["label"] = label
+    drawn = [t.text for t in compile_resolved(scene, content).layout.shapes
+             if isinstance(t, Text) and t.role == "region-label"]
+    assert drawn == labels

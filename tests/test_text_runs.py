@@ -99,7 +99,7 @@ def test_mono_wraps_in_the_monospace_face_with_no_warning():
     ("result", lambda t, p: t.fill == p.accents["red"] and not t.bold),
     ("muted", lambda t, p: t.fill == p.text_muted),
     ("accent", lambda t, p: t.fill == p.accents["red"] and t.bold),
-    ("heading", lambda t, p: t.bold and t.size == 21),
+    ("heading", lambda t, p: t.bold and t.size == 21 and t.fill == p.accents["red"]),   # a said accent colours it
     ("body", lambda t, p: t.fill == p.text and not t.bold and t.size == 16 and t.font == "sans"),
 ])
 def test_each_style_sets_its_colour_weight_and_size(style, check):
@@ -107,6 +107,12 @@ def test_each_style_sets_its_colour_weight_and_size(style, check):
     scene, content = _style("a line", style, accent="red")
     [t] = texts(compile_scene(scene, content, strict=True), "line")
     assert check(t, palettes()["infra_dark"])
+
+
+def test_a_heading_without_an_accent_is_set_in_the_text_colour():
+    from engine.compiler.themes import palettes
+    [t] = texts(compile_scene(*_style("a heading", "heading"), strict=True), "line")
+    assert t.fill == palettes()["infra_dark"].text and t.bold
 
 
 def test_align_sets_the_anchor_and_code_aligns_by_its_width():

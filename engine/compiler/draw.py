@@ -84,7 +84,10 @@ def box(out: list[Shape], x: float, y: float, w: float, h: float, style: Style, 
                         node=node))
     else:
         if fill and fill != "none":
-            out.append(Rect(x, y, w, h, fill, None, 0, 0, opacity=0.6, role=role, node=node))
+            # open frames wash their boxes out, but not a strong fill: its text is set to read on
+            # the fill at full strength (a light ink over a 60 % ink box would be grey on grey)
+            strong = fill in (accent, p.text)
+            out.append(Rect(x, y, w, h, fill, None, 0, 0, opacity=1.0 if strong else 0.6, role=role, node=node))
         elif node:
             out.append(Rect(x, y, w, h, "none", role=ANCHOR, node=node))
         if edge:
@@ -106,6 +109,8 @@ IN_ACCENT = ("bold", "accent")  # the outlines drawn in the component's accent
 TINT = 0.22  # how much accent a tint fill takes
 FAINT = 0.12  # how much accent a faint fill takes (the library's quiet boxes: 10-15 %)
 SHADE = 0.25  # how much black an inset (a well) takes: sunk below the surface it stands on
+RAISE = 0.12  # inside a strong fill, a raised box: this much of the way from the fill to its ink
+LIFT = 0.4    # inside an ink box, an accent: this much of the way to the ink that reads on it
 
 
 def well_fill(style: Style) -> str:
@@ -135,27 +140,32 @@ def ground(style: Style, accent: str, fill: str | None) -> str | None:
 def on_fill(style: Style, accent: str, fill: str | None) -> Style:
     """The style for text inside a box of `fill`: set in ink that reads on a strong fill."""
     under = ground(style, accent, fill)
-    return on_solid(style, under) if under else style
+    return on_solid(style, under, hues=fill == "ink") if under else style
 
 
 def inside(style: Style, accent: str, fill: str | None) -> Style:
     """The style for what stands inside a box of `fill`: on a strong fill, text in ink that reads
     on it and the box's colour as the surface its own boxes and code wells start from (a well on
-    an ink box is darker than the box, not a light slab under light text)."""
+    an ink box is darker than the box, not a light slab under light text; a raised chip a step
+    toward the ink, so that the ink still reads on it)."""
     under = ground(style, accent, fill)
     if not under:
         return style
-    inked = on_solid(style, under)
-    return replaced(inked, palette=replaced(inked.palette, surface=under))
+    inked = on_solid(style, under, hues=fill == "ink")
+    raised = mix(under, inked.palette.text, RAISE)
+    return replaced(inked, palette=replaced(inked.palette, surface=under, surface_2=raised))
 
 
-def on_solid(style: Style, accent: str) -> Style:
+def on_solid(style: Style, accent: str, *, hues: bool = False) -> Style:
     """The style for text set on a solid `accent` fill: ink that reads on it, in place of the
-    palette's text colours and of the accent itself."""
+    palette's text colours and, unless `hues`, of the accents too. With `hues` (an ink box: a
+    neutral block, as the library's code listings are) the accents keep their hue, lifted toward
+    the ink so that they read on it (coloured titles and result lines on a listing)."""
     ink = ink_on(accent)
     p = style.palette
     quiet = mix(ink, accent, 0.25)
-    accents = dict.fromkeys(p.accents, ink)
+    accents = ({k: mix(v, ink, LIFT) for k, v in p.accents.items()} if hues
+               else dict.fromkeys(p.accents, ink))
     palette = replaced(p, text=ink, text_muted=quiet, text_faint=quiet, accents=accents)
     return replaced(style, palette=palette)
 

@@ -19,6 +19,7 @@ FONT_FILES = {(False, False): "DejaVuSans.ttf", (True, False): "DejaVuSans-Bold.
 ELLIPSIS = "\u2026"
 # Renderers differ slightly (hinting, kerning); this slack keeps measured text inside its box.
 SAFETY = 1.03
+FIT_EPS = 1e-6   # px
 
 
 class _Advances(dict):
@@ -80,7 +81,9 @@ def wrap(text: str, width: float, size: float, bold: bool = False,
     >>> wrap("alpha beta", 1000, 16)
     ('alpha beta',)
     """
-    width = max(width, size)  # a box narrower than one glyph still gets one glyph per line
+    # a box narrower than one glyph still gets one glyph per line; a column measured as a text's
+    # width plus padding, less the padding, holds the text whatever the float sums round to
+    width = max(width, size) + FIT_EPS
     space = text_width(" ", size, bold, mono)
     lines: list[str] = []
     for paragraph in text.split("\n"):

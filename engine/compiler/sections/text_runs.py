@@ -116,7 +116,8 @@ def _line(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style
     slot = b.text("text") or Slot("")
     size = _size(ls.size, b, style)
     fill = _colour(ls.colour, b, style)
-    if ls.mono and b.comp.attr("accent"):   # a coloured terminal line: an accent said colours it
+    if (ls.mono or ls is LINE_STYLES["heading"]) and b.comp.attr("accent"):
+        # a coloured terminal line or section heading: an accent said colours it
         fill = style.accent(b.comp.attr("accent"), b.order)
     anchor = ANCHOR[b.comp.attr("align", "left")]
     lh = style.line_height(size)
