@@ -1,6 +1,6 @@
 """Decode speed: our cached greedy decode, grammar-constrained and not, against transformers' generate.
 
-    python bench/decode.py [--run out/runs/spec01] [--prompts 32] [--budget 160] [--rounds 3] [--threads 1]
+    python bench/decode.py [--run out/runs/spec01] [--prompts 64] [--budget N] [--rounds 3] [--threads 1]
 
 Prompts are the first N of the frozen spec01 probe list (resources/probes/spec01.json). The model
 is a run's newest checkpoint (--run: the real picture, since how many drafted tokens a pass keeps
@@ -8,7 +8,9 @@ depends on what the model writes), or a seeded random l3_d192, which rarely stop
 row decodes its whole budget. transformers' LlamaForCausalLM gets a copy of the same weights
 (bench/train.py's llama_like); the bench first checks that both decode the same greedy tokens.
 Five decoders, one batch of N left-padded prompts, greedy, the same budget, stop at `[/scene]` or
-end of sequence:
+end of sequence. The defaults are a probe's own: a batch of 64 (engine/probe/runner.py) and the
+context left after the longest prompt (a probe row's budget is its context less its prompt), so
+rows stop where their scenes end, as in a probe, rather than at a short cut-off:
 
     ours                 engine.probe.decode.decode: KV cache, speculative passes (exact)
     constrained          the same with the decode grammar's masks (the automaton warmed by one
@@ -73,8 +75,9 @@ def hf_generate(hf, tok, prompts: list[list[int]], budget: int) -> list[list[int
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--run", help="a run directory (default: a random l3_d192)")
-    p.add_argument("--prompts", type=int, default=32, help="prompts in the batch")
-    p.add_argument("--budget", type=int, default=160, help="new tokens per prompt at most")
+    p.add_argument("--prompts", type=int, default=64, help="prompts in the batch (a probe's: 64)")
+    p.add_argument("--budget", type=int, help="new tokens per prompt at most (default: the context less the "
+                   "longest prompt)")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--threads", type=int, default=1, help="torch threads for all three (default 1, as a probe)")
     args = p.parse_args()
@@ -83,6 +86,8 @@ def main() -> None:
     model, tok, name = _model(args.run)
     items = load_probe_list(default_list_path("spec01")).items[:args.prompts]
     prompts = [[tok.bos_id, *tok.encode(i.prompt)] for i in items]
+    if args.budget is None:
+        args.budget = model.cfg.ctx - max(map(len, prompts))
     hf = llama_like(model).eval()
     hf.generation_config.max_length = None  # only max_new_tokens bounds it
 

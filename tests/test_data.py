@@ -13,6 +13,7 @@ import pytest
 from engine.cli import build_parser
 from engine.compiler import compile_scene
 from engine.data.audit import audit
+from engine.data import qc
 from engine.data.build import build_dataset, dataset_meta, load_golds
 from engine.data.failures import CLASSES, CORRUPTION_TEACHES, NOT_DATA
 from engine.data.rows import Row, read_rows, write_dataset
@@ -411,6 +412,16 @@ def test_qc_catches_a_planted_fault(tiny, tmp_path, plant, failed):
     code, report = _qc(tmp_path)
     assert code == 1
     assert {c["name"] for c in report["checks"] if not c["passed"]} == failed
+
+
+def test_target_checks_shared_among_processes_find_what_one_process_finds(tiny, monkeypatch):
+    spec, golds, rows = tiny
+    rows = _plant_broken_target(list(rows))
+    contents = {g.name: g.content for g in golds}
+    alone = qc.check_targets(rows, contents, jobs=1)
+    monkeypatch.setattr(qc, "PARALLEL_MIN", 2)   # the tiny set is far below the real threshold
+    shared = qc.check_targets(rows, contents, jobs=2)
+    assert shared == alone and not shared["passed"] and shared["evidence"]["bad_rows"] == 1
 
 
 def test_qc_catches_an_edited_file_and_another_spec(tiny, tmp_path):

@@ -26,8 +26,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 from engine.data.rows import SPLITS, Row, read_manifest, read_rows, split_file
@@ -39,6 +42,9 @@ from engine.tokenizer.fit import fits, row_tokens
 # so train lands a little off the declared ratio: allow 2 points, plus two rows' worth for tiny sets.
 TOLERANCE = 0.02
 EVIDENCE = 5        # offending ids listed per check
+# Below this many distinct targets one process is done before worker processes have started (each
+# imports the compiler: about 0.3 s); above it the targets are shared among the machine's cores.
+PARALLEL_MIN = 400
 
 
 def target_problems(target: str, content) -> list[str]:
@@ -91,16 +97,39 @@ def gold_contents(manifest: dict, pack: Path | None) -> dict[str, object]:
     return out
 
 
-def check_targets(rows: list[Row], contents: dict) -> dict:
+_CONTENTS: dict = {}   # a worker's gold contents, set once when it starts
+
+
+def _start_worker(contents: dict) -> None:
+    _CONTENTS.update(contents)
+
+
+def _problems_in_worker(key: tuple[str, str]) -> list[str]:
+    target, gold = key
+    return target_problems(target, _CONTENTS.get(gold, {}))
+
+
+def all_problems(keys: list[tuple[str, str]], contents: dict, jobs: int | None = None) -> list[list[str]]:
+    """`target_problems` of each (target, gold entry) key, shared among `jobs` processes (default:
+    the cores this process may use) when there are enough of them to pay for starting workers.
+    Workers come from a fork server, never a fork of this process: a trainer's process may hold
+    torch's threads, which a fork does not carry over."""
+    jobs = jobs or len(os.sched_getaffinity(0))
+    if jobs < 2 or len(keys) < PARALLEL_MIN:
+        return [target_problems(t, contents.get(g, {})) for t, g in keys]
+    with ProcessPoolExecutor(jobs, mp_context=get_context("forkserver"), initializer=_start_worker,
+                             initargs=(contents,)) as pool:
+        return list(pool.map(_problems_in_worker, keys, chunksize=max(1, len(keys) // (jobs * 8))))
+
+
+def check_targets(rows: list[Row], contents: dict, jobs: int | None = None) -> dict:
+    keys = list(dict.fromkeys((r.target, r.provenance.get("gold", "")) for r in rows))
+    done = dict(zip(keys, all_problems(keys, contents, jobs)))
     problems = {}
-    done: dict[tuple[str, str], list[str]] = {}
     for r in rows:
-        gold = r.provenance.get("gold", "")
-        key = (r.target, gold)
-        if key not in done:
-            done[key] = target_problems(r.target, contents.get(gold, {}))
-        if done[key] and len(problems) < EVIDENCE:
-            problems[r.id] = done[key][0]
+        found = done[(r.target, r.provenance.get("gold", ""))]
+        if found and len(problems) < EVIDENCE:
+            problems[r.id] = found[0]
     bad = sum(1 for r in rows if done[(r.target, r.provenance.get("gold", ""))])
     missing = sorted({r.provenance.get("gold", "") for r in rows} - set(contents))
     return _check("targets_clean", bad == 0, rows=len(rows), distinct_targets=len(done),
