@@ -115,6 +115,14 @@ def test_a_heading_without_an_accent_is_set_in_the_text_colour():
     assert t.fill == palettes()["infra_dark"].text and t.bold
 
 
+@pytest.mark.parametrize("style", ["mono", "body"])
+def test_a_variation_selector_is_left_out_of_the_drawn_text(style):
+    # the monospace face has no glyph for U+FE0F: drawn, it is a box after the warning sign
+    scene, content = _style("\u26a0\ufe0f 6th Gen only", style)
+    [t] = texts(compile_scene(scene, content, strict=True), "line")
+    assert t.text == "\u26a0 6th Gen only"
+
+
 def test_align_sets_the_anchor_and_code_aligns_by_its_width():
     got = {}
     for align in ("left", "center", "right"):

@@ -85,13 +85,18 @@ def _walk(content, path: str):
     return node
 
 
+# Variation selectors (U+FE00-FE0F) only choose how the character before them looks (text or emoji);
+# the monospace face has no glyph for them and draws a box, so they are left out of what is drawn.
+_SELECTORS = dict.fromkeys(range(0xFE00, 0xFE10))
+
+
 def _display(value) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     try:
-        return str(value)
+        return str(value).translate(_SELECTORS)
     except ValueError:   # an int past Python's 4300-digit limit for int -> str
         return None
 
