@@ -329,12 +329,13 @@ def test_a_panel_title_in_fine_print_and_text_ink(head):
     from engine.compiler.style import FONT
     from engine.compiler.themes import palettes
     titles = {}
-    for attrs in ("", "[print:fine]\n", "[ink:text]\n"):
+    for attrs in ("", "[print:fine]\n", "[print:large]\n", "[ink:text]\n"):
         scene = _scene(_panel(_card(0), f"[head:{head}]\n{attrs}"))
         layout = compile_resolved(scene, content_for(scene)).layout
         titles[attrs] = next(s for s in layout.shapes if isinstance(s, Text) and s.role == "panel-title")
     plain, fine, ink = titles[""], titles["[print:fine]\n"], titles["[ink:text]\n"]
     assert (plain.size, fine.size) == (FONT["title"], FONT["label"])   # poster_stack: balanced, scale 1
+    assert titles["[print:large]\n"].size == pytest.approx(FONT["title"] * 1.25, abs=0.06)
     text_colour = palettes()[vocab.BASE_DEFAULTS["theme"]].text
     assert ink.fill == text_colour != plain.fill and ink.size == plain.size
 

@@ -246,6 +246,10 @@ def test_print_fine_sets_a_line_a_size_down_and_changes_the_picture(style):
     assert after(fine).size == pytest.approx(FONT["small"])
     assert after(fine).y < after(regular).y   # the lines close up
     assert visibly_different(made["regular"].svg, made["fine"].svg)
+    large = texts(made["large"])   # a size up: 1.25 of its role, as a later header's headline
+    assert note(large).size == pytest.approx(note(regular).size * 1.25, abs=0.06)
+    assert after(large).y > after(regular).y   # the lines open up
+    assert visibly_different(made["regular"].svg, made["large"].svg)
 
 
 def test_print_fine_on_a_kv_row_sets_label_and_value_a_size_down():

@@ -39,6 +39,7 @@ CELL_GAP = {**GAP, "xl": 110}  # a container's own gap (DSL v2): xl leaves room 
 # canvas's shape (engine.compiler.fit)
 DENSITY = {"compact": (16, 0.92, 1.24), "balanced": (24, 1.0, 1.34), "airy": (34, 1.1, 1.5),
            "fit": (16, 0.92, 1.24)}
+LARGE = 1.25   # a size up from a role: a later header's headline, print:large
 FONT = {"kicker": 15, "headline": 44, "subtitle": 20, "title": 21, "value": 34, "body": 16,
         "small": 13, "label": 15}
 

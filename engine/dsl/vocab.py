@@ -132,6 +132,9 @@ OUTLINES: tuple[str, ...] = ("thin", "bold", "none", "accent")
 # print (stage_card; text_line and kv_row since wave 4): fine sets the text a size down (notes,
 # small print in a box)
 PRINT: tuple[str, ...] = ("regular", "fine")
+# print large (wave 5; text_line and a panel's title): a size up, a section heading or a formula set
+# large (the library's headings outgrow the title size once a dense page is set small)
+PRINT_SIZES: tuple[str, ...] = PRINT + ("large",)
 FILLS: tuple[str, ...] = ("surface", "inset", "tint", "faint", "solid", "none", "raised", "ink")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
@@ -248,7 +251,7 @@ COMPONENTS: dict[str, ComponentSpec] = {
         # page's text colour rather than the accent
         {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
          "head": ("plain", "band", "bar", "above"), "align": ("left", "center"), "bleed": ("none", "full"),
-         "print": PRINT, "ink": ("accent", "text"), "span": SPANS[:4]},
+         "print": PRINT_SIZES, "ink": ("accent", "text"), "span": SPANS[:4]},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
                   "outline": "thin", "fill": "surface", "head": "plain", "align": "left", "bleed": "none",
@@ -266,7 +269,7 @@ COMPONENTS: dict[str, ComponentSpec] = {
         ("text",),
         {"style": ("body", "code", "mono", "result", "muted", "accent", "heading"), "accent": ACCENTS,
          "align": ("left", "center", "right"), "bullet": ("none", "dot"), "well": ("auto", "none"),
-         "print": PRINT},
+         "print": PRINT_SIZES},
         topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none", "well": "auto",
                                  "print": "regular"},
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from engine.compiler.draw import FAINT, RADIUS, fill_of, ground, one_line, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
-from engine.compiler.style import Style
+from engine.compiler.style import LARGE, Style
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on, mix
 from engine.diagnostics import Diagnostic
@@ -298,7 +298,7 @@ def heading(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Sty
     accent = style.accent(own, b.order)
     h = text_block(out, x, y, w, b.text("kicker"), style.size("kicker"), accent, style, bold=True,
                    role="kicker")
-    h += text_block(out, x, y + h, w, b.text("headline"), style.size("title") * 1.25, accent if own else p.text, style,
+    h += text_block(out, x, y + h, w, b.text("headline"), style.size("title") * LARGE, accent if own else p.text, style,
                     bold=True, max_lines=2, role="heading")
     h += text_block(out, x, y + h, w, b.text("subtitle"), style.size("body"), p.text_muted, style,
                     max_lines=3, role="subtitle")

@@ -44,7 +44,7 @@ from engine.compiler.draw import (
 from engine.compiler.geometry import Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import cards, text_runs
-from engine.compiler.style import CELL_GAP
+from engine.compiler.style import CELL_GAP, LARGE
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on
 from engine.dsl.frozen import replaced
@@ -213,8 +213,12 @@ def _spans(page, rows: list, n: int, x: float, w: float, gap: float, how: str,
 
 
 def _title_size(b: Bound, style) -> float:
-    """A plain or standing title's size: the title size; print:fine a label's (a box's small heading)."""
-    return style.size("label" if _setting(b, "print") == "fine" else "title")
+    """A plain or standing title's size: the title size; print:fine a label's (a box's small heading),
+    print:large a size up (a section's heading)."""
+    said = _setting(b, "print")
+    if said == "large":
+        return round(style.size("title") * LARGE, 1)
+    return style.size("label" if said == "fine" else "title")
 
 
 def _title_look(b: Bound, style, accent: str) -> tuple[float, str]:

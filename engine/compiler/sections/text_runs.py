@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from engine.compiler.draw import cut_warning, one_line, text_block, well_fill
 from engine.compiler.geometry import Circle, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
-from engine.compiler.style import Style
+from engine.compiler.style import LARGE, Style
 from engine.compiler.text import ELLIPSIS, text_width
 
 TAB = 4                 # columns a tab stands for in a code line
@@ -77,8 +77,11 @@ FINE = {"body": "small", "title": "label"}   # print:fine, a size role down
 
 
 def _size(role: str, b: Bound, style: Style) -> float:
-    """The line's font size: its style's role, a size down under print:fine."""
-    return style.size(FINE[role] if b.comp.attr("print") == "fine" else role)
+    """The line's font size: its style's role, a size down under print:fine, up under print:large."""
+    said = b.comp.attr("print")
+    if said == "large":
+        return round(style.size(role) * LARGE, 1)
+    return style.size(FINE[role] if said == "fine" else role)
 
 
 def code_cut(line: str, w: float, size: float, bold: bool = False) -> str:
