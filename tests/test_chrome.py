@@ -31,7 +31,8 @@ HEAD = """[scene]
 
 
 def compile_page(*, layout: str = "poster_stack", canvas: str = "tall", frame: str = "card",
-                 hero: str = "center", strip: str | None = None, footer: str | None = None) -> Layout:
+                 hero: str = "center", strip: str | None = None, footer: str | None = None,
+                 tag: str = "shown") -> Layout:
     content: dict = {"header_band": [{"headline": "A headline", "subtitle": "A subtitle under it"}],
                      "section_card": [{"title": "Card", "value": "42"}]}
     body = ""
@@ -39,7 +40,7 @@ def compile_page(*, layout: str = "poster_stack", canvas: str = "tall", frame: s
         body += "[conclusion_strip:@conclusion_strip.0.text]\n"
         content["conclusion_strip"] = [{"text": strip}]
     if footer is not None:
-        body += "[footer_note:@footer_note.0.text]\n"
+        body += f"[footer_note:@footer_note.0.text|tag={tag}]\n"
         content["footer_note"] = [{"text": footer}]
     doc = load(HEAD.format(layout=layout, canvas=canvas, frame=frame, hero=hero) + body + "[/scene]\n")
     assert not doc.errors, [d.format() for d in doc.errors]
@@ -76,6 +77,20 @@ def test_short_conclusion_is_a_centred_pill_and_a_long_one_a_band():
     long = "Optimize the decoder first; the compiler and the rasterizer together are already fast enough."
     band = rect(compile_page(strip=long), "conclusion")
     assert band.w == pytest.approx(column)
+
+
+@pytest.mark.parametrize("hero", ["center", "left"])
+def test_a_footer_note_can_leave_the_topic_tag_out_and_take_the_whole_width(hero):
+    note = "a long footer note " * 12
+    shown, hidden = (compile_page(hero=hero, footer=note, tag=t) for t in ("shown", "none"))
+    assert any(s.role == "topic" for s in shown.shapes if isinstance(s, Text))
+    assert not any(s.role == "topic" for s in hidden.shapes if isinstance(s, Text))
+
+    def widest(layout):
+        return max(text_width(s.text, s.size) for s in layout.shapes if isinstance(s, Text) and s.role == "footer")
+
+    assert widest(hidden) > widest(shown)   # the room the tag kept is the note's
+    assert widest(hidden) <= 1200 - 2 * 52 + 0.5
 
 
 def test_footer_note_follows_the_header_alignment():

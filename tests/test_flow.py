@@ -306,6 +306,10 @@ def test_stamp_badges_sit_in_the_foot_when_there_is_room():
     long = _page(body + note, {**content, "footer_note": [{"text": "A long footer note " * 12}]})
     badge = rects(long, {"badge"})[0]
     assert badge.y + badge.h < min(t.y for t in texts(long, "footer")) - 10
+    # with the topic tag left out there is nothing to stand beside: the badges keep their row
+    untagged = _page(body + " [footer_note:tag=none]", content)
+    assert not texts(untagged, "topic")
+    assert rects(untagged, {"badge"})[0].y + rects(untagged, {"badge"})[0].h < untagged.height - 40
     # unsaid, a badge written last is a pill in its written place, however much room the foot has
     plain = _page(lane + " [badge_pill:@badge_pill.0.text]", content)
     badge = rects(plain, {"badge"})[0]

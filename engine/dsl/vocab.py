@@ -234,8 +234,10 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # column chart's column in order (comparison_span_chart)
     "legend_row": ComponentSpec(("label",), {"tone": ACCENTS, "role": ("key", "phase"), **PLACE},
                                 defaults={"role": "key", **PLACE_DEFAULT}),
-    # align (v2): left or centred; omitted, the note follows the header's alignment.
-    "footer_note": ComponentSpec(("text",), {"align": ("left", "center")}, top_level_only=True),
+    # align (v2): left or centred; omitted, the note follows the header's alignment. tag (wave 5):
+    # none leaves the topic tag out of the foot (a note with no text then says only that)
+    "footer_note": ComponentSpec(("text",), {"align": ("left", "center"), "tag": ("shown", "none")},
+                                 top_level_only=True, defaults={"tag": "shown"}),
     # ---- DSL v2 (docs/dsl.md "Version 2") ----
     # A boxed container with an optional title, caption and tag pill.
     # head: bar sets the title centred in a bar of the accent across the panel's top.

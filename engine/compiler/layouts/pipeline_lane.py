@@ -11,7 +11,8 @@ gates), strips, badges and legends. Where a section goes is the scene's choice, 
 - Sections marked `place:beside` stack in the free columns beside the lane's short second row,
   centred on it, when the lane turns into one; else they stay where they were written.
 - Badges marked `role:stamp` sit in the page foot, left of the topic tag, when they fit between
-  it and the footer notes; else they stay a row of pills where they were written.
+  it and the footer notes; else (or with the tag left out) they stay a row of pills where they
+  were written.
 
 The layout keeps the geometry: height the canvas has to spare goes to the stage bodies, so the
 lane fills a short canvas rather than leaving its bottom empty (boxes stop growing at
@@ -147,9 +148,11 @@ def _foot_room(bound: list[Bound], style: Style) -> bool:
     foot: list[Shape] = []
     chrome.footer(foot, [b for b in bound if b.name == "footer_note"], 0, style)
     texts = [t for t in foot if isinstance(t, Text)]
+    tags = [_text_right(t) - text_width(t.text, t.size, t.bold) for t in texts if t.role == "topic"]
+    if not tags:   # the tag left out (footer_note tag:none): nothing to stand beside
+        return False
     notes = max((_text_right(t) for t in texts if t.role != "topic"), default=style.inset)
-    topic = min(_text_right(t) - text_width(t.text, t.size, t.bold) for t in texts if t.role == "topic")
-    return pills is not None and notes + 2 * style.gap + pills[1] <= topic
+    return pills is not None and notes + 2 * style.gap + pills[1] <= min(tags)
 
 
 def _stamp(layout: Layout, items: list[Bound], style: Style) -> tuple[list[Shape], float]:

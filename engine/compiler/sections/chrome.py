@@ -273,18 +273,22 @@ def strip(out: list[Shape], gradients: list[Gradient], b: Bound, x: float, y: fl
 def footer(out: list[Shape], notes: list[Bound], y: float, style: Style) -> float:
     """Footer notes, the topic tag on the right; returns the height used. A note follows the
     header's alignment (left, or centred under a centred header, clear of the tag either side)
-    unless its own `align` says otherwise."""
+    unless its own `align` says otherwise; a note's `tag:none` leaves the tag out, and the notes
+    take the whole width."""
     size = style.size("small")
     x, w = style.inset, style.content_width
     tag = f"#{style.topic}"
-    tag_w = text_width(tag, size) + 10
+    shown = all(b.comp.attr("tag") != "none" for b in notes)
+    room = text_width(tag, size) + 10 + 20 if shown else 0.0   # the tag and its gap, kept clear
     h = 0.0
     for b in notes:
         # a note's own [align:…] wins over the header's alignment
         centred = b.comp.attr("align", "center" if style.hero == "center" else "left") == "center"
-        note_x, note_w = (x + tag_w + 20, w - 2 * (tag_w + 20)) if centred else (x, w - tag_w - 20)
+        note_x, note_w = (x + room, w - 2 * room) if centred else (x, w - room)
         h += text_block(out, note_x, y + h, note_w, b.text("text"), size, style.palette.text_faint,
                         style, anchor="middle" if centred else "start", max_lines=3, role="footer")
+    if not shown:
+        return h
     lh = style.line_height(size)
     out.append(Text(x + w, y + lh * 0.75, tag, size, style.palette.text_faint, anchor="end", role="topic"))
     return max(h, lh)
