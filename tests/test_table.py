@@ -42,7 +42,7 @@ def _component(name: str, index: int, fields: list[str], attrs: dict[str, str]) 
 def compile_table(header: list[str] | None, rows: list[list[str]], *, states: list[str] | None = None,
                   notes: dict[int, str] | None = None, drop: set[str] = frozenset(),
                   theme: str = "signal_glow", tone: str = "purple", frame: str = "panel",
-                  rail: str = "accent") -> Layout:
+                  rail: str = "accent", header_attrs: dict[str, str] | None = None) -> Layout:
     """Compile a table_matrix scene with these cells; `drop` lists content paths left out of
     content.json (their refs stay in the scene)."""
     notes = notes or {}
@@ -52,7 +52,7 @@ def compile_table(header: list[str] | None, rows: list[list[str]], *, states: li
     if header is not None:
         fields = [f"column_{k + 1}" for k in range(len(header))]
         content["table_header"] = [dict(zip(fields, header))]
-        parts.append(_component("table_header", 0, fields, {}))
+        parts.append(_component("table_header", 0, fields, header_attrs or {}))
     content["table_row"] = []
     for i, row in enumerate(rows):
         fields = [f"column_{k + 1}" for k in range(len(row))]
@@ -440,3 +440,21 @@ def test_under_an_open_title_the_header_row_stretches_like_a_record():
     opened = compile_scene(doc.scene, content).layout
     assert opened.height == banded.height  # both fill the canvas, neither grows it
     assert ratio(opened) > ratio(banded) + 0.2
+
+
+@pytest.mark.parametrize("theme", ["paper_white", "infra_dark"])
+@pytest.mark.parametrize("frame", ["panel", "card"])
+def test_a_header_row_takes_its_own_fill_and_its_words_read_on_it(theme, frame):
+    from engine.compiler.themes import luminance
+    cells = (["Step", "Action"], [["1", "load"], ["2", "store"]])
+    ink = compile_table(*cells, theme=theme, frame=frame, header_attrs={"fill": "ink"})
+    band = next(r for r in ink.shapes if isinstance(r, Rect) and r.role == "table-header")
+    assert band.fill == palettes()[theme].text   # the page's ink: a dark strip on a light page
+    for t in (t for t in ink.shapes if isinstance(t, Text) and t.role == "table-head"):
+        assert abs(luminance(t.fill) - luminance(band.fill)) > 0.4
+    open_ = compile_table(*cells, theme=theme, frame=frame, header_attrs={"fill": "none"})
+    assert not any(isinstance(r, Rect) and r.role == "table-header" for r in open_.shapes)
+    rule = next(r for r in open_.shapes if isinstance(r, Rect) and r.role == "table-header-rule")
+    assert rule.h == 1 and rule.fill == palettes()[theme].stroke   # its words over a hairline
+    said = compile_table(*cells, theme=theme, frame=frame)
+    assert len({x.to_json() for x in (ink, open_, said)}) == 3

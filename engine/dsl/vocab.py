@@ -187,7 +187,9 @@ COMPONENTS: dict[str, ComponentSpec] = {
                                 topology=NODE, defaults=dict(PLACE_DEFAULT)),
     "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, "fill": ("gradient", "ink"), **PLACE},
                                       defaults={"fill": "gradient", **PLACE_DEFAULT}),
-    "table_header": ComponentSpec((), {}, column_fields=True),
+    # fill (wave 5): the header row's own band (none: open, its words over a hairline rule; ink:
+    # a dark strip over light rows); omitted, the family's (a card, a tinted or a neutral band)
+    "table_header": ComponentSpec((), {"fill": FILLS}, column_fields=True),
     "table_row": ComponentSpec(
         ("note", "tag"),  # tag (extension): a pill above the row's label, as edge-case matrices do
         {"state": ("normal", "highlight", "success", "warning", "danger"), "accent": ACCENTS},

@@ -32,7 +32,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from engine.compiler.draw import box, inner, one_line, text_block
+from engine.compiler.draw import box, fill_of, inner, on_fill, one_line, text_block
 from engine.compiler.geometry import Line, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
 from engine.compiler.style import Style
@@ -350,7 +350,15 @@ def _header_height(b: Bound, cols: Columns, style: Style) -> float:
 def _header_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w: float,
                 style: Style, h: float) -> None:
     accent = style.accent(None, 0)
-    if style.frame == "card":  # a card of its own, one step lighter than the rows it heads
+    said = b.comp.attr("fill")
+    if said is not None:   # the header's own band, its words set to read on it
+        colour = fill_of(style, accent, said)
+        if colour == "none":
+            out.append(Rect(x, y + h - 1, w, 1, style.palette.stroke, role="table-header-rule"))
+        else:
+            out.append(Rect(x, y, w, h, colour, rx=4, role="table-header"))
+        style = on_fill(style, accent, said)
+    elif style.frame == "card":  # a card of its own, one step lighter than the rows it heads
         out.append(Rect(x, y, w, h, style.tint(accent, 0.08), style.palette.stroke, 1.2, 10,
                         role="table-header"))
     elif style.rail == "accent":
