@@ -5,8 +5,8 @@ zoom: wider, so its text wraps into fewer lines, with type, padding and gaps kep
 units. Drawn at the canvas's size, everything reads smaller by that zoom: the dense sheets of the
 library, set small rather than grown. The least zoom whose page is no taller than the zoomed
 canvas is found by bisection (a page's height falls as it widens); past MAX_ZOOM the page grows,
-as it would without fit, and so does a page whose content grows as fast as it
-widens (boxes kept square).
+as it would without fit, and so does a page whose content grows as fast as it widens (boxes kept
+square).
 """
 from __future__ import annotations
 

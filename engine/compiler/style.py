@@ -79,6 +79,10 @@ class Style:
     def size(self, role: str) -> float:
         return round(FONT[role] * self.scale, 1)
 
+    def larger(self, role: str) -> float:
+        """A size up from `role` (print:large)."""
+        return round(self.size(role) * LARGE, 1)
+
     def line_height(self, size: float) -> float:
         return round(size * self.leading, 1)
 

@@ -44,7 +44,7 @@ from engine.compiler.draw import (
 from engine.compiler.geometry import Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import cards, text_runs
-from engine.compiler.style import CELL_GAP, LARGE
+from engine.compiler.style import CELL_GAP
 from engine.compiler.text import text_width
 from engine.compiler.themes import ink_on
 from engine.dsl.frozen import replaced
@@ -217,7 +217,7 @@ def _title_size(b: Bound, style) -> float:
     print:large a size up (a section's heading)."""
     said = _setting(b, "print")
     if said == "large":
-        return round(style.size("title") * LARGE, 1)
+        return style.larger("title")
     return style.size("label" if said == "fine" else "title")
 
 

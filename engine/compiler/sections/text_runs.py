@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from engine.compiler.draw import cut_warning, one_line, text_block, well_fill
 from engine.compiler.geometry import Circle, Rect, Shape, Text
 from engine.compiler.resolve import Bound, Slot
-from engine.compiler.style import LARGE, Style
+from engine.compiler.style import Style
 from engine.compiler.text import ELLIPSIS, text_width
 
 TAB = 4                 # columns a tab stands for in a code line
@@ -80,7 +80,7 @@ def _size(role: str, b: Bound, style: Style) -> float:
     """The line's font size: its style's role, a size down under print:fine, up under print:large."""
     said = b.comp.attr("print")
     if said == "large":
-        return round(style.size(role) * LARGE, 1)
+        return style.larger(role)
     return style.size(FINE[role] if said == "fine" else role)
 
 
@@ -119,7 +119,7 @@ def _line(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style
     slot = b.text("text") or Slot("")
     size = _size(ls.size, b, style)
     fill = _colour(ls.colour, b, style)
-    if (ls.mono or ls is LINE_STYLES["heading"]) and b.comp.attr("accent"):
+    if (ls.mono or _style_of(b) == "heading") and b.comp.attr("accent"):
         # a coloured terminal line or section heading: an accent said colours it
         fill = style.accent(b.comp.attr("accent"), b.order)
     anchor = ANCHOR[b.comp.attr("align", "left")]
