@@ -9,6 +9,7 @@
     ck assets vocab [DIR] [-o vocab.json]    the library's vocabulary report
     ck gold gate [--threshold T]             compile the gold pack against its references
     ck gold add ASSET                        start a gold entry from an asset
+    ck gold tune ENTRY [--write]             the spacing and weight choices that bring it nearer its asset
     ck tokenizer build|coverage|budget       the tokenizer and its reports
     ck data build|qc|audit                   dataset builder, QC and curriculum audit
     ck preflight SPEC.toml                   the six pre-training gates
@@ -37,7 +38,7 @@ from typing import NamedTuple
 
 from engine.argtypes import fraction, positive_int
 from engine.diagnostics import DiagnosticError
-from engine.fileio import InputError, read_json, read_json_keys, read_text, write_atomic
+from engine.fileio import InputError, read_json_keys, read_text, write_atomic
 
 
 def _print_diagnostics(path: str, diagnostics) -> None:
@@ -235,6 +236,37 @@ def cmd_gold_add(args) -> int:
     return 0
 
 
+def cmd_gold_tune(args) -> int:
+    import os
+
+    from engine.assets import default_library
+    from engine.dsl import serialize
+    from engine.events import finish
+    from engine.gold.pack import load_entry
+    from engine.gold.tune import tune_entry
+
+    entry = load_entry(Path(args.entry))
+    jobs = args.jobs or min(2, os.cpu_count() or 1)
+    print(f"tuning {entry.folder} for at most {args.seconds:g} s on {jobs} process(es)", flush=True)
+
+    def kept(progress) -> None:
+        if progress.data["change"]:
+            print("  " + progress.data["change"], flush=True)
+
+    tuned = finish(tune_entry(entry, Path(args.assets or default_library()), args.seconds, jobs), kept).value
+    print(tuned.summary())
+    text = serialize(tuned.scene)
+    if args.write and tuned.changes:
+        kept = entry.scene_path.with_name("scene.before-tune.dsl")
+        write_atomic(kept, read_text(entry.scene_path))
+        write_atomic(entry.scene_path, text)
+        print(f"wrote {entry.scene_path} (the scene before: {kept})")
+    elif args.output:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output}")
+    return 0
+
+
 def _gold_arguments(g: argparse.ArgumentParser) -> None:
     from engine.gold.pack import default_pack
 
@@ -252,6 +284,16 @@ def _gold_arguments(g: argparse.ArgumentParser) -> None:
     add.add_argument("--pack", default=str(default_pack()))
     add.add_argument("--assets", help="asset library (decides whether the reference is a library asset)")
     add.set_defaults(run=cmd_gold_add)
+    tune = gsub.add_parser("tune", help="the spacing and weight choices that bring an entry nearer its asset")
+    tune.add_argument("entry", help="an entry folder (scene.dsl, content.json, meta.toml)")
+    tune.add_argument("--assets", help="asset library (default: $CK_ASSET_LIBRARY or ../shared/assets)")
+    tune.add_argument("--seconds", type=float, default=120.0, help="time allowed (default: 120)")
+    tune.add_argument("--jobs", type=positive_int, help="processes measuring pages (default: up to 2)")
+    out = tune.add_mutually_exclusive_group()
+    out.add_argument("--write", action="store_true",
+                     help="replace the entry's scene.dsl (the scene before is kept as scene.before-tune.dsl)")
+    out.add_argument("-o", "--output", help="write the tuned scene here")
+    tune.set_defaults(run=cmd_gold_tune)
 
 
 def cmd_preflight(args) -> int:

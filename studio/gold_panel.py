@@ -15,6 +15,7 @@ from qtpy.QtGui import QBrush, QColor, QFont, QImage, QPainter
 from qtpy.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QListWidget, QPushButton, QSlider,
                             QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from engine.fileio import InputError
 from studio import tasks
 from studio.jobs import Job
 from studio.page_view import Camera, PageView
@@ -41,6 +42,7 @@ class GoldPanel(QWidget):
     quick_shown = Signal(int)                  # the edit stamp whose quick score is on screen
     quick_warm = Signal(object)                # a GoldEntry: ready the quick child for it ahead of its first key
     stray_picked = Signal(object)              # a misplaced word's arrow was clicked: its stray (a dict)
+    tuned = Signal(str, str)                   # the scene text tuned, the tuned scene's text: to the editor
 
     def __init__(self, assets: Path, parent=None):
         super().__init__(parent)
@@ -51,6 +53,8 @@ class GoldPanel(QWidget):
         self.shown = ("", -1)   # (entry, edit stamp) of the score on screen: an older edit's is dropped
         self.images: dict[str, QImage] = {}
         self.strays: list[dict] = []   # the editor's misplaced words, farthest first (engine/gold/strays.py)
+        self.texts: tuple = (None, "", "")   # (GoldEntry, scene, content) last asked to score: what Tune tunes
+        self.tuning = ""                     # the scene text being tuned
         self.gate_button = QPushButton("Run gold gate")
         self.gate_status = StatusLabel("gate not run")
         self.gate = QTableWidget(0, len(GATE_COLUMNS))
@@ -122,11 +126,31 @@ class GoldPanel(QWidget):
         self.frames[self.overlay].hide()
         self.frames[self.views["diff"]].hide()
         self.roles = QListWidget()
+        self.tune_button = QPushButton("Tune")
+        self.tune_button.setToolTip("try every spacing and weight attribute of the editor's scene at its other values, "
+                                    "keeping each change that brings the page nearer the asset without moving a word "
+                                    "away from its place (ck gold tune); the result is one undo step")
+        self.tune_seconds = QComboBox()
+        self.tune_seconds.addItems(TUNE_SECONDS)
+        self.tune_seconds.setCurrentText("2 min")
+        self.tune_status = StatusLabel("not tuned")
+        self.tune_changes = QListWidget()
+        self.tune_button.clicked.connect(self._on_tune_clicked)
+        tune_top = QHBoxLayout()
+        tune_top.addWidget(self.tune_button)
+        tune_top.addWidget(self.tune_seconds)
+        tune_box = QWidget()
+        tune_layout = QVBoxLayout(tune_box)
+        tune_layout.setContentsMargins(0, 0, 0, 0)
+        tune_layout.addLayout(tune_top)
+        tune_layout.addWidget(self.tune_status)
+        tune_layout.addWidget(self.tune_changes, 1)
         box = QWidget()
         box.setLayout(pictures)
         self.side = QTabWidget()
         self.side.addTab(gate_box, "pack gate (saved files)")
         self.side.addTab(self.roles, "asset texts")
+        self.side.addTab(tune_box, "tune")
         self.side.setMinimumWidth(120)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(box)
@@ -155,10 +179,15 @@ class GoldPanel(QWidget):
         self.gate_job.progressed.connect(self._on_gate_entry)
         self.gate_job.finished.connect(self._on_gate_finished)
         self.gate_job.failed.connect(self._on_gate_failed)
+        self.tune_job = Job(tasks.tune, self)
+        self.tune_job.progressed.connect(self._on_tune_progress)
+        self.tune_job.finished.connect(self._on_tune_finished)
+        self.tune_job.failed.connect(self._on_tune_failed)
 
     def shutdown(self) -> None:
-        """End the gate, the scoring pool and the thread; the window calls this before it closes."""
+        """End the gate, the tuner, the scoring pool and the thread; the window calls this before it closes."""
         self.gate_job.shutdown()
+        self.tune_job.shutdown()
         self.scorer.shutdown()
         self.quick.shutdown()
         stop(self.threads)
@@ -174,12 +203,14 @@ class GoldPanel(QWidget):
         if self.quick.pool is not None and (self.asked is None or self.asked[1] != entry.name):
             self.quick_warm.emit(entry)   # someone who typed in one entry will type in the next
         self.asked = (request, entry.name, stamp)
+        self.texts = (entry, scene, content)
         self.score_requested.emit(request, entry, svg, scene, content)
 
     def score_quick(self, stamp: int, entry, scene: str, content: str) -> None:
         """Score the editor's texts at edit `stamp` the quick way (studio/quick_score.py): shown, marked
         ≈, unless a later edit is asked first; the exact score replaces it."""
         self.asked_quick = (stamp, entry.name)
+        self.texts = (entry, scene, content)
         self.quick.newest = stamp
         self.quick_requested.emit(stamp, entry, scene, content)
 
@@ -334,6 +365,42 @@ class GoldPanel(QWidget):
         self.gate_status.setText(f"gold_asset_parity_score {report['overall']:.3f} · {passed}/{len(report['statuses'])} "
                                  f"pass · {'PASSED' if report['passed'] else 'FAILED'}")
         self.gate_status.setStyleSheet(f"color: {STATUS_COLOURS['pass' if report['passed'] else 'fail']}")
+
+    # ---- tuning the editor's scene ----------------------------------------------------------------
+    def _on_tune_clicked(self) -> None:
+        if self.tune_job.running:
+            self.tune_job.stop()
+            return
+        entry, scene, content = self.texts
+        if entry is None or not scene:
+            self.tune_status.setText("open a gold entry to tune")
+            return
+        try:
+            reference = entry.reference_path(self.assets)
+        except InputError as e:
+            self.tune_status.setText(str(e))
+            return
+        self.tuning = scene
+        self.tune_changes.clear()
+        self.tune_button.setText("Stop")
+        self.tune_status.setText(f"tuning {entry.name}…")
+        self.tune_job.start(scene, content, str(reference), float(self.tune_seconds.currentText().split()[0]) * 60)
+
+    def _on_tune_progress(self, progress) -> None:
+        if progress.data["change"]:
+            self.tune_changes.addItem(progress.data["change"])
+        self.tune_status.setText(f"tuning: {progress.message} · fidelity64 {progress.data['fidelity']:.3f} · "
+                                 f"placement {progress.data['placement']:.3f}")
+
+    def _on_tune_finished(self, event) -> None:
+        self.tune_button.setText("Tune")
+        self.tune_status.setText(event.summary)
+        if event.value["changes"]:
+            self.tuned.emit(self.tuning, event.value["scene"])
+
+    def _on_tune_failed(self, error) -> None:
+        self.tune_button.setText("Tune")
+        self.tune_status.setText(error.message)
 
     def _on_gate_failed(self, error) -> None:
         self.gate_button.setEnabled(True)

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.gold.score_shown.connect(self.gold_scored)
         self.gold.quick_shown.connect(self.gold_quick_scored)
         self.gold.stray_picked.connect(self.select_component_of)
+        self.gold.tuned.connect(self.apply_tuned)
         self.budget = BudgetPanel(spec)
         self.budget_dock = self._dock("Token budget", self.budget, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.budget_dock.visibilityChanged.connect(self.budget.on_seen)
@@ -257,6 +258,7 @@ class MainWindow(QMainWindow):
         gold_menu = bar.addMenu("&Gold")
         self._action(gold_menu, "New gold entry from asset…", self._choose_asset)
         self._action(gold_menu, "Run gold gate", self.gold.gate_button.click)
+        self._action(gold_menu, "Tune scene toward its asset", self.gold.tune_button.click)
         view = bar.addMenu("&View")
         self._action(view, "Larger font", lambda: self.set_font_size(self.font_size + 1), QKeySequence.StandardKey.ZoomIn)
         self._action(view, "Smaller font", lambda: self.set_font_size(self.font_size - 1), QKeySequence.StandardKey.ZoomOut)
@@ -633,6 +635,15 @@ class MainWindow(QMainWindow):
             return
         self.scene_editor.goto(d.line, d.col)
 
+    def apply_tuned(self, before: str, after: str) -> None:
+        """The Gold panel's tuned scene, as one undo step; not over edits made while it tuned."""
+        if self.scene_editor.text() != before:
+            self.statusBar().showMessage("the scene was edited while it was tuned: the tuned scene is not applied "
+                                         "(tune again)", 8000)
+            return
+        self.scene_editor.replace_all(after)
+        self.statusBar().showMessage("tuned scene applied (Undo restores the scene before)", 8000)
+
     def format_scene(self) -> None:
         text = self.scene_editor.text()
         canonical = format_text(text)
@@ -717,7 +728,7 @@ class MainWindow(QMainWindow):
             self._drop_recovered()
         return answer != QMessageBox.StandardButton.Cancel
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         if self.is_modified() and not self._confirm_discard():
             event.ignore()
             return

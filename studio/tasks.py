@@ -133,6 +133,28 @@ def gate(pack: str, assets: str, stop) -> Iterator[Event]:
         yield event
 
 
+def tune(scene: str, content: str, reference: str, seconds: float, stop) -> Iterator[Event]:
+    """`ck gold tune` on the editor's texts (unsaved edits included): a Progress per attribute
+    tried, then the tuned scene's text and the scores before and after as plain data; stopped, it
+    ends as its time would, with the changes kept so far."""
+    from engine.dsl import serialize
+    from engine.gold.tune import JOB, tune_text
+
+    try:
+        values = json.loads(content) if content.strip() else {}
+    except json.JSONDecodeError as e:
+        yield Error(JOB, f"content.json:{e.lineno}:{e.colno}: {e.msg}")
+        return
+    # one process: a job's child is a daemon, which multiprocessing lets have no children of its own
+    for event in tune_text(scene, values, Path(reference), seconds, 1, stopped=stop.is_set):
+        if isinstance(event, Result):
+            t = event.value
+            event = Result(event.job, event.summary, {
+                "scene": serialize(t.scene), "changes": [c.describe() for c in t.changes],
+                "start": (t.start.fidelity, t.start.placement), "end": (t.end.fidelity, t.end.placement)})
+        yield event
+
+
 def sizes(stop) -> Iterator[Event]:
     """The model sizes parity can run (engine.model imports torch, which the GUI process never does)."""
     from engine.model import SIZES
