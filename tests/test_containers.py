@@ -429,3 +429,18 @@ def test_span_gives_a_container_its_share_of_an_equal_row():
     assert widths[1] == pytest.approx(3 * widths[0]) and widths[2] == pytest.approx(2 * widths[0])
     lefts = [boxes[f"c{i}"][0] for i in range(3)]
     assert lefts[1] - (lefts[0] + widths[0]) == pytest.approx(14)   # gap:sm between them
+
+
+@pytest.mark.parametrize("widths", ["content", "packed"])
+def test_a_code_line_set_in_columns_is_asked_for_its_whole_length(widths):
+    """Round E: a group at its content's width cut code lines whose runs stand at the columns their
+    spaces keep; the width asked was the runs' own widths, without the spaces between them."""
+    line = "[text_line]\n[style:code]\n[well:none]\n[text_ref:text_line.{i}.text]\n[/text_line]\n"
+    scene = _scene(_panel(f"[group]\n[widths:{widths}]\n{line.format(i=0)}{line.format(i=1)}[/group]\n"))
+    content = content_for(scene)
+    content["text_line"] = [{"text": "d_out     \u2192 splits at Add2 \u2192      d_mlp + d_h1_residual"},
+                            {"text": "d_h1      \u2192 splits at Add1 \u2192      d_attn + d_x_residual"}]
+    compiled = compile_scene(scene, content)
+    assert not [d for d in compiled.diagnostics if d.code == "text-overflow"]
+    drawn = " ".join(t.text for t in compiled.layout.shapes if isinstance(t, Text))
+    assert "d_mlp + d_h1_residual" in drawn and "d_attn + d_x_residual" in drawn

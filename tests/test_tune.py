@@ -1,5 +1,5 @@
-"""`ck gold tune`: attribute choices that bring a mapped scene nearer its asset, never buying
-pixels with words out of place, never touching structure, words or hues."""
+"""`ck gold tune`: attribute choices that bring a mapped scene nearer its asset, neither measure
+ever below where it started, never touching structure, words or hues."""
 from __future__ import annotations
 
 import pytest
@@ -61,6 +61,7 @@ def test_tuning_moves_a_page_toward_its_asset_and_keeps_the_persons_choices(asse
     totals = [tuned.start.total] + [c.score.total for c in tuned.changes]
     assert totals == sorted(totals) and len(set(totals)) == len(totals)
     assert min(c.score.placement for c in tuned.changes) >= tuned.start.placement
+    assert min(c.score.fidelity for c in tuned.changes) >= tuned.start.fidelity
     assert Judge(asset, CONTENT)(tuned.scene) == tuned.end     # the end score is the tuned scene's
     assert load(serialize(tuned.scene)).scene == tuned.scene    # canonical and valid
 
@@ -121,3 +122,15 @@ def test_a_scene_with_errors_is_refused_with_its_line_and_column(tmp_path, asset
     (folder / asset.name).write_text(asset.read_text())
     with pytest.raises(InputError, match=r"scene.dsl:3:1"):
         finish(tune_entry(load_entry(folder), tmp_path, seconds=1))
+
+
+def test_a_page_drawn_before_is_not_drawn_again(asset, monkeypatch):
+    import engine.gold.tune as tune_module
+
+    drawn = []
+    real = tune_module.raster_rgb
+    monkeypatch.setattr(tune_module, "raster_rgb", lambda svg, width: drawn.append(svg) or real(svg, width))
+    judge = Judge(asset, CONTENT)
+    first = judge(scene(gap="sm"))
+    assert judge(scene(gap="sm")) == first and len(drawn) == 1
+    assert judge(scene(gap="lg")) != first and len(drawn) == 2

@@ -11,11 +11,12 @@ pick hues by grey level.
 
 A page is measured as the judges measure it (../shared/tools/fidelity.py at 64 px, and
 textplace.py): `total` = layout similarity at 64 px + text placement. A change is kept only when it
-raises the total and leaves text placement no lower than the scene had before tuning, so padding
-can never be bought with words moved out of place.
+raises the total and leaves neither measure below where the scene stood before tuning: padding can
+never be bought with words moved out of place, nor word places with the page's shape.
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -94,12 +95,15 @@ class Tuned:
 
 
 class Judge:
-    """A scene's Score against one asset, the asset prepared once."""
+    """A scene's Score against one asset, the asset prepared once. Pages already measured are
+    remembered by their SVG: many a change draws the same page (a valign with no height to spare, a
+    gap between fewer than two children), and drawing is most of a measure's time."""
 
     def __init__(self, asset: Path, content):
         self.reference = reference_of(asset)
         self.prepared = Prepared(self.reference.image)
         self.content = content
+        self.seen: dict[bytes, Score] = {}   # by a digest of the SVG: thousands of pages, 16 bytes each
 
     def __call__(self, scene: Scene) -> Score | None:
         """None when the scene does not compile with the content."""
@@ -107,9 +111,12 @@ class Judge:
             svg = compile_scene(scene, self.content).svg
         except (InputError, DiagnosticError):
             return None
-        drawn = raster_rgb(svg, RASTER).resize(self.reference.image.size, Image.BILINEAR)
-        placement = place(self.reference.words, words(_document(svg, "tuned.svg").root)).placement
-        return Score(self.prepared.pair(drawn)[1], placement)
+        key = hashlib.blake2b(svg.encode(), digest_size=16).digest()
+        if (score := self.seen.get(key)) is None:
+            drawn = raster_rgb(svg, RASTER).resize(self.reference.image.size, Image.BILINEAR)
+            placement = place(self.reference.words, words(_document(svg, "tuned.svg").root)).placement
+            score = self.seen[key] = Score(self.prepared.pair(drawn)[1], placement)
+        return score
 
 
 _judge: Judge | None = None     # a worker process's own
@@ -219,7 +226,8 @@ def tuning(scene: Scene, measure: Callable[[list[Scene]], list[Score | None]], s
             scores = measure([t for _, t in trials])
             tried, done = tried + len(trials), done + 1
             fair = [(s.total, i) for i, s in enumerate(scores)
-                    if s is not None and s.placement >= start.placement and s.total > best.total + GAIN]
+                    if s is not None and s.total > best.total + GAIN
+                    and s.placement >= start.placement and s.fidelity >= start.fidelity]
             change = None
             if fair:
                 i = max(fair)[1]

@@ -148,13 +148,22 @@ def _asks(page, kind: str, items: list[Bound]) -> float:
         return _container_asks(page, items[0])
     probe = page.scratch()
     _cell(probe, kind, items, 0.0, 0.0, UNWRAPPED)
-    lines: dict[float, list[float]] = {}   # what each baseline holds: a code line's runs, a kv row's sides
+    lines: dict[float, list[tuple[float, float, str]]] = {}   # each baseline's texts: a code line's runs, a kv row's sides
     for t in (s for s in probe.out if isinstance(s, Text)):
-        lines.setdefault(t.y, []).append(text_width(t.text, t.size, t.bold, t.font == "mono"))
-    widest = max((sum(ws) + text_runs.KV_GAP * (len(ws) - 1) for ws in lines.values()), default=0.0)
+        lines.setdefault(t.y, []).append((t.x, text_width(t.text, t.size, t.bold, t.font == "mono"), t.anchor))
+    widest = max((_line_asks(runs) for runs in lines.values()), default=0.0)
     well = any(isinstance(s, Rect) and s.role == "code-well" for s in probe.out)
     pad = page.style.pad
     return widest + 2 * pad + (2 * pad * text_runs.WELL_PAD if well else 0.0) + ROUNDING
+
+
+def _line_asks(runs: list[tuple[float, float, str]]) -> float:
+    """The width one baseline's texts ask for: runs set from the left (a code line's, at the
+    columns its spaces keep) from the first's left to the last's right; sides set apart (a kv
+    row's label and right-aligned value) their widths and the gap between them."""
+    if all(anchor == "start" for _, _, anchor in runs):
+        return max(x + w for x, w, _ in runs) - min(x for x, _, _ in runs)
+    return sum(w for _, w, _ in runs) + text_runs.KV_GAP * (len(runs) - 1)
 
 
 def _span(cell: tuple[str, list[Bound]]) -> int:
