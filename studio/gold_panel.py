@@ -26,6 +26,8 @@ STATUS_COLOURS = {"pass": "#2f855a", "fail": "#c53030"}  # anything else (skippe
 GATE_COLUMNS = ("entry", "split", "score", "threshold", "text", "status")
 MODES = ("side by side", "overlay", "flicker", "difference")
 FLICKER_MS = 500
+TUNE_SECONDS = ("1 min", "2 min", "5 min")
+TUNE_WIDTH = 420   # the side tabs' width while tuning
 EDITOR_NOTE = "scored from the editor's text (unsaved edits included)"
 QUICK_NOTE = ("≈: scored from the editor's text with the page drawn by Qt, within about 0.01 of the gate's "
               "cairosvg score; the exact score replaces it when typing pauses")
@@ -134,12 +136,13 @@ class GoldPanel(QWidget):
         self.tune_seconds.addItems(TUNE_SECONDS)
         self.tune_seconds.setCurrentText("2 min")
         self.tune_status = StatusLabel("not tuned")
+        self.tune_status.setWordWrap(True)
         self.tune_changes = QListWidget()
         self.tune_button.clicked.connect(self._on_tune_clicked)
         tune_top = QHBoxLayout()
         tune_top.addWidget(self.tune_button)
         tune_top.addWidget(self.tune_seconds)
-        tune_box = QWidget()
+        self.tune_box = tune_box = QWidget()
         tune_layout = QVBoxLayout(tune_box)
         tune_layout.setContentsMargins(0, 0, 0, 0)
         tune_layout.addLayout(tune_top)
@@ -152,7 +155,7 @@ class GoldPanel(QWidget):
         self.side.addTab(self.roles, "asset texts")
         self.side.addTab(tune_box, "tune")
         self.side.setMinimumWidth(120)
-        split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(box)
         split.addWidget(self.side)
         split.setStretchFactor(0, 1)
@@ -382,6 +385,10 @@ class GoldPanel(QWidget):
             return
         self.tuning = scene
         self.tune_changes.clear()
+        self.side.setCurrentWidget(self.tune_box)
+        total = sum(self.split.sizes())
+        if self.split.sizes()[1] < TUNE_WIDTH:   # the changes it keeps are read as they come
+            self.split.setSizes([total - TUNE_WIDTH, TUNE_WIDTH])
         self.tune_button.setText("Stop")
         self.tune_status.setText(f"tuning {entry.name}…")
         self.tune_job.start(scene, content, str(reference), float(self.tune_seconds.currentText().split()[0]) * 60)

@@ -728,7 +728,7 @@ class MainWindow(QMainWindow):
             self._drop_recovered()
         return answer != QMessageBox.StandardButton.Cancel
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event) -> None:  # noqa: N802
         if self.is_modified() and not self._confirm_discard():
             event.ignore()
             return
