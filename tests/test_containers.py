@@ -119,7 +119,7 @@ def _variants():
             yield name, key, values
 
 
-SPEAKS = {"cols": "[arrange:grid]\n", "widths": "[arrange:row]\n",
+SPEAKS = {"cols": "[arrange:grid]\n", "widths": "[arrange:row]\n", "heights": "[arrange:row]\n",
           "valign": "[height:fill]\n"}   # where an attribute speaks
 
 
@@ -444,3 +444,22 @@ def test_a_code_line_set_in_columns_is_asked_for_its_whole_length(widths):
     assert not [d for d in compiled.diagnostics if d.code == "text-overflow"]
     drawn = " ".join(t.text for t in compiled.layout.shapes if isinstance(t, Text))
     assert "d_mlp + d_h1_residual" in drawn and "d_attn + d_x_residual" in drawn
+
+
+def test_heights_own_keeps_each_cell_at_its_own_height_centred_on_the_row():
+    """Wave 6: a short box beside a tall one keeps its height, centred on the row; equal (the
+    default) stretches both to the taller, as before."""
+    rows = {}
+    for heights in ("equal", "own"):
+        scene = _scene(_panel("[group]\n[arrange:row]\n[heights:" + heights + "]\n" + _card(0) + _card(1) + "[/group]\n"))
+        content = content_for(scene)
+        content["section_card"][1]["caption"] *= 12
+        rows[heights] = _boxes(compile_resolved(scene, content).layout)
+    eq, own = rows["equal"], rows["own"]
+    height = {k: {c: b[3] - b[1] for c, b in v.items()} for k, v in rows.items()}
+    assert height["equal"]["c0"] == pytest.approx(height["equal"]["c1"])          # stretched alike
+    assert height["own"]["c0"] < height["own"]["c1"] * 0.7                          # its own height
+    assert height["own"]["c1"] == pytest.approx(height["equal"]["c1"])
+    centre = lambda b: (b[1] + b[3]) / 2                                           # noqa: E731
+    assert centre(own["c0"]) == pytest.approx(centre(own["c1"]))                    # centred on the row
+    assert own["c1"] == pytest.approx(eq["c1"]) and own["p"] == pytest.approx(eq["p"])

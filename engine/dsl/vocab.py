@@ -146,6 +146,10 @@ FILLS: tuple[str, ...] = ("surface", "inset", "tint", "faint", "solid", "none", 
 ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid", "spread"), "cols": ("1", "2", "3", "4"),
                                        "widths": ("equal", "content", "packed"), "height": ("content", "fill"),
                                        "gap": ("sm", "md", "lg", "xl"), "valign": ("top", "middle", "bottom")}
+# heights (wave 6, panel and group, last of their keys): equal stretches a row's boxes to its
+# tallest cell, as before; own keeps each cell at its own height, centred on the row (a short box
+# beside a tall one, as round D's and E's maps asked five times)
+HEIGHTS: dict[str, tuple[str, ...]] = {"heights": ("equal", "own")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
 # Where a section goes (v2): below is its written place; beside sets it beside the page's figure:
 # in the free columns beside a pipeline lane's short second row (when the lane has one, else it
@@ -255,17 +259,17 @@ COMPONENTS: dict[str, ComponentSpec] = {
         # page's text colour rather than the accent
         {**ARRANGE, "accent": ACCENTS, "outline": OUTLINES, "fill": FILLS,
          "head": ("plain", "band", "bar", "above"), "align": ("left", "center"), "bleed": ("none", "full"),
-         "print": PRINT_SIZES, "ink": ("accent", "text"), "span": SPANS[:4]},
+         "print": PRINT_SIZES, "ink": ("accent", "text"), "span": SPANS[:4], **HEIGHTS},
         topology=NODE, container=True,
         defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
                   "outline": "thin", "fill": "surface", "head": "plain", "align": "left", "bleed": "none",
-                  "print": "regular", "ink": "accent", "span": "1"},
+                  "print": "regular", "ink": "accent", "span": "1", "heights": "equal"},
     ),
     # A container that only arranges: no box, no text (a row of chips, a sub-grid).
     # span (wave 4, panel and group): the container's share of an equal row's width, in columns
-    "group": ComponentSpec((), {**ARRANGE, "span": SPANS[:4]}, topology=NODE, container=True,
+    "group": ComponentSpec((), {**ARRANGE, "span": SPANS[:4], **HEIGHTS}, topology=NODE, container=True,
                            defaults={"arrange": "stack", "cols": "2", "widths": "equal", "height": "content",
-                                     "span": "1"}),
+                                     "span": "1", "heights": "equal"}),
     # One line of text in a style: code keeps its whitespace and is never wrapped; bullet: dot
     # sets it as a list item behind a dot in its accent; well: none keeps a terminal line off the
     # code well its run would sit on (auto), standing on the surface it is written on.

@@ -47,7 +47,7 @@ GAIN = 0.002            # the least rise in total worth a change
 PAGE = ("canvas", "frame", "density", "inset", "gap", "hero", "columns", "emphasis", "rail", "background")
 # A component's attributes tried: the same kinds. Never its hue (accent, tone), what its text is
 # (style, variant, state, role), or what a figure shows (axis, values, legend, units, number, ...).
-LOOK = frozenset({"align", "arrange", "band", "bleed", "cols", "fill", "gap", "head", "height", "ink", "outline",
+LOOK = frozenset({"align", "arrange", "band", "bleed", "cols", "fill", "gap", "head", "height", "heights", "ink", "outline",
                   "place", "print", "rule", "scale", "size", "span", "valign", "well", "width", "widths"})
 
 

@@ -129,9 +129,17 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0,
     if stretch and min_h and any(grows):
         natural = sum(tallest(r) for r in range(len(rows))) + gap * (len(rows) - 1)
         extra = max(0.0, min_h - natural) / sum(grows)
+    own_heights = _setting(b, "heights") == "own"
     cy = y
     for r, (row, grown) in enumerate(zip(rows, grows)):
         add = extra if grown else 0.0
+        if own_heights and len(row) > 1:   # each cell at its own height, centred on the row
+            heights = [_cell(page.scratch(), kind, items, 0.0, 0.0, cw) for (kind, items), (_, cw) in zip(row, spans[r])]
+            row_h = max(heights) + add
+            for (kind, items), (left, cw), h in zip(row, spans[r], heights):
+                _cell(page, kind, items, left, cy + (row_h - h) / 2, cw)
+            cy += row_h + gap
+            continue
         row_h = tallest(r) if len(row) > 1 or add else 0.0
         drawn = [_cell(page, kind, items, left, cy, cw, row_h + add,
                        _lead(page, kind, items, cw, row_h + add, add))
