@@ -463,3 +463,19 @@ def test_heights_own_keeps_each_cell_at_its_own_height_centred_on_the_row():
     centre = lambda b: (b[1] + b[3]) / 2                                           # noqa: E731
     assert centre(own["c0"]) == pytest.approx(centre(own["c1"]))                    # centred on the row
     assert own["c1"] == pytest.approx(eq["c1"]) and own["p"] == pytest.approx(eq["p"])
+
+
+def test_a_standing_title_stands_centred_over_its_box_under_align_center():
+    """Round F: head:above with align:center left the label at the box's left edge."""
+    def title(align):
+        scene = _scene("[panel]\n[node_id:p]\n[head:above]\n" + align + "[title_ref:panel.0.title]\n" + _card(0)
+                       + "[/panel]\n")
+        compiled = compile_resolved(scene, content_for(scene))
+        box = _boxes(compiled.layout)["p"]
+        label = next(s for s in compiled.layout.shapes if isinstance(s, Text) and s.role == "panel-title")
+        return box, label
+    box, centred = title("[align:center]\n")
+    assert centred.anchor == "middle" and abs(centred.x - (box[0] + box[2]) / 2) < EPS
+    assert centred.y < box[1]                                     # still standing over the box
+    left_box, left = title("")
+    assert left.anchor == "start" and abs(left.x - box[0]) < EPS and left_box == box

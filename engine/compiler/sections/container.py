@@ -316,11 +316,13 @@ def _band_frame(out: list[Shape], b: Bound, y: float, h: float, style, fill: str
 
 
 def _label(b: Bound, x: float, y: float, w: float, style, accent: str) -> tuple[list[Shape], float]:
-    """head:above: the title on the page over the box, a label standing on it; returns the
-    shapes and the height the box starts lower by."""
+    """head:above: the title on the page over the box, a label standing on it, from the box's
+    left edge or centred over it (`align`); returns the shapes and the height the box starts
+    lower by."""
     shapes: list[Shape] = []
     size, ink = _title_look(b, style, accent)
-    h = text_block(shapes, x, y, w, b.text("title"), size, ink, style, bold=True,
+    anchor = "middle" if _setting(b, "align") == "center" else "start"
+    h = text_block(shapes, x, y, w, b.text("title"), size, ink, style, bold=True, anchor=anchor,
                    max_lines=TITLE_LINES, role="panel-title")
     return shapes, h + style.pad * LABEL_GAP if h else 0.0
 
