@@ -257,10 +257,10 @@ def cmd_gold_tune(args) -> int:
     print(tuned.summary())
     text = serialize(tuned.scene)
     if args.write and tuned.changes:
-        kept = entry.scene_path.with_name("scene.before-tune.dsl")
-        write_atomic(kept, read_text(entry.scene_path))
+        before = entry.scene_path.with_name("scene.before-tune.dsl")
+        write_atomic(before, read_text(entry.scene_path))
         write_atomic(entry.scene_path, text)
-        print(f"wrote {entry.scene_path} (the scene before: {kept})")
+        print(f"wrote {entry.scene_path} (the scene before: {before})")
     elif args.output:
         write_atomic(args.output, text)
         print(f"wrote {args.output}")

@@ -26,7 +26,7 @@ STATUS_COLOURS = {"pass": "#2f855a", "fail": "#c53030"}  # anything else (skippe
 GATE_COLUMNS = ("entry", "split", "score", "threshold", "text", "status")
 MODES = ("side by side", "overlay", "flicker", "difference")
 FLICKER_MS = 500
-TUNE_SECONDS = ("1 min", "2 min", "5 min")
+TUNE_SECONDS = {"1 min": 60, "2 min": 120, "5 min": 300}
 TUNE_WIDTH = 420   # the side tabs' width while tuning
 EDITOR_NOTE = "scored from the editor's text (unsaved edits included)"
 QUICK_NOTE = ("≈: scored from the editor's text with the page drawn by Qt, within about 0.01 of the gate's "
@@ -133,7 +133,8 @@ class GoldPanel(QWidget):
                                     "keeping each change that brings the page nearer the asset without moving a word "
                                     "away from its place (ck gold tune); the result is one undo step")
         self.tune_seconds = QComboBox()
-        self.tune_seconds.addItems(TUNE_SECONDS)
+        for label, seconds in TUNE_SECONDS.items():
+            self.tune_seconds.addItem(label, seconds)
         self.tune_seconds.setCurrentText("2 min")
         self.tune_status = StatusLabel("not tuned")
         self.tune_status.setWordWrap(True)
@@ -391,7 +392,7 @@ class GoldPanel(QWidget):
             self.split.setSizes([total - TUNE_WIDTH, TUNE_WIDTH])
         self.tune_button.setText("Stop")
         self.tune_status.setText(f"tuning {entry.name}…")
-        self.tune_job.start(scene, content, str(reference), float(self.tune_seconds.currentText().split()[0]) * 60)
+        self.tune_job.start(scene, content, str(reference), float(self.tune_seconds.currentData()))
 
     def _on_tune_progress(self, progress) -> None:
         if progress.data["change"]:

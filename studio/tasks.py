@@ -135,8 +135,8 @@ def gate(pack: str, assets: str, stop) -> Iterator[Event]:
 
 def tune(scene: str, content: str, reference: str, seconds: float, stop) -> Iterator[Event]:
     """`ck gold tune` on the editor's texts (unsaved edits included): a Progress per attribute
-    tried, then the tuned scene's text and the scores before and after as plain data; stopped, it
-    ends as its time would, with the changes kept so far."""
+    tried, then the tuned scene's text and its changes as plain data; stopped, it ends as its time
+    would, with the changes kept so far."""
     from engine.dsl import serialize
     from engine.gold.tune import JOB, tune_text
 
@@ -149,9 +149,8 @@ def tune(scene: str, content: str, reference: str, seconds: float, stop) -> Iter
     for event in tune_text(scene, values, Path(reference), seconds, 1, stopped=stop.is_set):
         if isinstance(event, Result):
             t = event.value
-            event = Result(event.job, event.summary, {
-                "scene": serialize(t.scene), "changes": [c.describe() for c in t.changes],
-                "start": (t.start.fidelity, t.start.placement), "end": (t.end.fidelity, t.end.placement)})
+            event = Result(event.job, event.summary,
+                           {"scene": serialize(t.scene), "changes": [c.describe() for c in t.changes]})
         yield event
 
 

@@ -10,7 +10,7 @@ from engine.dsl import load, serialize, walk
 from engine.events import Progress, finish
 from engine.fileio import InputError
 from engine.gold.pack import load_entry
-from engine.gold.tune import Judge, Measure, slots, tune, tune_entry, tuning
+from engine.gold.tune import Judge, Measure, slots, tune_entry, tuning
 from tests.scenes import scene_text
 
 BODY = ("[panel]\n[arrange:row]\n[gap:sm]\n[fill:tint]\n[title_ref:panel.0.title]\n"
@@ -70,13 +70,13 @@ def test_a_scene_already_like_its_asset_is_left_as_it_is(asset, tmp_path):
     same = tmp_path / "same.svg"
     start = scene(gap="md")
     same.write_text(compile_scene(start, CONTENT).svg)
-    tuned = tune(start, Measure(same, CONTENT), seconds=60)
+    tuned = finish(tuning(start, Measure(same, CONTENT), seconds=60)).value
     assert tuned.changes == () and tuned.scene == start
     assert tuned.start.fidelity == pytest.approx(1.0, abs=1e-6)
 
 
 def test_tuning_stops_at_its_time(asset):
-    tuned = tune(scene(gap="sm"), Measure(asset, CONTENT), seconds=0)
+    tuned = finish(tuning(scene(gap="sm"), Measure(asset, CONTENT), seconds=0)).value
     assert tuned.tried == 0 and tuned.changes == ()
 
 

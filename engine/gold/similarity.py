@@ -65,8 +65,15 @@ class Prepared:
         vxy = COV * (uniform_filter(self.x * y, WIN) - self.ux * uy)
         s = (2 * self.ux * uy + C1) * (2 * vxy + C2) / ((self.ux2 + uy * uy + C1) * (self.vx + vy + C2))
         full = s[PAD:-PAD, PAD:-PAD].mean(dtype=np.float64)
+        return float(full), self._layout(b)
+
+    def layout(self, compiled: Image.Image) -> float:
+        """`pair`'s 64-px SSIM alone, without the full-size windows (ck gold tune asks for no more)."""
+        return self._layout(compiled.convert("L").resize(self.size, Image.BILINEAR))
+
+    def _layout(self, b: Image.Image) -> float:
         small = np.asarray(b.resize(self.small_size, Image.BILINEAR), np.float32)
-        return float(full), float(structural_similarity(self.small, small, data_range=255, win_size=WIN))
+        return float(structural_similarity(self.small, small, data_range=255, win_size=WIN))
 
 
 def heat_map(reference: Image.Image, compiled: Image.Image) -> Image.Image:

@@ -25,22 +25,20 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Self
 
-from PIL import Image
-
+from engine.assets.read import parse_svg
 from engine.compiler import compile_scene
 from engine.diagnostics import DiagnosticError
 from engine.dsl import Attr, Component, Scene, load, serialize, walk
 from engine.dsl.vocab import COMPONENTS, TOP_LEVEL_VALUES
-from engine.events import Event, Progress, Result, finish, producer
+from engine.events import Event, Progress, Result, producer
 from engine.fileio import InputError, read_json, read_text
-from engine.gold.gate import _document, reference_of
+from engine.gold.gate import reference_of
 from engine.gold.pack import GoldEntry
 from engine.gold.raster import raster_rgb
 from engine.gold.similarity import WIDTH, Prepared
 from engine.gold.textplace import place, words
 
 JOB = "gold tune"
-RASTER = WIDTH         # compiled pages drawn as the judge draws them (cairosvg costs the same at any width)
 GAIN = 0.002            # the least rise in total worth a change
 # The page attributes tried: spacing, weight and where things stand. Never the family, the topic
 # or the hues (theme, tone).
@@ -113,9 +111,8 @@ class Judge:
             return None
         key = hashlib.blake2b(svg.encode(), digest_size=16).digest()
         if (score := self.seen.get(key)) is None:
-            drawn = raster_rgb(svg, RASTER).resize(self.reference.image.size, Image.BILINEAR)
-            placement = place(self.reference.words, words(_document(svg, "tuned.svg").root)).placement
-            score = self.seen[key] = Score(self.prepared.pair(drawn)[1], placement)
+            placement = place(self.reference.words, words(parse_svg(svg.encode(), "tuned.svg"))).placement
+            score = self.seen[key] = Score(self.prepared.layout(raster_rgb(svg, WIDTH)), placement)
         return score
 
 
@@ -218,7 +215,7 @@ def tuning(scene: Scene, measure: Callable[[list[Scene]], list[Score | None]], s
     best, changes, tried, done = start, [], 0, 0
     out_of_time = False
     while not out_of_time:
-        kept = 0
+        kept_before = len(changes)
         for slot in list(slots(scene)):
             if out_of_time := time.monotonic() - began > seconds or stopped():
                 break
@@ -233,19 +230,13 @@ def tuning(scene: Scene, measure: Callable[[list[Scene]], list[Score | None]], s
                 i = max(fair)[1]
                 (value, scene), best = trials[i], scores[i]
                 changes.append(change := Change(slot.path, slot.component, slot.key, slot.current, value, best))
-                kept += 1
             yield Progress(JOB, done, None, f"{tried} pages tried, {len(changes)} changes kept",
                            {"change": change and change.describe(), "fidelity": best.fidelity,
                             "placement": best.placement})
-        if not kept:
+        if len(changes) == kept_before:
             break
     tuned = Tuned(scene, start, best, tuple(changes), tried, time.monotonic() - began)
     yield Result(JOB, tuned.summary(), tuned)
-
-
-def tune(scene: Scene, measure: Callable[[list[Scene]], list[Score | None]], seconds: float = 120.0) -> Tuned:
-    """`tuning` run to its end."""
-    return finish(tuning(scene, measure, seconds)).value
 
 
 @producer(JOB)

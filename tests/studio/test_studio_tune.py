@@ -12,8 +12,8 @@ def widened(qtbot, gold_workspace):
     tall = w.scene_editor.text()
     after_edit(qtbot, w, "gold_scored", lambda: w.scene_editor.set_text(tall.replace("[canvas:tall]", "[canvas:wide]")),
                15000)
-    w.gold.tune_seconds.addItem("0.25 min")     # a short tune: the canvas is the first choice tried
-    w.gold.tune_seconds.setCurrentText("0.25 min")
+    w.gold.tune_seconds.addItem("15 s", 15)     # a short tune: the canvas is the first choice tried
+    w.gold.tune_seconds.setCurrentText("15 s")
     return w
 
 
