@@ -120,6 +120,8 @@ ELSEWHERE = {
     "head": "tests/test_lane_head_length.py (every stage of a lane slim)",
     "length": "tests/test_lane_head_length.py (a flow_arrow between two stages)",
     "well": "tests/test_wave3_vocab.py (a run of code lines)",
+    # the kitchen sink's two rows both carry a state, whose tint a row keeps whatever `rows` says
+    "table_header.rows": "tests/test_wave7_vocab.py (a table of four plain rows)",
 }
 
 

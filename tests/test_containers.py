@@ -284,15 +284,30 @@ NESTED4 = ("[panel]\n[node_id:p1]\n[title_ref:panel.0.title]\n[group]\n[node_id:
            + _card(1) + "[/group]\n[/panel]\n")
 
 
+# wave 7: a fifth level, a stack inside the innermost box, its two lines one under the other
+NESTED5 = NESTED4.replace(_card(0), "[group]\n[node_id:g5]\n" + _card(0) + _card(2) + "[/group]\n")
+
+
 @pytest.mark.parametrize("layout", vocab.LAYOUTS)
 def test_four_containers_deep_nest_each_inside_the_other_in_every_family(layout):
     scene = _scene(NESTED4, layout)
-    assert max(v.depth for v in walk(scene)) == 5 == vocab.MAX_DEPTH + 1   # the card in the fourth
+    assert max(v.depth for v in walk(scene)) == 5   # the card in the fourth
     compiled = compile_resolved(scene, content_for(scene))
     boxes = _boxes(compiled.layout)
     assert _inside(boxes["c0"], boxes["p3"]) and _inside(boxes["p3"], boxes["p2"])
     assert _inside(boxes["p2"], boxes["g"]) and _inside(boxes["g"], boxes["p1"])
     assert _apart(boxes["p2"], boxes["c1"])
+    assert_text_inside(compiled.layout, {"panel", "section_card"})
+
+
+@pytest.mark.parametrize("layout", vocab.LAYOUTS)
+def test_five_containers_deep_nest_each_inside_the_other_in_every_family(layout):
+    scene = _scene(NESTED5, layout)
+    assert max(v.depth for v in walk(scene)) == 6 == vocab.MAX_DEPTH + 1   # the cards in the fifth
+    compiled = compile_resolved(scene, content_for(scene))
+    boxes = _boxes(compiled.layout)
+    assert _inside(boxes["c0"], boxes["g5"]) and _inside(boxes["c2"], boxes["g5"]) and _inside(boxes["g5"], boxes["p3"])
+    assert boxes["c0"][3] <= boxes["c2"][1]   # stacked, the first above the second
     assert_text_inside(compiled.layout, {"panel", "section_card"})
 
 

@@ -85,7 +85,7 @@ def test_items_come_before_children_and_children_keep_their_order():
 
 
 def test_containers_and_defaults_are_consistent_data():
-    assert vocab.CONTAINERS[:2] == ("panel", "group") and vocab.MAX_DEPTH == 4
+    assert vocab.CONTAINERS[:2] == ("panel", "group") and vocab.MAX_DEPTH == 5
     for name, spec in vocab.COMPONENTS.items():
         assert all(spec.attrs[k] and v in spec.attrs[k] for k, v in spec.defaults.items()), name
         assert not (spec.container and spec.top_level_only), name

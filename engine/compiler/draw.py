@@ -111,6 +111,8 @@ FAINT = 0.12  # how much accent a faint fill takes (the library's quiet boxes: 1
 SHADE = 0.25  # how much black an inset (a well) takes: sunk below the surface it stands on
 RAISE = 0.12  # inside a strong fill, a raised box: this much of the way from the fill to its ink
 LIFT = 0.4    # inside an ink box, an accent: this much of the way to the ink that reads on it
+DEEP = 0.45   # a deep fill: the accent this much of the way to the page's darkest
+WASH = FAINT  # a shade fill: the accent washed over the page's colour as much as faint over the surface
 
 
 def well_fill(style: Style) -> str:
@@ -118,22 +120,41 @@ def well_fill(style: Style) -> str:
     return mix(style.palette.surface, "#000000", SHADE)
 
 
+def deep_fill(style: Style, accent: str) -> str:
+    """A strong fill of middle lightness: the accent taken toward the dark page it stands on (or
+    toward black on a light page), the library's deep-blue and deep-teal boxes."""
+    p = style.palette
+    return mix(accent, p.background if p.dark else "#000000", DEEP)
+
+
+def shade_fill(style: Style, accent: str) -> str:
+    """A dark tint: the accent washed over the page's own colour rather than the surface's, so it
+    keeps the page's brightness (the library's #1a3d2a section boxes on a #232323 page; faint,
+    mixed into a lighter surface, reads lighter than the page)."""
+    return mix(style.palette.background, accent, WASH)
+
+
 def fill_of(style: Style, accent: str, fill: str | None, default: str | None = None) -> str | None:
     """A box's fill colour for a component's `fill` attribute (DSL v2): surface, tint (the accent
     mixed into the surface), faint (half as much: a box barely coloured), solid (the accent), ink
     (the page's ink: a dark block on a light page, a light one on a dark page), none ("none":
     open), inset (a well), raised (the palette's second surface: a chip lighter than the panel it
-    stands on); omitted, `default`."""
+    stands on), deep (the accent darkened: a strong fill of middle lightness), shade (the accent
+    washed over the page's colour: a dark tint on a dark page); omitted, `default`."""
     if fill is None:
         return default
     return {"surface": style.palette.surface, "tint": style.tint(accent, TINT), "solid": accent,
             "faint": style.tint(accent, FAINT), "ink": style.palette.text,
-            "none": "none", "inset": well_fill(style), "raised": style.palette.surface_2}[fill]
+            "none": "none", "inset": well_fill(style), "raised": style.palette.surface_2,
+            "deep": deep_fill(style, accent), "shade": shade_fill(style, accent)}[fill]
 
 
 def ground(style: Style, accent: str, fill: str | None) -> str | None:
     """The colour a box's text stands on when its fill is a strong one (solid: the accent; ink: the
-    page's ink), so that the text is set to read on it; None on the light fills."""
+    page's ink; deep: the darkened accent), so that the text is set to read on it; None on the
+    light fills."""
+    if fill == "deep":
+        return deep_fill(style, accent)
     return {"solid": accent, "ink": style.palette.text}.get(fill or "")
 
 

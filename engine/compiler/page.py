@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from engine.compiler.geometry import Gradient, Layout, Shape, shift
 from engine.compiler.resolve import Bound
-from engine.compiler.sections import chrome
+from engine.compiler.sections import chrome, in_title
 from engine.compiler.style import Style
 from engine.diagnostics import Diagnostic
 
@@ -56,8 +56,9 @@ class Page:
         said = h.comp.attr("band") if h is not None else None
         if said:
             band = said == "solid"
+        keys = [b for b in self.bound if in_title(b)] if h is not None else []
         self.header_bottom = chrome.header(self.out, self.gradients, h, self.style, band=band,
-                                           boxed=said == "box")
+                                           boxed=said == "box", bare=said == "bare", keys=keys)
         self.y = self.header_bottom + self.style.gap * 1.4
 
     def finish(self) -> Layout:

@@ -123,9 +123,10 @@ class ComponentSpec:
 MAX_COLUMNS = 8
 _COLUMN_FIELD = re.compile(r"column_(\d{1,9})\Z")   # bounded: int() refuses thousands of digits
 
-# How deep containers nest: scene > container > container > container > container > leaf (a
-# side of a page > a row > a stack > a boxed note; 3 until wave 4, which library pages outgrew).
-MAX_DEPTH = 4
+# How deep containers nest: scene > five containers > leaf (a side of a page > a row > a stack > a
+# boxed note > a line stacked under another in it; 3 until wave 4, 4 until wave 7, which library
+# pages outgrew).
+MAX_DEPTH = 5
 # Per-component tone and outline (DSL v2), shared by the boxed cards and panels.
 # accent (wave 4): the thin frame in the component's accent (the library's colour-coded boxes)
 OUTLINES: tuple[str, ...] = ("thin", "bold", "none", "accent")
@@ -135,7 +136,9 @@ PRINT: tuple[str, ...] = ("regular", "fine")
 # print large (wave 5; text_line and a panel's title): a size up, a section heading or a formula set
 # large (the library's headings outgrow the title size once a dense page is set small)
 PRINT_SIZES: tuple[str, ...] = PRINT + ("large",)
-FILLS: tuple[str, ...] = ("surface", "inset", "tint", "faint", "solid", "none", "raised", "ink")
+# deep, shade (wave 7): a strong fill of middle lightness (the accent darkened), and a dark tint
+# (the accent washed over the page's colour, where faint washes it over the lighter surface)
+FILLS: tuple[str, ...] = ("surface", "inset", "tint", "faint", "solid", "none", "raised", "ink", "deep", "shade")
 # widths (v2): equal columns, or columns in proportion to the width their content asks for;
 # height: content is as tall as the children; fill also takes the height the canvas has to spare
 # (shared among the scene's fill containers), its rows stretching to it; gap: how far apart its
@@ -150,6 +153,9 @@ ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid", "spre
 # tallest cell, as before; own keeps each cell at its own height, centred on the row (a short box
 # beside a tall one, as round D's and E's maps asked five times)
 HEIGHTS: dict[str, tuple[str, ...]] = {"heights": ("equal", "own")}
+# pitch (wave 7, text_line and kv_row, last): the room the line takes in its run (sm tight, lg
+# apart); a table_header's pitch is its rows' padding, the same spacing one level up
+LINE_PITCH: dict[str, tuple[str, ...]] = {"pitch": ("md", "sm", "lg")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
 # Where a section goes (v2): below is its written place; beside sets it beside the page's figure:
 # in the free columns beside a pipeline lane's short second row (when the lane has one, else it
@@ -169,10 +175,11 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # accent colours the headline, rule draws a gradient rule under the title (v2): a third wide
     # fading out, or full (wave 2) across the column from the headline's accent into the tone's;
     # scale is the title's weight on the page (its headline size and margins: a display title; sm
-    # a quiet one).
+    # a quiet one; xs, wave 7, a small title in tight margins). bare (wave 7): the title open on the
+    # page at a band's spacing, without the band's fill and rule.
     "header_band": ComponentSpec(("kicker", "headline", "subtitle"),
-                                 {"band": ("solid", "open", "box"), "accent": ACCENTS, "rule": ("none", "gradient", "full"),
-                                  "scale": ("md", "lg", "xl", "sm")},
+                                 {"band": ("solid", "open", "box", "bare"), "accent": ACCENTS,
+                                  "rule": ("none", "gradient", "full"), "scale": ("md", "lg", "xl", "sm", "xs")},
                                  top_level_only=True, defaults={"rule": "none", "scale": "md"}),
     "section_card": ComponentSpec(
         ("title", "value", "caption", "tag"),  # tag (extension): a pill above the title
@@ -192,8 +199,14 @@ COMPONENTS: dict[str, ComponentSpec] = {
     "conclusion_strip": ComponentSpec(("text",), {"accent": ACCENTS, "fill": ("gradient", "ink"), **PLACE},
                                       defaults={"fill": "gradient", **PLACE_DEFAULT}),
     # fill (wave 5): the header row's own band (none: open, its words over a hairline rule; ink:
-    # a dark strip over light rows); omitted, the family's (a card, a tinted or a neutral band)
-    "table_header": ComponentSpec((), {"fill": FILLS}, column_fields=True),
+    # a dark strip over light rows); omitted, the family's (a card, a tinted or a neutral band).
+    # align, pitch, rows (wave 7): for the rows under it, up to the next header: every cell's
+    # alignment (auto: text left, quantities right), the rows' padding (said, the rows keep it;
+    # omitted, md and stretched into the page's spare height), their fills (striped: alternating;
+    # plain: the surface; tint: a faint wash of the row's accent)
+    "table_header": ComponentSpec((), {"fill": FILLS, "align": ("auto", "left", "center"),
+                                       "pitch": ("md", "sm", "lg"), "rows": ("striped", "plain", "tint")},
+                                  column_fields=True, defaults={"align": "auto", "rows": "striped"}),
     "table_row": ComponentSpec(
         ("note", "tag"),  # tag (extension): a pill above the row's label, as edge-case matrices do
         {"state": ("normal", "highlight", "success", "warning", "danger"), "accent": ACCENTS},
@@ -237,8 +250,10 @@ COMPONENTS: dict[str, ComponentSpec] = {
                                             "size": ("md", "lg")},
                                 topology=NODE, defaults={"role": "pill", **PLACE_DEFAULT, "size": "md"}),
     # role (v2): phase heads a run of the figure: the lane's stages of its tone (pipeline_lane), a
-    # column chart's column in order (comparison_span_chart)
-    "legend_row": ComponentSpec(("label",), {"tone": ACCENTS, "role": ("key", "phase"), **PLACE},
+    # column chart's column in order (comparison_span_chart). place title (wave 7): the key stands
+    # in the title block's corner, beside the headline (on the page; in a container, in place)
+    "legend_row": ComponentSpec(("label",), {"tone": ACCENTS, "role": ("key", "phase"),
+                                             "place": PLACE["place"] + ("title",)},
                                 defaults={"role": "key", **PLACE_DEFAULT}),
     # align (v2): left or centred; omitted, the note follows the header's alignment. tag (wave 5):
     # none leaves the topic tag out of the foot (a note with no text then says only that)
@@ -277,14 +292,14 @@ COMPONENTS: dict[str, ComponentSpec] = {
         ("text",),
         {"style": ("body", "code", "mono", "result", "muted", "accent", "heading"), "accent": ACCENTS,
          "align": ("left", "center", "right"), "bullet": ("none", "dot"), "well": ("auto", "none"),
-         "print": PRINT_SIZES},
+         "print": PRINT_SIZES, **LINE_PITCH},
         topology=NODE, defaults={"style": "body", "align": "left", "bullet": "none", "well": "auto",
-                                 "print": "regular"},
+                                 "print": "regular", "pitch": "md"},
     ),
     # A label left, its value right.
     "kv_row": ComponentSpec(("label", "value"), {"style": ("body", "mono", "code"), "accent": ACCENTS,
-                                                 "print": PRINT},
-                            topology=NODE, defaults={"style": "body", "print": "regular"}),
+                                                 "print": PRINT, **LINE_PITCH},
+                            topology=NODE, defaults={"style": "body", "print": "regular", "pitch": "md"}),
     # A connector between any two components with a node_id, drawn above the sections.
     "link": ComponentSpec(
         ("label",),

@@ -46,7 +46,8 @@ PAGE = ("canvas", "frame", "density", "inset", "gap", "hero", "columns", "emphas
 # A component's attributes tried: the same kinds. Never its hue (accent, tone), what its text is
 # (style, variant, state, role), or what a figure shows (axis, values, legend, units, number, ...).
 LOOK = frozenset({"align", "arrange", "band", "bleed", "cols", "fill", "gap", "head", "height", "heights", "ink", "outline",
-                  "place", "print", "rule", "scale", "size", "span", "valign", "well", "width", "widths"})
+                  "pitch", "place", "print", "rows", "rule", "scale", "size", "span", "valign", "well", "width",
+                  "widths"})
 
 
 @dataclass(frozen=True)

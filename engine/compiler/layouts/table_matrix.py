@@ -27,7 +27,7 @@ def footer_height(bound: list[Bound], style: Style) -> float:
 def open_title(bound: list[Bound], style: Style) -> bool:
     """Whether the title sits open on the page, with no band (`band:open`, or frame none)."""
     h = next((b for b in bound if b.name == "header_band"), None)
-    return style.frame == "none" or (h is not None and h.comp.attr("band") == "open")
+    return style.frame == "none" or (h is not None and h.comp.attr("band") in ("open", "bare"))
 
 
 def arrange(bound: list[Bound], style: Style) -> Layout:

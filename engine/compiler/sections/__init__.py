@@ -35,14 +35,21 @@ RUNS = {"cards", "lines", "regions", "segments"}
 Section = tuple[str, list[Bound]]
 
 
+def in_title(b: Bound) -> bool:
+    """A key the page's title block holds (legend_row place:title), drawn by Page.header."""
+    return b.name == "legend_row" and b.comp.attr("place") == "title"
+
+
 def sections(bound: list[Bound], gather: frozenset[str] = frozenset(GATHERED)) -> list[Section]:
-    """Components (less the page header and footer notes) grouped into sections, in order."""
+    """Components (less the page header, the keys it holds and footer notes) grouped into
+    sections, in order. A container's children have no header: a title key there stands in place."""
     out: list[Section] = []
     first: dict[str, list[Bound]] = {}
+    titled = any(b.name == "header_band" for b in bound)
     header_seen = False
     for b in bound:
         kind = SECTION_OF[b.name]
-        if kind == "footer" or (kind == "heading" and not header_seen):
+        if kind == "footer" or (kind == "heading" and not header_seen) or (titled and in_title(b)):
             header_seen = header_seen or kind == "heading"
             continue
         if kind in gather:

@@ -69,12 +69,17 @@ def headline_size(style: Style) -> float:
 # a headline 2.5 % of the page width); xl is a poster's display title (5 %). Air around a title
 # grows faster than its type, as a display title stands alone in its band. sm is a quiet title
 # (2 %: the library's small ones run 1.75-2.25 %) in the same margins, its subtitle and kicker
-# smaller with it.
-HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0), "sm": (0.8, 1.0)}
+# smaller with it. xs is the small title of a dense sheet (1.6 %) in margins cut by 40 %.
+HEADER_SCALE = {"md": (1.0, 1.0), "lg": (1.3, 1.8), "xl": (2.0, 3.0), "sm": (0.8, 1.0), "xs": (0.65, 0.6)}
+
+
+KEYS_SHARE = 0.45   # the most of the column a title block's keys take
+KEYS_SHARE_CENTRED = 0.22   # beside a centred title, which keeps clear of them on both sides
+KEYS_GAP = 24.0     # px between the title's text and its keys
 
 
 def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: Style,
-           band: bool = True, boxed: bool = False) -> float:
+           band: bool = True, boxed: bool = False, bare: bool = False, keys: list[Bound] = ()) -> float:
     """The page's title block; returns its bottom edge.
 
     The title sits in a band across the top (drawn unless the frame is none, or the family sets
@@ -90,12 +95,18 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
 
     `boxed` ([band:box]) sets the title block in a rounded box across the column instead, padded
     round it, outlined in the accent over a faint fill of it: the framed title cards of the
-    library's overview sheets."""
+    library's overview sheets. `bare` ([band:bare]) spaces the title as a band does and draws
+    neither the band nor its rule: a title open on the page that still stands clear of what follows.
+
+    `keys` (legend_row place:title) stand in the block's right corner from the headline's top,
+    right-aligned, wrapping within KEYS_SHARE of the column; the title's text keeps clear of them
+    (a centred title by as much on its left, and so its keys wrap within KEYS_SHARE_CENTRED: the
+    title keeps half the column)."""
     p = style.palette
     x, w = style.inset, style.content_width
     if boxed:
         x, w = x + style.pad, w - 2 * style.pad
-    band = band and style.frame != "none"
+    band = (band or bare) and style.frame != "none"
     weight, air = HEADER_SCALE[h.comp.attr("scale", "md") if h else "md"]
     tight = TITLE_SCALE.get(style.canvas, 1.0)
     margin = style.width * 0.02 * air * tight
@@ -108,6 +119,16 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     head_size = round(headline_size(style) * weight * tight, 1)
     sub_size, kick_size = (round(style.size(role) * tight * min(1.0, weight), 1) for role in ("subtitle", "kicker"))
     body: list[Shape] = []
+    column = x, w
+    if keys:
+        key_size = style.size("label")
+        marks = [(b.text("label") or Slot(""), style.accent(b.comp.attr("tone"), b.order)) for b in keys]
+        share = KEYS_SHARE_CENTRED if style.hero == "center" else KEYS_SHARE
+        kw = min(w * share, sum(_key_width(slot, key_size) for slot, _ in marks) - KEY_TAIL)
+        key_h = key_row(body, marks, x + w - kw, top, kw + KEY_TAIL, kw - 40, key_size, key_size + 14,
+                        KEY_SWATCH, style, "legend")
+        room = kw + KEYS_GAP
+        x, w = (x + room, w - 2 * room) if style.hero == "center" else (x, w - room)
     y = top
     if style.hero == "split":
         left_w = w * 0.58
@@ -137,6 +158,9 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
             sx = x + (w - sw) / 2
         y += gap + text_block(body, sx, y + gap, sw, subtitle, sub_size, p.text_muted, style,
                               anchor=anchor, max_lines=4, role="subtitle")
+    x, w = column
+    if keys:
+        y = max(y, top + key_h)
     rule = h.comp.attr("rule", "none") if h is not None else "none"
     if rule != "none":
         gap = round(sub_size * 0.6, 1)
@@ -150,7 +174,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
         out.extend(body)
         return bottom
     bottom = y + (margin * 0.7 if band else style.pad * 0.25)
-    if band:
+    if band and not bare:
         gradients.append(Gradient("header", 0, 0, 1, 0, ((0, p.header, 1), (1, p.header_2, 1))))
         s = style.sheet   # a band on a sheet runs across the sheet, under its top edge
         out.append(Rect(s, s, style.width - 2 * s, bottom - s, "url:header", role="header"))
@@ -216,10 +240,19 @@ def badges(out: list[Shape], items: list[Bound], x: float, y: float, w: float, s
     return row + (row_h or size + PILL_SIZES["md"][0]) - y
 
 
+KEY_SWATCH = (14, 3, 8)   # a legend key's swatch: side, corner radius, gap to its label
+KEY_TAIL = 22.0           # px after a key's label, before the next key
+
+
 def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, style: Style) -> float:
     size = style.size("label")
     keys = [(b.text("label") or Slot(""), style.accent(b.comp.attr("tone"), b.order)) for b in items]
-    return key_row(out, keys, x, y, w, w - 40, size, size + 14, (14, 3, 8), style, "legend")
+    return key_row(out, keys, x, y, w, w - 40, size, size + 14, KEY_SWATCH, style, "legend")
+
+
+def _key_width(slot: Slot, size: float, swatch: tuple[float, float, float] = KEY_SWATCH) -> float:
+    """How wide key_row sets one key: its swatch, the gap, its label and the room after it."""
+    return text_width(slot.text, size) + swatch[0] + swatch[2] + KEY_TAIL
 
 
 def key_row(out: list[Shape], keys: list[tuple[Slot, str]], x: float, y: float, w: float, room: float,
@@ -231,7 +264,7 @@ def key_row(out: list[Shape], keys: list[tuple[Slot, str]], x: float, y: float, 
     cx, cy = x, y
     for slot, colour in keys:
         label, cut = one_line(slot, room, size)
-        iw = text_width(label, size) + side + gap + 22
+        iw = _key_width(Slot(label), size, swatch)
         if cx > x and cx + iw > x + w:
             cx, cy = x, cy + row_h
         out.append(Rect(cx, cy + row_h / 2 - side / 2, side, side, colour, rx=rx, role=role))

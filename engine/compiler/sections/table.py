@@ -23,6 +23,12 @@ state outlines the row's band in its colour instead. A highlight, or an explicit
 colours the row's label (column 1) and, on a normal row, the marker. A row's `note` is a muted
 line under its cells spanning the whole row, not a column: a note on one row then never narrows
 every other row's cells.
+
+A header's choices (wave 7) hold for the rows under it, up to the next header: `pitch` the rows'
+padding (sm a compact table, lg an airy one), rows then kept at that pitch where an omitted pitch
+lets them stretch into the page's spare height, `align` every cell's alignment (left, or center: the
+library's centred comparison tables) in place of text-left, quantities-right, `rows` the body rows'
+fills (plain: all on the surface, no zebra; tint: each a faint wash of its accent).
 """
 from __future__ import annotations
 
@@ -58,6 +64,33 @@ TAG_LIGHTEN = 0.45  # px between a tag pill and the label under it
 _COLUMN = re.compile(r"column_(\d+)\Z")
 # Cells that read as quantities ("16.0 GiB", "~4x", "-3%") right-align so their digits line up.
 _NUMERIC = re.compile(r"[~\u2248<>\u2264\u2265\u00b1+\-\u2212$\u20ac\u00a3]?\s?\.?\d")
+
+
+PITCH = {"sm": 0.25, "md": 0.5, "lg": 0.9}   # a row's padding above and below its cells, in paddings
+ROW_TINT = 0.10   # rows:tint, each body row's wash of its accent
+
+
+@dataclass(frozen=True)
+class RowSet:
+    """The choices a header makes for the rows under it (its own row included)."""
+
+    pitch: float = PITCH["md"]
+    align: str = "auto"
+    rows: str = "striped"
+    stretch: bool = True   # the rows take a share of the height the table is given
+
+
+def row_sets(items: list[Bound]) -> list[RowSet]:
+    """Each item's row set: the choices of the header written last before it (the defaults before
+    any header)."""
+    out, rowset = [], RowSet()
+    for b in items:
+        if b.name == "table_header":
+            c = b.comp
+            pitch = c.attr("pitch")
+            rowset = RowSet(PITCH[pitch or "md"], c.attr("align", "auto"), c.attr("rows", "striped"), pitch is None)
+        out.append(rowset)
+    return out
 
 
 @dataclass(frozen=True)
@@ -102,24 +135,25 @@ def render(page, items: list[Bound], x: float, y: float, w: float, height: float
     cols = _columns(items, n, tx + (cols_inset(style) if cards else 0),
                     tw - (2 * cols_inset(style) if cards else 0), style)
     gap = row_gap(style)
-    naturals = [_header_height(b, cols, style) if b.name == "table_header"
-                else _body_height(b, cols, tw, style) for b in items]
+    heads = row_sets(items)
+    naturals = [_header_height(b, cols, style, g) if b.name == "table_header"
+                else _body_height(b, cols, tw, style, g) for b, g in zip(items, heads)]
     natural = top - y + sum(naturals) + gap * max(0, len(items) - 1) + edge
     extras = _stretch(items, naturals, (height or 0.0) - natural,
-                      HEADER_STRETCH if header_share is None else header_share)
+                      HEADER_STRETCH if header_share is None else header_share, heads)
     body: list[Shape] = []
     cy, stripe = top, 0
-    for i, (b, h) in enumerate(zip(items, naturals)):
+    for i, (b, h, g) in enumerate(zip(items, naturals, heads)):
         if i:
             cy += gap
         if b.name == "table_header":
-            _header_row(body, b, cols, tx, cy, tw, style, h + extras[i])
+            _header_row(body, b, cols, tx, cy, tw, style, h + extras[i], g)
             stripe = 0
         else:
             if not cards and i and items[i - 1].name == "table_row":
                 body.append(Line(((tx, cy), (tx + tw, cy)), style.palette.stroke, 1, opacity=0.8,
                                  role="table-rule"))
-            _body_row(body, b, cols, tx, cy, tw, style, stripe, h + extras[i])
+            _body_row(body, b, cols, tx, cy, tw, style, stripe, h + extras[i], g)
             stripe += 1
         cy += h + extras[i]
     h = cy - y + edge
@@ -148,15 +182,17 @@ STRETCH_MAX = 1.5  # a stretched row grows by at most this share of its natural 
 
 
 def _stretch(items: list[Bound], naturals: list[float], spare: float,
-             header_share: float = HEADER_STRETCH) -> list[float]:
+             header_share: float = HEADER_STRETCH, heads: list[RowSet] | None = None) -> list[float]:
     """Extra height per row: the spare shared by the rows, a header taking `header_share` of a
     body row's share, each capped at STRETCH_MAX of its own height so that a short table on a tall page does
-    not balloon (what is left stays below the table).
+    not balloon (what is left stays below the table); rows under a header that said its pitch
+    keep it.
     >>> _stretch([], [], 10.0)
     []
     """
-    weights = [header_share if b.name == "table_header" else 1.0 for b in items]
-    if spare <= 0 or not any(b.name == "table_row" for b in items):
+    heads = heads or [RowSet()] * len(items)
+    weights = [(header_share if b.name == "table_header" else 1.0) * g.stretch for b, g in zip(items, heads)]
+    if spare <= 0 or not any(w and b.name == "table_row" for b, w in zip(items, weights)):
         return [0.0] * len(items)
     share = spare / sum(weights)
     # rounded down, so that the rows never push the page past the canvas they fill
@@ -309,7 +345,7 @@ def _cells_height(b: Bound, cols: Columns, style: Style) -> float:
 
 
 def _cells(out: list[Shape], b: Bound, cols: Columns, y: float, h: float, style: Style,
-           label: str | None) -> None:
+           label: str | None, rowset: RowSet) -> None:
     """Each cell's text, vertically centred in a band `h` tall from `y`; column 1's tag pill
     stands above its text."""
     p = style.palette
@@ -334,21 +370,29 @@ def _cells(out: list[Shape], b: Bound, cols: Columns, y: float, h: float, style:
                 _tag(out, b, tag, cx + cols.pad, top, style)
                 top += tag[2] + TAG_GAP
         text_block(out, cx + cols.pad, top, tw, slot, size, fill, style, bold=bold,
-                   anchor="middle" if cols.centred else "end" if cols.numeric[k] else "start",
+                   anchor=_anchor(cols, k, rowset.align),
                    max_lines=MAX_CELL_LINES,
                    role="table-head" if header else "table-cell")
 
 
-def _row_pad(style: Style) -> float:
-    return round(style.pad * 0.5, 1)
+def _anchor(cols: Columns, k: int, align: str) -> str:
+    """Cell k's text anchor: the header's `align`; auto centres a ledger's cells and sets
+    quantities right, text left."""
+    if align != "auto":
+        return {"left": "start", "center": "middle"}[align]
+    return "middle" if cols.centred else "end" if cols.numeric[k] else "start"
 
 
-def _header_height(b: Bound, cols: Columns, style: Style) -> float:
-    return _cells_height(b, cols, style) + 2 * (_row_pad(style) + 2)
+def _row_pad(style: Style, rowset: RowSet) -> float:
+    return round(style.pad * rowset.pitch, 1)
+
+
+def _header_height(b: Bound, cols: Columns, style: Style, rowset: RowSet) -> float:
+    return _cells_height(b, cols, style) + 2 * (_row_pad(style, rowset) + 2)
 
 
 def _header_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w: float,
-                style: Style, h: float) -> None:
+                style: Style, h: float, rowset: RowSet) -> None:
     accent = style.accent(None, 0)
     said = b.comp.attr("fill")
     if said is not None:   # the header's own band, its words set to read on it
@@ -368,19 +412,23 @@ def _header_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w
         p = style.palette
         out.append(Rect(x, y, w, h, mix(p.surface, p.text, 0.1), rx=4, role="table-header"))
     cells_h = _cells_height(b, cols, style)
-    _cells(out, b, cols, y + (h - cells_h) / 2, cells_h, style, None)
+    _cells(out, b, cols, y + (h - cells_h) / 2, cells_h, style, None, rowset)
 
 
-def _row_fill(b: Bound, stripe: int, style: Style) -> str:
-    """A body row's fill: its state's tint, else one of two alternating surfaces (card rows,
-    which stand apart anyway, all take the surface)."""
+def _row_fill(b: Bound, stripe: int, style: Style, rows: str) -> str:
+    """A body row's fill: its state's tint, else by its header's `rows`: one of two alternating
+    surfaces (card rows, which stand apart anyway, all take the surface), the surface alone, or a
+    faint wash of the row's accent."""
     state = b.comp.attr("state", "normal")
     if state == "highlight":
         return style.tint(style.accent(b.comp.attr("accent"), b.order), STATE_TINT[state])
     if state in STATE_ACCENT:
         return style.tint(style.palette.accents[STATE_ACCENT[state]], STATE_TINT[state])
+    if rows == "tint":
+        return style.tint(style.accent(b.comp.attr("accent"), b.order), ROW_TINT)
     p = style.palette
-    return p.surface if stripe % 2 == 0 or style.frame == "card" else mix(p.surface, p.text, 0.045)
+    plain = rows == "plain" or stripe % 2 == 0 or style.frame == "card"
+    return p.surface if plain else mix(p.surface, p.text, 0.045)
 
 
 def _own_colour(b: Bound, style: Style) -> str | None:
@@ -405,13 +453,13 @@ def _note(b: Bound) -> Slot | None:
     return dataclasses.replace(note, text=NOTE_MARK + note.text) if note and note.text else None
 
 
-def _note_height(b: Bound, w: float, cols: Columns, style: Style) -> float:
+def _note_height(b: Bound, w: float, cols: Columns, style: Style, rowset: RowSet) -> float:
     note = _note(b)
     if not note:
         return 0.0
     size = style.size("small")
     lines = len(wrap(note.text, w - 2 * cols.pad, size, False, MAX_NOTE_LINES))
-    return lines * style.line_height(size) + _row_pad(style) * 0.5
+    return lines * style.line_height(size) + _row_pad(style, rowset) * 0.5
 
 
 def _tag_size(b: Bound, cols: Columns, style: Style) -> tuple[str, float, float, Diagnostic | None] | None:
@@ -433,8 +481,9 @@ def _tag_width(items: list[Bound], style: Style) -> float:
                 for s in (b.text("tag"),) if s and s.text), default=0.0)
 
 
-def _body_height(b: Bound, cols: Columns, w: float, style: Style) -> float:
-    return _cells_height(b, cols, style) + _note_height(b, w, cols, style) + 2 * _row_pad(style)
+def _body_height(b: Bound, cols: Columns, w: float, style: Style, rowset: RowSet) -> float:
+    return (_cells_height(b, cols, style) + _note_height(b, w, cols, style, rowset)
+            + 2 * _row_pad(style, rowset))
 
 
 def _tag(out: list[Shape], b: Bound, tag: tuple[str, float, float, Diagnostic | None], x: float,
@@ -451,27 +500,28 @@ def _tag(out: list[Shape], b: Bound, tag: tuple[str, float, float, Diagnostic | 
 
 
 def _body_row(out: list[Shape], b: Bound, cols: Columns, x: float, y: float, w: float,
-              style: Style, stripe: int, h: float) -> None:
+              style: Style, stripe: int, h: float, rowset: RowSet) -> None:
     """One body row `h` tall at y: cells centred in what the note leaves them."""
     p = style.palette
-    vpad = _row_pad(style)
-    note_h = _note_height(b, w, cols, style)
+    vpad = _row_pad(style, rowset)
+    note_h = _note_height(b, w, cols, style, rowset)
+    fill = _row_fill(b, stripe, style, rowset.rows)
     cells_h = _cells_height(b, cols, style)
     marker = _marker(b, style)
     if style.frame == "card":
-        out.append(Rect(x, y, w, h, _row_fill(b, stripe, style), p.stroke, 1.2, 10, role="table-row"))
+        out.append(Rect(x, y, w, h, fill, p.stroke, 1.2, 10, role="table-row"))
     elif style.frame == "none" and b.comp.attr("state", "normal") != "normal":
         # an open table's rows are bands without a frame: a state outlines its band instead
-        out.append(Rect(x, y, w, h, _row_fill(b, stripe, style), marker, 2, 4, role="table-row"))
+        out.append(Rect(x, y, w, h, fill, marker, 2, 4, role="table-row"))
         marker = None
     else:
-        out.append(Rect(x, y, w, h, _row_fill(b, stripe, style), role="table-row"))
+        out.append(Rect(x, y, w, h, fill, role="table-row"))
     if marker:
         inset = 6 if style.frame == "card" else 0  # clear of the card's rounded corners
         out.append(Rect(x, y + inset, MARKER_W, h - 2 * inset, marker, role="table-marker"))
     band = h - note_h - 2 * vpad
     top = y + vpad + (band - cells_h) / 2
-    _cells(out, b, cols, top, cells_h, style, _own_colour(b, style))
+    _cells(out, b, cols, top, cells_h, style, _own_colour(b, style), rowset)
     note = _note(b)
     if note:
         text_block(out, x + cols.pad, y + h - vpad - note_h + vpad * 0.5, w - 2 * cols.pad, note,

@@ -15,6 +15,8 @@ drawn at page level in any family and inside containers alike. Rules:
   accent said on a code or mono line colours it.
 - bullet:dot sets a line as a list item: a dot in the line's accent, the text indented after it,
   the item set apart from the lines around it by three quarters of a line (BULLET_LEADING).
+- pitch sets the room a line or row takes in its run (sm tight, lg apart; the container's gap
+  parts sections, not the lines of a run), the text centred in it.
 - print:fine sets a line or row a size down (body lines in the small size, a heading in the
   label size): notes and small print inside a box.
 - kv_row: the label left, the value right-aligned on the same line, each on one line (cut and
@@ -39,6 +41,9 @@ WELL_PAD = 0.6          # a code well's padding, in the style's card paddings
 BULLET_R = 0.25         # a bullet dot's radius, in the line's font size
 BULLET_INDENT = 1.25    # a bulleted line's text starts this many font sizes in
 BULLET_LEADING = 1.75   # a list item's height, in its lines' height: items read apart
+# pitch (wave 7): the room a line or row takes in its run, in its line height (md as before): sm
+# sets a run tight, lg apart (the library's lists at 1.8 times their type size)
+PITCH = {"sm": 0.85, "md": 1.0, "lg": 1.3}
 _RUN = re.compile(r"\S+(?: \S+)*")   # text between runs of two or more spaces
 
 
@@ -124,12 +129,13 @@ def _line(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style
         fill = style.accent(b.comp.attr("accent"), b.order)
     anchor = ANCHOR[b.comp.attr("align", "left")]
     lh = style.line_height(size)
-    air = 0.0
+    air = _air(b, lh)
+    y += air
     if b.comp.attr("bullet", "none") == "dot":
         # a list item: set apart by air above and below, the dot on its first line's x-height,
         # the text (every line of it) in the indent after the dot
-        air = lh * (BULLET_LEADING - 1) / 2
-        y += air
+        item = lh * (BULLET_LEADING - 1) / 2
+        air, y = air + item, y + item
         out.append(Circle(x + size * BULLET_R, y + (lh - size) / 2 + size * 0.5, size * BULLET_R,
                           style.accent(b.comp.attr("accent"), b.order), role="bullet"))
         x, w = x + size * BULLET_INDENT, w - size * BULLET_INDENT
@@ -142,13 +148,19 @@ def _line(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style
                        role="line", mono=ls.mono) or lh) + 2 * air
 
 
+def _air(b: Bound, lh: float) -> float:
+    """The room above (and below) a line of height `lh` that its pitch adds (negative: tighter)."""
+    return lh * (PITCH[b.comp.attr("pitch", "md")] - 1) / 2
+
+
 def _kv(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style) -> float:
     """One kv_row at top `y`: the label left, the value right; returns its height."""
     p = style.palette
     kind = _style_of(b)
     size = _size("body", b, style)
     lh = style.line_height(size)
-    baseline = y + (lh - size) / 2 + size * 0.8
+    air = _air(b, lh)
+    baseline = y + air + (lh - size) / 2 + size * 0.8
     red = p.accents["red"]
     value = b.text("value") or Slot("")
     label = b.text("label") or Slot("")
@@ -160,7 +172,7 @@ def _kv(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style) 
                        anchor="end", role="kv-value")
         code_runs(out, x, baseline, max(w - vw - KV_GAP, size), label, size,
                   red if label.missing else p.text_muted, role="kv-label")
-        return lh
+        return lh + 2 * air
     text, cut = one_line(value, w * VALUE_SHARE, size, True, mono)
     vw = text_width(text, size, True, mono) if text else 0.0
     if text:
@@ -170,7 +182,7 @@ def _kv(out: list[Shape], b: Bound, x: float, y: float, w: float, style: Style) 
         text, cut = one_line(label, max(w - vw - KV_GAP, size), size)
         out.append(Text(x, baseline, text, size, red if label.missing else p.text_muted,
                         placeholder=label.missing, role="kv-label", cut=cut))
-    return lh
+    return lh + 2 * air
 
 
 def segments(items: list[Bound]) -> list[tuple[bool, list[Bound]]]:

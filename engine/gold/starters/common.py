@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from engine.assets.geometry import Box
 from engine.compiler.style import CANVAS
-from engine.dsl.vocab import MAX_DEPTH
 
 MAX_ROW = 4             # units side by side in one row (a group's columns)
+MAX_DEPTH = 4           # containers a starter nests (the DSL allows one more, for a person to add)
 MAX_LINES = 8           # lines one unit shows; the rest stay in the asset
 LINE_TOL = 0.45         # texts within this many font sizes of one baseline share a line
 BLOCK_GAP = 2.2         # loose lines this many font sizes apart or less form one block
