@@ -208,3 +208,18 @@ def test_a_lines_pitch_sets_the_run_tight_or_apart(kind, role):
         assert_text_inside(layout, {"panel"})
     assert steps[None] == steps["md"]
     assert max(steps["sm"]) < min(steps["md"]) and max(steps["md"]) < min(steps["lg"])
+
+
+def test_an_empty_fill_group_takes_a_posters_spare_height_and_the_sections_keep_theirs():
+    def boxes(spacer: str) -> list[Rect]:
+        text = (HEAD.format(theme="navy_sheet", tone="blue").replace("table_matrix", "poster_stack")
+                .replace("[canvas:wide]", "[canvas:portrait]").replace("[columns:2]", "[columns:1]")
+                + "[header_band:@header_band.0.headline]\n[thesis_box:@thesis_box.0.title|@thesis_box.0.text]\n"
+                + "[callout_card:@callout_card.0.title|@callout_card.0.text]\n" + spacer + "[/scene]")
+        content = {"header_band": [{"headline": "T"}], "thesis_box": [{"title": "a", "text": "b"}],
+                   "callout_card": [{"title": "c", "text": "d"}]}
+        layout = compile_scene(load(text).scene, content).layout
+        return [s for s in layout.shapes if isinstance(s, Rect) and s.role in ("thesis_box", "callout_card")]
+    stretched, spaced = boxes(""), boxes("[group:height=fill]\n")
+    assert all(b.h < a.h for a, b in zip(stretched, spaced))       # the sections at their own heights
+    assert spaced[1].y + spaced[1].h < stretched[1].y + stretched[1].h - 200   # the room left below them
