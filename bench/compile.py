@@ -2,6 +2,7 @@
 
     python bench/compile.py [--repeat N] [--scenes N] [--jobs J (default: the cores this process may use)]
     python bench/compile.py --against /work/main [--rounds R]
+    python bench/compile.py --from gold [MAPS ...] [--against DIR]   (other scenes as the fixtures)
 
 The table: per fixture (tests/golden and two kitchen sinks), the median of lark's LALR parser
 alone on the same text (the parse the DSL paid before clean texts were read without it), warm
@@ -52,8 +53,17 @@ def cold(text: str, content) -> None:
     compile_scene(load(text).scene, content)
 
 
-def fixtures() -> list[tuple[str, str, dict]]:
+def fixtures(folders: list[Path] | None = None) -> list[tuple[str, str, dict]]:
+    """The goldens and two kitchen sinks; with `folders`, the scenes in them instead (a folder
+    holding scene.dsl and content.json, or a folder of such: the gold pack, a round's hand-maps,
+    whose dense posters and nested rows the goldens are too small for)."""
     out = []
+    if folders:
+        for folder in folders:
+            for d in [folder] if (folder / "scene.dsl").exists() else sorted(folder.iterdir()):
+                if (d / "scene.dsl").exists():
+                    out.append((d.name, (d / "scene.dsl").read_text(), json.loads((d / "content.json").read_text())))
+        return out
     for d in sorted((ROOT / "tests" / "golden").iterdir()):
         if (d / "scene.dsl").exists():
             out.append((d.name, (d / "scene.dsl").read_text(), json.loads((d / "content.json").read_text())))
@@ -112,7 +122,8 @@ def against(other: Path, args) -> None:
         for key, engine in sides.items():
             out = subprocess.run([sys.executable, __file__, "--engine", str(engine), "--child",
                                   "--repeat", str(args.repeat), "--scenes", str(args.scenes),
-                                  "--jobs", str(args.jobs)], check=True, capture_output=True, text=True)
+                                  "--jobs", str(args.jobs)] + (["--from", *map(str, args.folders)] if args.folders else []),
+                                 check=True, capture_output=True, text=True)
             got[key].append(json.loads(out.stdout))
     print(f"{args.rounds} rounds, each side a fresh process in turn; {args.scenes} cold scenes per batch, "
           f"{args.jobs} job(s)")
@@ -149,13 +160,15 @@ def main() -> None:
     ap.add_argument("--dataset", type=Path, help="a built dataset folder to time the target check on")
     ap.add_argument("--against", type=Path, help="another checkout to time against (e.g. /work/main)")
     ap.add_argument("--rounds", type=int, default=5, help="rounds of --against")
+    ap.add_argument("--from", dest="folders", type=Path, nargs="+",
+                    help="time these scene folders (or folders of them, e.g. gold) instead of the goldens")
     ap.add_argument("--engine", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.dataset:
         dataset(args.dataset, args.jobs)
         return
-    cases = fixtures()
+    cases = fixtures(args.folders)
     if args.child:
         print(json.dumps(measure(cases, args.repeat, args.scenes, args.jobs)))
         return

@@ -494,3 +494,17 @@ def test_a_standing_title_stands_centred_over_its_box_under_align_center():
     assert centred.y < box[1]                                     # still standing over the box
     left_box, left = title("")
     assert left.anchor == "start" and abs(left.x - box[0]) < EPS and left_box == box
+
+
+def test_a_card_five_rows_deep_is_drawn_a_few_times_not_once_per_level_above_it(monkeypatch):
+    from engine.compiler.sections import cards
+
+    body = _card(0) + _card(1)
+    for level in range(5):
+        body = f"[group]\n[arrange:row]\n{body}{_card(2 + level)}[/group]\n"
+    scene = _scene(body)
+    drawn = []
+    real = cards.card
+    monkeypatch.setattr(cards, "card", lambda out, b, *a, **k: drawn.append(b.comp.topo_id("node_id")) or real(out, b, *a, **k))
+    compile_resolved(scene, content_for(scene))
+    assert 0 < drawn.count("c0") <= 8   # measured once per width asked, then drawn: 64 times before

@@ -26,6 +26,8 @@ class Page:
         self.y = 0.0
         self.header_bottom = 0.0
         self.dropped: list[Diagnostic] = []  # texts left out for want of room (Layout.dropped)
+        # measured heights, shared by this page's scratch and restyled pages (sections/container.py)
+        self.measured: dict[tuple, tuple[float, object]] = {}
 
     def restyled(self, style: Style) -> "Page":
         """This page, drawing into the same shapes, in another style (text inside a strong fill)."""
@@ -33,11 +35,14 @@ class Page:
             return self
         page = Page(style, self.bound)
         page.out, page.gradients, page.dropped, page.y = self.out, self.gradients, self.dropped, self.y
+        page.measured = self.measured
         return page
 
     def scratch(self) -> "Page":
         """A page that draws nowhere, for measuring."""
-        return Page(self.style, self.bound)
+        page = Page(self.style, self.bound)
+        page.measured = self.measured
+        return page
 
     def footer_room(self) -> float:
         """What finish needs below the last section for the footer, read off finish itself (a probe

@@ -91,13 +91,24 @@ def _cell(page, kind: str, items: list[Bound], x: float, y: float, w: float, h: 
     return registry.RENDERERS[kind](page, items, x, y, w)
 
 
+def _height(page, kind: str, items: list[Bound], w: float) -> float:
+    """A cell's natural height at width `w`, measured once per compile: a row measures its cells
+    before drawing them, and its cells measure theirs, so nested rows would measure the innermost
+    cells once for every level above them. Keyed by the components and the style (kept alive with
+    the entry, so that its id is not reused)."""
+    key = (kind, tuple(id(b) for b in items), w, id(page.style))
+    if (hit := page.measured.get(key)) is None:
+        hit = page.measured[key] = (_cell(page.scratch(), kind, items, 0.0, 0.0, w), (page.style, items))
+    return hit[0]
+
+
 def _lead(page, kind: str, items: list[Bound], w: float, h: float, add: float) -> float:
     """How far down a stretched cell sets its content: a box's content half what its row gained
     (titles across the row stay level), a group (no box) centred whole in the cell's height."""
     if not add:
         return 0.0
     if kind == "container" and items[0].name == "group":
-        return (h - _cell(page.scratch(), kind, items, 0.0, 0.0, w)) / 2
+        return (h - _height(page, kind, items, w)) / 2
     return add / 2
 
 
@@ -114,14 +125,13 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0,
     own = b.comp.attr("gap")
     gap = CELL_GAP[own] if own else page.style.gap
     if how == "spread" and len(cells) > 1 and min_h:   # its gaps grow to share the height it is given
-        natural = sum(_cell(page.scratch(), kind, items, 0.0, 0.0, w) for kind, items in cells)
+        natural = sum(_height(page, kind, items, w) for kind, items in cells)
         gap = max(gap, (min_h - natural) / (len(cells) - 1))
     rows = [cells[start:start + n] for start in range(0, len(cells), n)]
     spans = _spans(page, rows, n, x, w, gap, how, _setting(b, "widths"))
 
     def tallest(r: int) -> float:
-        return max(_cell(page.scratch(), kind, items, 0.0, 0.0, spans[r][i][1])
-                   for i, (kind, items) in enumerate(rows[r]))
+        return max(_height(page, kind, items, spans[r][i][1]) for i, (kind, items) in enumerate(rows[r]))
 
     # only rows that hold a card or a container can stretch; lines and pills keep their height
     grows = [any(kind in STRETCH for kind, _ in row) for row in rows]
@@ -134,7 +144,7 @@ def arrange(page, b: Bound, x: float, y: float, w: float, min_h: float = 0.0,
     for r, (row, grown) in enumerate(zip(rows, grows)):
         add = extra if grown else 0.0
         if own_heights and len(row) > 1:   # each cell at its own height, centred on the row
-            heights = [_cell(page.scratch(), kind, items, 0.0, 0.0, cw) for (kind, items), (_, cw) in zip(row, spans[r])]
+            heights = [_height(page, kind, items, cw) for (kind, items), (_, cw) in zip(row, spans[r])]
             row_h = max(heights) + add
             for (kind, items), (left, cw), h in zip(row, spans[r], heights):
                 _cell(page, kind, items, left, cy + (row_h - h) / 2, cw)
