@@ -1,6 +1,8 @@
 """Page chrome: background pattern, header band, badges, legend, conclusion strip, footer, disc."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from engine.compiler.draw import FAINT, RADIUS, fill_of, ground, one_line, text_block
 from engine.compiler.geometry import Circle, Gradient, Line, Rect, Shape, Text, shift
 from engine.compiler.resolve import Bound, Slot
@@ -79,7 +81,7 @@ KEYS_GAP = 24.0     # px between the title's text and its keys
 
 
 def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: Style,
-           band: bool = True, boxed: bool = False, bare: bool = False, keys: list[Bound] = ()) -> float:
+           band: bool = True, boxed: bool = False, bare: bool = False, keys: Sequence[Bound] = ()) -> float:
     """The page's title block; returns its bottom edge.
 
     The title sits in a band across the top (drawn unless the frame is none, or the family sets
@@ -122,7 +124,7 @@ def header(out: list[Shape], gradients: list[Gradient], h: Bound | None, style: 
     column = x, w
     if keys:
         key_size = style.size("label")
-        marks = [(b.text("label") or Slot(""), style.accent(b.comp.attr("tone"), b.order)) for b in keys]
+        marks = _marks(keys, style)
         share = KEYS_SHARE_CENTRED if style.hero == "center" else KEYS_SHARE
         kw = min(w * share, sum(_key_width(slot, key_size) for slot, _ in marks) - KEY_TAIL)
         key_h = key_row(body, marks, x + w - kw, top, kw + KEY_TAIL, kw - 40, key_size, key_size + 14,
@@ -246,8 +248,12 @@ KEY_TAIL = 22.0           # px after a key's label, before the next key
 
 def legend(out: list[Shape], items: list[Bound], x: float, y: float, w: float, style: Style) -> float:
     size = style.size("label")
-    keys = [(b.text("label") or Slot(""), style.accent(b.comp.attr("tone"), b.order)) for b in items]
-    return key_row(out, keys, x, y, w, w - 40, size, size + 14, KEY_SWATCH, style, "legend")
+    return key_row(out, _marks(items, style), x, y, w, w - 40, size, size + 14, KEY_SWATCH, style, "legend")
+
+
+def _marks(items: Sequence[Bound], style: Style) -> list[tuple[Slot, str]]:
+    """Legend rows as keys: each label and its tone's colour."""
+    return [(b.text("label") or Slot(""), style.accent(b.comp.attr("tone"), b.order)) for b in items]
 
 
 def _key_width(slot: Slot, size: float, swatch: tuple[float, float, float] = KEY_SWATCH) -> float:
