@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.compiler.draw import box, connector
-from engine.compiler.geometry import Layout, Shape, shift
+from engine.compiler.geometry import Layout, Shape
 from engine.compiler.page import Page
 from engine.compiler.resolve import Bound
 from engine.compiler.sections import RENDERERS, bars, cards, chrome, sections
@@ -153,10 +153,8 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
     page.header()
     x, w = style.inset, style.content_width
     blocks = _blocks(sections(bound))
-    drafts = []
     for blk in blocks:
-        drafts.append(page.scratch())
-        blk.natural = _render(drafts[-1], blk, x, 0, w, 0.0)   # at its x: a band bleeds from there
+        blk.natural = _render(page.scratch(), blk, 0.0, 0.0, w, 0.0)
     spacing = max(style.gap, MIN_SPACING)
     spaces = _spacings(blocks, spacing)
     top = page.header_bottom
@@ -170,18 +168,12 @@ def arrange(bound: list[Bound], style: Style) -> Layout:
         spaces = [sp + (widen if i else 0.0) for i, sp in enumerate(spaces)]
     spine = style.palette.stroke if style.rail == "muted" else style.accent(None, 0)
     page.y = top
-    for i, (blk, space, draft) in enumerate(zip(blocks, spaces, drafts)):
+    for i, (blk, space) in enumerate(zip(blocks, spaces)):
         if i:
             connector(page.out, (x + w / 2, page.y + 4), (x + w / 2, page.y + space - 4), style, spine,
                       role="spine")
         page.y += space
-        if blk.extra:
-            page.y += _render(page, blk, x, page.y, w, blk.extra)
-        else:   # the block as measured: its draft, moved down into place, not drawn again
-            page.out.extend(shift(shape, 0, page.y) for shape in draft.out)
-            page.gradients.extend(draft.gradients)
-            page.dropped.extend(draft.dropped)
-            page.y += blk.natural
+        page.y += _render(page, blk, x, page.y, w, blk.extra)
     return page.finish()
 
 
