@@ -149,13 +149,14 @@ def fill_of(style: Style, accent: str, fill: str | None, default: str | None = N
             "deep": deep_fill(style, accent), "shade": shade_fill(style, accent)}[fill]
 
 
+STRONG = ("solid", "ink", "deep")   # fills dark or bright enough that text is set to read on them
+
+
 def ground(style: Style, accent: str, fill: str | None) -> str | None:
     """The colour a box's text stands on when its fill is a strong one (solid: the accent; ink: the
     page's ink; deep: the darkened accent), so that the text is set to read on it; None on the
     light fills."""
-    if fill == "deep":
-        return deep_fill(style, accent)
-    return {"solid": accent, "ink": style.palette.text}.get(fill or "")
+    return fill_of(style, accent, fill) if fill in STRONG else None
 
 
 def on_fill(style: Style, accent: str, fill: str | None) -> Style:

@@ -153,7 +153,7 @@ ARRANGE: dict[str, tuple[str, ...]] = {"arrange": ("stack", "row", "grid", "spre
 # tallest cell, as before; own keeps each cell at its own height, centred on the row (a short box
 # beside a tall one, as round D's and E's maps asked five times)
 HEIGHTS: dict[str, tuple[str, ...]] = {"heights": ("equal", "own")}
-# pitch (wave 7, text_line and kv_row, last): the room the line takes in its run (sm tight, lg
+# pitch (wave 7; text_line and kv_row, last): the room the line takes in its run (sm tight, lg
 # apart); a table_header's pitch is its rows' padding, the same spacing one level up
 LINE_PITCH: dict[str, tuple[str, ...]] = {"pitch": ("md", "sm", "lg")}
 NODE = ("node_id",)   # a component a link (or a flow) can address
@@ -205,7 +205,7 @@ COMPONENTS: dict[str, ComponentSpec] = {
     # omitted, md and stretched into the page's spare height), their fills (striped: alternating;
     # plain: the surface; tint: a faint wash of the row's accent)
     "table_header": ComponentSpec((), {"fill": FILLS, "align": ("auto", "left", "center"),
-                                       "pitch": ("md", "sm", "lg"), "rows": ("striped", "plain", "tint")},
+                                       **LINE_PITCH, "rows": ("striped", "plain", "tint")},
                                   column_fields=True, defaults={"align": "auto", "rows": "striped"}),
     "table_row": ComponentSpec(
         ("note", "tag"),  # tag (extension): a pill above the row's label, as edge-case matrices do
