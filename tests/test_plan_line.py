@@ -17,8 +17,9 @@ from engine.data.build import CHANGE_KINDS, _Builder, build_dataset, load_golds
 from engine.data.spec import load_spec
 from engine.data.variants import DAMAGE, damage
 from engine.dsl import load, serialize, vocab
+from engine.fileio import InputError
 from engine.paths import ROOT
-from engine.probe.probe_list import default_list_path, load_probe_list
+from engine.probe.probe_list import default_list_path, load_probe_list, select
 from engine.tokenizer.vocabulary import reserved_tokens
 
 GOLD = ROOT / "gold" / "operator_cheatsheet"
@@ -107,3 +108,69 @@ def test_spec02_plans_frozen_list_expects_the_plan_and_probes_the_same_cells():
     assert all(prompts[i.prompt] == i.expected for i in plist.items)
     hidden = {(load(i.expected).scene.attr("topic"), i.layout) for i in plist.items if i.split == "hidden"}
     assert hidden == set(spec.splits.hidden)
+
+
+def test_extra_topics_keep_the_pools_kinds_and_spread_each_kind_over_more_topics():
+    """spec02_plan-r8: 24 more topics in the same rows; the 22 topics and the hidden cells ask what
+    they asked, and each (layout, kind) in train is shown with at least seven topics (r4: two)."""
+    r4, r8 = (load_spec(ROOT / "specs" / f"spec02_plan_{r}.toml") for r in ("r4", "r8"))
+    builders = []
+    for spec in (r4, r8):
+        b = _Builder(spec, load_golds(spec))
+        b.plan()
+        builders.append(b)
+    before, after = builders
+    assert len(after.pool) == len(before.pool) + len(r8.variants.extra_topics)
+    assert all(after.change_of[t] == kind for t, kind in before.change_of.items())
+    assert all(after.assign[layout, t].id == before.assign[layout, t].id for t, layout in r8.splits.hidden)
+
+    def topics_per_kind(spec):
+        seen = defaultdict(set)
+        for r in build_dataset(spec):
+            if r.split == "train" and r.bucket != "repair" and r.provenance["change"] != "none":
+                seen[r.layout, r.provenance["change"]].add(load(r.target).scene.attr("topic"))
+        return min(map(len, seen.values()))
+
+    assert topics_per_kind(r4) <= 2 and topics_per_kind(r8) >= 7
+
+
+def test_an_extra_topic_the_pool_lists_is_refused(tmp_path):
+    text = (ROOT / "specs" / "spec02_plan_r8.toml").read_text()
+    spec = tmp_path / "spec.toml"
+    spec.write_text(text.replace('"prefill_throughput",', '"kv_cache_budget",', 1))
+    with pytest.raises(InputError, match="extra_topics.*kv_cache_budget.*topics lists too"):
+        load_spec(spec)
+
+
+def test_fresh_rows_ask_a_topic_once_and_only_their_plan_tells_the_program():
+    """spec02_plan-r9: variants.fresh_rows direct train rows, each a topic made for it alone, the
+    (layout, kind) pairs dealt evenly; never probe prompts."""
+    spec = load_spec(ROOT / "specs" / "spec02_plan_r9.toml")
+    golds = load_golds(spec)
+    builder = _Builder(spec, golds)
+    builder.plan()
+    pool = set(builder.pool)
+    rows = build_dataset(spec, golds)
+    fresh = [r for r in rows if r.provenance.get("fresh")]
+    assert len(fresh) == spec.variants.fresh_rows
+    assert {(r.split, r.bucket) for r in fresh} == {("train", "direct")}
+    topic_of = {r.id: load(r.target).scene.attr("topic") for r in rows if r.bucket != "repair"}
+    made = [topic_of[r.id] for r in fresh]
+    assert len(set(made)) == len(made) and not set(made) & pool
+    assert sum(t in set(made) for t in topic_of.values()) == len(made)     # each asked once, nowhere else
+    pairs = defaultdict(int)
+    for r in fresh:
+        scene = load(r.target).scene
+        pairs[r.layout, scene.plan] += 1
+        assert r.provenance["program"] == builder.realized[r.layout][scene.plan].id
+    assert len(pairs) == len(spec.families) * (1 + spec.variants.variants_per_gold)
+    assert max(pairs.values()) - min(pairs.values()) <= 1
+    assert not any(r.provenance.get("fresh") for r in select(rows))
+
+
+def test_more_fresh_rows_than_the_direct_bucket_holds_are_refused(tmp_path):
+    spec = tmp_path / "spec.toml"
+    spec.write_text((ROOT / "specs" / "spec02_plan_r9.toml").read_text().replace("fresh_rows = 330", "fresh_rows = 5000"))
+    golds = load_golds(load_spec(ROOT / "specs" / "spec02_plan_r9.toml"))
+    with pytest.raises(InputError, match="fresh_rows = 5000 is more than the direct bucket's"):
+        build_dataset(load_spec(spec), golds)

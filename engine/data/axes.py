@@ -15,7 +15,7 @@ AXES: dict[str, tuple[tuple[str, tuple[str, ...] | None], ...]] = {
     "data": (("spec", ("surface",)), ("source", None), ("splits", None), ("blueprint", None)),
     "curriculum": (("variants", None), ("mixture", None), ("train", ("stages",))),
     "tokenizer": (("spec", ("topic_words",)),),
-    "representation": (("spec", ("plan", "plan_native")),),
+    "representation": (("spec", ("plan", "plan_native", "own_prompt")),),
     "budget": (("spec", ("ctx",)),),
     "capacity": (("train", ("size",)),),
     "init": (("spec", ("seed",)), ("train", ("seed", "init_from"))),

@@ -56,7 +56,12 @@ from engine.dsl import DSL_VERSION, Scene, load, serialize, vocab
 from engine.fileio import InputError, read_json, read_text
 from engine.gold.pack import load_pack
 from engine.tokenizer.fit import fits, row_tokens
-from engine.tokenizer.prompts import explicit_prompt, intent_prompt, repair_prompt
+from engine.tokenizer.prompts import (
+    SOURCE_GOLD,
+    explicit_prompt,
+    intent_prompt,
+    repair_prompt,
+)
 
 STYLE_KEYS: tuple[str, ...] = ("theme", "tone", "density")
 HOLDOUT_SPLITS: tuple[str, ...] = ("dev", "test")
@@ -189,9 +194,13 @@ class _Builder:
                 raise InputError(f"{self.spec.path}: splits.hidden ({topic}, {layout}) would hide gold "
                                  f"entry {natives[layout, topic].name}'s own prompt")
         kinds = ("none", *CHANGE_KINDS[:self.v.variants_per_gold])
-        dealt = sorted(self.pool, key=lambda t: _order_key(self.spec, f"change:{t}"))
+        # extra topics are dealt after the pool, so the pool's topics keep the kinds they had
+        extra = sorted(set(self.v.extra_topics) - set(self.pool))
+        deal = lambda topics: sorted(topics, key=lambda t: _order_key(self.spec, f"change:{t}"))
+        dealt = deal(self.pool) + deal(extra)
         self.change_of = {t: kinds[i % len(kinds)] for i, t in enumerate(dealt)}
-        realized = {f: self.realizations(g) for f, g in anchor.items()}
+        self.pool = sorted(self.pool + extra)
+        self.realized = realized = {f: self.realizations(g) for f, g in anchor.items()}
         self.free: list[tuple[str, str]] = []
         for layout in self.spec.families:
             for topic in self.pool:
@@ -227,8 +236,8 @@ class _Builder:
         program = self.assign[layout, topic]
         gold = self.by_name[program.gold]
         scene = restyle(program.scene, {"topic": topic, **dict(zip(STYLE_KEYS, style))})
+        native = gold.family == layout and gold.topic == topic
         if self.spec.plan:   # the topic's edit, whatever this layout makes of it (spec fields plan, plan_native)
-            native = gold.family == layout and gold.topic == topic
             plan = self.spec.plan_native if native and self.spec.plan_native != "topic" else self.change_of[topic]
             scene = replace(scene, plan=plan)
         target = serialize(scene)
@@ -237,7 +246,7 @@ class _Builder:
         if self.intent and goal is None:   # a family's goal words take turns over topics, one per (layout, topic)
             words = self.intent.goals_of(layout)
             goal = words[int(_sha(f"{layout}:{topic}")[:8], 16) % len(words)]
-        prompt = intent_prompt(topic, goal, self.audience_of[style]) if self.intent else explicit_prompt(scene)
+        prompt = intent_prompt(topic, goal, self.audience_of[style]) if self.intent else explicit_prompt(scene, own=native and self.spec.own_prompt)
         provenance = {
             "gold": gold.name, "program": program.id, "change": program.change,
             "topic_swap": topic != gold.topic,
@@ -277,8 +286,10 @@ class _Builder:
                 rows.append(self.row(g.family, g.topic, g.style, "anchor_replay", g.split, verbatim=True))
                 restyles += [(g, s) for s in self.rng.sample(others, k - 1)]
         made = [self.row(g.family, g.topic, s, "anchor_replay", "train", verbatim=False) for g, s in restyles]
-        split = stratify(self.spec, [r.prompt for r in made])
-        return rows + [_with_split(r, split[r.prompt]) for r in made]
+        # split on the prompt without its source tag, so own_prompt moves no row to another split
+        key = {r.prompt: r.prompt.replace(f" {SOURCE_GOLD}", "") for r in made}
+        split = stratify(self.spec, list(key.values()))
+        return rows + [_with_split(r, split[key[r.prompt]]) for r in made]
 
     def pairs(self, quota: int, cells: list[tuple[str, str, Style]]) -> tuple[list[Row], set]:
         values = {"theme": self.v.themes, "tone": self.v.tones, "density": self.v.densities}
@@ -358,6 +369,27 @@ class _Builder:
         made = [self.row(*c, "direct", "train") for c in picked]
         split = stratify(self.spec, [r.prompt for r in made])
         return [_with_split(r, split[r.prompt]) for r in made]
+
+    def fresh(self, n: int) -> list[Row]:
+        """n direct train rows, each asking a topic made for it alone (two words of the pool's
+        topics), the (layout, change kind) pairs dealt in turn: such a row's program can be told
+        only from its plan line, never from a topic seen under other layouts (spec02_plan-r9)."""
+        words = sorted({w for t in self.pool for w in t.split("_") if len(w) > 1 and w.isalpha()})
+        names = [f"{a}_{b}" for a in words for b in words if a != b and f"{a}_{b}" not in self.pool]
+        if n > len(names):
+            raise InputError(f"{self.spec.path}: variants.fresh_rows = {n}, but the pool's words make "
+                             f"only {len(names)} new topics")
+        rng = random.Random(f"{self.spec.seed}:fresh")
+        rng.shuffle(names)
+        kinds = ("none", *CHANGE_KINDS[:self.v.variants_per_gold])
+        families = self.spec.families
+        rows = []
+        for i, topic in enumerate(names[:n]):
+            layout, kind = families[i % len(families)], kinds[i // len(families) % len(kinds)]
+            self.change_of[topic] = kind
+            self.assign[layout, topic] = self.realized[layout][kind]
+            rows.append(self.row(layout, topic, rng.choice(self.styles), "direct", "train", fresh=True))
+        return rows
 
     def balanced(self, quota: int, cells: list[tuple[str, str, Style]]) -> list[tuple[str, str, Style]]:
         """`quota` cells dealt round-robin over their (layout, topic) pairs, styles drawn at random
@@ -493,7 +525,11 @@ def build_dataset(spec: Spec, golds: list[Gold] | None = None, tokenizer=None) -
     cells = [(layout, topic, s) for layout, topic in b.free for s in b.styles]
     pair_rows, used = b.pairs(q["minimal_pair"], cells)
     clean += pair_rows
-    clean += b.direct(q["direct"], [c for c in cells if c not in used])
+    if spec.variants.fresh_rows > q["direct"]:
+        raise InputError(f"{spec.path}: variants.fresh_rows = {spec.variants.fresh_rows} is more than the "
+                         f"direct bucket's {q['direct']} rows it is taken from")
+    clean += b.direct(q["direct"] - spec.variants.fresh_rows, [c for c in cells if c not in used])
+    clean += b.fresh(spec.variants.fresh_rows)
     rows = clean + b.hidden() + b.repairs(clean, tokenizer or spec_tokenizer(spec))
     ids = [r.id for r in rows]
     if len(set(ids)) != len(ids):

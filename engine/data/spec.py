@@ -43,6 +43,8 @@ CORRUPTIONS: tuple[str, ...] = tuple(DAMAGE)
 @dataclass(frozen=True)
 class Variants:
     topics: tuple[str, ...]             # topic pool for swaps, beside the gold entries' own topics
+    extra_topics: tuple[str, ...]       # more of them, dealt their change kinds after the pool's
+    fresh_rows: int                     # direct train rows each asking a topic made for it alone
     themes: tuple[str, ...]
     tones: tuple[str, ...]
     densities: tuple[str, ...]
@@ -115,6 +117,7 @@ class Spec:
     topic_words: bool                   # the tokenizer learns variants.topics' words (spec_tokenizer)
     plan: bool                          # targets open with the topic's [plan:...] line (DSL v3)
     plan_native: str                    # what a gold entry's own scene plans: PLAN_NATIVE
+    own_prompt: bool                    # a gold entry's own scene is asked with [source:gold]
     hypothesis: str
     primary_axis: str
     held_constant: tuple[str, ...]
@@ -263,6 +266,7 @@ def load_spec(path: str | Path) -> Spec:
         "topic_words": head.get("topic_words", bool, False),
         "plan": head.get("plan", bool, False),
         "plan_native": head.get("plan_native", str, "topic"),
+        "own_prompt": head.get("own_prompt", bool, False),
         "hypothesis": head.text("hypothesis"), "primary_axis": head.text("primary_axis"),
         "held_constant": tuple(_texts(head, "held_constant")), "baseline": head.text("baseline"),
         "allow_multi_axis": head.get("allow_multi_axis", str, ""), "targets": head.get("targets", str, ""),
@@ -275,6 +279,8 @@ def load_spec(path: str | Path) -> Spec:
                                        "(its topic's change kind), \"none\" or \"own\"")
     if "plan_native" in data.get("spec", {}) and not spec_head["plan"]:
         raise head.fail("plan_native", "says what a plan line holds, and plan is not true")
+    if spec_head["own_prompt"] and surface != "explicit":
+        raise head.fail("own_prompt", "marks explicit prompts; the intent surface names no gold entry")
     if not 0 <= spec_head["phase"] <= 5:
         raise head.fail("phase", f"= {spec_head['phase']} is not one of the seed's phases 1-5")
     if not vocab.TOPIC_PATTERN.match(spec_head["name"]):
@@ -320,7 +326,7 @@ def spec_tokenizer(spec: Spec):
     `spec.topic_words` one that has also learned the words of the spec's topic pool."""
     from engine.tokenizer import tokenizer_for
 
-    words = list(spec.variants.topics if spec.topic_words else ())
+    words = list((*spec.variants.topics, *spec.variants.extra_topics) if spec.topic_words else ())
     if spec.intent is not None:   # the map's train words; a paraphrase is read from its pieces
         words += [*spec.intent.goals, *spec.intent.audiences]
     return tokenizer_for(tuple(words))
@@ -337,6 +343,8 @@ def _variants(t: _Table) -> Variants:
     values = vocab.TOP_LEVEL_VALUES
     v = Variants(
         topics=t.words("topics"),
+        extra_topics=t.words("extra_topics", default=()),
+        fresh_rows=t.count("fresh_rows", 0, 0),
         themes=t.words("themes", values["theme"]),
         tones=t.words("tones", values["tone"]),
         densities=t.words("densities", values["density"]),
@@ -354,6 +362,9 @@ def _variants(t: _Table) -> Variants:
     for key in ("themes", "tones", "densities"):
         if not getattr(v, key):
             raise t.fail(key, "must list at least one value")
+    both = sorted(set(v.topics) & set(v.extra_topics))
+    if both:
+        raise t.fail("extra_topics", f"lists '{both[0]}', which topics lists too")
     t.done()
     return v
 

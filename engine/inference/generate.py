@@ -27,7 +27,13 @@ from engine.probe.output import first_scene_block
 from engine.probe.repair import repair as repair_scene
 from engine.probe.weights import Trained
 from engine.rundir import RunDir
-from engine.tokenizer.prompts import EXPLICIT_KEYS, OUT, TASK_SVG, intent_prompt
+from engine.tokenizer.prompts import (
+    EXPLICIT_KEYS,
+    OUT,
+    SOURCE_GOLD,
+    TASK_SVG,
+    intent_prompt,
+)
 
 # Prompt keys whose values are the DSL's own: a value outside them is a typo, not a new idea.
 _CLOSED = {k: vocab.TOP_LEVEL_VALUES[k] for k in ("layout", "theme", "tone", "density")}
@@ -70,14 +76,16 @@ def _check_value(key: str, value: str) -> None:
 
 
 def explicit(tokenizer, *, layout: str, topic: str, theme: str | None = None, tone: str | None = None,
-             density: str | None = None) -> str:
-    """The explicit-layout surface; omitted parts take the family's defaults (what the builder writes)."""
+             density: str | None = None, own: bool = False) -> str:
+    """The explicit-layout surface; omitted parts take the family's defaults (what the builder writes);
+    `own`: ask for the gold entry's own scene (`[source:gold]`, a spec with own_prompt trains it)."""
     parts = {"layout": layout, "topic": topic, "theme": theme, "tone": tone, "density": density}
     defaults = vocab.family_defaults(layout) if layout in vocab.LAYOUTS else {}
     parts = {k: v if v is not None else defaults.get(k) for k, v in parts.items()}
     for key, value in parts.items():
         _check_value(key, value)
-    return check_prompt(tokenizer, " ".join([TASK_SVG, *(f"[{k}:{parts[k]}]" for k in EXPLICIT_KEYS), OUT]))
+    return check_prompt(tokenizer, " ".join([TASK_SVG, *(f"[{k}:{parts[k]}]" for k in EXPLICIT_KEYS),
+                                             *[SOURCE_GOLD] * own, OUT]))
 
 
 def intent(tokenizer, *, topic: str, goal: str, audience: str) -> str:
@@ -97,6 +105,10 @@ def check_prompt(tokenizer, prompt: str) -> str:
         if not (token.startswith("[") and token.endswith("]") and ":" in token):
             raise InputError(f"prompt: '{token}' is not a [key:value] token")
         key, value = token[1:-1].split(":", 1)
+        if key == "source":
+            if token != SOURCE_GOLD:
+                raise InputError(f"prompt: '{token}': the one source a prompt names is {SOURCE_GOLD}")
+            continue
         if key not in (*EXPLICIT_KEYS, "goal", "audience"):
             raise InputError(f"prompt: '{key}' is not a prompt key ({', '.join((*EXPLICIT_KEYS, 'goal', 'audience'))})")
         _check_value(key, value)

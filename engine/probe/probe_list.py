@@ -11,7 +11,8 @@ split and layout family:
             layout taken in turn, so a layout with two hidden topics is probed on both alike
 
 Within a cell the verbatim gold rows come first, then the explicit-prompt buckets (anchor_replay,
-direct, minimal_pair) taken in turn, each in row-id order; repair prompts are not probe prompts.
+direct, minimal_pair) taken in turn, each in row-id order; repair prompts are not probe prompts,
+nor a fresh topic's row (a topic made for one row: nothing in its prompt tells its plan).
 
     resources/probes/spec01.json = {
       "format": "ck-probe-list", "name": "spec01", "version": 1,
@@ -97,7 +98,8 @@ def select(rows: list[Row], per_cell: dict[str, int] | None = None) -> list[Row]
     for split in SPLITS:
         cells: dict[str, list[Row]] = {}
         for r in sorted(rows, key=lambda r: r.id):
-            if r.split == split and r.bucket in PROBE_BUCKETS:
+            # a fresh topic's plan cannot be told from its prompt (variants.fresh_rows): not a probe
+            if r.split == split and r.bucket in PROBE_BUCKETS and not r.provenance.get("fresh"):
                 cells.setdefault(r.layout, []).append(r)
         for layout in sorted(cells):
             if split == "hidden":

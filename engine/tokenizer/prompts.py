@@ -6,6 +6,8 @@ text (`[scene]` ... `[/scene]`), then end of sequence.
     >>> from engine.dsl import load
     >>> explicit_prompt(load("[scene] [layout:pipeline_lane] [topic:kv_cache] [/scene]").scene)
     '[task:svg] [layout:pipeline_lane] [topic:kv_cache] [theme:infra_dark] [tone:blue] [density:balanced] [OUT]'
+    >>> explicit_prompt(load("[scene] [layout:table_matrix] [topic:kv_cache] [/scene]").scene, own=True).split()[-3:]
+    ['[density:balanced]', '[source:gold]', '[OUT]']
     >>> intent_prompt("kv_cache", "explain_tradeoff", "engineers")
     '[task:svg] [topic:kv_cache] [goal:explain_tradeoff] [audience:engineers] [OUT]'
     >>> repair_prompt("[scene]\\n[canvas:wide]\\n")
@@ -20,11 +22,15 @@ from engine.fileio import InputError
 EXPLICIT_KEYS: tuple[str, ...] = ("layout", "topic", "theme", "tone", "density")
 # The prompt-only tokens a tokenizer should reserve beside the scene grammar's.
 TASK_SVG, TASK_REPAIR, OUT = "[task:svg]", "[task:repair]", "[OUT]"
+# An explicit prompt that asks for a gold entry's own scene, not its topic's edit of a family's anchor
+# (docs/dsl.md, "The source tag"; a spec turns it on with [spec] own_prompt).
+SOURCE_GOLD = "[source:gold]"
 
 
-def explicit_prompt(scene: Scene) -> str:
-    """`[task:svg] [layout:L] [topic:T] [theme:H] [tone:N] [density:D] [OUT]` from a canonical scene."""
-    return " ".join([TASK_SVG, *(f"[{k}:{scene.attr(k)}]" for k in EXPLICIT_KEYS), OUT])
+def explicit_prompt(scene: Scene, own: bool = False) -> str:
+    """`[task:svg] [layout:L] [topic:T] [theme:H] [tone:N] [density:D] [OUT]` from a canonical scene;
+    `own`: `[source:gold]` before `[OUT]`, the scene is a gold entry's own."""
+    return " ".join([TASK_SVG, *(f"[{k}:{scene.attr(k)}]" for k in EXPLICIT_KEYS), *[SOURCE_GOLD] * own, OUT])
 
 
 def intent_prompt(topic: str, goal: str, audience: str) -> str:
