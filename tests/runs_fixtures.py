@@ -56,7 +56,10 @@ def board(results: list[tuple[dict, dict]]) -> dict:
             "by_split": {k: rates(v) for k, v in group("split").items()},
             "by_layout": {k: rates(v) for k, v in group("layout").items()},
             "counts": {"cases": len(results), "by_split": {k: len(v) for k, v in group("split").items()},
-                       "by_layout": {k: len(v) for k, v in group("layout").items()}, "failure_classes": classes}}
+                       "by_layout": {k: len(v) for k, v in group("layout").items()}, "failure_classes": classes},
+            "by_split_layout": {s: {lay: rates([r for c, r in results if (c["split"], c["layout"]) == (s, lay)])
+                                    for lay in sorted({c["layout"] for c, _ in results if c["split"] == s})}
+                                for s in sorted({c["split"] for c, _ in results})}}
 
 
 def misses_tone(expected: str) -> str:

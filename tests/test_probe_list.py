@@ -102,7 +102,7 @@ def test_probe_json_round_trips_in_the_contract_shape(tmp_path):
     assert list(doc)[:10] == ["schema", "probe", "run", "checkpoint", "step", "constrained", "decode_budget",
                               "seconds", "scoreboard", "cases"]
     assert set(doc["scoreboard"]) == {"raw", "repaired"}
-    assert set(doc["scoreboard"]["raw"]) == {"overall", "by_split", "by_layout", "counts"}
+    assert set(doc["scoreboard"]["raw"]) == {"overall", "by_split", "by_layout", "counts", "by_split_layout"}
     assert {"id", "split", "layout", "prompt", "expected", "content", "raw", "repaired", "raw_result",
             "repaired_result"} <= set(doc["cases"][0])
     assert set(doc["cases"][1]["raw_result"]) == {"exact", "renderable", "materialized_exact", "failure_class",

@@ -43,7 +43,7 @@ def _run(ledger: Ledger, tmp_path: Path, name: str, **probe) -> str:
 
 def test_a_new_ledger_is_wal_at_the_current_version(ledger):
     assert ledger.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert ledger.version == schema.VERSION == 3
+    assert ledger.version == schema.VERSION == 4
     tables = {r[0] for r in ledger.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"specs", "runs", "metrics", "probes", "probe_results", "decisions", "champions", "canaries",
             "lessons", "pilots"} <= tables
@@ -72,6 +72,26 @@ def test_a_v1_ledger_is_migrated_with_its_data(tmp_path):
         assert led.record_of("spec01-r1")["lessons"][0]["text"] == "a v2 lesson"
         led.record_pilot("spec01-r1", "layout:table_matrix", 8, 60, 0.25, 0.5, True, "moved")   # v3
         assert led.pilot("spec01-r1")["after"] == 0.5
+
+
+def test_a_v3_ledgers_scoreboard_rows_survive_the_v4_rebuild_that_admits_a_family_within_a_split(tmp_path):
+    path = tmp_path / "ledger.sqlite"
+    _v1_file(path)
+    db = sqlite3.connect(path, isolation_level=None)
+    for version, script in ((2, schema.MIGRATIONS[1]), (3, schema.MIGRATIONS[2])):
+        db.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;")
+    db.execute("INSERT INTO probes VALUES (1, 'spec01-r1', 'spec01', 1, 'abc', 16, 0, 'c.json', 4, 700, 1.5,"
+               " '/x/probe.json', '2026-01-01T00:00:00Z')")
+    db.execute("INSERT INTO probe_results VALUES (1, 'raw', 'split', 'dev', 'exact_rate', 0.75)")
+    with pytest.raises(sqlite3.IntegrityError):     # what v3 cannot hold
+        db.execute("INSERT INTO probe_results VALUES (1, 'raw', 'split_layout', 'dev/memory_map', 'exact_rate', 0.5)")
+    db.close()
+    with Ledger(path) as led:
+        assert led.version == schema.VERSION == 4
+        led.db.execute("INSERT INTO probe_results VALUES (1, 'raw', 'split_layout', 'dev/memory_map', 'exact_rate', 0.5)")
+        raw = led.probes("spec01-r1")[0]["boards"]["raw"]
+    assert raw["by_split"] == {"dev": {"exact_rate": 0.75}}
+    assert raw["by_split_layout"] == {"dev": {"memory_map": {"exact_rate": 0.5}}}
 
 
 def test_a_failed_migration_leaves_the_file_at_its_old_version(tmp_path):

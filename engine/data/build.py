@@ -184,7 +184,11 @@ class _Builder:
             if g.family not in anchor or (g.split == "train" and anchor[g.family].split != "train"):
                 anchor[g.family] = g
         natives = {(g.family, g.topic): g for g in self.golds}
-        self.pool = sorted(set(self.v.topics) | {g.topic for g in self.golds})
+        # extra topics (a gold entry's own too) are dealt after the pool, so the pool's topics keep
+        # the kinds they had in the spec that had no extra topics
+        extra = sorted(set(self.v.extra_topics))
+        pool = sorted((set(self.v.topics) | {g.topic for g in self.golds}) - set(extra))
+        self.pool = sorted(pool + extra)
         hidden = set(self.spec.splits.hidden)
         for topic, layout in sorted(hidden):
             if topic not in self.pool:
@@ -194,12 +198,8 @@ class _Builder:
                 raise InputError(f"{self.spec.path}: splits.hidden ({topic}, {layout}) would hide gold "
                                  f"entry {natives[layout, topic].name}'s own prompt")
         kinds = ("none", *CHANGE_KINDS[:self.v.variants_per_gold])
-        # extra topics are dealt after the pool, so the pool's topics keep the kinds they had
-        extra = sorted(set(self.v.extra_topics) - set(self.pool))
         deal = lambda topics: sorted(topics, key=lambda t: _order_key(self.spec, f"change:{t}"))
-        dealt = deal(self.pool) + deal(extra)
-        self.change_of = {t: kinds[i % len(kinds)] for i, t in enumerate(dealt)}
-        self.pool = sorted(self.pool + extra)
+        self.change_of = {t: kinds[i % len(kinds)] for i, t in enumerate(deal(pool) + deal(extra))}
         self.realized = realized = {f: self.realizations(g) for f, g in anchor.items()}
         self.free: list[tuple[str, str]] = []
         for layout in self.spec.families:

@@ -24,7 +24,7 @@ def cmd_build(args) -> int:
     for split, n in sorted(manifest["counts"]["split"].items()):
         buckets = " ".join(f"{b}={k}" for b, k in sorted(manifest["counts"]["bucket"][split].items()))
         print(f"{split:<7}{n:>6}  {buckets}")
-    print(f"{len(rows)} rows in {args.output} ({elapsed:.1f} s); next: ck data qc {args.output}")
+    print(f"{len(rows)} rows in {args.output} ({elapsed:.1f} s); next: ck data qc {args.output} --spec {args.spec}")
     return 0
 
 

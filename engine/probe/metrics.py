@@ -177,7 +177,7 @@ def rates(results: list[CaseResult]) -> dict[str, float]:
 
 def board(cases: Iterable[tuple[str, str, CaseResult]], parity: float | None = None) -> Board:
     """Rates over (split, layout, result) triples: overall, per split (the four SPLITS that have
-    cases), per layout; counts of cases and of each failure class. `parity` is the gold gate's
+    cases), per layout, per layout within a split; counts of cases and of each failure class. `parity` is the gold gate's
     gold_asset_parity_score, carried into `overall` when known."""
     cases = list(cases)
     overall = rates([r for _, _, r in cases])
@@ -194,4 +194,6 @@ def board(cases: Iterable[tuple[str, str, CaseResult]], parity: float | None = N
                 "by_layout": {lay: sum(c[1] == lay for c in cases) for lay in layouts},
                 "failure_classes": dict(sorted(Counter(r.failure_class for *_, r in cases
                                                        if r.failure_class).items()))},
+        by_split_layout={s: {lay: rates([r for sp, ly, r in cases if sp == s and ly == lay])
+                             for lay in layouts if any(c[:2] == (s, lay) for c in cases)} for s in splits},
     )

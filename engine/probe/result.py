@@ -16,7 +16,8 @@
     BOARD  = {"overall": {metric: float}, "by_split": {split: {metric: float}},
               "by_layout": {layout: {metric: float}},
               "counts": {"cases": N, "by_split": {split: n}, "by_layout": {layout: n},
-                         "failure_classes": {class: n}}}
+                         "failure_classes": {class: n}},
+              "by_split_layout": {split: {layout: {metric: float}}}}   # a family within a split
     CASE   = {"id", "split", "layout", "prompt", "expected", "content": {...},
               "raw": "<decoded text>", "repaired": "<text>",
               "tokens": int, "budget": int,          # generated; at most min(cap, ctx - prompt)
@@ -84,11 +85,13 @@ class CaseResult:
 
 @dataclass(frozen=True)
 class Board:
-    """Rates over a set of cases: overall, per split, per layout, and the counts behind them."""
+    """Rates over a set of cases: overall, per split, per layout, and the counts behind them; and
+    per layout within each split (the phase-3 question: which family of the hidden split misses)."""
     overall: dict[str, float]
     by_split: dict[str, dict[str, float]]
     by_layout: dict[str, dict[str, float]]
     counts: dict
+    by_split_layout: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -356,7 +356,7 @@ def report_context(run_dir: str | Path, ledger=None, run_id: str | None = None) 
 
 def _board(board) -> dict:
     return {"overall": board.overall, "by_split": board.by_split, "by_layout": board.by_layout,
-            "counts": board.counts}
+            "by_split_layout": board.by_split_layout, "counts": board.counts}
 
 
 def _split_order(split: str) -> tuple[int, str]:

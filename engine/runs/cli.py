@@ -79,6 +79,8 @@ def _print_record(rec: dict) -> None:
         rows = [("overall", board["raw"]["overall"], board["repaired"]["overall"])]
         rows += [(f"split {k}", v, board["repaired"]["by_split"].get(k, {})) for k, v in board["raw"]["by_split"].items()]
         rows += [(f"layout {k}", v, board["repaired"]["by_layout"].get(k, {})) for k, v in board["raw"]["by_layout"].items()]
+        rows += [(f"hidden {k}", v, board["repaired"].get("by_split_layout", {}).get("hidden", {}).get(k, {}))
+                 for k, v in board["raw"].get("by_split_layout", {}).get("hidden", {}).items()]
         for label, raw, rep in rows:
             print(f"    {label:<32}" + "".join(f"{_pct(raw.get(m)):>14} /{_pct(rep.get(m)):>6}" for m in HEADLINE))
     for d in rec["decisions"]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.data.spec import load_spec
+from engine.data.spec import BAR, load_spec
 from engine.fileio import InputError
 from engine.rundir import RunDir
 
@@ -20,11 +20,15 @@ PHASES = {0: "", 1: "memorization", 2: "held-out generalization", 3: "family exp
 
 
 def _value(boards: dict, key: str) -> float | None:
-    mode, split, metric = key.split(".")
+    mode, split, family, metric = BAR.match(key).groups()
     board = boards.get(mode, {}).get("raw")
     if board is None:
         return None
-    return board["overall"].get(metric) if split == "overall" else board["by_split"].get(split, {}).get(metric)
+    if family is None:
+        return board["overall"].get(metric) if split == "overall" else board["by_split"].get(split, {}).get(metric)
+    by_family = board.get("by_split_layout", {}).get(split, {})
+    values = [m[metric] for f, m in by_family.items() if metric in m and family in ("each", f)]
+    return min(values) if values else None
 
 
 def ladder(ledger) -> list[dict]:

@@ -262,7 +262,7 @@ class Ledger:
                            "boards": self._boards(r["id"])} for r in rows]
 
     def _boards(self, probe_id: int) -> dict:
-        boards = {s: {"overall": {}, "by_split": {}, "by_layout": {},
+        boards = {s: {"overall": {}, "by_split": {}, "by_layout": {}, "by_split_layout": {},
                       "counts": {"cases": 0, "by_split": {}, "by_layout": {}, "failure_classes": {}}}
                   for s in SURFACES}
         for r in self.db.execute("SELECT * FROM probe_results WHERE probe_id = ? ORDER BY rowid", (probe_id,)):
@@ -275,6 +275,9 @@ class Ledger:
                     counts[_COUNT_KEYS[scope]][key] = int(value)
             elif scope == "overall":
                 board["overall"][metric] = value
+            elif scope == "split_layout":
+                split, layout = key.split("/", 1)
+                board["by_split_layout"].setdefault(split, {}).setdefault(layout, {})[metric] = value
             else:
                 board[_BOARD_KEYS[scope]].setdefault(key, {})[metric] = value
         return boards
@@ -386,6 +389,8 @@ def _board_rows(board) -> list[tuple[str, str, str, float]]:
     rows = [("overall", "", m, float(v)) for m, v in board.overall.items()]
     for scope, table in (("split", board.by_split), ("layout", board.by_layout)):
         rows += [(scope, key, m, float(v)) for key, metrics in table.items() for m, v in metrics.items()]
+    rows += [("split_layout", f"{split}/{layout}", m, float(v)) for split, table in board.by_split_layout.items()
+             for layout, metrics in table.items() for m, v in metrics.items()]
     counts = board.counts or {}
     if "cases" in counts:
         rows.append(("overall", "", "cases", float(counts["cases"])))

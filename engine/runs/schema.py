@@ -9,6 +9,7 @@ code is refused rather than guessed at. Never edit a shipped migration: append a
         scoreboard rows, decisions, one champion per spec
     v2  the canary of each run, the lessons a decision records, the report a run wrote
     v3  the pilot of a rung: what it had to move, before and after, and whether the rung went on
+    v4  scoreboard rows of a layout within a split (scope split_layout, key "hidden/memory_map")
 """
 from __future__ import annotations
 
@@ -148,5 +149,21 @@ CREATE TABLE pilots (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+# SQLite cannot change a CHECK in place: the table is rebuilt with its rows.
+V4 = """
+CREATE TABLE probe_results_v4 (
+    probe_id     INTEGER NOT NULL REFERENCES probes(id) ON DELETE CASCADE,
+    surface      TEXT NOT NULL CHECK (surface IN ('raw', 'repaired')),
+    scope        TEXT NOT NULL CHECK (scope IN ('overall', 'split', 'layout', 'split_layout', 'failure_class')),
+    key          TEXT NOT NULL,             -- '' overall; else the split, layout, split/layout or class
+    metric       TEXT NOT NULL,
+    value        REAL NOT NULL,
+    PRIMARY KEY (probe_id, surface, scope, key, metric)
+);
+INSERT INTO probe_results_v4 SELECT probe_id, surface, scope, key, metric, value FROM probe_results;
+DROP TABLE probe_results;
+ALTER TABLE probe_results_v4 RENAME TO probe_results;
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 VERSION = len(MIGRATIONS)
