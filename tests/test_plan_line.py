@@ -172,5 +172,5 @@ def test_more_fresh_rows_than_the_direct_bucket_holds_are_refused(tmp_path):
     spec = tmp_path / "spec.toml"
     spec.write_text((ROOT / "specs" / "spec02_plan_r9.toml").read_text().replace("fresh_rows = 330", "fresh_rows = 5000"))
     golds = load_golds(load_spec(ROOT / "specs" / "spec02_plan_r9.toml"))
-    with pytest.raises(InputError, match="fresh_rows = 5000 is more than the direct bucket's"):
+    with pytest.raises(InputError, match=r"fresh_rows \+ graft_rows = 5000 is more than the direct bucket.s"):
         build_dataset(load_spec(spec), golds)

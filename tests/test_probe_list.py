@@ -35,7 +35,8 @@ def test_the_committed_spec01_list_is_balanced_and_holds_every_verbatim_gold_row
     layouts = {i.layout for i in plist.items}
     assert len(layouts) == 6
     for split, n in PER_CELL.items():
-        assert all(cells[(split, layout)] == n for layout in layouts), split
+        if split != "compositional":   # spec01 holds none out (spec04's split)
+            assert all(cells[(split, layout)] == n for layout in layouts), split
     assert len({i.prompt for i in plist.items}) == len(plist.items)
     assert all(i.prompt.startswith("[task:svg]") and i.gold in plist.contents for i in plist.items)
     # The list keeps the gold scenes it was frozen from (spec01 keeps its results) while the pack

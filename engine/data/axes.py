@@ -11,11 +11,13 @@ belongs to exactly one.
 from __future__ import annotations
 
 # axis -> (table, keys of it or None for the whole table), in the report's order
+# (a key is the first axis's that lists it: the prompt tags' keys in variants are representation)
 AXES: dict[str, tuple[tuple[str, tuple[str, ...] | None], ...]] = {
     "data": (("spec", ("surface",)), ("source", None), ("splits", None), ("blueprint", None)),
+    "representation": (("spec", ("plan", "plan_native", "own_prompt")),
+                       ("variants", ("grafts", "graft_rows", "graft_at"))),
     "curriculum": (("variants", None), ("mixture", None), ("train", ("stages",))),
     "tokenizer": (("spec", ("topic_words",)),),
-    "representation": (("spec", ("plan", "plan_native", "own_prompt")),),
     "budget": (("spec", ("ctx",)),),
     "capacity": (("train", ("size",)),),
     "init": (("spec", ("seed",)), ("train", ("seed", "init_from"))),

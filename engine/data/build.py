@@ -24,7 +24,10 @@ How rows are made (the seed's "Asset Scaling Strategy" and "Data mixture control
    (variants.balance_kinds) over each layout's programs, then its topics. repair: a
    clean row's target damaged in the prompt only, answered with the clean target, and only where
    prompt + target fits the spec's context.
-4. Splits. hidden: the spec's topic x layout combinations. dev/test: within each bucket, groups
+4. Splits. hidden: the spec's topic x layout combinations. compositional (spec04): prompts that
+   ask `[add:KIND]` under a layout whose gold entries never hold a KIND, where train shows KIND
+   grafted (variants.graft) under at least two other layouts (variants.graft_rows, direct rows
+   on top of a topic's program). dev/test: within each bucket, groups
    (a row, a pair, or a repair row with its source's split) are ordered by a seeded hash of their
    prompt and cut at the declared fractions, so every split keeps the declared mixture and no
    prompt can be in two splits. A verbatim gold row keeps its entry's split from meta.toml.
@@ -49,6 +52,8 @@ from engine.data.variants import (
     content_index,
     countable,
     damage,
+    graft,
+    kinds_in,
     programs,
     restyle,
 )
@@ -134,6 +139,7 @@ def dataset_meta(spec: Spec, golds: list[Gold]) -> dict:
             "syntax_rung": spec.mixture.syntax_rung, "repair_cap": spec.mixture.repair_cap,
             "dev": spec.splits.dev, "test": spec.splits.test,
             "hidden": [list(c) for c in spec.splits.hidden],
+            "compositional": [list(c) for c in spec.splits.compositional],
         },
         "gold": {
             "pack": str(spec.gold_pack),
@@ -211,6 +217,26 @@ class _Builder:
                 self.assign[layout, topic] = realized[layout][self.change_of[topic]]
                 if (topic, layout) not in hidden:
                     self.free.append((layout, topic))
+        self.plan_grafts()
+
+    def plan_grafts(self) -> None:
+        """The (kind, layout) pairs train asks with [add:KIND]: every graft kind in every family whose
+        gold entries never hold it, but the compositional ones. A compositional pair must be new
+        (no gold entry of the layout holds the kind) and its kind shown grafted in two families."""
+        held = {f: set().union(*(kinds_in(g.scene) for g in self.golds if g.family == f)) for f in self.spec.families}
+        asked = set(self.spec.splits.compositional)
+        for kind, layout in sorted(asked):
+            if kind in held[layout]:
+                raise InputError(f"{self.spec.path}: splits.compositional ({kind}, {layout}): a gold entry of "
+                                 f"{layout} holds a {kind}, so the combination is not new")
+        self.graft_cells = [(k, f) for k in self.v.grafts for f in self.spec.families
+                            if k not in held[f] and (k, f) not in asked]
+        for kind in sorted({k for k, _ in asked}):
+            shown = [f for k, f in self.graft_cells if k == kind]
+            if len(shown) < 2:
+                raise InputError(f"{self.spec.path}: splits.compositional asks {kind}, which train shows grafted in "
+                                 f"{len(shown)} famil{'y' if len(shown) == 1 else 'ies'} ({', '.join(shown) or 'none'}); "
+                                 "a combination is new only against one seen at least twice")
 
     def realizations(self, g: Gold) -> dict[str, Program]:
         """The anchor's one program per change kind (its base program where a kind does not apply)."""
@@ -232,7 +258,8 @@ class _Builder:
         return {k: by_id.get(wanted.get(k), base) for k in ("none", *CHANGE_KINDS)}
 
     # ---- rows ---------------------------------------------------------------------------------
-    def row(self, layout: str, topic: str, style: Style, bucket: str, split: str, **extra) -> Row:
+    def row(self, layout: str, topic: str, style: Style, bucket: str, split: str, add: str | None = None,
+            **extra) -> Row:
         program = self.assign[layout, topic]
         gold = self.by_name[program.gold]
         scene = restyle(program.scene, {"topic": topic, **dict(zip(STYLE_KEYS, style))})
@@ -240,13 +267,17 @@ class _Builder:
         if self.spec.plan:   # the topic's edit, whatever this layout makes of it (spec fields plan, plan_native)
             plan = self.spec.plan_native if native and self.spec.plan_native != "topic" else self.change_of[topic]
             scene = replace(scene, plan=plan)
+        if add is not None:   # the prompt's [add:KIND]: on top of the topic's program, never instead of it
+            scene = graft(scene, add, self.v.graft_at)
+            extra["add"] = add
         target = serialize(scene)
         self.check(target, gold, program.id)
         goal = extra.pop("goal", None)
         if self.intent and goal is None:   # a family's goal words take turns over topics, one per (layout, topic)
             words = self.intent.goals_of(layout)
             goal = words[int(_sha(f"{layout}:{topic}")[:8], 16) % len(words)]
-        prompt = intent_prompt(topic, goal, self.audience_of[style]) if self.intent else explicit_prompt(scene, own=native and self.spec.own_prompt)
+        prompt = (intent_prompt(topic, goal, self.audience_of[style]) if self.intent
+                  else explicit_prompt(scene, own=native and self.spec.own_prompt, add=add))
         provenance = {
             "gold": gold.name, "program": program.id, "change": program.change,
             "topic_swap": topic != gold.topic,
@@ -414,6 +445,38 @@ class _Builder:
                     picked.append(q.pop())
         return picked
 
+    def grafted(self, n: int) -> list[Row]:
+        """n direct rows asking [add:KIND]: dealt evenly over the graft kinds, each kind's over the
+        families train shows it grafted in, then free (topic, style) cells of that family at random
+        (never a gold entry's own scene: a graft is asked on top of a topic's program)."""
+        if not n:
+            return []
+        cells: dict[str, list] = {}
+        for layout, topic in self.free:
+            cells.setdefault(layout, []).extend((layout, topic, s) for s in self.styles)
+        kinds = sorted({k for k, _ in self.graft_cells})
+        made = []
+        for kind, count in zip(kinds, _deal(n, [1.0] * len(kinds))):
+            families = [f for k, f in self.graft_cells if k == kind]
+            for family, m in zip(families, _deal(count, [1.0] * len(families))):
+                mine = cells.get(family, [])
+                if m > len(mine):
+                    raise InputError(f"{self.spec.path}: variants.graft_rows wants {m} {family} rows with "
+                                     f"[add:{kind}] but only {len(mine)} (topic, style) cells are free")
+                made += [self.row(*c, "direct", "train", add=kind) for c in self.rng.sample(mine, m)]
+        split = stratify(self.spec, [r.prompt for r in made])
+        return [_with_split(r, split[r.prompt]) for r in made]
+
+    def compositional(self) -> list[Row]:
+        """Per splits.compositional (kind, layout): hidden_rows_per_combo rows asking [add:KIND]
+        under the layout, each another free topic of it in a style drawn for it."""
+        rows = []
+        for kind, layout in sorted(self.spec.splits.compositional):
+            topics = sorted(t for lay, t in self.free if lay == layout)
+            for topic in self.rng.sample(topics, min(self.v.hidden_rows_per_combo, len(topics))):
+                rows.append(self.row(layout, topic, self.rng.choice(self.styles), "direct", "compositional", add=kind))
+        return rows
+
     def hidden(self) -> list[Row]:
         rows = []
         for topic, layout in sorted(self.spec.splits.hidden):
@@ -525,12 +588,16 @@ def build_dataset(spec: Spec, golds: list[Gold] | None = None, tokenizer=None) -
     cells = [(layout, topic, s) for layout, topic in b.free for s in b.styles]
     pair_rows, used = b.pairs(q["minimal_pair"], cells)
     clean += pair_rows
-    if spec.variants.fresh_rows > q["direct"]:
-        raise InputError(f"{spec.path}: variants.fresh_rows = {spec.variants.fresh_rows} is more than the "
-                         f"direct bucket's {q['direct']} rows it is taken from")
-    clean += b.direct(q["direct"] - spec.variants.fresh_rows, [c for c in cells if c not in used])
+    taken = spec.variants.fresh_rows + spec.variants.graft_rows
+    if taken > q["direct"]:
+        raise InputError(f"{spec.path}: variants.fresh_rows + graft_rows = {taken} is more than the "
+                         f"direct bucket's {q['direct']} rows they are taken from")
+    clean += b.direct(q["direct"] - taken, [c for c in cells if c not in used])
     clean += b.fresh(spec.variants.fresh_rows)
-    rows = clean + b.hidden() + b.repairs(clean, tokenizer or spec_tokenizer(spec))
+    held = b.hidden()
+    clean += b.grafted(spec.variants.graft_rows)
+    held += b.compositional()
+    rows = clean + held + b.repairs(clean, tokenizer or spec_tokenizer(spec))
     ids = [r.id for r in rows]
     if len(set(ids)) != len(ids):
         raise AssertionError("dataset builder made two rows with one prompt")

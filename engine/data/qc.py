@@ -12,8 +12,10 @@ contradictory training rows".
   entry's content (placeholders allowed);
 - no_duplicates: no row id and no (prompt, target) twice;
 - no_contradictions: no prompt with two different targets;
-- holdouts_disjoint: no dev/test/hidden prompt or target is also a train prompt or target, no train
-  row has a hidden topic x layout, and every hidden row has one;
+- holdouts_disjoint: no dev/test/hidden/compositional prompt or target is also a train prompt or
+  target, no train row has a hidden topic x layout, and every hidden row has one; no row outside the
+  compositional split asks a compositional (add kind, layout) or holds that kind under that layout,
+  and every compositional row asks one;
 - bucket_ratios: each bucket's share of train within TOLERANCE of the declared ratio;
 - repair_cap: the train repair share at most the cap (seed: "Repair budget");
 - fits_context: every row's prompt + target + eos fits the spec's ctx, since a longer row is cut in
@@ -156,6 +158,7 @@ def check_contradictions(rows: list[Row]) -> dict:
 
 
 _TOPIC = re.compile(r"^\[topic:([^\]]*)\]$", re.MULTILINE)
+_ADD = re.compile(r"\[add:([^\]\s]*)\]")
 
 
 def _topic_layout(row: Row) -> tuple[str, str]:
@@ -167,7 +170,7 @@ def _paraphrase(row: Row) -> bool:
     return row.split == "hidden" and row.provenance.get("surface") == "paraphrase"
 
 
-def check_holdouts(rows: list[Row], hidden: set[tuple[str, str]]) -> dict:
+def check_holdouts(rows: list[Row], hidden: set[tuple[str, str]], asked: set[tuple[str, str]] = frozenset()) -> dict:
     train = [r for r in rows if r.split == "train"]
     prompts, targets = {r.prompt for r in train}, {r.target for r in train}
     holdout = [r for r in rows if r.split != "train"]
@@ -178,11 +181,23 @@ def check_holdouts(rows: list[Row], hidden: set[tuple[str, str]]) -> dict:
     hidden_in_train = sorted(r.id for r in train if _topic_layout(r) in hidden)
     not_hidden = sorted(r.id for r in rows if r.split == "hidden" and _topic_layout(r) not in hidden
                         and not _paraphrase(r))
+    seen = [r for r in rows if r.split != "compositional"]
+    # a compositional pair is new: no other row asks it, nor holds the kind's block in that layout
+    asked_elsewhere = sorted(r.id for r in seen if _add_layout(r) in asked
+                             or any(lay == r.layout and f"[{kind}]" in r.target for kind, lay in asked))
+    not_asked = sorted(r.id for r in rows if r.split == "compositional" and _add_layout(r) not in asked)
     return _check("holdouts_disjoint",
-                  not (prompt_leaks or target_leaks or hidden_in_train or not_hidden),
+                  not (prompt_leaks or target_leaks or hidden_in_train or not_hidden or asked_elsewhere or not_asked),
                   holdout_rows=len(holdout), prompt_leaks=prompt_leaks[:EVIDENCE],
                   target_leaks=target_leaks[:EVIDENCE], hidden_combo_in_train=hidden_in_train[:EVIDENCE],
-                  hidden_row_without_hidden_combo=not_hidden[:EVIDENCE])
+                  hidden_row_without_hidden_combo=not_hidden[:EVIDENCE],
+                  compositional_pair_outside_its_split=asked_elsewhere[:EVIDENCE],
+                  compositional_row_without_its_pair=not_asked[:EVIDENCE])
+
+
+def _add_layout(row: Row) -> tuple[str, str] | None:
+    found = _ADD.search(row.prompt)
+    return (found.group(1), row.layout) if found else None
 
 
 def check_ratios(rows: list[Row], declared: dict[str, float]) -> dict:
@@ -254,6 +269,7 @@ def run_qc(folder: str | Path, spec=None, budget: int | None = None, tokenizer=N
     buckets = spec.mixture.buckets if spec else declared.get("buckets", {})
     cap = spec.mixture.repair_cap if spec else declared.get("repair_cap", 0.15)
     hidden = {tuple(c) for c in (spec.splits.hidden if spec else declared.get("hidden", []))}
+    asked = {tuple(c) for c in (spec.splits.compositional if spec else declared.get("compositional", []))}
     ctx = spec.ctx if spec else declared.get("ctx", 0)
     tokenizer = tokenizer or (spec_tokenizer(spec) if spec else default_tokenizer())
     lengths = _lengths(rows, tokenizer)
@@ -262,7 +278,7 @@ def run_qc(folder: str | Path, spec=None, budget: int | None = None, tokenizer=N
         check_targets(rows, gold_contents(manifest, spec.gold_pack if spec else None)),
         check_duplicates(rows),
         check_contradictions(rows),
-        check_holdouts(rows, hidden),
+        check_holdouts(rows, hidden, asked),
         check_ratios(rows, buckets),
         check_repair_cap(rows, cap),
         check_context(rows, lengths, ctx),
@@ -281,18 +297,19 @@ def summary(report: dict) -> str:
         lines.append(f"{'PASS' if c['passed'] else 'FAIL'}  {c['name']:<18} {json.dumps(shown, sort_keys=True)}")
     p = report["profile"]
     lines.append("")
-    lines.append(f"{'split':<8}{'rows':>7}{'tokens':>10}{'mean':>8}{'p95':>6}{'max':>6}  buckets")
+    lines.append(f"{'split':<14}{'rows':>7}{'tokens':>10}{'mean':>8}{'p95':>6}{'max':>6}  buckets")
     for split, n in p["rows"].items():
         t = p["tokens"][split]
         buckets = " ".join(f"{b}={k}" for b, k in p["rows_by_bucket"][split].items())
-        lines.append(f"{split:<8}{n:>7}{t['packed']:>10}{t['mean']:>8}{t['p95']:>6}{t['max']:>6}  {buckets}")
+        lines.append(f"{split:<14}{n:>7}{t['packed']:>10}{t['mean']:>8}{t['p95']:>6}{t['max']:>6}  {buckets}")
     layouts = sorted({lay for by in p["rows_by_layout"].values() for lay in by})
     lines.append("")
     shares = p.get("family_shares", {})
-    lines.append(f"{'layout':<24}" + "".join(f"{s:>8}" for s in p["rows"]) + "  train share: all, direct, anchor")
+    width = {s: max(8, len(s) + 2) for s in p["rows"]}
+    lines.append(f"{'layout':<24}" + "".join(f"{s:>{width[s]}}" for s in p["rows"]) + "  train share: all, direct, anchor")
     for lay in layouts:
         share = " ".join(f"{100 * shares.get(k, {}).get(lay, 0):.1f}%" for k in ("all", "direct", "anchor_replay"))
-        lines.append(f"{lay:<24}" + "".join(f"{p['rows_by_layout'][s].get(lay, 0):>8}" for s in p["rows"])
+        lines.append(f"{lay:<24}" + "".join(f"{p['rows_by_layout'][s].get(lay, 0):>{width[s]}}" for s in p["rows"])
                      + f"  {share}")
     if p["effective_epochs"] is not None:
         lines.append(f"\nbudget {p['budget']} tokens = {p['effective_epochs']} epochs of train")

@@ -15,7 +15,9 @@ from pathlib import Path
 from engine.dsl import DSL_VERSION
 from engine.fileio import InputError, read_json, read_text, write_atomic
 
-SPLITS: tuple[str, ...] = ("train", "dev", "test", "hidden")
+SPLITS: tuple[str, ...] = ("train", "dev", "test", "hidden", "compositional")
+# Every dataset has these files; a split only some specs make (compositional) has its file when it has rows.
+ALWAYS: tuple[str, ...] = SPLITS[:4]
 MANIFEST = "manifest.json"
 FORMAT = "ck-dataset"
 # Bump when the row or manifest layout changes; QC refuses a folder of another version.
@@ -54,6 +56,8 @@ def write_dataset(rows: list[Row], out: str | Path, meta: dict) -> dict:
     files = {}
     for split in SPLITS:
         text = "".join(r.line() for r in sorted(rows, key=lambda r: r.id) if r.split == split)
+        if not text and split not in ALWAYS:
+            continue
         data = text.encode("utf-8")
         write_atomic(out / split_file(split), data)
         files[split_file(split)] = {"rows": text.count("\n"), "sha256": hashlib.sha256(data).hexdigest()}

@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.data.variants import DAMAGE
+from engine.data.variants import DAMAGE, GRAFT_AT
 from engine.dsl import vocab
 from engine.fileio import InputError, read_text
 from engine.tomltable import MISSING, TomlTable
@@ -38,6 +38,10 @@ PLAN_NATIVE = ("topic", "none", "own")
 PAIR_DECISIONS: tuple[str, ...] = ("theme", "tone", "density", "topic", "audience")
 STYLE_DECISIONS: tuple[str, ...] = ("theme", "tone", "density")
 CORRUPTIONS: tuple[str, ...] = tuple(DAMAGE)
+# Components an [add:KIND] prompt may ask: free-standing cards that any family's page can hold
+# (each compiles clean after the first header of every family's anchor, under every change kind).
+GRAFTABLE: tuple[str, ...] = ("callout_card", "section_card", "thesis_box", "conclusion_strip", "badge_pill",
+                              "legend_row")
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,9 @@ class Variants:
     topics: tuple[str, ...]             # topic pool for swaps, beside the gold entries' own topics
     extra_topics: tuple[str, ...]       # more of them (a gold topic too), dealt their kinds after the pool
     fresh_rows: int                     # direct train rows each asking a topic made for it alone
+    grafts: tuple[str, ...]             # component kinds an [add:KIND] prompt may ask (spec04)
+    graft_rows: int                     # direct rows asking [add:KIND] where train shows KIND grafted
+    graft_at: str                       # where the block goes: after the first header, or at the end
     themes: tuple[str, ...]
     tones: tuple[str, ...]
     densities: tuple[str, ...]
@@ -103,6 +110,8 @@ class Splits:
     dev: float
     test: float
     hidden: tuple[tuple[str, str], ...]     # (topic, layout) pairs that never occur in train
+    # (kind, layout) pairs no train, dev or test prompt asks with [add:KIND] (spec04): split compositional
+    compositional: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -300,6 +309,9 @@ def load_spec(path: str | Path) -> Spec:
     source.done()
 
     variants = _variants(var)
+    if variants.grafts and surface != "explicit":
+        raise var.fail("grafts", "an [add:KIND] request is a tag of the explicit prompt; this spec's surface is "
+                                 f"{surface}")
     spec_head["intent"] = _intent(intent_table, families, variants) if intent_table is not None else None
     said = {"explicit": ("theme", "tone", "density", "topic"), "intent": ("topic", "audience")}[surface]
     unsaid = [d for d in variants.pair_decisions if d not in said]
@@ -310,7 +322,7 @@ def load_spec(path: str | Path) -> Spec:
     strangers = sorted((set(mixture.families) | set(mixture.replay)) - set(families))
     if strangers:
         raise mix.fail("families", f"names {', '.join(strangers)}, which source.families does not list")
-    splits = _splits(split, families)
+    splits = _splits(split, families, variants.grafts)
     teach = {}
     for key in sorted(blueprint.data):
         teach[key] = blueprint.text(key)
@@ -349,6 +361,9 @@ def _variants(t: _Table) -> Variants:
         topics=t.words("topics"),
         extra_topics=t.words("extra_topics", default=()),
         fresh_rows=t.count("fresh_rows", 0, 0),
+        grafts=t.words("grafts", GRAFTABLE, ()),
+        graft_rows=t.count("graft_rows", 0, 0),
+        graft_at=t.get("graft_at", str, "header"),
         themes=t.words("themes", values["theme"]),
         tones=t.words("tones", values["tone"]),
         densities=t.words("densities", values["density"]),
@@ -369,6 +384,10 @@ def _variants(t: _Table) -> Variants:
     both = sorted(set(v.topics) & set(v.extra_topics))
     if both:
         raise t.fail("extra_topics", f"lists '{both[0]}', which topics lists too")
+    if v.graft_at not in GRAFT_AT:
+        raise t.fail("graft_at", f"= '{v.graft_at}' is not one of {', '.join(GRAFT_AT)}")
+    if v.graft_rows and not v.grafts:
+        raise t.fail("graft_rows", "asks rows with [add:KIND] and grafts lists no kind")
     t.done()
     return v
 
@@ -412,22 +431,37 @@ def _family_numbers(t: _Table, key: str, fraction: bool) -> dict[str, float]:
     return out
 
 
-def _splits(t: _Table, families: tuple[str, ...]) -> Splits:
+def _splits(t: _Table, families: tuple[str, ...], grafts: tuple[str, ...] = ()) -> Splits:
     dev, test = t.fraction("dev"), t.fraction("test")
     if dev + test >= 1.0:
         raise t.fail("test", f"dev + test = {dev + test:g} leaves nothing to train on")
-    combos = []
-    for i, item in enumerate(t.get("hidden", list, [])):
-        where = f"hidden[{i}]"
-        if not isinstance(item, dict) or set(item) != {"topic", "layout"}:
-            raise t.fail(where, "must be a table {topic = \"...\", layout = \"...\"}")
-        topic, layout = item["topic"], item["layout"]
-        if not isinstance(topic, str) or not vocab.TOPIC_PATTERN.match(topic):
-            raise t.fail(where, f"topic {topic!r} is not an identifier")
+
+    def topic_problem(topic) -> str | None:
+        return None if isinstance(topic, str) and vocab.TOPIC_PATTERN.match(topic) else f"topic {topic!r} is not an identifier"
+
+    def kind_problem(kind) -> str | None:
+        return None if kind in grafts else f"add {kind!r} is not one of variants.grafts ({', '.join(grafts) or 'none'})"
+
+    hidden = _cells(t, "hidden", "topic", topic_problem, families)
+    asked = _cells(t, "compositional", "add", kind_problem, families)
+    t.done()
+    return Splits(dev, test, hidden, asked)
+
+
+def _cells(t: _Table, key: str, first: str, problem, families: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """[splits] KEY = [{FIRST = "...", layout = "..."}, ...] as (value, layout) pairs, each value
+    checked by problem(value) -> a message or None, each layout one of the spec's families, none twice."""
+    cells: list[tuple[str, str]] = []
+    for i, item in enumerate(t.get(key, list, [])):
+        where = f"{key}[{i}]"
+        if not isinstance(item, dict) or set(item) != {first, "layout"}:
+            raise t.fail(where, f"must be a table {{{first} = \"...\", layout = \"...\"}}")
+        value, layout = item[first], item["layout"]
+        if (message := problem(value)) is not None:
+            raise t.fail(where, message)
         if layout not in families:
             raise t.fail(where, f"layout {layout!r} is not one of source.families")
-        if (topic, layout) in combos:
-            raise t.fail(where, f"repeats ({topic}, {layout})")
-        combos.append((topic, layout))
-    t.done()
-    return Splits(dev, test, tuple(combos))
+        if (value, layout) in cells:
+            raise t.fail(where, f"repeats ({value}, {layout})")
+        cells.append((value, layout))
+    return tuple(cells)

@@ -9,6 +9,9 @@ density): the gold scene itself, or a structural change of it (seed, "Asset Scal
 - order_swap: two neighbouring components of different kinds trade places (never the header);
 - canvas: another canvas, which the prompt does not name.
 
+A graft is not a program: it is what an `[add:KIND]` prompt asks on top of one (spec04): one KIND
+block, every content field but its tag, after the scene's first header or after its last component.
+
     >>> from engine.dsl import load
     >>> s = load("[scene] [layout:poster_stack] [callout_card] [title_ref:callout_card.0.title]"
     ...          " [/callout_card] [callout_card] [title_ref:callout_card.1.title] [/callout_card]"
@@ -92,6 +95,29 @@ def count_dup(scene: Scene, kind: str) -> Scene:
     top = max(content_index(c) for c in comps if c.name == kind)
     comps.insert(last + 1, _reindexed(comps[last], top + 1))
     return Scene(scene.attrs, tuple(comps))
+
+
+GRAFT_AT: tuple[str, ...] = ("header", "end")
+
+
+def graft(scene: Scene, kind: str, at: str = "header") -> Scene:
+    """The scene with one `kind` block: after its first top-level header_band (`header`; first, if
+    none) or after its last component (`end`, so nothing of the family's scene follows it)."""
+    fields = [f for f in vocab.COMPONENTS[kind].fields if f != "tag"]
+    block = Component(kind, refs=tuple(Ref(f, f"{kind}.0.{f}") for f in fields))
+    comps = list(scene.components)
+    where = len(comps) if at == "end" else next((i + 1 for i, c in enumerate(comps) if c.name == "header_band"), 0)
+    return replace(scene, components=tuple(comps[:where] + [block] + comps[where:]))
+
+
+def kinds_in(scene: Scene) -> set[str]:
+    """Every component kind a scene holds, at any depth."""
+    out, stack = set(), list(scene.components)
+    while stack:
+        c = stack.pop()
+        out.add(c.name)
+        stack.extend(c.children)
+    return out
 
 
 def order_swap(scene: Scene, i: int) -> Scene:

@@ -1,7 +1,7 @@
 """`ck generate` and `ck export` (engine/inference).
 
     ck generate RUN --prompt "[task:svg] [layout:pipeline_lane] [topic:kv_cache] ... [OUT]"
-    ck generate RUN --layout pipeline_lane --topic kv_cache [--theme --tone --density] [--own]
+    ck generate RUN --layout pipeline_lane --topic kv_cache [--theme --tone --density] [--add KIND] [--own]
     ck generate RUN --topic kv_cache --goal explain_tradeoff --audience engineers
         [--constrained] [--repair] [--temperature T --top-k K --seed S] [--samples N] [--budget N]
         [--content content.json -o out.svg [--png out.png]] [--json]
@@ -25,17 +25,17 @@ def _prompt(args, tokenizer) -> str:
 
     parts = {k: getattr(args, k) for k in ("layout", "topic", "theme", "tone", "density", "goal", "audience")}
     if args.prompt:
-        if any(parts.values()) or args.own:
+        if any(parts.values()) or args.own or args.add:
             raise InputError("give the prompt whole (--prompt) or by its parts, not both")
         return check_prompt(tokenizer, args.prompt)
     if args.goal or args.audience:
-        if not (args.topic and args.goal and args.audience) or args.layout or args.own:
+        if not (args.topic and args.goal and args.audience) or args.layout or args.own or args.add:
             raise InputError("an intent prompt is --topic, --goal and --audience (the model chooses the layout)")
         return intent(tokenizer, topic=args.topic, goal=args.goal, audience=args.audience)
     if not (args.layout and args.topic):
         raise InputError("a prompt needs --prompt, or --layout and --topic (explicit), or --topic --goal --audience (intent)")
     return explicit(tokenizer, layout=args.layout, topic=args.topic, theme=args.theme, tone=args.tone,
-                    density=args.density, own=args.own)
+                    density=args.density, own=args.own, add=args.add)
 
 
 def cmd_generate(args) -> int:
@@ -127,6 +127,7 @@ def add_generate_arguments(p) -> None:
     p.add_argument("--prompt", help="the whole prompt, [task:svg] ... [OUT]")
     for key in ("layout", "topic", "theme", "tone", "density", "goal", "audience"):
         p.add_argument(f"--{key}", help=f"the prompt's {key}")
+    p.add_argument("--add", metavar="KIND", help="explicit: one more component of this kind ([add:KIND]; specs with grafts)")
     p.add_argument("--own", action="store_true",
                    help="explicit: ask for the gold entry's own scene ([source:gold]; specs with own_prompt)")
     p.add_argument("--constrained", action="store_true",

@@ -28,6 +28,7 @@ from engine.probe.repair import repair as repair_scene
 from engine.probe.weights import Trained
 from engine.rundir import RunDir
 from engine.tokenizer.prompts import (
+    ADD_KEY,
     EXPLICIT_KEYS,
     OUT,
     SOURCE_GOLD,
@@ -36,7 +37,7 @@ from engine.tokenizer.prompts import (
 )
 
 # Prompt keys whose values are the DSL's own: a value outside them is a typo, not a new idea.
-_CLOSED = {k: vocab.TOP_LEVEL_VALUES[k] for k in ("layout", "theme", "tone", "density")}
+_CLOSED = {k: vocab.TOP_LEVEL_VALUES[k] for k in ("layout", "theme", "tone", "density")} | {ADD_KEY: tuple(vocab.COMPONENTS)}
 
 
 def resolve_run(run: str, workspace: str | Path | None = None, spec: str | None = None) -> tuple[Path, Path | None]:
@@ -76,15 +77,19 @@ def _check_value(key: str, value: str) -> None:
 
 
 def explicit(tokenizer, *, layout: str, topic: str, theme: str | None = None, tone: str | None = None,
-             density: str | None = None, own: bool = False) -> str:
+             density: str | None = None, own: bool = False, add: str | None = None) -> str:
     """The explicit-layout surface; omitted parts take the family's defaults (what the builder writes);
+    `add`: one more component of that kind (`[add:KIND]`, a spec with grafts trains it);
     `own`: ask for the gold entry's own scene (`[source:gold]`, a spec with own_prompt trains it)."""
     parts = {"layout": layout, "topic": topic, "theme": theme, "tone": tone, "density": density}
     defaults = vocab.family_defaults(layout) if layout in vocab.LAYOUTS else {}
     parts = {k: v if v is not None else defaults.get(k) for k, v in parts.items()}
     for key, value in parts.items():
         _check_value(key, value)
+    if add is not None:
+        _check_value(ADD_KEY, add)
     return check_prompt(tokenizer, " ".join([TASK_SVG, *(f"[{k}:{parts[k]}]" for k in EXPLICIT_KEYS),
+                                             *[f"[{ADD_KEY}:{add}]"] * (add is not None),
                                              *[SOURCE_GOLD] * own, OUT]))
 
 
@@ -109,8 +114,9 @@ def check_prompt(tokenizer, prompt: str) -> str:
             if token != SOURCE_GOLD:
                 raise InputError(f"prompt: '{token}': the one source a prompt names is {SOURCE_GOLD}")
             continue
-        if key not in (*EXPLICIT_KEYS, "goal", "audience"):
-            raise InputError(f"prompt: '{key}' is not a prompt key ({', '.join((*EXPLICIT_KEYS, 'goal', 'audience'))})")
+        if key not in (*EXPLICIT_KEYS, ADD_KEY, "goal", "audience"):
+            raise InputError(f"prompt: '{key}' is not a prompt key "
+                             f"({', '.join((*EXPLICIT_KEYS, ADD_KEY, 'goal', 'audience'))})")
         _check_value(key, value)
     unknown = tokenizer.unknown_pieces(prompt)
     if unknown:

@@ -9,6 +9,7 @@ split and layout family:
     dev     PER_CELL["dev"] per layout          test    PER_CELL["test"] per layout
     hidden  PER_CELL["hidden"] per unseen (topic, layout) combination, the combinations of a
             layout taken in turn, so a layout with two hidden topics is probed on both alike
+    compositional  PER_CELL["compositional"] per unseen (add kind, layout) combination, alike
 
 Within a cell the verbatim gold rows come first, then the explicit-prompt buckets (anchor_replay,
 direct, minimal_pair) taken in turn, each in row-id order; repair prompts are not probe prompts,
@@ -40,9 +41,12 @@ from engine.paths import PROBE_LISTS
 from engine.probe.result import SPLITS, ProbeListRef
 
 FORMAT = "ck-probe-list"
-PER_CELL = {"train": 8, "dev": 8, "test": 8, "hidden": 6}
+PER_CELL = {"train": 8, "dev": 8, "test": 8, "hidden": 6, "compositional": 6}
 PROBE_BUCKETS = ("anchor_replay", "direct", "minimal_pair")
 _TOPIC = re.compile(r"\[topic:([^\]\s]*)\]")
+_ADD = re.compile(r"\[add:([^\]\s]*)\]")
+# A held-out split's cells: what a prompt asks that train never shows with its layout.
+_CELL_OF = {"hidden": _TOPIC, "compositional": _ADD}
 
 
 @dataclass(frozen=True)
@@ -102,8 +106,8 @@ def select(rows: list[Row], per_cell: dict[str, int] | None = None) -> list[Row]
             if r.split == split and r.bucket in PROBE_BUCKETS and not r.provenance.get("fresh"):
                 cells.setdefault(r.layout, []).append(r)
         for layout in sorted(cells):
-            if split == "hidden":
-                chosen.extend(_hidden_cell(cells[layout], per_cell[split]))
+            if split in _CELL_OF:
+                chosen.extend(_held_out_cell(cells[layout], per_cell[split], _CELL_OF[split]))
                 continue
             cell = cells[layout]
             verbatim = [r for r in cell if r.provenance.get("verbatim")]
@@ -121,13 +125,13 @@ def _take(picked: list[Row], queues: list[list[Row]], limit: int) -> list[Row]:
     return picked
 
 
-def _hidden_cell(cell: list[Row], per_combination: int) -> list[Row]:
-    """A layout's hidden rows, `per_combination` of each of its unseen topics, topics in turn."""
-    by_topic: dict[str, list[Row]] = {}
+def _held_out_cell(cell: list[Row], per_combination: int, key: re.Pattern) -> list[Row]:
+    """A layout's held-out rows, `per_combination` of each of its unseen topics (or add kinds), in turn."""
+    by_key: dict[str, list[Row]] = {}
     for r in cell:
-        m = _TOPIC.search(r.prompt)
-        by_topic.setdefault(m.group(1) if m else "", []).append(r)
-    queues = [by_topic[t][:per_combination] for t in sorted(by_topic)]
+        m = key.search(r.prompt)
+        by_key.setdefault(m.group(1) if m else "", []).append(r)
+    queues = [by_key[t][:per_combination] for t in sorted(by_key)]
     return _take([], queues, per_combination * len(queues))
 
 

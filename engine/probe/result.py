@@ -44,7 +44,7 @@ from engine.fileio import InputError, read_json, write_atomic
 from engine.rundir import ProbeDir, RunDir
 
 SCHEMA = 1
-SPLITS = ("train", "dev", "test", "hidden")
+SPLITS = ("train", "dev", "test", "hidden", "compositional")
 # The flags a RESULT carries (six errors, and the family choice); each has a `<flag>_rate` metric.
 FLAGS = ("budget_truncation", "missing_scene_start", "missing_scene_end", "duplicate_attr",
          "block_nesting_error", "special_token_leak",

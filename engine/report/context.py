@@ -360,7 +360,7 @@ def _board(board) -> dict:
 
 
 def _split_order(split: str) -> tuple[int, str]:
-    order = ("train", "dev", "test", "hidden")
+    order = ("train", "dev", "test", "hidden", "compositional")
     return (order.index(split) if split in order else len(order), split)
 
 

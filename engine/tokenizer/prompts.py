@@ -8,6 +8,8 @@ text (`[scene]` ... `[/scene]`), then end of sequence.
     '[task:svg] [layout:pipeline_lane] [topic:kv_cache] [theme:infra_dark] [tone:blue] [density:balanced] [OUT]'
     >>> explicit_prompt(load("[scene] [layout:table_matrix] [topic:kv_cache] [/scene]").scene, own=True).split()[-3:]
     ['[density:balanced]', '[source:gold]', '[OUT]']
+    >>> explicit_prompt(load("[scene] [layout:table_matrix] [topic:kv_cache] [/scene]").scene, add="thesis_box").split()[-2:]
+    ['[add:thesis_box]', '[OUT]']
     >>> intent_prompt("kv_cache", "explain_tradeoff", "engineers")
     '[task:svg] [topic:kv_cache] [goal:explain_tradeoff] [audience:engineers] [OUT]'
     >>> repair_prompt("[scene]\\n[canvas:wide]\\n")
@@ -25,12 +27,17 @@ TASK_SVG, TASK_REPAIR, OUT = "[task:svg]", "[task:repair]", "[OUT]"
 # An explicit prompt that asks for a gold entry's own scene, not its topic's edit of a family's anchor
 # (docs/dsl.md, "The source tag"; a spec turns it on with [spec] own_prompt).
 SOURCE_GOLD = "[source:gold]"
+# A component the prompt asks for on top of what its topic makes (docs/dsl.md, "The add tag"; spec04):
+# `[add:thesis_box]`, one block of that kind after the scene's first header.
+ADD_KEY = "add"
 
 
-def explicit_prompt(scene: Scene, own: bool = False) -> str:
+def explicit_prompt(scene: Scene, own: bool = False, add: str | None = None) -> str:
     """`[task:svg] [layout:L] [topic:T] [theme:H] [tone:N] [density:D] [OUT]` from a canonical scene;
+    `add`: `[add:KIND]` after the density, the scene holds one KIND more than its topic makes;
     `own`: `[source:gold]` before `[OUT]`, the scene is a gold entry's own."""
-    return " ".join([TASK_SVG, *(f"[{k}:{scene.attr(k)}]" for k in EXPLICIT_KEYS), *[SOURCE_GOLD] * own, OUT])
+    return " ".join([TASK_SVG, *(f"[{k}:{scene.attr(k)}]" for k in EXPLICIT_KEYS),
+                     *[f"[{ADD_KEY}:{add}]"] * (add is not None), *[SOURCE_GOLD] * own, OUT])
 
 
 def intent_prompt(topic: str, goal: str, audience: str) -> str:

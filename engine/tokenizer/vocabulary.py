@@ -21,13 +21,14 @@ from collections import Counter
 from collections.abc import Iterable
 
 from engine.dsl import vocab
-from engine.tokenizer.prompts import OUT, SOURCE_GOLD, TASK_REPAIR, TASK_SVG
+from engine.tokenizer.prompts import ADD_KEY, OUT, SOURCE_GOLD, TASK_REPAIR, TASK_SVG
 
 SPECIALS: tuple[str, ...] = ("<|pad|>", "<|bos|>", "<|eos|>", "<|unk|>")
 
 # Keys whose value is an open identifier: only the opener is reserved, the value is payload.
-# topic is the scene's; goal and audience are the intent-bridge prompt's (SPEC.md section 4).
-OPEN_KEYS: tuple[str, ...] = ("topic", "goal", "audience")
+# topic is the scene's; goal and audience are the intent-bridge prompt's (SPEC.md section 4); add is
+# the explicit prompt's request for one more component (its value a component name: a path piece).
+OPEN_KEYS: tuple[str, ...] = ("topic", "goal", "audience", ADD_KEY)
 # The prompts' task markers, end marker and source tag.
 PROMPT_TOKENS: tuple[str, ...] = (TASK_SVG, TASK_REPAIR, OUT, SOURCE_GOLD)
 # Decision-tree content lives under nodes.ID.FIELD and edges.ID rather than NAME.INDEX.FIELD.
