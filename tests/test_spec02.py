@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from spec_fixtures import built, cell
 
-from engine.data.build import _Builder, build_dataset, load_golds
 from engine.data.spec import load_spec, spec_tokenizer
 from engine.dsl import load
 from engine.paths import ROOT
@@ -21,17 +21,7 @@ SPEC02 = ROOT / "specs" / "spec02.toml"
 
 @pytest.fixture(scope="module")
 def spec02():
-    spec = load_spec(SPEC02)
-    golds = load_golds(spec)
-    builder = _Builder(spec, golds)
-    builder.plan()
-    return spec, builder, build_dataset(spec, golds)
-
-
-def _cell(row) -> tuple[str, str]:
-    """(topic, layout) of any row: a repair row's target is the clean scene it restores."""
-    scene = load(row.target).scene
-    return scene.attr("topic"), scene.attr("layout")
+    return built(SPEC02)
 
 
 def test_the_hidden_list_covers_every_family_and_every_change_kind(spec02):
@@ -54,13 +44,13 @@ def test_the_hidden_list_covers_every_family_and_every_change_kind(spec02):
 def test_no_row_outside_the_hidden_split_carries_a_hidden_cell(spec02):
     spec, _, rows = spec02
     hidden = set(spec.splits.hidden)
-    leaks = [r.id for r in rows if r.split != "hidden" and _cell(r) in hidden]
+    leaks = [r.id for r in rows if r.split != "hidden" and cell(r) in hidden]
     assert not leaks
-    by_cell = Counter(_cell(r) for r in rows if r.split == "hidden")
+    by_cell = Counter(cell(r) for r in rows if r.split == "hidden")
     assert set(by_cell) == hidden
     assert set(by_cell.values()) == {spec.variants.hidden_rows_per_combo}
     # and each hidden topic is still in train under every layout but its hidden one and a native
-    train = {_cell(r) for r in rows if r.split == "train"}
+    train = {cell(r) for r in rows if r.split == "train"}
     for topic, layout in hidden:
         assert len({lay for t, lay in train if t == topic}) >= len(spec.families) - 2, topic
 

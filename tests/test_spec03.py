@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from spec_fixtures import built, cell, planned
 
-from engine.data.build import _Builder, build_dataset, load_golds
+from engine.data.build import build_dataset
 from engine.data.spec import load_spec
 from engine.dsl import load
 from engine.paths import ROOT
@@ -19,23 +20,10 @@ R10 = ROOT / "specs" / "spec02_plan_r10.toml"
 NEW = ("dual_panel_compare", "timeline_flow", "memory_map")
 
 
-def _planned(spec):
-    golds = load_golds(spec)
-    b = _Builder(spec, golds)
-    b.plan()
-    return b, golds
-
-
 @pytest.fixture(scope="module")
 def spec03():
-    spec = load_spec(SPEC03)
-    builder, golds = _planned(spec)
-    return spec, builder, build_dataset(spec, golds)
+    return built(SPEC03)
 
-
-def _cell(row) -> tuple[str, str]:
-    scene = load(row.target).scene
-    return scene.attr("topic"), scene.attr("layout")
 
 
 def test_nine_families_each_from_its_own_gold_entries(spec03):
@@ -50,7 +38,7 @@ def test_nine_families_each_from_its_own_gold_entries(spec03):
 def test_spec02s_cells_and_topics_keep_what_they_asked_in_r10(spec03):
     spec, builder, _ = spec03
     r10 = load_spec(R10)
-    before, _ = _planned(r10)
+    before = planned(r10)
     assert set(r10.splits.hidden) <= set(spec.splits.hidden)
     assert all(builder.change_of[t] == kind for t, kind in before.change_of.items())
     assert all(builder.assign[layout, t].id == before.assign[layout, t].id for t, layout in r10.splits.hidden)
@@ -73,8 +61,8 @@ def test_each_new_family_hides_three_cells_of_three_kinds_each_taught_by_other_t
 def test_no_row_outside_the_hidden_split_carries_a_hidden_cell(spec03):
     spec, _, rows = spec03
     hidden = set(spec.splits.hidden)
-    assert not [r.id for r in rows if r.split != "hidden" and _cell(r) in hidden]
-    assert {_cell(r) for r in rows if r.split == "hidden"} == hidden
+    assert not [r.id for r in rows if r.split != "hidden" and cell(r) in hidden]
+    assert {cell(r) for r in rows if r.split == "hidden"} == hidden
 
 
 def test_the_frozen_list_is_a_rungs_and_probes_every_hidden_cell_with_its_rows_targets():

@@ -8,8 +8,9 @@ from collections import Counter
 from dataclasses import replace
 
 import pytest
+from spec_fixtures import built, planned
 
-from engine.data.build import _Builder, build_dataset, load_golds
+from engine.data.build import build_dataset
 from engine.data.qc import check_holdouts
 from engine.data.rows import Row
 from engine.data.spec import load_spec, spec_tokenizer
@@ -25,11 +26,7 @@ SPEC04 = ROOT / "specs" / "spec04.toml"
 
 @pytest.fixture(scope="module")
 def spec04():
-    spec = load_spec(SPEC04)
-    golds = load_golds(spec)
-    builder = _Builder(spec, golds)
-    builder.plan()
-    return spec, builder, build_dataset(spec, golds)
+    return built(SPEC04)
 
 
 def _asked(row) -> str | None:
@@ -115,11 +112,11 @@ def test_a_pair_that_is_not_new_or_a_kind_shown_once_is_refused(tmp_path):
     held = _variant(tmp_path, '{ add = "badge_pill", layout = "poster_stack" }',
                     '{ add = "callout_card", layout = "comparison_span_chart" }')
     with pytest.raises(InputError, match=r"\(callout_card, comparison_span_chart\): a gold entry of .* holds"):
-        _Builder(held, load_golds(held)).plan()
+        planned(held)
     once = _variant(tmp_path, '{ add = "callout_card", layout = "memory_map" },',
                     '{ add = "callout_card", layout = "memory_map" },\n    { add = "thesis_box", layout = "memory_map" },')
     with pytest.raises(InputError, match="asks thesis_box, which train shows grafted in 1 family"):
-        _Builder(once, load_golds(once)).plan()
+        planned(once)
     with pytest.raises(InputError, match="add 'header_band' is not one of variants.grafts"):
         _variant(tmp_path, '{ add = "legend_row", layout = "memory_map" }', '{ add = "header_band", layout = "memory_map" }')
 
@@ -142,9 +139,7 @@ def test_r2_puts_the_block_last_and_differs_from_r1_on_one_axis():
     assert changed_axes(tomllib.loads(r2_text), tomllib.loads(r1_text)) == {"representation": ["variants.graft_at"]}
     r1, r2 = load_spec(SPEC04), load_spec(ROOT / "specs" / "spec04_r2.toml")
     assert (r1.variants.graft_at, r2.variants.graft_at) == ("header", "end")
-    b1, b2 = _Builder(r1, load_golds(r1)), _Builder(r2, load_golds(r2))
-    b1.plan()
-    b2.plan()
+    b1, b2 = planned(r1), planned(r2)
     for kind, layout in r2.splits.compositional[:4]:
         topic = next(t for lay, t in b2.free if lay == layout)
         style = b2.styles[0]

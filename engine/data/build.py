@@ -203,7 +203,7 @@ class _Builder:
             if (layout, topic) in natives:
                 raise InputError(f"{self.spec.path}: splits.hidden ({topic}, {layout}) would hide gold "
                                  f"entry {natives[layout, topic].name}'s own prompt")
-        kinds = ("none", *CHANGE_KINDS[:self.v.variants_per_gold])
+        self.kinds = kinds = ("none", *CHANGE_KINDS[:self.v.variants_per_gold])
         deal = lambda topics: sorted(topics, key=lambda t: _order_key(self.spec, f"change:{t}"))
         self.change_of = {t: kinds[i % len(kinds)] for i, t in enumerate(deal(pool) + deal(extra))}
         self.realized = realized = {f: self.realizations(g) for f, g in anchor.items()}
@@ -412,8 +412,7 @@ class _Builder:
                              f"only {len(names)} new topics")
         rng = random.Random(f"{self.spec.seed}:fresh")
         rng.shuffle(names)
-        kinds = ("none", *CHANGE_KINDS[:self.v.variants_per_gold])
-        families = self.spec.families
+        families, kinds = self.spec.families, self.kinds
         rows = []
         for i, topic in enumerate(names[:n]):
             layout, kind = families[i % len(families)], kinds[i // len(families) % len(kinds)]

@@ -39,6 +39,7 @@ from engine.data.rows import SPLITS, Row, read_manifest, read_rows, split_file
 from engine.dsl import load, serialize
 from engine.fileio import read_json, write_atomic
 from engine.tokenizer.fit import fits, row_tokens
+from engine.tokenizer.prompts import ADD_TAG
 
 # Bucket shares are whole rows and whole pairs, and a verbatim gold row keeps its entry's split,
 # so train lands a little off the declared ratio: allow 2 points, plus two rows' worth for tiny sets.
@@ -158,7 +159,6 @@ def check_contradictions(rows: list[Row]) -> dict:
 
 
 _TOPIC = re.compile(r"^\[topic:([^\]]*)\]$", re.MULTILINE)
-_ADD = re.compile(r"\[add:([^\]\s]*)\]")
 
 
 def _topic_layout(row: Row) -> tuple[str, str]:
@@ -196,7 +196,7 @@ def check_holdouts(rows: list[Row], hidden: set[tuple[str, str]], asked: set[tup
 
 
 def _add_layout(row: Row) -> tuple[str, str] | None:
-    found = _ADD.search(row.prompt)
+    found = ADD_TAG.search(row.prompt)
     return (found.group(1), row.layout) if found else None
 
 

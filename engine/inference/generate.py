@@ -19,7 +19,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from engine.dsl import load, serialize, vocab
+from engine.dsl import Attr, Scene, load, serialize, vocab
 from engine.fileio import InputError
 from engine.paths import Workspace
 from engine.probe.decode import Sampling, decode
@@ -33,6 +33,7 @@ from engine.tokenizer.prompts import (
     OUT,
     SOURCE_GOLD,
     TASK_SVG,
+    explicit_prompt,
     intent_prompt,
 )
 
@@ -88,9 +89,7 @@ def explicit(tokenizer, *, layout: str, topic: str, theme: str | None = None, to
         _check_value(key, value)
     if add is not None:
         _check_value(ADD_KEY, add)
-    return check_prompt(tokenizer, " ".join([TASK_SVG, *(f"[{k}:{parts[k]}]" for k in EXPLICIT_KEYS),
-                                             *[f"[{ADD_KEY}:{add}]"] * (add is not None),
-                                             *[SOURCE_GOLD] * own, OUT]))
+    return check_prompt(tokenizer, explicit_prompt(Scene(tuple(Attr(k, v) for k, v in parts.items())), own=own, add=add))
 
 
 def intent(tokenizer, *, topic: str, goal: str, audience: str) -> str:

@@ -39,14 +39,14 @@ from engine.data.rows import Row
 from engine.fileio import InputError, read_json, write_atomic
 from engine.paths import PROBE_LISTS
 from engine.probe.result import SPLITS, ProbeListRef
+from engine.tokenizer.prompts import ADD_TAG
 
 FORMAT = "ck-probe-list"
 PER_CELL = {"train": 8, "dev": 8, "test": 8, "hidden": 6, "compositional": 6}
 PROBE_BUCKETS = ("anchor_replay", "direct", "minimal_pair")
 _TOPIC = re.compile(r"\[topic:([^\]\s]*)\]")
-_ADD = re.compile(r"\[add:([^\]\s]*)\]")
 # A held-out split's cells: what a prompt asks that train never shows with its layout.
-_CELL_OF = {"hidden": _TOPIC, "compositional": _ADD}
+_CELL_OF = {"hidden": _TOPIC, "compositional": ADD_TAG}
 
 
 @dataclass(frozen=True)

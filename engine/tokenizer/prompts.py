@@ -17,6 +17,8 @@ text (`[scene]` ... `[/scene]`), then end of sequence.
 """
 from __future__ import annotations
 
+import re
+
 from engine.dsl import Scene, vocab
 from engine.fileio import InputError
 
@@ -30,6 +32,7 @@ SOURCE_GOLD = "[source:gold]"
 # A component the prompt asks for on top of what its topic makes (docs/dsl.md, "The add tag"; spec04):
 # `[add:thesis_box]`, one block of that kind after the scene's first header.
 ADD_KEY = "add"
+ADD_TAG = re.compile(r"\[add:([^\]\s]*)\]")   # the kind a prompt asks, group 1
 
 
 def explicit_prompt(scene: Scene, own: bool = False, add: str | None = None) -> str:
