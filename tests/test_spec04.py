@@ -150,5 +150,96 @@ def test_r2_puts_the_block_last_and_differs_from_r1_on_one_axis():
 
 
 def test_an_unknown_graft_place_is_refused(tmp_path):
-    with pytest.raises(InputError, match="graft_at = 'middle' is not one of header, end"):
+    with pytest.raises(InputError, match="graft_at = 'middle' is not one of header, start, end"):
         _variant(tmp_path, "graft_rows = 260\n", 'graft_rows = 260\ngraft_at = "middle"\n')
+
+
+def _png(scene, content) -> bytes:
+    import cairosvg
+
+    from engine.compiler import compile_scene
+
+    return cairosvg.svg2png(bytestring=compile_scene(scene, content).svg.encode(), output_width=320)
+
+
+def test_r3_writes_the_block_first_and_draws_r1s_picture():
+    from engine.data.variants import graft
+
+    r3 = load_spec(ROOT / "specs" / "spec04_r3.toml")
+    assert r3.variants.graft_at == "start"
+    for g in planned(r3).golds[::4]:
+        for kind in ("thesis_box", "legend_row"):
+            first, after = graft(g.scene, kind, "start"), graft(g.scene, kind, "header")
+            assert first.components[0].name == kind and first.components[1:] == g.scene.components
+            # the SVGs differ in the order their elements are written; the pixels do not
+            assert _png(first, g.content) == _png(after, g.content), (g.name, kind)
+
+
+
+def test_r4_asks_every_graft_kind_in_every_family_a_held_one_with_its_next_index():
+    r4 = ROOT / "specs" / "spec04_r4.toml"
+    spec, builder, rows = built(r4)
+    asked = set(spec.splits.compositional)
+    assert set(builder.graft_cells) == {(k, f) for k in spec.variants.grafts for f in spec.families} - asked
+    held = {f: set().union(*(kinds_in(g.scene) for g in builder.golds if g.family == f)) for f in spec.families}
+    seen_held = 0
+    for r in rows:
+        kind = _asked(r)
+        if not kind or r.bucket != "direct" or r.split == "compositional":
+            continue
+        assert (kind, r.layout) not in asked
+        scene = load(r.target).scene
+        at = [c.name for c in scene.components].index(kind)
+        assert scene.components[at - 1].name == "header_band"
+        rest = scene.components[:at] + scene.components[at + 1:]
+        index = {ref.path.split(".")[1] for ref in scene.components[at].refs}
+        others = {ref.path.split(".")[1] for c in _walk(rest) for ref in c.refs if ref.path.startswith(f"{kind}.")}
+        assert len(index) == 1 and index.isdisjoint(others)
+        assert int(index.pop()) == (1 + max(map(int, others)) if others else 0)
+        seen_held += kind in held[r.layout]
+    assert seen_held > 0
+    # what graft_held adds is train rows: the compositional split asks what r1's asks, and the change is one axis
+    assert check_holdouts(rows, set(spec.splits.hidden), asked)["passed"]
+    import tomllib
+
+    from engine.data.axes import changed_axes
+
+    assert changed_axes(tomllib.loads(r4.read_text()), tomllib.loads(SPEC04.read_text())) == {"curriculum": ["variants.graft_held"]}
+
+
+def test_r5_asks_each_graft_cell_two_kinds_that_differ_in_the_block_alone():
+    r5 = ROOT / "specs" / "spec04_r5.toml"
+    spec, builder, rows = built(r5)
+    grafted = [r for r in rows if _asked(r) and r.bucket == "direct" and r.split != "compositional"]
+    assert len(grafted) == spec.variants.graft_rows
+    pairs: dict[str, list] = {}
+    for r in grafted:
+        if "pair" in r.provenance:
+            pairs.setdefault(r.provenance["pair"], []).append(r)
+    # a pair wants two kinds of one family; a kind left over with no other goes alone
+    assert 2 * len(pairs) >= 0.9 * len(grafted) and all(len(p) == 2 for p in pairs.values())
+    for a, b in pairs.values():
+        assert a.split == b.split and a.layout == b.layout and _asked(a) != _asked(b)
+        assert a.prompt.replace(f"[add:{_asked(a)}]", "") == b.prompt.replace(f"[add:{_asked(b)}]", "")
+        blocks = []
+        for r in (a, b):
+            scene = load(r.target).scene
+            at = [c.name for c in scene.components].index(_asked(r))
+            blocks.append(scene.components[at].name)
+            rest = replace(scene, components=scene.components[:at] + scene.components[at + 1:])
+            assert rest == load(builder.row(r.layout, rest.attr("topic"), _style(rest), "direct", "train").target).scene
+        assert blocks == [_asked(a), _asked(b)]
+    # one cell is never asked the same kind twice, and no two pairs share a cell
+    cells = [(r.layout, r.prompt.replace(f"[add:{_asked(r)}]", "")) for r in grafted]
+    assert Counter(Counter(cells).values()) == Counter({2: len(pairs), 1: len(grafted) - 2 * len(pairs)})
+    assert check_holdouts(rows, set(spec.splits.hidden), set(spec.splits.compositional))["passed"]
+
+
+def _style(scene) -> tuple[str, str, str]:
+    return tuple(scene.attr(k) for k in ("theme", "tone", "density"))
+
+
+def _walk(components):
+    for c in components:
+        yield c
+        yield from _walk(c.children)

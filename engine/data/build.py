@@ -221,8 +221,9 @@ class _Builder:
 
     def plan_grafts(self) -> None:
         """The (kind, layout) pairs train asks with [add:KIND]: every graft kind in every family whose
-        gold entries never hold it, but the compositional ones. A compositional pair must be new
-        (no gold entry of the layout holds the kind) and its kind shown grafted in two families."""
+        gold entries never hold it (with variants.graft_held, in every family), but the compositional
+        ones. A compositional pair must be new (no gold entry of the layout holds the kind) and its
+        kind shown grafted in two families."""
         held = {f: set().union(*(kinds_in(g.scene) for g in self.golds if g.family == f)) for f in self.spec.families}
         asked = set(self.spec.splits.compositional)
         for kind, layout in sorted(asked):
@@ -230,7 +231,7 @@ class _Builder:
                 raise InputError(f"{self.spec.path}: splits.compositional ({kind}, {layout}): a gold entry of "
                                  f"{layout} holds a {kind}, so the combination is not new")
         self.graft_cells = [(k, f) for k in self.v.grafts for f in self.spec.families
-                            if k not in held[f] and (k, f) not in asked]
+                            if (self.v.graft_held or k not in held[f]) and (k, f) not in asked]
         for kind in sorted({k for k, _ in asked}):
             shown = [f for k, f in self.graft_cells if k == kind]
             if len(shown) < 2:
@@ -447,24 +448,52 @@ class _Builder:
     def grafted(self, n: int) -> list[Row]:
         """n direct rows asking [add:KIND]: dealt evenly over the graft kinds, each kind's over the
         families train shows it grafted in, then free (topic, style) cells of that family at random
-        (never a gold entry's own scene: a graft is asked on top of a topic's program)."""
+        (never a gold entry's own scene: a graft is asked on top of a topic's program). With
+        variants.graft_pairs one cell is asked two kinds of its family, the pair split as one: two
+        targets that differ in the asked block's kind alone (seed: "clean contrast sets")."""
         if not n:
             return []
         cells: dict[str, list] = {}
         for layout, topic in self.free:
             cells.setdefault(layout, []).extend((layout, topic, s) for s in self.styles)
         kinds = sorted({k for k, _ in self.graft_cells})
-        made = []
+        made, asks = [], {}
         for kind, count in zip(kinds, _deal(n, [1.0] * len(kinds))):
             families = [f for k, f in self.graft_cells if k == kind]
             for family, m in zip(families, _deal(count, [1.0] * len(families))):
+                if self.v.graft_pairs:
+                    asks.setdefault(family, []).append([kind] * m)
+                    continue
                 mine = cells.get(family, [])
                 if m > len(mine):
                     raise InputError(f"{self.spec.path}: variants.graft_rows wants {m} {family} rows with "
                                      f"[add:{kind}] but only {len(mine)} (topic, style) cells are free")
                 made += [self.row(*c, "direct", "train", add=kind) for c in self.rng.sample(mine, m)]
-        split = stratify(self.spec, [r.prompt for r in made])
-        return [_with_split(r, split[r.prompt]) for r in made]
+        if not self.v.graft_pairs:
+            split = stratify(self.spec, [r.prompt for r in made])
+            return [_with_split(r, split[r.prompt]) for r in made]
+        pairs = []
+        for family in sorted(asks):
+            queue = [kind for ask in asks[family] for kind in ask]
+            self.rng.shuffle(queue)
+            groups = []
+            while queue:   # each ask with the next ask of another kind; alone where none is left
+                first = queue.pop(0)
+                other = next((i for i, kind in enumerate(queue) if kind != first), None)
+                groups.append([first] if other is None else [first, queue.pop(other)])
+            mine = cells.get(family, [])
+            if len(groups) > len(mine):
+                raise InputError(f"{self.spec.path}: variants.graft_rows wants {len(groups)} {family} cells with "
+                                 f"[add:KIND] but only {len(mine)} (topic, style) cells are free")
+            for asked, c in zip(groups, self.rng.sample(mine, len(groups))):
+                rows = [self.row(*c, "direct", "train", add=kind) for kind in asked]
+                pair = f"pair-{_sha(chr(10).join(r.prompt for r in rows))[:12]}"
+                if len(rows) == 2:
+                    for r in rows:
+                        r.provenance.update(pair=pair, decision="add")
+                pairs.append((pair, rows))
+        split = stratify(self.spec, [p for p, _ in pairs])
+        return [_with_split(r, split[p]) for p, rows in pairs for r in rows]
 
     def compositional(self) -> list[Row]:
         """Per splits.compositional (kind, layout): hidden_rows_per_combo rows asking [add:KIND]

@@ -51,7 +51,9 @@ class Variants:
     fresh_rows: int                     # direct train rows each asking a topic made for it alone
     grafts: tuple[str, ...]             # component kinds an [add:KIND] prompt may ask (spec04)
     graft_rows: int                     # direct rows asking [add:KIND] where train shows KIND grafted
-    graft_at: str                       # where the block goes: after the first header, or at the end
+    graft_at: str                       # where the block goes: after the first header, first, or last
+    graft_held: bool                    # train asks a kind in families whose gold holds it too (one more)
+    graft_pairs: bool                   # one cell asked two kinds: a minimal pair on the [add:KIND] value
     themes: tuple[str, ...]
     tones: tuple[str, ...]
     densities: tuple[str, ...]
@@ -364,6 +366,8 @@ def _variants(t: _Table) -> Variants:
         grafts=t.words("grafts", GRAFTABLE, ()),
         graft_rows=t.count("graft_rows", 0, 0),
         graft_at=t.get("graft_at", str, "header"),
+        graft_held=t.get("graft_held", bool, False),
+        graft_pairs=t.get("graft_pairs", bool, False),
         themes=t.words("themes", values["theme"]),
         tones=t.words("tones", values["tone"]),
         densities=t.words("densities", values["density"]),

@@ -97,17 +97,32 @@ def count_dup(scene: Scene, kind: str) -> Scene:
     return Scene(scene.attrs, tuple(comps))
 
 
-GRAFT_AT: tuple[str, ...] = ("header", "end")
+GRAFT_AT: tuple[str, ...] = ("header", "start", "end")
 
 
 def graft(scene: Scene, kind: str, at: str = "header") -> Scene:
     """The scene with one `kind` block: after its first top-level header_band (`header`; first, if
-    none) or after its last component (`end`, so nothing of the family's scene follows it)."""
+    none), first of all (`start`: the page draws the header above it all the same, so the picture is
+    `header`'s and what follows the block is the header, as in every family), or after its last
+    component (`end`, so nothing of the family's scene follows it)."""
     fields = [f for f in vocab.COMPONENTS[kind].fields if f != "tag"]
-    block = Component(kind, refs=tuple(Ref(f, f"{kind}.0.{f}") for f in fields))
+    index = 1 + max((int(m.group(2)) for r in _refs(scene) if (m := _INDEXED.match(r.path)) and m.group(1) == kind),
+                    default=-1)   # one more: a kind the scene holds already is asked with its next index
+    block = Component(kind, refs=tuple(Ref(f, f"{kind}.{index}.{f}") for f in fields))
     comps = list(scene.components)
-    where = len(comps) if at == "end" else next((i + 1 for i, c in enumerate(comps) if c.name == "header_band"), 0)
+    where = {"start": 0, "end": len(comps)}.get(at)
+    if where is None:
+        where = next((i + 1 for i, c in enumerate(comps) if c.name == "header_band"), 0)
     return replace(scene, components=tuple(comps[:where] + [block] + comps[where:]))
+
+
+def _refs(scene: Scene) -> list[Ref]:
+    out, stack = [], list(scene.components)
+    while stack:
+        c = stack.pop()
+        out.extend(c.refs)
+        stack.extend(c.children)
+    return out
 
 
 def kinds_in(scene: Scene) -> set[str]:
