@@ -16,6 +16,7 @@ from engine.data.rows import Row
 from engine.data.spec import load_spec, spec_tokenizer
 from engine.data.variants import kinds_in
 from engine.dsl import load
+from engine.dsl.model import walk
 from engine.fileio import InputError
 from engine.inference.generate import check_prompt
 from engine.paths import ROOT
@@ -193,7 +194,8 @@ def test_r4_asks_every_graft_kind_in_every_family_a_held_one_with_its_next_index
         assert scene.components[at - 1].name == "header_band"
         rest = scene.components[:at] + scene.components[at + 1:]
         index = {ref.path.split(".")[1] for ref in scene.components[at].refs}
-        others = {ref.path.split(".")[1] for c in _walk(rest) for ref in c.refs if ref.path.startswith(f"{kind}.")}
+        others = {ref.path.split(".")[1] for v in walk(replace(scene, components=rest)) for ref in v.comp.refs
+                  if ref.path.startswith(f"{kind}.")}
         assert len(index) == 1 and index.isdisjoint(others)
         assert int(index.pop()) == (1 + max(map(int, others)) if others else 0)
         seen_held += kind in held[r.layout]
@@ -238,8 +240,3 @@ def test_r5_asks_each_graft_cell_two_kinds_that_differ_in_the_block_alone():
 def _style(scene) -> tuple[str, str, str]:
     return tuple(scene.attr(k) for k in ("theme", "tone", "density"))
 
-
-def _walk(components):
-    for c in components:
-        yield c
-        yield from _walk(c.children)

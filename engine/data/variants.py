@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, replace
 
 from engine.dsl import vocab
-from engine.dsl.model import Attr, Component, Ref, Scene
+from engine.dsl.model import Attr, Component, Ref, Scene, walk
 
 _INDEXED = re.compile(r"([a-z][a-z0-9_]*)\.(\d+)\.([a-z][a-z0-9_]*)\Z")
 TOP_LINES = slice(1, 1 + len(vocab.TOP_LEVEL_KEYS))   # canonical text: [scene], then the 15 attrs
@@ -106,7 +106,8 @@ def graft(scene: Scene, kind: str, at: str = "header") -> Scene:
     `header`'s and what follows the block is the header, as in every family), or after its last
     component (`end`, so nothing of the family's scene follows it)."""
     fields = [f for f in vocab.COMPONENTS[kind].fields if f != "tag"]
-    index = 1 + max((int(m.group(2)) for r in _refs(scene) if (m := _INDEXED.match(r.path)) and m.group(1) == kind),
+    refs = (r for v in walk(scene) for r in v.comp.refs)
+    index = 1 + max((int(m.group(2)) for r in refs if (m := _INDEXED.match(r.path)) and m.group(1) == kind),
                     default=-1)   # one more: a kind the scene holds already is asked with its next index
     block = Component(kind, refs=tuple(Ref(f, f"{kind}.{index}.{f}") for f in fields))
     comps = list(scene.components)
@@ -116,23 +117,9 @@ def graft(scene: Scene, kind: str, at: str = "header") -> Scene:
     return replace(scene, components=tuple(comps[:where] + [block] + comps[where:]))
 
 
-def _refs(scene: Scene) -> list[Ref]:
-    out, stack = [], list(scene.components)
-    while stack:
-        c = stack.pop()
-        out.extend(c.refs)
-        stack.extend(c.children)
-    return out
-
-
 def kinds_in(scene: Scene) -> set[str]:
     """Every component kind a scene holds, at any depth."""
-    out, stack = set(), list(scene.components)
-    while stack:
-        c = stack.pop()
-        out.add(c.name)
-        stack.extend(c.children)
-    return out
+    return {v.comp.name for v in walk(scene)}
 
 
 def order_swap(scene: Scene, i: int) -> Scene:
